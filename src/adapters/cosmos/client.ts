@@ -1,0 +1,44 @@
+import { CosmosClient, type Container } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import https from 'node:https';
+
+export interface CosmosSettings {
+  endpoint: string;
+  key?: string;
+  database: string;
+  container: string;
+  managedIdentityClientId?: string;
+}
+
+function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+/**
+ * A Cosmos client with a key (local servers, the emulator) or with managed identity (Azure).
+ * Only a loopback endpoint may present a self-signed certificate, as the emulator and the
+ * embedded local server do.
+ */
+export function createCosmosClient(settings: CosmosSettings): CosmosClient {
+  const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: !isLoopback(settings.endpoint) });
+  if (settings.key) return new CosmosClient({ endpoint: settings.endpoint, key: settings.key, agent });
+  const credential = new DefaultAzureCredential(
+    settings.managedIdentityClientId ? { managedIdentityClientId: settings.managedIdentityClientId } : {},
+  );
+  return new CosmosClient({ endpoint: settings.endpoint, aadCredentials: credential, agent });
+}
+
+/**
+ * With a key the database and container are created when missing; with managed identity they come
+ * from the Bicep templates, because Cosmos data-plane roles cannot create them.
+ */
+export async function openJobsContainer(client: CosmosClient, settings: CosmosSettings): Promise<Container> {
+  if (!settings.key) return client.database(settings.database).container(settings.container);
+  const { database } = await client.databases.createIfNotExists({ id: settings.database });
+  const { container } = await database.containers.createIfNotExists({
+    id: settings.container,
+    partitionKey: { paths: ['/id'] },
+  });
+  return container;
+}

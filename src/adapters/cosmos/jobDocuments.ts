@@ -1,0 +1,76 @@
+import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
+import { jobDocumentId, type JobDocument } from '../../domain/job.js';
+import type { JobDocuments } from '../../domain/ports.js';
+
+const CONFLICT = 409;
+const NOT_FOUND = 404;
+const PRECONDITION_FAILED = 412;
+const MAX_OPTIMISTIC_RETRIES = 8;
+const BULK_CHUNK = 100;
+
+function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? Number((error as { code: unknown }).code) : undefined;
+}
+
+type StoredJobDocument = JobDocument & { _etag?: string };
+
+/** Job documents keyed and partitioned by `id` (the client's Job_id), so every access is a point operation. */
+export class CosmosJobDocuments implements JobDocuments {
+  constructor(private readonly container: Container) {}
+
+  async createMissing(docs: readonly JobDocument[]): Promise<void> {
+    for (let start = 0; start < docs.length; start += BULK_CHUNK) {
+      const operations: OperationInput[] = docs
+        .slice(start, start + BULK_CHUNK)
+        .map((doc) => ({ operationType: 'Create', partitionKey: doc.id, resourceBody: { ...doc } as unknown as JSONObject }));
+      const results = await this.container.items.executeBulkOperations(operations);
+      const failed = results.filter((result) => {
+        const code = Number(result.error?.code ?? result.response?.statusCode ?? 0);
+        return code >= 400 && code !== CONFLICT;
+      });
+      if (failed.length > 0) {
+        const first = failed[0];
+        throw new Error(
+          `Cosmos bulk create failed for ${failed.length} of ${operations.length} documents (first: status ${first?.error?.code ?? first?.response?.statusCode})`,
+        );
+      }
+    }
+  }
+
+  async get(jobId: number): Promise<JobDocument | undefined> {
+    return strip(await this.read(jobId));
+  }
+
+  async update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(jobId);
+      if (!current) return undefined;
+      const next = change(strip(current) as JobDocument);
+      try {
+        const { resource } = await this.container
+          .item(current.id, current.id)
+          .replace<JobDocument>(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } });
+        return strip(resource as StoredJobDocument | undefined);
+      } catch (error) {
+        if (statusCode(error) !== PRECONDITION_FAILED || attempt >= MAX_OPTIMISTIC_RETRIES) throw error;
+      }
+    }
+  }
+
+  private async read(jobId: number): Promise<StoredJobDocument | undefined> {
+    const id = jobDocumentId(jobId);
+    try {
+      const { resource } = await this.container.item(id, id).read<StoredJobDocument>();
+      return resource ?? undefined;
+    } catch (error) {
+      if (statusCode(error) === NOT_FOUND) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** Drops Cosmos system properties (`_rid`, `_etag`, `_ts`, ...) so callers see only the job. */
+function strip(doc: StoredJobDocument | undefined): JobDocument | undefined {
+  if (!doc) return undefined;
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_'))) as unknown as JobDocument;
+}

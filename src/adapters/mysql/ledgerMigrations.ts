@@ -1,0 +1,97 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { Umzug, type UmzugStorage } from 'umzug';
+import type { MysqlPool } from './pool.js';
+
+interface Migration {
+  name: string;
+  statements: string[];
+}
+
+/** Append-only: a released migration is never edited, a change is a new entry. */
+export const LEDGER_MIGRATIONS: Migration[] = [
+  {
+    name: '001-job-trans-sms-log-checkpoint',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS job_trans (
+        trans_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        Job_id INT NOT NULL,
+        Job_status VARCHAR(32) NOT NULL,
+        creationDate DATETIME(3) NOT NULL,
+        Update_note VARCHAR(1024) NOT NULL,
+        event_type VARCHAR(16) NOT NULL,
+        event_key VARCHAR(191) NOT NULL,
+        UNIQUE KEY uq_job_trans_event_key (event_key),
+        KEY ix_job_trans_job (Job_id, creationDate)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+      `CREATE TABLE IF NOT EXISTS sms_log (
+        message_key VARCHAR(191) NOT NULL PRIMARY KEY,
+        Job_id INT NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        state VARCHAR(16) NOT NULL,
+        attempts INT NOT NULL DEFAULT 0,
+        to_masked VARCHAR(32) NOT NULL,
+        provider_message_id VARCHAR(64) NULL,
+        price DECIMAL(12,3) NULL,
+        error_code VARCHAR(32) NULL,
+        detail VARCHAR(512) NULL,
+        created_at DATETIME(3) NOT NULL,
+        updated_at DATETIME(3) NOT NULL,
+        UNIQUE KEY uq_sms_log_provider_message (provider_message_id),
+        KEY ix_sms_log_job (Job_id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+      `CREATE TABLE IF NOT EXISTS poll_checkpoint (
+        name VARCHAR(64) NOT NULL PRIMARY KEY,
+        last_job_id INT NOT NULL,
+        sweep_job_id INT NOT NULL,
+        updated_at DATETIME(3) NOT NULL
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    ],
+  },
+];
+
+const LOCK_NAME = 'repair-relay-ledger-migrations';
+
+/**
+ * Applies pending ledger migrations. A MySQL named lock serialises instances starting together;
+ * the umzug storage table records what has run, so a second call does nothing.
+ */
+export async function migrateLedger(pool: MysqlPool, migrations: Migration[] = LEDGER_MIGRATIONS): Promise<string[]> {
+  const connection = await pool.getConnection();
+  try {
+    const [[lock]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, 60) AS acquired', [LOCK_NAME]);
+    if (lock?.acquired !== 1) throw new Error('could not take the ledger migration lock within 60 s');
+    try {
+      await connection.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(191) NOT NULL PRIMARY KEY, applied_at DATETIME(3) NOT NULL)',
+      );
+      const storage: UmzugStorage = {
+        async executed() {
+          const [rows] = await connection.query<RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
+          return rows.map((row) => String(row.name));
+        },
+        async logMigration({ name }) {
+          await connection.query('INSERT INTO schema_migrations (name, applied_at) VALUES (?, UTC_TIMESTAMP(3))', [name]);
+        },
+        async unlogMigration({ name }) {
+          await connection.query('DELETE FROM schema_migrations WHERE name = ?', [name]);
+        },
+      };
+      const umzug = new Umzug({
+        migrations: migrations.map((migration) => ({
+          name: migration.name,
+          up: async () => {
+            for (const statement of migration.statements) await connection.query(statement);
+          },
+        })),
+        storage,
+        logger: undefined,
+      });
+      const applied = await umzug.up();
+      return applied.map((migration) => migration.name);
+    } finally {
+      await connection.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
+    }
+  } finally {
+    connection.release();
+  }
+}

@@ -1,0 +1,91 @@
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { SmsLog, SmsLogEntry, SmsOutcome, SmsState } from '../../domain/ports.js';
+import type { SmsKind } from '../../domain/smsMessage.js';
+import { placeholders, type MysqlPool } from './pool.js';
+
+const COLUMNS =
+  'message_key, Job_id, kind, state, attempts, to_masked, provider_message_id, price, error_code, detail, updated_at';
+
+interface SmsLogRow extends RowDataPacket {
+  message_key: string;
+  Job_id: number;
+  kind: SmsKind;
+  state: SmsState;
+  attempts: number;
+  to_masked: string;
+  provider_message_id: string | null;
+  price: string | null;
+  error_code: string | null;
+  detail: string | null;
+  updated_at: Date;
+}
+
+function toEntry(row: SmsLogRow): SmsLogEntry {
+  return {
+    messageKey: row.message_key,
+    jobId: Number(row.Job_id),
+    kind: row.kind,
+    state: row.state,
+    attempts: Number(row.attempts),
+    toMasked: row.to_masked,
+    providerMessageId: row.provider_message_id,
+    price: row.price,
+    errorCode: row.error_code,
+    detail: row.detail,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Every state change is a conditional UPDATE on the state it expects, so concurrent consumers cannot both win. */
+export class MysqlSmsLog implements SmsLog {
+  constructor(private readonly pool: MysqlPool) {}
+
+  async register(entries: Parameters<SmsLog['register']>[0]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.pool.query(
+      `INSERT IGNORE INTO sms_log (message_key, Job_id, kind, state, attempts, to_masked, detail, created_at, updated_at)
+       VALUES ${placeholders(entries.length, '(?, ?, ?, ?, 0, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))')}`,
+      entries.flatMap((e) => [e.messageKey, e.jobId, e.kind, e.state, e.toMasked, e.detail]),
+    );
+  }
+
+  async get(messageKey: string): Promise<SmsLogEntry | undefined> {
+    return (await this.getMany([messageKey]))[0];
+  }
+
+  async getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]> {
+    if (messageKeys.length === 0) return [];
+    const [rows] = await this.pool.query<SmsLogRow[]>(
+      `SELECT ${COLUMNS} FROM sms_log WHERE message_key IN (${placeholders(messageKeys.length)})`,
+      [...messageKeys],
+    );
+    return rows.map(toEntry);
+  }
+
+  async claimForSending(messageKey: string, expected: SmsState, attempts: number): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `UPDATE sms_log SET state = 'sending', attempts = attempts + 1, updated_at = UTC_TIMESTAMP(3)
+       WHERE message_key = ? AND state = ? AND attempts = ?`,
+      [messageKey, expected, attempts],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async record(messageKey: string, expected: SmsState, outcome: SmsOutcome): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `UPDATE sms_log SET state = ?, provider_message_id = COALESCE(?, provider_message_id), price = COALESCE(?, price),
+         error_code = ?, detail = ?, updated_at = UTC_TIMESTAMP(3)
+       WHERE message_key = ? AND state = ?`,
+      [
+        outcome.state,
+        outcome.providerMessageId ?? null,
+        outcome.price ?? null,
+        outcome.errorCode ?? null,
+        outcome.detail?.slice(0, 512) ?? null,
+        messageKey,
+        expected,
+      ],
+    );
+    return result.affectedRows === 1;
+  }
+}

@@ -1,0 +1,131 @@
+import { createCosmosClient, openJobsContainer } from './adapters/cosmos/client.js';
+import { CosmosJobDocuments } from './adapters/cosmos/jobDocuments.js';
+import { createConsoleLogger, systemClock } from './adapters/consoleLogger.js';
+import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
+import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
+import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
+import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
+import { createMysqlPool } from './adapters/mysql/pool.js';
+import { MysqlSmsLog } from './adapters/mysql/smsLog.js';
+import { createServiceBusClient, ServiceBusSmsQueue } from './adapters/serviceBus/smsQueue.js';
+import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
+import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { pollClientJobs, type PollReport, type PollSettings } from './domain/pollClientJobs.js';
+import type { SmsQueue } from './domain/ports.js';
+import { sendSms, type SendSmsResult, type SendSmsSettings } from './domain/sendSms.js';
+import type { SmsMessage } from './domain/smsMessage.js';
+
+/** The use cases the functions call, wired to real adapters. */
+export interface Relay {
+  readonly config: AppConfig;
+  pollClientJobs(): Promise<PollReport>;
+  sendSms(message: SmsMessage): Promise<SendSmsResult>;
+  close(): Promise<void>;
+}
+
+export interface RelayOverrides {
+  /** The local host's in-process queue stands in for Service Bus, which has no local emulator here. */
+  queue?: SmsQueue;
+}
+
+const MINUTE = 60_000;
+
+export function pollSettings(config: AppConfig): PollSettings {
+  return {
+    batchSize: config.POLL_BATCH_SIZE,
+    lookbackIds: config.POLL_LOOKBACK_IDS,
+    sweepIds: config.POLL_SWEEP_ROWS,
+    requeueAfterMs: 10 * MINUTE,
+    staleSendingMs: 5 * MINUTE,
+    maxRunMs: 4 * MINUTE,
+  };
+}
+
+export function sendSmsSettings(config: AppConfig): SendSmsSettings {
+  return { from: config.VONAGE_FROM, maxAttempts: config.SMS_MAX_ATTEMPTS, staleSendingMs: 5 * MINUTE };
+}
+
+function required(config: AppConfig, names: Array<keyof AppConfig>, hint: string): void {
+  const missing = names.filter((name) => config[name] === undefined);
+  if (missing.length > 0) throw new ConfigError(`Missing setting ${missing.join(', ')}: ${hint}`);
+}
+
+export async function buildRelay(config: AppConfig, overrides: RelayOverrides = {}): Promise<Relay> {
+  required(config, ['COSMOS_ENDPOINT'], 'the Cosmos DB account endpoint (npm start embeds a local one)');
+  required(config, ['VONAGE_API_KEY', 'VONAGE_API_SECRET'], 'Vonage API credentials (npm start runs a local SMS sandbox)');
+  if (!overrides.queue && !config.SERVICEBUS_CONNECTION && !config.SERVICEBUS_CONNECTION__fullyQualifiedNamespace) {
+    throw new ConfigError(
+      'Missing setting SERVICEBUS_CONNECTION or SERVICEBUS_CONNECTION__fullyQualifiedNamespace (npm start runs an in-process queue)',
+    );
+  }
+
+  const clientPool = createMysqlPool(config.CLIENT_DB_URL);
+  const ledgerPool = createMysqlPool(config.LEDGER_DB_URL);
+  await migrateLedger(ledgerPool);
+
+  const cosmosSettings = {
+    endpoint: config.COSMOS_ENDPOINT as string,
+    database: config.COSMOS_DATABASE,
+    container: config.COSMOS_JOBS_CONTAINER,
+    ...(config.COSMOS_KEY ? { key: config.COSMOS_KEY } : {}),
+    ...(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {}),
+  };
+  const cosmos = createCosmosClient(cosmosSettings);
+  const container = await openJobsContainer(cosmos, cosmosSettings);
+
+  const serviceBus = overrides.queue
+    ? undefined
+    : createServiceBusClient({
+        queueName: config.SMS_QUEUE,
+        ...(config.SERVICEBUS_CONNECTION ? { connectionString: config.SERVICEBUS_CONNECTION } : {}),
+        ...(config.SERVICEBUS_CONNECTION__fullyQualifiedNamespace
+          ? { fullyQualifiedNamespace: config.SERVICEBUS_CONNECTION__fullyQualifiedNamespace }
+          : {}),
+        ...(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {}),
+      });
+  const queue = overrides.queue ?? new ServiceBusSmsQueue(serviceBus!.createSender(config.SMS_QUEUE));
+
+  const shared = {
+    clientJobs: new MysqlClientJobs(clientPool),
+    documents: new CosmosJobDocuments(container),
+    transactions: new MysqlJobTransactions(ledgerPool),
+    smsLog: new MysqlSmsLog(ledgerPool),
+    queue,
+    clock: systemClock,
+  };
+  const gateway = new VonageSmsGateway({
+    apiKey: config.VONAGE_API_KEY as string,
+    apiSecret: config.VONAGE_API_SECRET as string,
+    restHost: config.VONAGE_REST_HOST,
+  });
+  const checkpoints = new MysqlPollCheckpoints(ledgerPool);
+
+  return {
+    config,
+    pollClientJobs: () =>
+      pollClientJobs({ ...shared, checkpoints, logger: createConsoleLogger('pollClientJobs'), settings: pollSettings(config) }),
+    sendSms: (message) =>
+      sendSms({ ...shared, gateway, logger: createConsoleLogger('sendSms'), settings: sendSmsSettings(config) }, message),
+    async close() {
+      await Promise.allSettled([clientPool.end(), ledgerPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
+    },
+  };
+}
+
+let current: Promise<Relay> | undefined;
+let factory: () => Promise<Relay> = () => buildRelay(loadConfig());
+
+/** The one relay of this process, built on first use from the validated configuration. */
+export function getRelay(): Promise<Relay> {
+  current ??= factory().catch((error: unknown) => {
+    current = undefined;
+    throw error;
+  });
+  return current;
+}
+
+/** Lets the local host (and tests) build the relay their way; the functions keep calling getRelay(). */
+export function provideRelay(build: () => Promise<Relay>): void {
+  factory = build;
+  current = undefined;
+}

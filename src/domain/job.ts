@@ -1,0 +1,86 @@
+import type { JobStatus } from './jobStatus.js';
+import { statusRank } from './jobStatus.js';
+
+/** One row of the client's `Jobs` table; every column but the id is a nullable VARCHAR there. */
+export interface ClientJob {
+  jobId: number;
+  jobType: string | null;
+  status: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  postcode: string | null;
+  mobile: string | null;
+  productId: string | null;
+  productType: string | null;
+}
+
+export interface SmsSummary {
+  messageKey: string;
+  state: string;
+  at: string;
+  note: string;
+  providerMessageId?: string;
+}
+
+/**
+ * The job as our system keeps it in Cosmos DB: the seed 000 shape (snake_case, `customer` and
+ * `product` arrays) plus what we track. `id` is the client's Job_id and also the partition key,
+ * so every access is a point read or write.
+ */
+export interface JobDocument {
+  id: string;
+  job_id: string;
+  job_date: string;
+  job_type: string | null;
+  job_status: JobStatus;
+  customer: Array<{
+    client_firstname: string | null;
+    client_lastname: string | null;
+    client_postcode: string | null;
+    client_mobile: string | null;
+  }>;
+  product: Array<{ product_id: string | null; product_type: string | null }>;
+  source: { system: 'client-jobs'; ingested_at: string };
+  sms: Partial<Record<'courtesy' | 'feedback', SmsSummary>>;
+  updated_at: string;
+}
+
+export function jobDocumentId(jobId: number): string {
+  return String(jobId);
+}
+
+/** The seed's `job_date` is DDMMYYYY; the client table has no date, so it is the day we ingest the job. */
+export function seedJobDate(at: Date): string {
+  const day = String(at.getUTCDate()).padStart(2, '0');
+  const month = String(at.getUTCMonth() + 1).padStart(2, '0');
+  return `${day}${month}${at.getUTCFullYear()}`;
+}
+
+export function toJobDocument(job: ClientJob, ingestedAt: Date): JobDocument {
+  const at = ingestedAt.toISOString();
+  return {
+    id: jobDocumentId(job.jobId),
+    job_id: String(job.jobId),
+    job_date: seedJobDate(ingestedAt),
+    job_type: job.jobType,
+    job_status: 'NEW',
+    customer: [
+      {
+        client_firstname: job.firstName,
+        client_lastname: job.lastName,
+        client_postcode: job.postcode,
+        client_mobile: job.mobile,
+      },
+    ],
+    product: [{ product_id: job.productId, product_type: job.productType }],
+    source: { system: 'client-jobs', ingested_at: at },
+    sms: {},
+    updated_at: at,
+  };
+}
+
+/** Moves the document's status forward only; an older or equal target leaves the status alone. */
+export function withStatusAtLeast(doc: JobDocument, status: JobStatus, at: Date): JobDocument {
+  if (statusRank(doc.job_status) >= statusRank(status)) return doc;
+  return { ...doc, job_status: status, updated_at: at.toISOString() };
+}

@@ -1,0 +1,136 @@
+import type { ClientJob, JobDocument } from './job.js';
+import type { JobStatus } from './jobStatus.js';
+import type { SmsKind, SmsMessage } from './smsMessage.js';
+
+/** The client's `Jobs` table: read by primary-key ranges only, written only by conditional updates. */
+export interface ClientJobs {
+  /** Jobs with `Job_id > afterId`, any status, in id order, at most `limit` of them. */
+  readJobsAfter(afterId: number, limit: number): Promise<ClientJob[]>;
+  /** `NEW` jobs with `fromExclusive < Job_id <= toInclusive`. */
+  readNewJobsInRange(fromExclusive: number, toInclusive: number): Promise<ClientJob[]>;
+  readJobs(jobIds: readonly number[]): Promise<ClientJob[]>;
+  /** Sets the status only if it still is `from`; false when someone else changed it first. */
+  moveStatus(jobId: number, from: JobStatus, to: JobStatus): Promise<boolean>;
+}
+
+export interface JobDocuments {
+  /** Creates the documents that do not exist yet; existing ones are left untouched. */
+  createMissing(docs: readonly JobDocument[]): Promise<void>;
+  get(jobId: number): Promise<JobDocument | undefined>;
+  /**
+   * Applies `change` to the current document with optimistic concurrency, retrying on a
+   * concurrent write. Returns the stored document, or undefined when there is none.
+   */
+  update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined>;
+}
+
+export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT';
+
+/** One `job_trans` row. `eventKey` is unique, so writing the same event again adds nothing. */
+export interface JobTransaction {
+  jobId: number;
+  status: JobStatus | string;
+  note: string;
+  event: TransactionEvent;
+  eventKey: string;
+  at: Date;
+}
+
+export interface JobTransactions {
+  append(rows: readonly JobTransaction[]): Promise<void>;
+}
+
+export type SmsState =
+  | 'queued'
+  | 'sending'
+  | 'retrying'
+  | 'sent'
+  | 'rejected'
+  | 'failed'
+  | 'skipped'
+  | 'unknown';
+
+export const FINAL_SMS_STATES: readonly SmsState[] = ['sent', 'rejected', 'failed', 'skipped', 'unknown'];
+
+export interface SmsLogEntry {
+  messageKey: string;
+  jobId: number;
+  kind: SmsKind;
+  state: SmsState;
+  attempts: number;
+  toMasked: string;
+  providerMessageId: string | null;
+  price: string | null;
+  errorCode: string | null;
+  detail: string | null;
+  updatedAt: Date;
+}
+
+export interface SmsOutcome {
+  state: SmsState;
+  providerMessageId?: string;
+  price?: string;
+  errorCode?: string;
+  detail?: string;
+}
+
+/** The SMS log: one row per SMS we mean to send, keyed by its idempotency key. */
+export interface SmsLog {
+  /** Adds the entries that do not exist yet; existing ones keep their state. */
+  register(entries: ReadonlyArray<Pick<SmsLogEntry, 'messageKey' | 'jobId' | 'kind' | 'state' | 'toMasked' | 'detail'>>): Promise<void>;
+  get(messageKey: string): Promise<SmsLogEntry | undefined>;
+  getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]>;
+  /** Moves `queued`/`retrying` to `sending` and counts the attempt; false if another consumer won. */
+  claimForSending(messageKey: string, expected: SmsState, attempts: number): Promise<boolean>;
+  /** Writes the outcome only if the entry is still in `expected`; false when another writer moved it. */
+  record(messageKey: string, expected: SmsState, outcome: SmsOutcome): Promise<boolean>;
+}
+
+export interface PollCheckpoint {
+  /** Highest `Job_id` the forward scan has read. */
+  lastJobId: number;
+  /** Where the reconciliation sweep below the checkpoint continues. */
+  sweepJobId: number;
+}
+
+export interface PollCheckpoints {
+  read(): Promise<PollCheckpoint>;
+  /** `lastJobId` never moves backwards, whatever concurrent pollers write. */
+  save(checkpoint: PollCheckpoint): Promise<void>;
+}
+
+export interface OutboundSms {
+  messageId: string;
+  body: SmsMessage;
+  scheduledAt?: Date;
+}
+
+export interface SmsQueue {
+  enqueue(messages: readonly OutboundSms[]): Promise<void>;
+}
+
+export interface SmsRequest {
+  to: string;
+  from: string;
+  text: string;
+  clientRef: string;
+}
+
+export type SmsSendResult =
+  | { outcome: 'accepted'; providerMessageId: string; price?: string }
+  | { outcome: 'retryable'; errorCode: string; detail: string }
+  | { outcome: 'rejected'; errorCode: string; detail: string };
+
+export interface SmsGateway {
+  send(request: SmsRequest): Promise<SmsSendResult>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
