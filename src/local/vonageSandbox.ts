@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { maskPhone } from '../domain/phone.js';
+
+/**
+ * A local stand-in for the Vonage SMS API (`POST /sms/json`) that answers the way Vonage does:
+ * HTTP 200 with a per-message `status` ("0" accepted, "1" throttled, "4" bad credentials, ...),
+ * HTTP 429 past the account's throughput, and whatever failures a test scripts. The real
+ * Vonage adapter talks to it through `restHost`; `npm start` uses it as the SMS sandbox.
+ */
+export interface SandboxSms {
+  messageId: string;
+  to: string;
+  from: string;
+  text: string;
+  clientRef?: string;
+  price: string;
+  at: string;
+}
+
+export type ScriptedReply =
+  | { kind: 'status'; status: string; errorText: string }
+  | { kind: 'http'; status: number }
+  | { kind: 'hang' };
+
+export interface VonageSandboxOptions {
+  apiKey: string;
+  apiSecret: string;
+  /** Messages per second before Vonage answers status 1 (its default account throughput is 30). */
+  messagesPerSecond?: number;
+  price?: string;
+  onSms?: (sms: SandboxSms) => void;
+}
+
+export const VONAGE_ERROR_TEXT = {
+  '1': 'Throughput Rate Exceeded - please wait [ 1000 ] and retry',
+  '3': 'Invalid Message',
+  '4': 'Bad Credentials',
+  '5': 'Internal Error',
+  '6': 'Invalid Message',
+  '7': 'Number barred',
+  '29': 'Non-Whitelisted Destination',
+} as const;
+
+export class VonageSandbox {
+  readonly sent: SandboxSms[] = [];
+  /** Every request that reached the SMS endpoint, whatever the answer. */
+  requests = 0;
+  private readonly script: ScriptedReply[] = [];
+  private readonly numberReplies = new Map<string, ScriptedReply>();
+  private readonly server: http.Server;
+  private windowStart = 0;
+  private inWindow = 0;
+
+  constructor(private readonly options: VonageSandboxOptions) {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(error) }));
+      });
+    });
+  }
+
+  /** The next requests get these replies, in order, before normal service resumes. */
+  enqueueReplies(...replies: ScriptedReply[]): void {
+    this.script.push(...replies);
+  }
+
+  /** Every request to this number (E.164 without '+', as Vonage takes it) gets this reply. */
+  replyForNumber(to: string, reply: ScriptedReply): void {
+    this.numberReplies.set(to.replace(/^\+/, ''), reply);
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (req.method !== 'POST' || url.pathname !== '/sms/json') {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ title: 'Not Found' }));
+      return;
+    }
+    const params = parseParams(req.headers['content-type'] ?? '', await readBody(req));
+    this.requests += 1;
+    const to = String(params.to ?? '');
+    const reply = this.script.shift() ?? this.numberReplies.get(to);
+    if (reply?.kind === 'hang') return;
+    if (reply?.kind === 'http') {
+      res.writeHead(reply.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'https://developer.vonage.com/api-errors', title: http.STATUS_CODES[reply.status] }));
+      return;
+    }
+    if (reply?.kind === 'status') return this.answer(res, { status: reply.status, 'error-text': reply.errorText });
+    if (!this.authorised(req, params)) return this.answer(res, { status: '4', 'error-text': VONAGE_ERROR_TEXT['4'] });
+    if (!params.from || !params.text || !/^\d{7,15}$/.test(to)) {
+      return this.answer(res, { status: '2', 'error-text': 'Missing or invalid to, from or text' });
+    }
+    if (this.throttled()) {
+      return this.answer(res, { status: '1', 'error-text': VONAGE_ERROR_TEXT['1'] });
+    }
+    const sms: SandboxSms = {
+      messageId: randomBytes(8).toString('hex').toUpperCase(),
+      to,
+      from: String(params.from),
+      text: String(params.text),
+      ...(params['client-ref'] ? { clientRef: String(params['client-ref']) } : {}),
+      price: this.options.price ?? '0.03330000',
+      at: new Date().toISOString(),
+    };
+    this.sent.push(sms);
+    this.options.onSms?.(sms);
+    return this.answer(res, {
+      to,
+      'message-id': sms.messageId,
+      status: '0',
+      'remaining-balance': '10.00000000',
+      'message-price': sms.price,
+      network: '23410',
+      ...(sms.clientRef ? { 'client-ref': sms.clientRef } : {}),
+    });
+  }
+
+  private answer(res: http.ServerResponse, message: Record<string, string>): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ 'message-count': '1', messages: [message] }));
+  }
+
+  private authorised(req: http.IncomingMessage, params: Record<string, unknown>): boolean {
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const [key, secret] = basic
+      ? Buffer.from(basic, 'base64').toString('utf8').split(':')
+      : [String(params.api_key ?? ''), String(params.api_secret ?? '')];
+    return key === this.options.apiKey && secret === this.options.apiSecret;
+  }
+
+  private throttled(): boolean {
+    const limit = this.options.messagesPerSecond ?? 30;
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.inWindow = 0;
+    }
+    this.inWindow += 1;
+    return this.inWindow > limit;
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseParams(contentType: string, body: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return body ? (JSON.parse(body) as Record<string, unknown>) : {};
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+export function describeSandboxSms(sms: SandboxSms): string {
+  return `[sms sandbox] to ${maskPhone(sms.to)} from ${sms.from}: ${sms.text}`;
+}

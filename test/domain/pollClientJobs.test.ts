@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { pollClientJobs } from '../../src/domain/pollClientJobs.js';
+import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
+import { createWorld, type World } from '../support/world.js';
+
+function expectIngestedOnce(world: World, jobIds: number[]): void {
+  for (const id of jobIds) {
+    expect(world.documents.docs.has(String(id)), `document ${id}`).toBe(true);
+    expect(world.transactions.forJob(id).filter((r) => r.event === 'INGEST'), `NEW row ${id}`).toHaveLength(1);
+    expect(world.smsLog.entries.get(`job-${id}-received`), `sms log ${id}`).toBeDefined();
+  }
+  const sendable = jobIds.filter((id) => world.smsLog.entries.get(`job-${id}-received`)?.state !== 'skipped');
+  expect([...world.queue.seen].sort()).toEqual(sendable.map((id) => `job-${id}-received`).sort());
+}
+
+describe('pollClientJobs', () => {
+  it('ingests each NEW job: a seed-shaped document, a NEW job_trans row and a courtesy message', async () => {
+    const world = createWorld([clientJob(1), clientJob(2), clientJob(3, { status: 'IN PROGRESS' })]);
+    const report = await world.poll();
+
+    expect(report).toMatchObject({ scanned: 3, ingested: 2, courtesyQueued: 2, checkpoint: 3 });
+    expectIngestedOnce(world, [1, 2]);
+    expect(world.documents.docs.has('3')).toBe(false);
+    expect(world.queue.messages[0]).toEqual({
+      messageId: 'job-1-received',
+      body: {
+        kind: 'job-received',
+        jobId: 1,
+        to: '+447770123456',
+        text: 'Hi Joe, we have received your spider catcher for warranty repair (job 1). We will text you when it is done.',
+      },
+    });
+    expect(world.checkpoints.value.lastJobId).toBe(3);
+  });
+
+  it('drains a backlog larger than one batch within one poll', async () => {
+    const jobs = Array.from({ length: 250 }, (_, i) => clientJob(i + 1));
+    const world = createWorld(jobs, { batchSize: 100 });
+    const report = await world.poll();
+    expect(report.ingested).toBe(250);
+    expect(world.clientJobs.readsAfter).toBe(3);
+    expectIngestedOnce(world, jobs.map((j) => j.jobId));
+  });
+
+  it('does nothing more on an idle poll', async () => {
+    const world = createWorld([clientJob(1)]);
+    await world.poll();
+    const report = await world.poll();
+    expect(report).toMatchObject({ scanned: 0, ingested: 0, courtesyQueued: 0 });
+    expect(world.queue.duplicatesDropped).toBe(0);
+    expect(world.documents.creates).toBe(1);
+  });
+
+  it('catches an id that committed after a higher one (look-back below the checkpoint)', async () => {
+    const world = createWorld([clientJob(10), clientJob(12)]);
+    await world.poll();
+    world.clientJobs.add(clientJob(11));
+    const report = await world.poll();
+    expect(report.ingested).toBe(1);
+    expectIngestedOnce(world, [10, 11, 12]);
+  });
+
+  it('finds a job set back to NEW far below the checkpoint within one sweep of the table', async () => {
+    const world = createWorld([clientJob(5, { status: 'DRAFT' }), clientJob(1000)], { lookbackIds: 10, sweepIds: 300 });
+    await world.poll();
+    world.clientJobs.rows.get(5)!.status = 'NEW';
+    const reports = [];
+    for (let i = 0; i < 4; i++) reports.push(await world.poll());
+    expect(reports.reduce((sum, r) => sum + r.ingested, 0)).toBe(1);
+    expectIngestedOnce(world, [5, 1000]);
+  });
+
+  it('records a job without a usable mobile, sends nothing and still opens it with the reason', async () => {
+    const world = createWorld([clientJob(1, { mobile: null }), clientJob(2, { mobile: '020 7946 0000' })]);
+    const report = await world.poll();
+    expect(report).toMatchObject({ ingested: 2, courtesyQueued: 0, courtesyImpossible: 2 });
+    expect(world.queue.messages).toHaveLength(0);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(world.documents.docs.get('1')).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'skipped' } } });
+    expect(world.transactions.forJob(1).map((r) => r.status)).toEqual(['NEW', 'NEW', 'OPENED']);
+    expect(world.transactions.forJob(1).at(-1)?.note).toContain('no mobile number on the job');
+    expect(world.transactions.forJob(2).at(-1)?.note).toContain('not a mobile number');
+  });
+
+  it('ingests each job once when two pollers run at the same time', async () => {
+    const jobs = Array.from({ length: 40 }, (_, i) => clientJob(i + 1, { mobile: i % 5 === 0 ? null : '07770 123456' }));
+    const world = createWorld(jobs, { batchSize: 7 });
+    await Promise.all([world.poll(), world.poll()]);
+    for (const job of jobs) {
+      expect(world.transactions.forJob(job.jobId).filter((r) => r.event === 'INGEST')).toHaveLength(1);
+      expect(world.transactions.forJob(job.jobId).filter((r) => r.status === 'OPENED').length).toBeLessThanOrEqual(1);
+    }
+    expect(world.queue.messages).toHaveLength(32);
+    expect(world.documents.docs.size).toBe(40);
+  });
+
+  const ingestionSteps = [
+    ['documents', 'createMissing'],
+    ['transactions', 'append'],
+    ['smsLog', 'register'],
+    ['queue', 'enqueue'],
+    ['checkpoints', 'save'],
+  ] as const;
+
+  it.each(ingestionSteps)('repairs a crash right after %s.%s on the next poll', async (port, method) => {
+    const world = createWorld([clientJob(1), clientJob(2, { mobile: null }), clientJob(3)]);
+    const crashing = { [port]: crashAfter(world.pollDeps[port] as object, method as never) };
+    await expect(pollClientJobs({ ...world.pollDeps, ...crashing })).rejects.toBeInstanceOf(InjectedCrash);
+
+    world.clock.advance(11 * 60_000);
+    await world.poll();
+    await world.deliverDue();
+
+    expectIngestedOnce(world, [1, 2, 3]);
+    expect(world.gateway.sent.map((s) => s.clientRef).sort()).toEqual(['job-1-received', 'job-3-received']);
+    for (const id of [1, 2, 3]) {
+      expect(world.clientJobs.status(id)).toBe('OPENED');
+      expect(world.documents.docs.get(String(id))?.job_status).toBe('OPENED');
+      expect(world.transactions.forJob(id).filter((r) => r.status === 'OPENED')).toHaveLength(1);
+    }
+  });
+
+  it('opens a job whose SMS was settled but whose status a crash left behind', async () => {
+    const world = createWorld([clientJob(1)]);
+    await world.poll();
+    await world.deliverDue({ smsLog: crashAfter(world.smsLog, 'record') }).catch(() => undefined);
+    expect(world.smsLog.entries.get('job-1-received')?.state).toBe('sent');
+    expect(world.clientJobs.status(1)).toBe('NEW');
+    world.queue.drain(world.clock.now());
+
+    await world.poll();
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(world.documents.docs.get('1')?.job_status).toBe('OPENED');
+    expect(world.transactions.forJob(1).filter((r) => r.status === 'OPENED')).toHaveLength(1);
+    expect(world.gateway.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { isNextStatus } from '../../src/domain/jobStatus.js';
+import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../src/domain/money.js';
+import { maskPhone, toE164 } from '../../src/domain/phone.js';
+import { parseSmsMessage, smsMessageKey } from '../../src/domain/smsMessage.js';
+import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../src/domain/job.js';
+import { clientJob } from '../support/fakes.js';
+
+describe('phone numbers', () => {
+  it('reads national and international forms of a GB mobile as the same E.164 number', () => {
+    expect(toE164('07770 123456')).toEqual({ ok: true, e164: '+447770123456' });
+    expect(toE164('+447770 123456')).toEqual({ ok: true, e164: '+447770123456' });
+    expect(toE164('0044 7770 123456')).toEqual({ ok: true, e164: '+447770123456' });
+  });
+
+  it('refuses missing, malformed and landline numbers with a reason', () => {
+    expect(toE164(null)).toEqual({ ok: false, reason: 'no mobile number on the job' });
+    expect(toE164('   ')).toMatchObject({ ok: false });
+    expect(toE164('12')).toMatchObject({ ok: false, reason: 'mobile number is not a valid phone number' });
+    expect(toE164('020 7946 0000')).toMatchObject({ ok: false, reason: expect.stringContaining('not a mobile') });
+  });
+
+  it('masks all but the last three digits', () => {
+    expect(maskPhone('+447770123456')).toBe('***456');
+    expect(maskPhone('12')).toBe('***');
+  });
+});
+
+describe('money', () => {
+  it('round-trips 3-decimal amounts through integer thousandths', () => {
+    expect(thousandthsFromAmount('45.500')).toBe(45500n);
+    expect(amountFromThousandths(45500n)).toBe('45.500');
+    expect(amountFromThousandths(7n)).toBe('0.007');
+    expect(() => thousandthsFromAmount('45.5')).toThrow(RangeError);
+  });
+
+  it('rounds Vonage prices half-up to 3 decimals without floats', () => {
+    expect(roundToAmount('0.03330000')).toBe('0.033');
+    expect(roundToAmount('0.03350000')).toBe('0.034');
+    expect(roundToAmount('0.9995')).toBe('1.000');
+    expect(roundToAmount('12')).toBe('12.000');
+    expect(() => roundToAmount('abc')).toThrow(RangeError);
+  });
+});
+
+describe('job status', () => {
+  it('moves forward one step at a time only', () => {
+    expect(isNextStatus('NEW', 'OPENED')).toBe(true);
+    expect(isNextStatus('OPENED', 'JOB COMPLETED')).toBe(false);
+    expect(isNextStatus('OPENED', 'NEW')).toBe(false);
+  });
+
+  it('never moves a document backwards', () => {
+    const doc = toJobDocument(clientJob(1), new Date('2026-11-23T00:00:00Z'));
+    const opened = withStatusAtLeast(doc, 'OPENED', new Date());
+    expect(opened.job_status).toBe('OPENED');
+    expect(withStatusAtLeast(opened, 'NEW', new Date())).toBe(opened);
+  });
+});
+
+describe('job document', () => {
+  it('keeps the seed shape with the id as document id and partition key', () => {
+    const doc = toJobDocument(clientJob(123), new Date('2021-01-01T10:00:00Z'));
+    expect(doc).toMatchObject({
+      id: '123',
+      job_id: '123',
+      job_date: '01012021',
+      job_type: 'warranty repair',
+      job_status: 'NEW',
+      customer: [{ client_firstname: 'Joe', client_lastname: 'Bloggs', client_postcode: 'SG13 7TZ', client_mobile: '+447770 123456' }],
+      product: [{ product_id: '123', product_type: 'spider catcher' }],
+    });
+    expect(seedJobDate(new Date('2026-11-23T23:59:00Z'))).toBe('23112026');
+  });
+});
+
+describe('sms message contract', () => {
+  const valid = { kind: 'job-received', jobId: 7, to: '+447770123456', text: 'Hello' };
+
+  it('accepts a valid message as object, JSON string or bytes', () => {
+    expect(parseSmsMessage(valid)).toEqual({ ok: true, message: valid });
+    expect(parseSmsMessage(JSON.stringify(valid))).toMatchObject({ ok: true });
+    expect(parseSmsMessage(Buffer.from(JSON.stringify(valid)))).toMatchObject({ ok: true });
+  });
+
+  it('explains what is wrong without echoing the phone number', () => {
+    const result = parseSmsMessage({ ...valid, to: '07770123456', jobId: -1, extra: true });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.detail).toContain('to: must be an E.164 phone number');
+    expect(result.detail).toContain('jobId');
+    expect(result.detail).not.toContain('07770123456');
+    expect(parseSmsMessage('not json')).toMatchObject({ ok: false });
+  });
+
+  it('derives deterministic idempotency keys', () => {
+    expect(smsMessageKey('job-received', 123)).toBe('job-123-received');
+    expect(smsMessageKey('job-closed', 123)).toBe('job-123-closed');
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { retryDelayMs, sendSms, SmsInFlightError } from '../../src/domain/sendSms.js';
+import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
+import { createWorld } from '../support/world.js';
+
+async function worldWithQueuedCourtesy(jobCount = 1) {
+  const world = createWorld(Array.from({ length: jobCount }, (_, i) => clientJob(i + 1)));
+  await world.poll();
+  return world;
+}
+
+describe('sendSms (courtesy)', () => {
+  it('sends through the gateway, logs the outcome and opens the job in all three places', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const message = world.queue.messages[0]!.body;
+    expect(await world.deliverDue()).toEqual(['sent']);
+
+    expect(world.gateway.sent).toEqual([{ to: '+447770123456', from: 'RepairRelay', text: message.text, clientRef: 'job-1-received' }]);
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'vonage-1', price: '0.033' });
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(world.documents.docs.get('1')).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'sent', providerMessageId: 'vonage-1' } } });
+    expect(world.transactions.forJob(1).map((r) => [r.event, r.status])).toEqual([
+      ['INGEST', 'NEW'],
+      ['SMS', 'NEW'],
+      ['STATUS', 'OPENED'],
+    ]);
+    expect(world.transactions.forJob(1)[1]?.note).toContain('***456');
+    expect(JSON.stringify(world.transactions.rows)).not.toContain('7770123456');
+  });
+
+  it('reaches the gateway once when the same message is delivered twice, in turn or at once', async () => {
+    const world = await worldWithQueuedCourtesy(2);
+    const [first, second] = world.queue.drain(world.clock.now());
+    expect(await sendSms(world.sendDeps, first!.body)).toBe('sent');
+    expect(await sendSms(world.sendDeps, first!.body)).toBe('already-settled');
+    const concurrent = await Promise.allSettled([sendSms(world.sendDeps, second!.body), sendSms(world.sendDeps, second!.body)]);
+    expect(concurrent.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name)).sort()).toEqual(['claimed-elsewhere', 'sent']);
+    expect(world.gateway.calls).toHaveLength(2);
+    expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(1);
+  });
+
+  it('retries throttling and outages later with growing backoff, then succeeds', async () => {
+    const world = await worldWithQueuedCourtesy();
+    world.gateway.reply(
+      { outcome: 'retryable', errorCode: '1', detail: 'Throughput Rate Exceeded' },
+      { outcome: 'retryable', errorCode: 'http-503', detail: 'Vonage answered HTTP 503' },
+    );
+    expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+    expect(world.queue.messages[0]).toMatchObject({
+      messageId: 'job-1-received-attempt-2',
+      scheduledAt: new Date(world.clock.now().getTime() + retryDelayMs(1)),
+    });
+    expect(world.clientJobs.status(1)).toBe('NEW');
+    expect(await world.deliverDue()).toEqual([]);
+
+    world.clock.advance(retryDelayMs(1));
+    expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+    expect(world.queue.messages[0]?.messageId).toBe('job-1-received-attempt-3');
+    world.clock.advance(retryDelayMs(2));
+    expect(await world.deliverDue()).toEqual(['sent']);
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 3 });
+    expect(world.gateway.sent).toHaveLength(1);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('backs off exponentially up to 30 minutes', () => {
+    expect([1, 2, 3, 7, 20].map(retryDelayMs)).toEqual([30_000, 60_000, 120_000, 1_800_000, 1_800_000]);
+  });
+
+  it('records a permanent rejection once, never retries it, and opens the job with the reason', async () => {
+    const world = await worldWithQueuedCourtesy();
+    world.gateway.reply({ outcome: 'rejected', errorCode: '7', detail: 'Number barred' });
+    expect(await world.deliverDue()).toEqual(['rejected']);
+    expect(world.queue.messages).toHaveLength(0);
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'rejected', errorCode: '7' });
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(world.transactions.forJob(1).find((r) => r.event === 'SMS')?.note).toContain('Number barred');
+  });
+
+  it('gives up as failed after the last attempt, still opening the job', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const outage = { outcome: 'retryable', errorCode: 'http-500', detail: 'Vonage answered HTTP 500' } as const;
+    world.gateway.reply(outage, outage, outage, outage);
+    for (let i = 0; i < 4; i++) {
+      await world.deliverDue();
+      world.clock.advance(retryDelayMs(4));
+    }
+    expect(world.gateway.calls).toHaveLength(4);
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'failed', attempts: 4 });
+    expect(world.queue.messages).toHaveLength(0);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('never sends again after a crash between the send and recording it', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const crashingLog = crashAfter(world.smsLog, 'claimForSending');
+    const message = world.queue.messages[0]!.body;
+    await expect(sendSms({ ...world.sendDeps, smsLog: crashingLog }, message)).rejects.toBeInstanceOf(InjectedCrash);
+
+    await expect(sendSms(world.sendDeps, message)).rejects.toBeInstanceOf(SmsInFlightError);
+    world.clock.advance(5 * 60_000);
+    expect(await sendSms(world.sendDeps, message)).toBe('interrupted-earlier');
+    expect(world.gateway.calls).toHaveLength(0);
+    expect(world.smsLog.entries.get('job-1-received')?.state).toBe('unknown');
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(world.transactions.forJob(1).find((r) => r.event === 'SMS')?.note).toContain('not resent');
+  });
+
+  const completionSteps = [
+    ['smsLog', 'record'],
+    ['clientJobs', 'moveStatus'],
+    ['documents', 'update'],
+    ['transactions', 'append'],
+  ] as const;
+
+  it.each(completionSteps)('finishes on redelivery after a crash right after %s.%s, sending once', async (port, method) => {
+    const world = await worldWithQueuedCourtesy();
+    const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
+    await expect(world.deliverDue(crashing)).rejects.toBeInstanceOf(InjectedCrash);
+    await world.deliverDue();
+
+    expect(world.gateway.calls).toHaveLength(1);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(world.documents.docs.get('1')?.job_status).toBe('OPENED');
+    expect(world.transactions.forJob(1).filter((r) => r.event === 'SMS')).toHaveLength(1);
+    expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(1);
+  });
+
+  it('does not move a job the client already moved elsewhere, and says so', async () => {
+    const world = await worldWithQueuedCourtesy();
+    world.clientJobs.rows.get(1)!.status = 'CANCELLED';
+    await world.deliverDue();
+    expect(world.clientJobs.status(1)).toBe('CANCELLED');
+    expect(world.documents.docs.get('1')?.job_status).toBe('NEW');
+    expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(0);
+    expect(world.logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: { jobId: 1, expected: 'NEW', found: 'CANCELLED' } }));
+  });
+});

@@ -1,0 +1,129 @@
+import { InvocationContext } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { loadConfig } from '../../src/config.js';
+import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
+import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
+import { FakeSmsQueue } from '../support/fakes.js';
+import { registrations } from '../support/functionsCore.js';
+import {
+  clientStatus,
+  createClientDatabase,
+  createThrowawayDatabase,
+  insertClientJobs,
+  jobTransRows,
+  type ThrowawayDatabase,
+} from '../support/mysql.js';
+import '../../src/functions/sendSms.js';
+import '../../src/functions/pollClientJobs.js';
+
+/** The real adapters end to end: MariaDB, the embedded Cosmos server, the Vonage SDK against the sandbox. */
+describe('job sync pipeline', () => {
+  let client: ThrowawayDatabase;
+  let ledger: ThrowawayDatabase;
+  let cosmos: LocalCosmos;
+  let sandbox: VonageSandbox;
+  let documents: CosmosJobDocuments;
+  const queue = new FakeSmsQueue();
+  const relays: Relay[] = [];
+  let env: NodeJS.ProcessEnv;
+
+  async function newRelay(): Promise<Relay> {
+    const relay = await buildRelay(loadConfig(env), { queue });
+    relays.push(relay);
+    return relay;
+  }
+
+  /** Runs the registered queue-trigger handler on every due message, as the Functions host would. */
+  async function deliverDue(): Promise<void> {
+    const handler = registrations.get('sendSms')!.handler;
+    for (const message of queue.drain(new Date())) {
+      await handler(message.body, new InvocationContext({ functionName: 'sendSms', triggerMetadata: { messageId: message.messageId } }));
+    }
+  }
+
+  beforeAll(async () => {
+    [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
+    sandbox = new VonageSandbox({ apiKey: 'k', apiSecret: 's', messagesPerSecond: 1000 });
+    const settings = cosmos.settingsFor();
+    env = {
+      CLIENT_DB_URL: client.url,
+      LEDGER_DB_URL: ledger.url,
+      COSMOS_ENDPOINT: settings.endpoint,
+      COSMOS_KEY: settings.key,
+      COSMOS_JOBS_CONTAINER: settings.container,
+      VONAGE_API_KEY: 'k',
+      VONAGE_API_SECRET: 's',
+      VONAGE_REST_HOST: await sandbox.listen(),
+      POLL_BATCH_SIZE: '7',
+    };
+    const relay = await newRelay();
+    provideRelay(async () => relay);
+    documents = new CosmosJobDocuments((await cosmos.openContainer(settings.container)).container);
+  });
+
+  afterAll(async () => {
+    await Promise.all(relays.map((r) => r.close()));
+    await Promise.all([client?.drop(), ledger?.drop(), cosmos?.stop(), sandbox?.close()]);
+  });
+
+  it('ingests new jobs, texts each customer once and opens the jobs everywhere', async () => {
+    await insertClientJobs(client.pool, [
+      ...Array.from({ length: 18 }, (_, i) => ({ id: i + 1 })),
+      { id: 19, mobile: null },
+      { id: 20, status: 'IN PROGRESS' },
+    ]);
+    await registrations.get('pollClientJobs')!.handler({ isPastDue: false }, new InvocationContext({ functionName: 'pollClientJobs' }));
+    expect(queue.messages).toHaveLength(18);
+    await deliverDue();
+
+    expect(sandbox.sent).toHaveLength(18);
+    expect(new Set(sandbox.sent.map((s) => s.clientRef)).size).toBe(18);
+    for (const id of [1, 18, 19]) {
+      expect(await clientStatus(client.pool, id)).toBe('OPENED');
+      expect((await documents.get(id))?.job_status).toBe('OPENED');
+      expect((await jobTransRows(ledger.pool, id)).map((r) => r.Job_status)).toEqual(['NEW', 'NEW', 'OPENED']);
+    }
+    expect(await clientStatus(client.pool, 20)).toBe('IN PROGRESS');
+    expect(await documents.get(20)).toBeUndefined();
+    expect((await jobTransRows(ledger.pool, 19))[1]?.Update_note).toContain('no mobile number');
+  });
+
+  it('sends nothing more when every message is delivered again', async () => {
+    const sentBefore = sandbox.requests;
+    const handler = registrations.get('sendSms')!.handler;
+    for (let id = 1; id <= 18; id++) {
+      await handler({ kind: 'job-received', jobId: id, to: '+447770123456', text: 'again' }, new InvocationContext());
+    }
+    expect(sandbox.requests).toBe(sentBefore);
+    expect(await jobTransRows(ledger.pool)).toHaveLength(18 * 3 + 3);
+  });
+
+  it('ingests each job once when two instances poll at the same time', async () => {
+    await insertClientJobs(client.pool, Array.from({ length: 30 }, (_, i) => ({ id: 100 + i })));
+    const [a, b] = [relays[0]!, await newRelay()];
+    const reports = await Promise.all([a.pollClientJobs(), b.pollClientJobs()]);
+    expect(reports[0].checkpoint).toBe(129);
+    await deliverDue();
+    const texted = sandbox.sent.map((s) => Number(s.clientRef?.split('-')[1])).filter((id) => id >= 100 && id < 130);
+    expect(texted.sort()).toEqual(Array.from({ length: 30 }, (_, i) => 100 + i));
+    const rows = await jobTransRows(ledger.pool);
+    const ingests = rows.filter((r) => r.event_key.endsWith('-status-NEW') && r.Job_id >= 100);
+    expect(ingests).toHaveLength(30);
+  });
+
+  it('retries Vonage throttling later and still sends once', async () => {
+    await insertClientJobs(client.pool, [{ id: 200 }]);
+    sandbox.enqueueReplies({ kind: 'status', status: '1', errorText: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' });
+    await relays[0]!.pollClientJobs();
+    await deliverDue();
+    expect(queue.messages).toEqual([expect.objectContaining({ messageId: 'job-200-received-attempt-2', scheduledAt: expect.any(Date) })]);
+    expect(await clientStatus(client.pool, 200)).toBe('NEW');
+
+    queue.messages[0]!.scheduledAt = new Date(0);
+    await deliverDue();
+    expect(sandbox.sent.filter((s) => s.clientRef === 'job-200-received')).toHaveLength(1);
+    expect(await clientStatus(client.pool, 200)).toBe('OPENED');
+  });
+});

@@ -1,0 +1,274 @@
+import type { ClientJob, JobDocument } from '../../src/domain/job.js';
+import type { JobStatus } from '../../src/domain/jobStatus.js';
+import type {
+  ClientJobs,
+  Clock,
+  JobDocuments,
+  JobTransaction,
+  JobTransactions,
+  Logger,
+  OutboundSms,
+  PollCheckpoint,
+  PollCheckpoints,
+  SmsGateway,
+  SmsLog,
+  SmsLogEntry,
+  SmsOutcome,
+  SmsQueue,
+  SmsRequest,
+  SmsSendResult,
+  SmsState,
+} from '../../src/domain/ports.js';
+
+/** In-memory fakes of every port, with the same guarantees as the real adapters. */
+
+export function clientJob(jobId: number, overrides: Partial<ClientJob> = {}): ClientJob {
+  return {
+    jobId,
+    jobType: 'warranty repair',
+    status: 'NEW',
+    firstName: 'Joe',
+    lastName: 'Bloggs',
+    postcode: 'SG13 7TZ',
+    mobile: '+447770 123456',
+    productId: '123',
+    productType: 'spider catcher',
+    ...overrides,
+  };
+}
+
+export class FakeClientJobs implements ClientJobs {
+  readonly rows = new Map<number, ClientJob>();
+  readsAfter = 0;
+
+  constructor(jobs: ClientJob[] = []) {
+    this.add(...jobs);
+  }
+
+  add(...jobs: ClientJob[]): void {
+    for (const job of jobs) this.rows.set(job.jobId, { ...job });
+  }
+
+  status(jobId: number): string | null | undefined {
+    return this.rows.get(jobId)?.status;
+  }
+
+  private sorted(): ClientJob[] {
+    return [...this.rows.values()].sort((a, b) => a.jobId - b.jobId).map((job) => ({ ...job }));
+  }
+
+  async readJobsAfter(afterId: number, limit: number): Promise<ClientJob[]> {
+    this.readsAfter += 1;
+    return this.sorted().filter((job) => job.jobId > afterId).slice(0, limit);
+  }
+
+  async readNewJobsInRange(fromExclusive: number, toInclusive: number): Promise<ClientJob[]> {
+    return this.sorted().filter((job) => job.jobId > fromExclusive && job.jobId <= toInclusive && job.status === 'NEW');
+  }
+
+  async readJobs(jobIds: readonly number[]): Promise<ClientJob[]> {
+    return this.sorted().filter((job) => jobIds.includes(job.jobId));
+  }
+
+  async moveStatus(jobId: number, from: JobStatus, to: JobStatus): Promise<boolean> {
+    const row = this.rows.get(jobId);
+    if (!row || row.status !== from) return false;
+    row.status = to;
+    return true;
+  }
+}
+
+export class FakeJobDocuments implements JobDocuments {
+  readonly docs = new Map<string, JobDocument>();
+  creates = 0;
+
+  async createMissing(docs: readonly JobDocument[]): Promise<void> {
+    for (const doc of docs) {
+      this.creates += 1;
+      if (!this.docs.has(doc.id)) this.docs.set(doc.id, structuredClone(doc));
+    }
+  }
+
+  async get(jobId: number): Promise<JobDocument | undefined> {
+    const doc = this.docs.get(String(jobId));
+    return doc && structuredClone(doc);
+  }
+
+  async update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined> {
+    const doc = this.docs.get(String(jobId));
+    if (!doc) return undefined;
+    const next = change(structuredClone(doc));
+    this.docs.set(doc.id, structuredClone(next));
+    return next;
+  }
+}
+
+export class FakeJobTransactions implements JobTransactions {
+  readonly rows: JobTransaction[] = [];
+
+  async append(rows: readonly JobTransaction[]): Promise<void> {
+    for (const row of rows) {
+      if (!this.rows.some((existing) => existing.eventKey === row.eventKey)) this.rows.push({ ...row });
+    }
+  }
+
+  forJob(jobId: number): JobTransaction[] {
+    return this.rows.filter((row) => row.jobId === jobId);
+  }
+}
+
+export class FakeSmsLog implements SmsLog {
+  readonly entries = new Map<string, SmsLogEntry>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async register(entries: Parameters<SmsLog['register']>[0]): Promise<void> {
+    for (const e of entries) {
+      if (this.entries.has(e.messageKey)) continue;
+      this.entries.set(e.messageKey, {
+        ...e,
+        attempts: 0,
+        providerMessageId: null,
+        price: null,
+        errorCode: null,
+        updatedAt: this.clock.now(),
+      });
+    }
+  }
+
+  async get(messageKey: string): Promise<SmsLogEntry | undefined> {
+    const entry = this.entries.get(messageKey);
+    return entry && { ...entry };
+  }
+
+  async getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]> {
+    return messageKeys.flatMap((key) => {
+      const entry = this.entries.get(key);
+      return entry ? [{ ...entry }] : [];
+    });
+  }
+
+  async claimForSending(messageKey: string, expected: SmsState, attempts: number): Promise<boolean> {
+    const entry = this.entries.get(messageKey);
+    if (!entry || entry.state !== expected || entry.attempts !== attempts) return false;
+    Object.assign(entry, { state: 'sending', attempts: attempts + 1, updatedAt: this.clock.now() });
+    return true;
+  }
+
+  async record(messageKey: string, expected: SmsState, outcome: SmsOutcome): Promise<boolean> {
+    const entry = this.entries.get(messageKey);
+    if (!entry || entry.state !== expected) return false;
+    Object.assign(entry, {
+      state: outcome.state,
+      providerMessageId: outcome.providerMessageId ?? entry.providerMessageId,
+      price: outcome.price ?? entry.price,
+      errorCode: outcome.errorCode ?? null,
+      detail: outcome.detail ?? null,
+      updatedAt: this.clock.now(),
+    });
+    return true;
+  }
+}
+
+/** Like Service Bus with duplicate detection: a messageId seen before is dropped. */
+export class FakeSmsQueue implements SmsQueue {
+  readonly messages: OutboundSms[] = [];
+  readonly seen = new Set<string>();
+  duplicatesDropped = 0;
+
+  async enqueue(messages: readonly OutboundSms[]): Promise<void> {
+    for (const message of messages) {
+      if (this.seen.has(message.messageId)) {
+        this.duplicatesDropped += 1;
+        continue;
+      }
+      this.seen.add(message.messageId);
+      this.messages.push(structuredClone(message));
+    }
+  }
+
+  /** Takes every message whose scheduled time has come, as a receiver would. */
+  drain(now: Date): OutboundSms[] {
+    const due = this.messages.filter((m) => !m.scheduledAt || m.scheduledAt <= now);
+    for (const m of due) this.messages.splice(this.messages.indexOf(m), 1);
+    return due;
+  }
+}
+
+export class FakeSmsGateway implements SmsGateway {
+  readonly sent: SmsRequest[] = [];
+  readonly calls: SmsRequest[] = [];
+  private readonly replies: SmsSendResult[] = [];
+
+  reply(...results: SmsSendResult[]): void {
+    this.replies.push(...results);
+  }
+
+  async send(request: SmsRequest): Promise<SmsSendResult> {
+    this.calls.push(request);
+    const reply = this.replies.shift() ?? { outcome: 'accepted', providerMessageId: `vonage-${this.calls.length}`, price: '0.033' };
+    if (reply.outcome === 'accepted') this.sent.push(request);
+    return reply;
+  }
+}
+
+export class FakeCheckpoints implements PollCheckpoints {
+  value: PollCheckpoint = { lastJobId: 0, sweepJobId: 0 };
+
+  async read(): Promise<PollCheckpoint> {
+    return { ...this.value };
+  }
+
+  async save(checkpoint: PollCheckpoint): Promise<void> {
+    this.value = { lastJobId: Math.max(this.value.lastJobId, checkpoint.lastJobId), sweepJobId: checkpoint.sweepJobId };
+  }
+}
+
+export class FakeClock implements Clock {
+  constructor(private current = new Date('2026-11-23T09:00:00.000Z')) {}
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export class MemoryLogger implements Logger {
+  readonly lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'info', message, ...(fields ? { fields } : {}) });
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'error', message, ...(fields ? { fields } : {}) });
+  }
+}
+
+export class InjectedCrash extends Error {
+  override readonly name = 'InjectedCrash';
+}
+
+/**
+ * Wraps a port so that the `nth` call of `method` throws after the real call has taken effect,
+ * like a process dying right after a write.
+ */
+export function crashAfter<T extends object>(target: T, method: keyof T & string, nth = 1): T {
+  let calls = 0;
+  return new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver) as unknown;
+      if (prop !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(obj) : value;
+      return async (...args: unknown[]) => {
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args);
+        calls += 1;
+        if (calls === nth) throw new InjectedCrash(`crash after ${method} #${nth}`);
+        return result;
+      };
+    },
+  });
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
+import { migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
+
+export const MYSQL_SERVER_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
+
+/** The client's `Jobs` table exactly as seed 000 describes it. */
+export const CLIENT_JOBS_DDL = `CREATE TABLE Jobs (
+  Job_id INT NOT NULL PRIMARY KEY,
+  Job_type VARCHAR(255) NULL,
+  Job_status VARCHAR(255) NULL,
+  Client_firstname VARCHAR(255) NULL,
+  Client_lastname VARCHAR(255) NULL,
+  Client_postcode VARCHAR(255) NULL,
+  Client_mobile VARCHAR(255) NULL,
+  Product_id VARCHAR(255) NULL,
+  Product_type VARCHAR(255) NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+
+export interface ThrowawayDatabase {
+  url: string;
+  pool: MysqlPool;
+  drop(): Promise<void>;
+}
+
+/** A database of its own for one test file, dropped afterwards. */
+export async function createThrowawayDatabase(purpose: string): Promise<ThrowawayDatabase> {
+  const name = `rr_test_${purpose}_${randomBytes(4).toString('hex')}`;
+  const admin = await mysql.createConnection({ uri: MYSQL_SERVER_URL });
+  await admin.query(`CREATE DATABASE \`${name}\``);
+  await admin.end();
+  const url = new URL(name, MYSQL_SERVER_URL).toString();
+  const pool = createMysqlPool(url);
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      const cleanup = await mysql.createConnection({ uri: MYSQL_SERVER_URL });
+      await cleanup.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await cleanup.end();
+    },
+  };
+}
+
+export async function createClientDatabase(): Promise<ThrowawayDatabase> {
+  const db = await createThrowawayDatabase('client');
+  await db.pool.query(CLIENT_JOBS_DDL);
+  return db;
+}
+
+export async function createLedgerDatabase(): Promise<ThrowawayDatabase> {
+  const db = await createThrowawayDatabase('ledger');
+  await migrateLedger(db.pool);
+  return db;
+}
+
+export interface JobRowInput {
+  id: number;
+  status?: string;
+  mobile?: string | null;
+  firstName?: string;
+  type?: string;
+  productType?: string;
+}
+
+export async function insertClientJobs(pool: MysqlPool, jobs: JobRowInput[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await pool.query(
+    'INSERT INTO Jobs (Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type) VALUES ?',
+    [
+      jobs.map((job) => [
+        job.id,
+        job.type ?? 'warranty repair',
+        job.status ?? 'NEW',
+        job.firstName ?? 'Joe',
+        'Bloggs',
+        'SG13 7TZ',
+        job.mobile === undefined ? '07770 123456' : job.mobile,
+        String(1000 + job.id),
+        job.productType ?? 'spider catcher',
+      ]),
+    ],
+  );
+}
+
+export async function clientStatus(pool: MysqlPool, jobId: number): Promise<string | null> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT Job_status FROM Jobs WHERE Job_id = ?', [jobId]);
+  return (rows[0]?.Job_status as string | undefined) ?? null;
+}
+
+export async function jobTransRows(pool: MysqlPool, jobId?: number): Promise<Array<{ Job_id: number; Job_status: string; event_key: string; Update_note: string }>> {
+  const [rows] = await pool.query<mysql.RowDataPacket[]>(
+    `SELECT Job_id, Job_status, event_key, Update_note FROM job_trans ${jobId === undefined ? '' : 'WHERE Job_id = ?'} ORDER BY creationDate, trans_id`,
+    jobId === undefined ? [] : [jobId],
+  );
+  return rows as Array<{ Job_id: number; Job_status: string; event_key: string; Update_note: string }>;
+}

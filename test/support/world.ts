@@ -1,0 +1,88 @@
+import type { PollDeps, PollSettings } from '../../src/domain/pollClientJobs.js';
+import { pollClientJobs } from '../../src/domain/pollClientJobs.js';
+import { sendSms, type SendSmsDeps, type SendSmsResult } from '../../src/domain/sendSms.js';
+import type { ClientJob } from '../../src/domain/job.js';
+import {
+  FakeCheckpoints,
+  FakeClientJobs,
+  FakeClock,
+  FakeJobDocuments,
+  FakeJobTransactions,
+  FakeSmsGateway,
+  FakeSmsLog,
+  FakeSmsQueue,
+  MemoryLogger,
+} from './fakes.js';
+
+export const TEST_POLL_SETTINGS: PollSettings = {
+  batchSize: 100,
+  lookbackIds: 50,
+  sweepIds: 100,
+  requeueAfterMs: 10 * 60_000,
+  staleSendingMs: 5 * 60_000,
+  maxRunMs: 60_000,
+};
+
+/** Every port faked in memory, wired the way the composition root wires the real ones. */
+export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettings> = {}) {
+  const clock = new FakeClock();
+  const clientJobs = new FakeClientJobs(jobs);
+  const documents = new FakeJobDocuments();
+  const transactions = new FakeJobTransactions();
+  const smsLog = new FakeSmsLog(clock);
+  const queue = new FakeSmsQueue();
+  const gateway = new FakeSmsGateway();
+  const checkpoints = new FakeCheckpoints();
+  const logger = new MemoryLogger();
+  const pollDeps: PollDeps = {
+    clientJobs,
+    documents,
+    transactions,
+    smsLog,
+    queue,
+    checkpoints,
+    clock,
+    logger,
+    settings: { ...TEST_POLL_SETTINGS, ...settings },
+  };
+  const sendDeps: SendSmsDeps = {
+    clientJobs,
+    documents,
+    transactions,
+    smsLog,
+    queue,
+    gateway,
+    clock,
+    logger,
+    settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 },
+  };
+  return {
+    clock,
+    clientJobs,
+    documents,
+    transactions,
+    smsLog,
+    queue,
+    gateway,
+    checkpoints,
+    logger,
+    pollDeps,
+    sendDeps,
+    poll: (deps: Partial<PollDeps> = {}) => pollClientJobs({ ...pollDeps, ...deps }),
+    /** Delivers every due queue message once, as the queue trigger would; a failed one stays on the queue. */
+    async deliverDue(deps: Partial<SendSmsDeps> = {}): Promise<SendSmsResult[]> {
+      const results: SendSmsResult[] = [];
+      for (const message of queue.drain(clock.now())) {
+        try {
+          results.push(await sendSms({ ...sendDeps, ...deps }, message.body));
+        } catch (error) {
+          queue.messages.push(message);
+          throw error;
+        }
+      }
+      return results;
+    },
+  };
+}
+
+export type World = ReturnType<typeof createWorld>;
