@@ -4,14 +4,20 @@ import { createConsoleLogger, systemClock } from './adapters/consoleLogger.js';
 import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
 import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
 import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
+import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
+import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
 import { MysqlSmsLog } from './adapters/mysql/smsLog.js';
 import { createServiceBusClient, ServiceBusSmsQueue } from './adapters/serviceBus/smsQueue.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import type { ClosureResult } from './domain/closure.js';
+import type { JobDocument } from './domain/job.js';
+import { changeJobStatus, closeJob, getJobWithHistory, type StatusChange, type StatusChangeResult } from './domain/jobApi.js';
+import { recordPayment, type PaymentCallback, type PaymentResult } from './domain/payments.js';
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/pollClientJobs.js';
-import type { SmsQueue } from './domain/ports.js';
+import type { JobTransaction, SmsQueue } from './domain/ports.js';
 import { sendSms, type SendSmsResult, type SendSmsSettings } from './domain/sendSms.js';
 import type { SmsMessage } from './domain/smsMessage.js';
 
@@ -20,6 +26,12 @@ export interface Relay {
   readonly config: AppConfig;
   pollClientJobs(): Promise<PollReport>;
   sendSms(message: SmsMessage): Promise<SendSmsResult>;
+  recordPayment(payment: PaymentCallback): Promise<PaymentResult>;
+  closeJob(jobId: number): Promise<ClosureResult>;
+  getJob(jobId: number, requestId: string): Promise<{ job: JobDocument; history: JobTransaction[] } | undefined>;
+  changeJobStatus(jobId: number, change: StatusChange, requestId: string): Promise<StatusChangeResult>;
+  /** Each dependency's reachability, for the health endpoint. */
+  checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
 }
 
@@ -90,8 +102,19 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     documents: new CosmosJobDocuments(container),
     transactions: new MysqlJobTransactions(ledgerPool),
     smsLog: new MysqlSmsLog(ledgerPool),
+    tracking: new MysqlJobTracking(ledgerPool),
+    payments: new MysqlPayments(ledgerPool),
     queue,
     clock: systemClock,
+  };
+  const withLogger = (component: string) => ({ ...shared, logger: createConsoleLogger(component) });
+  const reachable = async (probe: () => Promise<unknown>) => {
+    try {
+      await probe();
+      return 'ok' as const;
+    } catch {
+      return 'unreachable' as const;
+    }
   };
   const gateway = new VonageSmsGateway({
     apiKey: config.VONAGE_API_KEY as string,
@@ -102,10 +125,20 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
 
   return {
     config,
-    pollClientJobs: () =>
-      pollClientJobs({ ...shared, checkpoints, logger: createConsoleLogger('pollClientJobs'), settings: pollSettings(config) }),
-    sendSms: (message) =>
-      sendSms({ ...shared, gateway, logger: createConsoleLogger('sendSms'), settings: sendSmsSettings(config) }, message),
+    pollClientJobs: () => pollClientJobs({ ...withLogger('pollClientJobs'), checkpoints, settings: pollSettings(config) }),
+    sendSms: (message) => sendSms({ ...withLogger('sendSms'), gateway, settings: sendSmsSettings(config) }, message),
+    recordPayment: (payment) => recordPayment(withLogger('payments'), payment),
+    closeJob: (jobId) => closeJob(withLogger('closeJob'), jobId),
+    getJob: (jobId, requestId) => getJobWithHistory(withLogger('getJob'), jobId, requestId),
+    changeJobStatus: (jobId, change, requestId) => changeJobStatus(withLogger('changeJobStatus'), jobId, change, requestId),
+    async checkHealth() {
+      const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
+        reachable(() => clientPool.query('SELECT 1')),
+        reachable(() => ledgerPool.query('SELECT 1')),
+        reachable(() => container.read()),
+      ]);
+      return { clientDb, ledgerDb, cosmos: cosmosDb };
+    },
     async close() {
       await Promise.allSettled([clientPool.end(), ledgerPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
     },

@@ -42,6 +42,10 @@ export interface JobDocument {
   product: Array<{ product_id: string | null; product_type: string | null }>;
   source: { system: 'client-jobs'; ingested_at: string };
   sms: Partial<Record<'courtesy' | 'feedback', SmsSummary>>;
+  payments?: Array<{ payment_id: string; amount: string; currency: string; paid_at: string }>;
+  /** Client changes we refused to mirror (backwards or unknown statuses), for a person to look at. */
+  flags?: Array<{ status: string | null; from: string; at: string }>;
+  feedback?: { score: number | null; text: string; at: string };
   updated_at: string;
 }
 

@@ -1,43 +1,20 @@
 import { toJobDocument, type ClientJob } from './job.js';
-import { maskPhone, toE164 } from './phone.js';
-import {
-  FINAL_SMS_STATES,
-  type ClientJobs,
-  type Clock,
-  type JobDocuments,
-  type JobTransactions,
-  type Logger,
-  type OutboundSms,
-  type PollCheckpoints,
-  type SmsLog,
-  type SmsLogEntry,
-  type SmsQueue,
-} from './ports.js';
-import { completeJobAfterSms, statusEventKey } from './smsCompletion.js';
-import { courtesyText } from './smsTexts.js';
+import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirrorClientStatuses.js';
+import type { PollCheckpoints } from './ports.js';
+import { statusEventKey } from './smsCompletion.js';
 import { smsMessageKey } from './smsMessage.js';
+import { queueSms, repairSms, type SmsRepairTimings } from './smsOutbox.js';
 
-export interface PollSettings {
+export interface PollSettings extends SmsRepairTimings {
   batchSize: number;
   lookbackIds: number;
   sweepIds: number;
-  /** A `queued` courtesy SMS older than this is handed to the queue again (its messageId is the same). */
-  requeueAfterMs: number;
-  /** A `sending` SMS untouched for this long was interrupted by a crash. */
-  staleSendingMs: number;
   /** The poll stops taking new batches after this long and leaves the rest to the next poll. */
   maxRunMs: number;
 }
 
-export interface PollDeps {
-  clientJobs: ClientJobs;
-  documents: JobDocuments;
-  transactions: JobTransactions;
-  smsLog: SmsLog;
-  queue: SmsQueue;
+export interface PollDeps extends MirrorDeps {
   checkpoints: PollCheckpoints;
-  clock: Clock;
-  logger: Logger;
   settings: PollSettings;
 }
 
@@ -48,6 +25,7 @@ export interface PollReport {
   courtesyImpossible: number;
   repaired: number;
   checkpoint: number;
+  mirror?: MirrorReport;
 }
 
 /**
@@ -55,6 +33,7 @@ export interface PollReport {
  * for a thousand rows or ten million. A bounded look-back below the checkpoint catches ids that
  * committed out of order, and a sweep that walks the rest of the table a slice per poll catches
  * jobs set back to NEW. The SMS log row is the marker that a job's ingestion is complete.
+ * Then the open jobs' client statuses are mirrored (mirrorClientStatuses).
  */
 export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
   const { settings } = deps;
@@ -78,6 +57,7 @@ export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
     if (batch.length < settings.batchSize || outOfTime) break;
   }
   report.checkpoint = checkpoint.lastJobId;
+  report.mirror = await mirrorClientStatuses(deps, settings);
   return report;
 }
 
@@ -102,7 +82,7 @@ async function processCandidates(deps: PollDeps, candidates: ClientJob[], report
   const known = new Map((await deps.smsLog.getMany([...byKey.keys()])).map((entry) => [entry.messageKey, entry]));
   const fresh = [...byKey.values()].filter((job) => !known.has(smsMessageKey('job-received', job.jobId)));
   await ingest(deps, fresh, report);
-  await repair(deps, [...known.values()], report);
+  report.repaired += await repairSms(deps, deps.settings, [...known.values()]);
 }
 
 async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Promise<void> {
@@ -119,68 +99,9 @@ async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Pr
       at: now,
     })),
   );
-
-  const messages: OutboundSms[] = [];
-  const impossible: Array<{ job: ClientJob; reason: string }> = [];
-  for (const job of jobs) {
-    const courtesy = courtesyMessage(job);
-    if ('reason' in courtesy) impossible.push({ job, reason: courtesy.reason });
-    else messages.push(courtesy);
-  }
-
-  await deps.smsLog.register([
-    ...messages.map((m) => ({ messageKey: m.messageId, jobId: m.body.jobId, kind: m.body.kind, state: 'queued' as const, toMasked: maskPhone(m.body.to), detail: null })),
-    ...impossible.map(({ job, reason }) => ({
-      messageKey: smsMessageKey('job-received', job.jobId),
-      jobId: job.jobId,
-      kind: 'job-received' as const,
-      state: 'skipped' as const,
-      toMasked: maskPhone(job.mobile),
-      detail: reason,
-    })),
-  ]);
-  await deps.queue.enqueue(messages);
-  for (const { job } of impossible) {
-    const entry = await deps.smsLog.get(smsMessageKey('job-received', job.jobId));
-    if (entry) await completeJobAfterSms(deps, entry);
-  }
+  await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })));
+  const courtesy = await queueSms(deps, 'job-received', jobs);
   report.ingested += jobs.length;
-  report.courtesyQueued += messages.length;
-  report.courtesyImpossible += impossible.length;
-}
-
-/** Finishes jobs that a crash left half-way: still NEW although their SMS is settled or stuck. */
-async function repair(deps: PollDeps, entries: SmsLogEntry[], report: PollReport): Promise<void> {
-  const now = deps.clock.now().getTime();
-  const { requeueAfterMs, staleSendingMs } = deps.settings;
-  const requeue: SmsLogEntry[] = [];
-  for (const entry of entries) {
-    const age = now - entry.updatedAt.getTime();
-    if (entry.state === 'queued' && age >= requeueAfterMs) {
-      requeue.push(entry);
-    } else if (entry.state === 'sending' && age >= staleSendingMs) {
-      if (await deps.smsLog.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted' })) {
-        await completeJobAfterSms(deps, { ...entry, state: 'unknown' });
-        report.repaired += 1;
-      }
-    } else if (FINAL_SMS_STATES.includes(entry.state)) {
-      await completeJobAfterSms(deps, entry);
-      report.repaired += 1;
-    }
-  }
-  if (requeue.length === 0) return;
-  const jobs = await deps.clientJobs.readJobs(requeue.map((entry) => entry.jobId));
-  const messages = jobs.map(courtesyMessage).filter((m): m is OutboundSms => !('reason' in m));
-  await deps.queue.enqueue(messages);
-  for (const message of messages) await deps.smsLog.record(message.messageId, 'queued', { state: 'queued' });
-  report.repaired += messages.length;
-}
-
-function courtesyMessage(job: ClientJob): OutboundSms | { reason: string } {
-  const phone = toE164(job.mobile);
-  if (!phone.ok) return { reason: phone.reason };
-  return {
-    messageId: smsMessageKey('job-received', job.jobId),
-    body: { kind: 'job-received', jobId: job.jobId, to: phone.e164, text: courtesyText(job) },
-  };
+  report.courtesyQueued += courtesy.queued;
+  report.courtesyImpossible += courtesy.skipped;
 }

@@ -19,12 +19,13 @@ export interface JobDocuments {
   get(jobId: number): Promise<JobDocument | undefined>;
   /**
    * Applies `change` to the current document with optimistic concurrency, retrying on a
-   * concurrent write. Returns the stored document, or undefined when there is none.
+   * concurrent write; a change that returns its argument writes nothing. Returns the stored
+   * document, or undefined when there is none.
    */
   update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined>;
 }
 
-export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT';
+export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'CLOSURE' | 'FLAG' | 'FEEDBACK';
 
 /** One `job_trans` row. `eventKey` is unique, so writing the same event again adds nothing. */
 export interface JobTransaction {
@@ -38,6 +39,8 @@ export interface JobTransaction {
 
 export interface JobTransactions {
   append(rows: readonly JobTransaction[]): Promise<void>;
+  /** The job's rows, oldest first. */
+  history(jobId: number): Promise<JobTransaction[]>;
 }
 
 export type SmsState =
@@ -59,6 +62,8 @@ export interface SmsLogEntry {
   state: SmsState;
   attempts: number;
   toMasked: string;
+  /** phoneLookupKey() of the number, to match a customer's reply; null when there was no usable number. */
+  toHash: string | null;
   providerMessageId: string | null;
   price: string | null;
   errorCode: string | null;
@@ -74,10 +79,12 @@ export interface SmsOutcome {
   detail?: string;
 }
 
+export type SmsRegistration = Pick<SmsLogEntry, 'messageKey' | 'jobId' | 'kind' | 'state' | 'toMasked' | 'toHash' | 'detail'>;
+
 /** The SMS log: one row per SMS we mean to send, keyed by its idempotency key. */
 export interface SmsLog {
   /** Adds the entries that do not exist yet; existing ones keep their state. */
-  register(entries: ReadonlyArray<Pick<SmsLogEntry, 'messageKey' | 'jobId' | 'kind' | 'state' | 'toMasked' | 'detail'>>): Promise<void>;
+  register(entries: readonly SmsRegistration[]): Promise<void>;
   get(messageKey: string): Promise<SmsLogEntry | undefined>;
   getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]>;
   /** Moves `queued`/`retrying` to `sending` and counts the attempt; false if another consumer won. */
@@ -133,4 +140,41 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Payment {
+  paymentId: string;
+  jobId: number;
+  /** Exactly 3 decimals, as a string: never a binary float. */
+  amount: string;
+  currency: string;
+  paidAt: Date;
+}
+
+export interface Payments {
+  /** Records a payment once per `paymentId`; a repeat returns 'duplicate' and changes nothing. */
+  record(payment: Payment, receivedAt: Date): Promise<'recorded' | 'duplicate'>;
+  get(paymentId: string): Promise<Payment | undefined>;
+  forJob(jobId: number): Promise<Payment[]>;
+  /** Which of these jobs have at least one recorded payment. */
+  paidJobs(jobIds: readonly number[]): Promise<Set<number>>;
+}
+
+/** Our last known view of a job's client status, for the jobs still open (not CLOSED). */
+export interface TrackedJob {
+  jobId: number;
+  lastStatus: string;
+  /** A status the client set that we refused to mirror (backwards or unknown), so it is flagged once. */
+  flaggedStatus: string | null;
+}
+
+export interface JobTracking {
+  /** Starts tracking these jobs; jobs already tracked keep their state. */
+  track(jobs: ReadonlyArray<{ jobId: number; status: string }>): Promise<void>;
+  /** Open jobs with `Job_id > afterId`, in id order, at most `limit`. */
+  openJobsAfter(afterId: number, limit: number): Promise<TrackedJob[]>;
+  /** Moves the tracked status if it still is `expected`; CLOSED stops tracking. */
+  advance(jobId: number, expected: string, status: string): Promise<boolean>;
+  /** Remembers the client status we refused to mirror, so it is reported once. */
+  flag(jobId: number, observed: string): Promise<void>;
 }

@@ -1,7 +1,6 @@
-import { maskPhone } from './phone.js';
 import { FINAL_SMS_STATES, type SmsGateway, type SmsLog, type SmsLogEntry, type SmsOutcome, type SmsQueue } from './ports.js';
 import { completeJobAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
-import { smsMessageKey, smsRetryMessageId, type SmsMessage } from './smsMessage.js';
+import { queuedRegistration, smsMessageKey, smsRetryMessageId, type SmsMessage } from './smsMessage.js';
 
 export interface SendSmsSettings {
   from: string;
@@ -46,9 +45,7 @@ export function retryDelayMs(failedAttempts: number): number {
  */
 export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<SendSmsResult> {
   const key = smsMessageKey(message.kind, message.jobId);
-  await deps.smsLog.register([
-    { messageKey: key, jobId: message.jobId, kind: message.kind, state: 'queued', toMasked: maskPhone(message.to), detail: null },
-  ]);
+  await deps.smsLog.register([queuedRegistration({ messageId: key, body: message })]);
   const entry = await settledEntry(deps.smsLog, key);
 
   if (FINAL_SMS_STATES.includes(entry.state)) {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { maskPhone, phoneLookupKey } from './phone.js';
+import type { OutboundSms, SmsRegistration } from './ports.js';
 
 export const SMS_KINDS = ['job-received', 'job-closed'] as const;
 export type SmsKind = (typeof SMS_KINDS)[number];
@@ -38,4 +40,17 @@ function tryJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** The SMS log entry of a message about to be queued; the key is the SMS's, not a retry's messageId. */
+export function queuedRegistration(sms: OutboundSms): SmsRegistration {
+  return {
+    messageKey: sms.messageId,
+    jobId: sms.body.jobId,
+    kind: sms.body.kind,
+    state: 'queued',
+    toMasked: maskPhone(sms.body.to),
+    toHash: phoneLookupKey(sms.body.to),
+    detail: null,
+  };
 }

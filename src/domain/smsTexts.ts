@@ -14,3 +14,8 @@ export function courtesyText(job: ClientJob): string {
   const purpose = job.jobType?.trim() ? ` for ${job.jobType.trim()}` : '';
   return `${greeting(job)}, we have received ${itemName(job)}${purpose} (job ${job.jobId}). We will text you when it is done.`;
 }
+
+export function feedbackText(job: ClientJob): string {
+  const product = job.productType?.trim() ? `${job.productType.trim()} repair` : 'repair';
+  return `${greeting(job)}, your ${product} (job ${job.jobId}) is complete. How did we do? Reply with a score from 1 (poor) to 5 (excellent).`;
+}

@@ -4,10 +4,13 @@ import type {
   ClientJobs,
   Clock,
   JobDocuments,
+  JobTracking,
   JobTransaction,
   JobTransactions,
   Logger,
   OutboundSms,
+  Payment,
+  Payments,
   PollCheckpoint,
   PollCheckpoints,
   SmsGateway,
@@ -15,9 +18,11 @@ import type {
   SmsLogEntry,
   SmsOutcome,
   SmsQueue,
+  SmsRegistration,
   SmsRequest,
   SmsSendResult,
   SmsState,
+  TrackedJob,
 } from '../../src/domain/ports.js';
 
 /** In-memory fakes of every port, with the same guarantees as the real adapters. */
@@ -81,6 +86,7 @@ export class FakeClientJobs implements ClientJobs {
 export class FakeJobDocuments implements JobDocuments {
   readonly docs = new Map<string, JobDocument>();
   creates = 0;
+  writes = 0;
 
   async createMissing(docs: readonly JobDocument[]): Promise<void> {
     for (const doc of docs) {
@@ -97,8 +103,12 @@ export class FakeJobDocuments implements JobDocuments {
   async update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined> {
     const doc = this.docs.get(String(jobId));
     if (!doc) return undefined;
-    const next = change(structuredClone(doc));
-    this.docs.set(doc.id, structuredClone(next));
+    const current = structuredClone(doc);
+    const next = change(current);
+    if (next !== current) {
+      this.writes += 1;
+      this.docs.set(doc.id, structuredClone(next));
+    }
     return next;
   }
 }
@@ -115,6 +125,65 @@ export class FakeJobTransactions implements JobTransactions {
   forJob(jobId: number): JobTransaction[] {
     return this.rows.filter((row) => row.jobId === jobId);
   }
+
+  async history(jobId: number): Promise<JobTransaction[]> {
+    return this.forJob(jobId).map((row) => ({ ...row }));
+  }
+}
+
+export class FakePayments implements Payments {
+  readonly stored = new Map<string, Payment>();
+
+  async record(payment: Payment): Promise<'recorded' | 'duplicate'> {
+    if (this.stored.has(payment.paymentId)) return 'duplicate';
+    this.stored.set(payment.paymentId, { ...payment });
+    return 'recorded';
+  }
+
+  async get(paymentId: string): Promise<Payment | undefined> {
+    const payment = this.stored.get(paymentId);
+    return payment && { ...payment };
+  }
+
+  async forJob(jobId: number): Promise<Payment[]> {
+    return [...this.stored.values()].filter((p) => p.jobId === jobId);
+  }
+
+  async paidJobs(jobIds: readonly number[]): Promise<Set<number>> {
+    return new Set([...this.stored.values()].map((p) => p.jobId).filter((id) => jobIds.includes(id)));
+  }
+}
+
+export class FakeJobTracking implements JobTracking {
+  readonly jobs = new Map<number, TrackedJob & { open: boolean }>();
+
+  async track(jobs: ReadonlyArray<{ jobId: number; status: string }>): Promise<void> {
+    for (const job of jobs) {
+      if (!this.jobs.has(job.jobId)) {
+        this.jobs.set(job.jobId, { jobId: job.jobId, lastStatus: job.status, flaggedStatus: null, open: job.status !== 'CLOSED' });
+      }
+    }
+  }
+
+  async openJobsAfter(afterId: number, limit: number): Promise<TrackedJob[]> {
+    return [...this.jobs.values()]
+      .filter((job) => job.open && job.jobId > afterId)
+      .sort((a, b) => a.jobId - b.jobId)
+      .slice(0, limit)
+      .map(({ jobId, lastStatus, flaggedStatus }) => ({ jobId, lastStatus, flaggedStatus }));
+  }
+
+  async advance(jobId: number, expected: string, status: string): Promise<boolean> {
+    const job = this.jobs.get(jobId);
+    if (!job || job.lastStatus !== expected) return false;
+    Object.assign(job, { lastStatus: status, flaggedStatus: null, open: status !== 'CLOSED' });
+    return true;
+  }
+
+  async flag(jobId: number, observed: string): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (job) job.flaggedStatus = observed;
+  }
 }
 
 export class FakeSmsLog implements SmsLog {
@@ -122,7 +191,7 @@ export class FakeSmsLog implements SmsLog {
 
   constructor(private readonly clock: Clock) {}
 
-  async register(entries: Parameters<SmsLog['register']>[0]): Promise<void> {
+  async register(entries: readonly SmsRegistration[]): Promise<void> {
     for (const e of entries) {
       if (this.entries.has(e.messageKey)) continue;
       this.entries.set(e.messageKey, {

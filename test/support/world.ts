@@ -7,7 +7,9 @@ import {
   FakeClientJobs,
   FakeClock,
   FakeJobDocuments,
+  FakeJobTracking,
   FakeJobTransactions,
+  FakePayments,
   FakeSmsGateway,
   FakeSmsLog,
   FakeSmsQueue,
@@ -33,6 +35,8 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
   const queue = new FakeSmsQueue();
   const gateway = new FakeSmsGateway();
   const checkpoints = new FakeCheckpoints();
+  const tracking = new FakeJobTracking();
+  const payments = new FakePayments();
   const logger = new MemoryLogger();
   const pollDeps: PollDeps = {
     clientJobs,
@@ -41,6 +45,8 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     smsLog,
     queue,
     checkpoints,
+    tracking,
+    payments,
     clock,
     logger,
     settings: { ...TEST_POLL_SETTINGS, ...settings },
@@ -65,6 +71,8 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     queue,
     gateway,
     checkpoints,
+    tracking,
+    payments,
     logger,
     pollDeps,
     sendDeps,

@@ -46,7 +46,9 @@ export class CosmosJobDocuments implements JobDocuments {
     for (let attempt = 1; ; attempt++) {
       const current = await this.read(jobId);
       if (!current) return undefined;
-      const next = change(strip(current) as JobDocument);
+      const unchanged = strip(current) as JobDocument;
+      const next = change(unchanged);
+      if (next === unchanged) return unchanged;
       try {
         const { resource } = await this.container
           .item(current.id, current.id)

@@ -1,4 +1,5 @@
-import type { JobTransaction, JobTransactions } from '../../domain/ports.js';
+import type { RowDataPacket } from 'mysql2/promise';
+import type { JobTransaction, JobTransactions, TransactionEvent } from '../../domain/ports.js';
 import type { MysqlPool } from './pool.js';
 
 const NOTE_LIMIT = 1024;
@@ -16,5 +17,21 @@ export class MysqlJobTransactions implements JobTransactions {
         [chunk.map((row) => [row.jobId, row.status, row.at, row.note.slice(0, NOTE_LIMIT), row.event, row.eventKey])],
       );
     }
+  }
+
+  async history(jobId: number): Promise<JobTransaction[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT Job_id, Job_status, creationDate, Update_note, event_type, event_key FROM job_trans
+       WHERE Job_id = ? ORDER BY creationDate, trans_id`,
+      [jobId],
+    );
+    return rows.map((row) => ({
+      jobId: Number(row.Job_id),
+      status: String(row.Job_status),
+      note: String(row.Update_note),
+      event: row.event_type as TransactionEvent,
+      eventKey: String(row.event_key),
+      at: row.creationDate as Date,
+    }));
   }
 }

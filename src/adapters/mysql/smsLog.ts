@@ -1,10 +1,10 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { SmsLog, SmsLogEntry, SmsOutcome, SmsState } from '../../domain/ports.js';
+import type { SmsLog, SmsLogEntry, SmsOutcome, SmsRegistration, SmsState } from '../../domain/ports.js';
 import type { SmsKind } from '../../domain/smsMessage.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =
-  'message_key, Job_id, kind, state, attempts, to_masked, provider_message_id, price, error_code, detail, updated_at';
+  'message_key, Job_id, kind, state, attempts, to_masked, to_hash, provider_message_id, price, error_code, detail, updated_at';
 
 interface SmsLogRow extends RowDataPacket {
   message_key: string;
@@ -13,6 +13,7 @@ interface SmsLogRow extends RowDataPacket {
   state: SmsState;
   attempts: number;
   to_masked: string;
+  to_hash: string | null;
   provider_message_id: string | null;
   price: string | null;
   error_code: string | null;
@@ -28,6 +29,7 @@ function toEntry(row: SmsLogRow): SmsLogEntry {
     state: row.state,
     attempts: Number(row.attempts),
     toMasked: row.to_masked,
+    toHash: row.to_hash,
     providerMessageId: row.provider_message_id,
     price: row.price,
     errorCode: row.error_code,
@@ -40,12 +42,12 @@ function toEntry(row: SmsLogRow): SmsLogEntry {
 export class MysqlSmsLog implements SmsLog {
   constructor(private readonly pool: MysqlPool) {}
 
-  async register(entries: Parameters<SmsLog['register']>[0]): Promise<void> {
+  async register(entries: readonly SmsRegistration[]): Promise<void> {
     if (entries.length === 0) return;
     await this.pool.query(
-      `INSERT IGNORE INTO sms_log (message_key, Job_id, kind, state, attempts, to_masked, detail, created_at, updated_at)
-       VALUES ${placeholders(entries.length, '(?, ?, ?, ?, 0, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))')}`,
-      entries.flatMap((e) => [e.messageKey, e.jobId, e.kind, e.state, e.toMasked, e.detail]),
+      `INSERT IGNORE INTO sms_log (message_key, Job_id, kind, state, attempts, to_masked, to_hash, detail, created_at, updated_at)
+       VALUES ${placeholders(entries.length, '(?, ?, ?, ?, 0, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))')}`,
+      entries.flatMap((e) => [e.messageKey, e.jobId, e.kind, e.state, e.toMasked, e.toHash, e.detail]),
     );
   }
 

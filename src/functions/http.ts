@@ -1,0 +1,67 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { STATUS_CODES } from 'node:http';
+import type { z } from 'zod';
+import { ConfigError } from '../config.js';
+
+/** Callbacks and API bodies are small; anything bigger is refused before it is read. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
+
+/** An RFC 9457 problem response. */
+export function problem(status: number, detail: string): HttpResponseInit {
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail }),
+  };
+}
+
+export function json(status: number, body: unknown): HttpResponseInit {
+  return { status, jsonBody: body };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+}
+
+export async function readRawBody(request: HttpRequest): Promise<Parsed<string>> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
+  const raw = await request.text();
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
+  return { ok: true, value: raw };
+}
+
+export function parseJson<T>(raw: string, schema: z.ZodType<T>): Parsed<T> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, response: problem(400, 'body is not valid JSON') };
+  }
+  const parsed = schema.safeParse(data);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: problem(400, describeIssues(parsed.error)) };
+}
+
+export function jobIdFrom(request: HttpRequest): Parsed<number> {
+  const raw = request.params.jobId ?? '';
+  if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > 2_147_483_647) {
+    return { ok: false, response: problem(400, `jobId must be a positive whole number, not "${raw.slice(0, 20)}"`) };
+  }
+  return { ok: true, value: Number(raw) };
+}
+
+/** Turns an unexpected failure into a 5xx problem without leaking its internals to the caller. */
+export async function answer(context: InvocationContext, handle: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
+  try {
+    return await handle();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      context.error(error.message);
+      return problem(503, 'the service is not configured correctly; the operator has been told');
+    }
+    context.error(`${context.functionName} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return problem(500, 'the request could not be completed; it is safe to retry');
+  }
+}
