@@ -1,7 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../compositionRoot.js';
 import { statusChangeSchema } from '../domain/jobApi.js';
-import { answer, jobIdFrom, json, parseJson, problem, readRawBody } from './http.js';
+import { answer, jobIdFrom, json, parseJson, problem, readRawBody } from './shared/http.js';
 
 export async function changeJobStatusHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../compositionRoot.js';
-import { answer, jobIdFrom, json, problem } from './http.js';
+import { answer, jobIdFrom, json, problem } from './shared/http.js';
 
 export async function closeJobHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {

@@ -1,6 +1,6 @@
 import { app, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../compositionRoot.js';
-import { answer, json } from './http.js';
+import { answer, json } from './shared/http.js';
 
 export async function healthHandler(_request: unknown, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {

@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { getRelay } from '../compositionRoot.js';
 import { verifyPaymentSignature } from '../domain/paymentSignature.js';
 import { paymentCallbackSchema } from '../domain/payments.js';
-import { answer, json, parseJson, problem, readRawBody } from './http.js';
+import { answer, json, parseJson, problem, readRawBody } from './shared/http.js';
 
 export async function paymentsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { STATUS_CODES } from 'node:http';
 import type { z } from 'zod';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../../config.js';
 
 /** Callbacks and API bodies are small; anything bigger is refused before it is read. */
 export const MAX_BODY_BYTES = 16 * 1024;
