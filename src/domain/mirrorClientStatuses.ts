@@ -2,13 +2,12 @@ import { requestClosure, type ClosureDeps } from './closure.js';
 import { withStatusAtLeast } from './job.js';
 import { isJobStatus, statusRank, type JobStatus } from './jobStatus.js';
 import type { ClientJob } from './job.js';
-import type { JobTracking, Payments, TrackedJob } from './ports.js';
+import type { Payments, TrackedJob } from './ports.js';
 import { statusEventKey } from './smsCompletion.js';
 import { smsMessageKey } from './smsMessage.js';
 import { repairSms, type SmsRepairTimings } from './smsOutbox.js';
 
 export interface MirrorDeps extends ClosureDeps {
-  tracking: JobTracking;
   payments: Payments;
 }
 

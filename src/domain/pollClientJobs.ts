@@ -1,6 +1,6 @@
 import { toJobDocument, type ClientJob } from './job.js';
 import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirrorClientStatuses.js';
-import type { PollCheckpoints } from './ports.js';
+import { FINAL_SMS_STATES, type PollCheckpoints, type SmsLogEntry } from './ports.js';
 import { statusEventKey } from './smsCompletion.js';
 import { smsMessageKey } from './smsMessage.js';
 import { queueSms, repairSms, type SmsRepairTimings } from './smsOutbox.js';
@@ -82,7 +82,21 @@ async function processCandidates(deps: PollDeps, candidates: ClientJob[], report
   const known = new Map((await deps.smsLog.getMany([...byKey.keys()])).map((entry) => [entry.messageKey, entry]));
   const fresh = [...byKey.values()].filter((job) => !known.has(smsMessageKey('job-received', job.jobId)));
   await ingest(deps, fresh, report);
-  report.repaired += await repairSms(deps, deps.settings, [...known.values()]);
+  report.repaired += await repairSms(deps, deps.settings, await withoutJobsMovedBack(deps, [...known.values()]));
+}
+
+/**
+ * A NEW job whose courtesy SMS is settled is either one a crash stopped half-way (its document is
+ * still NEW) or one the client set back to NEW after we opened it. Only the first is repaired;
+ * status mirroring flags the second.
+ */
+async function withoutJobsMovedBack(deps: PollDeps, entries: SmsLogEntry[]): Promise<SmsLogEntry[]> {
+  const kept: SmsLogEntry[] = [];
+  for (const entry of entries) {
+    const settled = FINAL_SMS_STATES.includes(entry.state);
+    if (!settled || (await deps.documents.get(entry.jobId))?.job_status === 'NEW') kept.push(entry);
+  }
+  return kept;
 }
 
 async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Promise<void> {

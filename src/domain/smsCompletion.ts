@@ -1,6 +1,6 @@
 import { withStatusAtLeast } from './job.js';
 import { isJobStatus, statusRank, type JobStatus } from './jobStatus.js';
-import type { ClientJobs, Clock, JobDocuments, JobTransactions, Logger, SmsLogEntry } from './ports.js';
+import type { ClientJobs, Clock, JobDocuments, JobTracking, JobTransactions, Logger, SmsLogEntry } from './ports.js';
 import type { SmsKind } from './smsMessage.js';
 
 interface SmsStep {
@@ -20,6 +20,7 @@ export interface SmsCompletionDeps {
   clientJobs: ClientJobs;
   documents: JobDocuments;
   transactions: JobTransactions;
+  tracking: JobTracking;
   clock: Clock;
   logger: Logger;
 }
@@ -48,7 +49,7 @@ export function describeSmsOutcome(entry: SmsLogEntry): string {
 
 /**
  * Once an SMS has a final outcome, the job moves on (OPENED after the courtesy SMS, CLOSED after
- * the feedback SMS) in the client table, Cosmos and job_trans. Every step is idempotent, so a
+ * the feedback SMS) in the client table, Cosmos, job_trans and our tracking of open jobs. Every step is idempotent, so a
  * redelivery or the next poll can run this again after a crash at any point.
  */
 export async function completeJobAfterSms(deps: SmsCompletionDeps, entry: SmsLogEntry): Promise<void> {
@@ -72,6 +73,7 @@ export async function completeJobAfterSms(deps: SmsCompletionDeps, entry: SmsLog
       ? [{ jobId: entry.jobId, status: step.to, note: `Job ${step.to.toLowerCase()}: ${note}`, event: 'STATUS' as const, eventKey: statusEventKey(entry.jobId, step.to), at: now }]
       : []),
   ]);
+  if (reachedTarget) await deps.tracking.advance(entry.jobId, step.from, step.to);
 }
 
 async function moveClientJob(deps: SmsCompletionDeps, jobId: number, step: SmsStep): Promise<boolean> {

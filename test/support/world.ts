@@ -2,6 +2,7 @@ import type { PollDeps, PollSettings } from '../../src/domain/pollClientJobs.js'
 import { pollClientJobs } from '../../src/domain/pollClientJobs.js';
 import { sendSms, type SendSmsDeps, type SendSmsResult } from '../../src/domain/sendSms.js';
 import type { ClientJob } from '../../src/domain/job.js';
+import type { MirrorDeps } from '../../src/domain/mirrorClientStatuses.js';
 import {
   FakeCheckpoints,
   FakeClientJobs,
@@ -52,6 +53,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     settings: { ...TEST_POLL_SETTINGS, ...settings },
   };
   const sendDeps: SendSmsDeps = {
+    tracking,
     clientJobs,
     documents,
     transactions,
@@ -62,7 +64,10 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     logger,
     settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 },
   };
+  /** Everything the payment, closure and job API use cases take. */
+  const appDeps: SendSmsDeps & MirrorDeps = { ...sendDeps, payments };
   return {
+    appDeps,
     clock,
     clientJobs,
     documents,
