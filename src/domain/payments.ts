@@ -11,7 +11,7 @@ export const paymentCallbackSchema = z
     amount: z
       .string()
       .regex(AMOUNT_PATTERN, 'must be a decimal string with exactly 3 decimals, e.g. "45.500"')
-      .refine((amount) => thousandthsFromAmount(amount) > 0n, 'must be more than zero'),
+      .refine((amount) => !AMOUNT_PATTERN.test(amount) || thousandthsFromAmount(amount) > 0n, 'must be more than zero'),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP'),
     paidAt: z.iso.datetime({ offset: true }),
   })

@@ -1,0 +1,203 @@
+import { InvocationContext } from '@azure/functions';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
+import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { loadConfig } from '../../src/config.js';
+import { signPayment } from '../../src/domain/paymentSignature.js';
+import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
+import { FakeSmsQueue } from '../support/fakes.js';
+import { registrations } from '../support/functionsCore.js';
+import { callHttpFunction } from '../support/http.js';
+import { clientStatus, createClientDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import '../../src/functions/payments.js';
+import '../../src/functions/closeJob.js';
+import '../../src/functions/getJob.js';
+import '../../src/functions/changeJobStatus.js';
+import '../../src/functions/health.js';
+import '../../src/functions/sendSms.js';
+
+const SECRET = 'test-payment-secret';
+
+/** Payment, closure and job API routes end to end over real MariaDB, Cosmos and the Vonage SDK. */
+describe('callbacks and the job API', () => {
+  let client: ThrowawayDatabase;
+  let ledger: ThrowawayDatabase;
+  let cosmos: LocalCosmos;
+  let sandbox: VonageSandbox;
+  let relay: Relay;
+  let documents: CosmosJobDocuments;
+  const queue = new FakeSmsQueue();
+  let nextJobId = 1;
+
+  async function deliverDue(): Promise<void> {
+    for (const message of queue.drain(new Date())) {
+      await registrations.get('sendSms')!.handler(message.body, new InvocationContext({ functionName: 'sendSms' }));
+    }
+  }
+
+  /** A job ingested, texted and moved by the client to `status`. */
+  async function jobIn(status: string, mobile?: string | null): Promise<number> {
+    const id = nextJobId++;
+    await insertClientJobs(client.pool, [{ id, ...(mobile === undefined ? {} : { mobile }) }]);
+    await relay.pollClientJobs();
+    await deliverDue();
+    if (status !== 'OPENED') await client.pool.query('UPDATE Jobs SET Job_status = ? WHERE Job_id = ?', [status, id]);
+    await relay.pollClientJobs();
+    return id;
+  }
+
+  function pay(jobId: number, overrides: Record<string, unknown> = {}, signing: { secret?: string; at?: number; header?: string | null } = {}) {
+    const body = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '45.500', currency: 'GBP', paidAt: new Date().toISOString(), ...overrides });
+    const header = signing.header === undefined ? signPayment(body, signing.secret ?? SECRET, signing.at ?? Date.now() / 1000) : signing.header;
+    return callHttpFunction('payments', 'POST', { body, headers: header === null ? {} : { 'x-signature': header } });
+  }
+
+  beforeAll(async () => {
+    [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
+    sandbox = new VonageSandbox({ apiKey: 'k', apiSecret: 's', messagesPerSecond: 1000 });
+    const cosmosSettings = cosmos.settingsFor();
+    relay = await buildRelay(
+      loadConfig({
+        CLIENT_DB_URL: client.url,
+        LEDGER_DB_URL: ledger.url,
+        COSMOS_ENDPOINT: cosmosSettings.endpoint,
+        COSMOS_KEY: cosmosSettings.key,
+        COSMOS_JOBS_CONTAINER: cosmosSettings.container,
+        VONAGE_API_KEY: 'k',
+        VONAGE_API_SECRET: 's',
+        VONAGE_REST_HOST: await sandbox.listen(),
+        PAYMENT_WEBHOOK_SECRET: SECRET,
+      }),
+      { queue },
+    );
+    documents = new CosmosJobDocuments((await cosmos.openContainer(cosmosSettings.container)).container);
+  });
+  beforeEach(() => provideRelay(async () => relay));
+  afterAll(async () => {
+    await relay?.close();
+    await Promise.all([client?.drop(), ledger?.drop(), cosmos?.stop(), sandbox?.close()]);
+  });
+
+  describe('POST /api/payments', () => {
+    it('records the payment and closes a completed job: one feedback SMS, CLOSED in all three places', async () => {
+      const jobId = await jobIn('JOB COMPLETED');
+      const response = await pay(jobId);
+      expect(response).toMatchObject({ status: 201, body: { jobId, status: 'recorded', closure: 'started' } });
+      await deliverDue();
+
+      expect(sandbox.sent.filter((s) => s.clientRef === `job-${jobId}-closed`)).toHaveLength(1);
+      expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
+      expect(await documents.get(jobId)).toMatchObject({ job_status: 'CLOSED', payments: [{ amount: '45.500', currency: 'GBP' }] });
+      const rows = await jobTransRows(ledger.pool, jobId);
+      expect(rows.map((r) => r.Job_status)).toEqual(['NEW', 'NEW', 'OPENED', 'JOB COMPLETED', 'JOB COMPLETED', 'JOB COMPLETED', 'JOB COMPLETED', 'CLOSED']);
+      const [[payment]] = await ledger.pool.query<import('mysql2').RowDataPacket[]>('SELECT amount FROM payments WHERE Job_id = ?', [jobId]);
+      expect(payment?.amount).toBe('45.500');
+    });
+
+    it('answers a repeated paymentId with 200 and changes nothing', async () => {
+      const jobId = await jobIn('IN PROGRESS');
+      const body = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '10.000', currency: 'GBP', paidAt: new Date().toISOString() });
+      const send = () => callHttpFunction('payments', 'POST', { body, headers: { 'x-signature': signPayment(body, SECRET, Date.now() / 1000) } });
+      expect((await send()).status).toBe(201);
+      const rowsAfterFirst = await jobTransRows(ledger.pool, jobId);
+      expect(await send()).toMatchObject({ status: 200, body: { status: 'duplicate' } });
+      expect(await jobTransRows(ledger.pool, jobId)).toEqual(rowsAfterFirst);
+      expect((await documents.get(jobId))?.payments).toHaveLength(1);
+    });
+
+    it.each([
+      ['missing', { header: null }, 'missing'],
+      ['wrongly signed', { secret: 'not-the-secret' }, 'does not match'],
+      ['replayed (10 minutes old)', { at: Date.now() / 1000 - 600 }, 'more than 300 s'],
+      ['malformed', { header: 'sha256=abc' }, 'must look like'],
+    ])('refuses a %s signature with 401 and writes nothing', async (_case, signing, detail) => {
+      const jobId = await jobIn('JOB COMPLETED');
+      const before = await jobTransRows(ledger.pool, jobId);
+      const response = await pay(jobId, {}, signing);
+      expect(response).toMatchObject({ status: 401, contentType: 'application/problem+json', body: { status: 401, detail: expect.stringContaining(detail) } });
+      expect(await jobTransRows(ledger.pool, jobId)).toEqual(before);
+    });
+
+    it.each([
+      [{ amount: '45.5' }, 'amount: must be a decimal string with exactly 3 decimals'],
+      [{ amount: 45.5 }, 'amount'],
+      [{ amount: '0.000' }, 'more than zero'],
+      [{ paymentId: 'abc' }, 'paymentId'],
+      [{ currency: 'pounds' }, 'currency'],
+      [{ paidAt: 'yesterday' }, 'paidAt'],
+      [{ extra: 1 }, 'extra'],
+    ])('refuses an invalid body %o with 400 naming the problem', async (overrides, detail) => {
+      const response = await pay(1, overrides);
+      expect(response).toMatchObject({ status: 400, contentType: 'application/problem+json', body: { detail: expect.stringContaining(detail) } });
+    });
+
+    it('answers 404 for a job Repair Relay does not hold, and 413 for an oversized body', async () => {
+      expect(await pay(987654)).toMatchObject({ status: 404, body: { detail: 'job 987654 is not known to Repair Relay' } });
+      const big = JSON.stringify({ padding: 'x'.repeat(20_000) });
+      const response = await callHttpFunction('payments', 'POST', { body: big, headers: { 'x-signature': signPayment(big, SECRET, Date.now() / 1000) } });
+      expect(response.status).toBe(413);
+    });
+
+    it('records a payment for a job not yet completed and closes it when the client completes it', async () => {
+      const jobId = await jobIn('IN PROGRESS');
+      expect(await pay(jobId)).toMatchObject({ status: 201, body: { closure: 'not-completed' } });
+      await client.pool.query("UPDATE Jobs SET Job_status = 'JOB COMPLETED' WHERE Job_id = ?", [jobId]);
+      await relay.pollClientJobs();
+      await deliverDue();
+      expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
+    });
+  });
+
+  describe('POST /api/jobs/{jobId}/close', () => {
+    it('closes a completed job once however often it is asked', async () => {
+      const jobId = await jobIn('JOB COMPLETED');
+      const params = { jobId: String(jobId) };
+      expect(await callHttpFunction('closeJob', 'POST', { params })).toMatchObject({ status: 202, body: { closure: 'started' } });
+      expect(await callHttpFunction('closeJob', 'POST', { params })).toMatchObject({ status: 202, body: { closure: 'in-progress' } });
+      await deliverDue();
+      expect(await callHttpFunction('closeJob', 'POST', { params })).toMatchObject({ status: 200, body: { closure: 'already-closed' } });
+      expect(sandbox.sent.filter((s) => s.clientRef === `job-${jobId}-closed`)).toHaveLength(1);
+      expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
+    });
+
+    it('refuses a job that is not completed with 409, an unknown job with 404, a bad id with 400', async () => {
+      const jobId = await jobIn('IN PROGRESS');
+      expect(await callHttpFunction('closeJob', 'POST', { params: { jobId: String(jobId) } })).toMatchObject({
+        status: 409,
+        contentType: 'application/problem+json',
+        body: { detail: `job ${jobId} is IN PROGRESS; only a JOB COMPLETED job can be closed` },
+      });
+      expect((await callHttpFunction('closeJob', 'POST', { params: { jobId: '999999' } })).status).toBe(404);
+      expect((await callHttpFunction('closeJob', 'POST', { params: { jobId: 'abc' } })).status).toBe(400);
+    });
+  });
+
+  describe('GET and PUT /api/jobs/{jobId}', () => {
+    it('returns the document with its history, writing one job_trans row per GET', async () => {
+      const jobId = await jobIn('OPENED');
+      const response = await callHttpFunction('getJob', 'GET', { params: { jobId: String(jobId) } });
+      expect(response).toMatchObject({ status: 200, body: { job: { id: String(jobId), job_status: 'OPENED' } } });
+      expect((response.body.history as unknown[]).length).toBe(4);
+      await callHttpFunction('getJob', 'GET', { params: { jobId: String(jobId) } });
+      expect((await jobTransRows(ledger.pool, jobId)).filter((r) => r.event_key.startsWith('get-'))).toHaveLength(2);
+      expect((await callHttpFunction('getJob', 'GET', { params: { jobId: '999999' } })).status).toBe(404);
+    });
+
+    it('moves a job forward and refuses backward, skipped and invalid changes', async () => {
+      const jobId = await jobIn('OPENED');
+      const put = (body: unknown) => callHttpFunction('changeJobStatus', 'PUT', { params: { jobId: String(jobId) }, body: JSON.stringify(body) });
+      expect(await put({ status: 'JOB COMPLETED' })).toMatchObject({ status: 409, body: { detail: expect.stringContaining('one step at a time') } });
+      expect(await put({ status: 'DONE' })).toMatchObject({ status: 400, body: { detail: expect.stringContaining('status') } });
+      expect(await put({ status: 'IN PROGRESS', note: 'on the bench' })).toMatchObject({ status: 200, body: { outcome: 'moved', job: { job_status: 'IN PROGRESS' } } });
+      expect(await put({ status: 'OPENED' })).toMatchObject({ status: 409 });
+      expect(await clientStatus(client.pool, jobId)).toBe('IN PROGRESS');
+      expect((await jobTransRows(ledger.pool, jobId)).at(-1)).toMatchObject({ Job_status: 'IN PROGRESS', Update_note: expect.stringContaining('on the bench') });
+    });
+  });
+
+  it('GET /api/health reports each dependency', async () => {
+    expect(await callHttpFunction('health', 'GET')).toMatchObject({ status: 200, body: { status: 'ok', dependencies: { clientDb: 'ok', ledgerDb: 'ok', cosmos: 'ok' } } });
+  });
+});
