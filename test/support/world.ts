@@ -29,56 +29,27 @@ export const TEST_POLL_SETTINGS: PollSettings = {
 /** Every port faked in memory, wired the way the composition root wires the real ones. */
 export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettings> = {}) {
   const clock = new FakeClock();
-  const clientJobs = new FakeClientJobs(jobs);
-  const documents = new FakeJobDocuments();
-  const transactions = new FakeJobTransactions();
-  const smsLog = new FakeSmsLog(clock);
-  const queue = new FakeSmsQueue();
-  const gateway = new FakeSmsGateway();
-  const checkpoints = new FakeCheckpoints();
-  const tracking = new FakeJobTracking();
-  const payments = new FakePayments();
-  const logger = new MemoryLogger();
-  const pollDeps: PollDeps = {
-    clientJobs,
-    documents,
-    transactions,
-    smsLog,
-    queue,
-    checkpoints,
-    tracking,
-    payments,
+  const ports = {
     clock,
-    logger,
-    settings: { ...TEST_POLL_SETTINGS, ...settings },
+    clientJobs: new FakeClientJobs(jobs),
+    documents: new FakeJobDocuments(),
+    transactions: new FakeJobTransactions(),
+    smsLog: new FakeSmsLog(clock),
+    queue: new FakeSmsQueue(),
+    gateway: new FakeSmsGateway(),
+    checkpoints: new FakeCheckpoints(),
+    tracking: new FakeJobTracking(),
+    payments: new FakePayments(),
+    logger: new MemoryLogger(),
   };
-  const sendDeps: SendSmsDeps = {
-    tracking,
-    clientJobs,
-    documents,
-    transactions,
-    smsLog,
-    queue,
-    gateway,
-    clock,
-    logger,
-    settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 },
-  };
-  /** Everything the payment, closure and job API use cases take. */
-  const appDeps: SendSmsDeps & MirrorDeps = { ...sendDeps, payments };
+  const { queue } = ports;
+  const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
+  /** Everything the SMS, payment, closure and job API use cases take. */
+  const appDeps: SendSmsDeps & MirrorDeps = { ...ports, settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
+  const sendDeps: SendSmsDeps = appDeps;
   return {
+    ...ports,
     appDeps,
-    clock,
-    clientJobs,
-    documents,
-    transactions,
-    smsLog,
-    queue,
-    gateway,
-    checkpoints,
-    tracking,
-    payments,
-    logger,
     pollDeps,
     sendDeps,
     poll: (deps: Partial<PollDeps> = {}) => pollClientJobs({ ...pollDeps, ...deps }),
