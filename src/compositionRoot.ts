@@ -2,6 +2,7 @@ import { createCosmosClient, openJobsContainer } from './adapters/cosmos/client.
 import { CosmosJobDocuments } from './adapters/cosmos/jobDocuments.js';
 import { createConsoleLogger, systemClock } from './adapters/consoleLogger.js';
 import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
+import { MysqlCustomerFeedback } from './adapters/mysql/feedback.js';
 import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
 import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
 import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
@@ -20,6 +21,14 @@ import { pollClientJobs, type PollReport, type PollSettings } from './domain/pol
 import type { JobTransaction, SmsQueue } from './domain/ports.js';
 import { sendSms, type SendSmsResult, type SendSmsSettings } from './domain/sendSms.js';
 import type { SmsMessage } from './domain/smsMessage.js';
+import {
+  recordDeliveryReceipt,
+  recordInboundSms,
+  type DeliveryReceipt,
+  type DeliveryReceiptResult,
+  type InboundSms,
+  type InboundSmsResult,
+} from './domain/vonageWebhooks.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -30,6 +39,10 @@ export interface Relay {
   closeJob(jobId: number): Promise<ClosureResult>;
   getJob(jobId: number, requestId: string): Promise<{ job: JobDocument; history: JobTransaction[] } | undefined>;
   changeJobStatus(jobId: number, change: StatusChange, requestId: string): Promise<StatusChangeResult>;
+  /** Vonage delivery receipt (POST /api/webhooks/vonage/status). */
+  recordDeliveryReceipt(receipt: DeliveryReceipt): Promise<DeliveryReceiptResult>;
+  /** Customer SMS reply (POST /api/webhooks/vonage/inbound). */
+  recordInboundSms(sms: InboundSms): Promise<InboundSmsResult>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -122,6 +135,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     restHost: config.VONAGE_REST_HOST,
   });
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
+  const feedback = new MysqlCustomerFeedback(ledgerPool);
 
   return {
     config,
@@ -131,6 +145,9 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     closeJob: (jobId) => closeJob(withLogger('closeJob'), jobId),
     getJob: (jobId, requestId) => getJobWithHistory(withLogger('getJob'), jobId, requestId),
     changeJobStatus: (jobId, change, requestId) => changeJobStatus(withLogger('changeJobStatus'), jobId, change, requestId),
+    recordDeliveryReceipt: (receipt) =>
+      recordDeliveryReceipt({ ...withLogger('vonageDeliveryReceipt'), settings: { apiKey: config.VONAGE_API_KEY } }, receipt),
+    recordInboundSms: (sms) => recordInboundSms({ ...withLogger('vonageInboundSms'), feedback }, sms),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),

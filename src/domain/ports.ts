@@ -81,6 +81,22 @@ export interface SmsOutcome {
 
 export type SmsRegistration = Pick<SmsLogEntry, 'messageKey' | 'jobId' | 'kind' | 'state' | 'toMasked' | 'toHash' | 'detail'>;
 
+/** Where Vonage's delivery receipts say an SMS is (`status` of the SMS API's DLR webhook). */
+export const SMS_DELIVERY_STATUSES = ['accepted', 'buffered', 'delivered', 'expired', 'failed', 'rejected', 'unknown'] as const;
+export type SmsDeliveryStatus = (typeof SMS_DELIVERY_STATUSES)[number];
+
+export interface SmsDelivery {
+  status: SmsDeliveryStatus;
+  /** Vonage's `err-code` ("0" when delivered); null when the receipt had none. */
+  errorCode: string | null;
+  /** When Vonage reported the SMS delivered; null until it is. */
+  deliveredAt: Date | null;
+}
+
+export interface SmsLogEntryWithDelivery extends SmsLogEntry {
+  delivery: SmsDelivery | null;
+}
+
 /** The SMS log: one row per SMS we mean to send, keyed by its idempotency key. */
 export interface SmsLog {
   /** Adds the entries that do not exist yet; existing ones keep their state. */
@@ -91,6 +107,14 @@ export interface SmsLog {
   claimForSending(messageKey: string, expected: SmsState, attempts: number): Promise<boolean>;
   /** Writes the outcome only if the entry is still in `expected`; false when another writer moved it. */
   record(messageKey: string, expected: SmsState, outcome: SmsOutcome): Promise<boolean>;
+  /** The entry with its delivery status. */
+  getWithDelivery(messageKey: string): Promise<SmsLogEntryWithDelivery | undefined>;
+  /** The entry Vonage knows by this message id, with its delivery status. */
+  findByProviderMessageId(providerMessageId: string): Promise<SmsLogEntryWithDelivery | undefined>;
+  /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
+  recordDelivery(messageKey: string, expected: SmsDeliveryStatus | null, delivery: SmsDelivery): Promise<boolean>;
+  /** The most recently created entry of `kind` in state `sent` to the number with this phoneLookupKey(). */
+  latestSentTo(toHash: string, kind: SmsKind): Promise<SmsLogEntry | undefined>;
 }
 
 export interface PollCheckpoint {
@@ -177,4 +201,22 @@ export interface JobTracking {
   advance(jobId: number, expected: string, status: string): Promise<boolean>;
   /** Remembers the client status we refused to mirror, so it is reported once. */
   flag(jobId: number, observed: string): Promise<void>;
+}
+
+/** A customer's reply to the feedback SMS, kept once per inbound Vonage message. */
+export interface FeedbackReply {
+  inboundMessageId: string;
+  jobId: number;
+  /** 1 to 5, or null when the reply holds no score. */
+  score: number | null;
+  text: string;
+  receivedAt: Date;
+}
+
+export interface CustomerFeedback {
+  /** Stores a reply once per `inboundMessageId`; a repeat returns 'duplicate' and changes nothing. */
+  record(reply: FeedbackReply): Promise<'recorded' | 'duplicate'>;
+  get(inboundMessageId: string): Promise<FeedbackReply | undefined>;
+  /** The job's replies, oldest first. */
+  forJob(jobId: number): Promise<FeedbackReply[]>;
 }

@@ -3,6 +3,8 @@ import type { JobStatus } from '../../src/domain/jobStatus.js';
 import type {
   ClientJobs,
   Clock,
+  CustomerFeedback,
+  FeedbackReply,
   JobDocuments,
   JobTracking,
   JobTransaction,
@@ -13,9 +15,12 @@ import type {
   Payments,
   PollCheckpoint,
   PollCheckpoints,
+  SmsDelivery,
+  SmsDeliveryStatus,
   SmsGateway,
   SmsLog,
   SmsLogEntry,
+  SmsLogEntryWithDelivery,
   SmsOutcome,
   SmsQueue,
   SmsRegistration,
@@ -188,6 +193,8 @@ export class FakeJobTracking implements JobTracking {
 
 export class FakeSmsLog implements SmsLog {
   readonly entries = new Map<string, SmsLogEntry>();
+  /** The `delivery_status`, `delivery_error_code` and `delivered_at` columns, by message key. */
+  readonly deliveries = new Map<string, SmsDelivery>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -236,6 +243,49 @@ export class FakeSmsLog implements SmsLog {
       updatedAt: this.clock.now(),
     });
     return true;
+  }
+
+  async getWithDelivery(messageKey: string): Promise<SmsLogEntryWithDelivery | undefined> {
+    const entry = this.entries.get(messageKey);
+    const delivery = this.deliveries.get(messageKey);
+    return entry && { ...entry, delivery: delivery ? { ...delivery } : null };
+  }
+
+  async findByProviderMessageId(providerMessageId: string): Promise<SmsLogEntryWithDelivery | undefined> {
+    const entry = [...this.entries.values()].find((e) => e.providerMessageId === providerMessageId);
+    return entry && this.getWithDelivery(entry.messageKey);
+  }
+
+  async recordDelivery(messageKey: string, expected: SmsDeliveryStatus | null, delivery: SmsDelivery): Promise<boolean> {
+    const current = this.deliveries.get(messageKey);
+    if (!this.entries.has(messageKey) || (current?.status ?? null) !== expected) return false;
+    this.deliveries.set(messageKey, { ...delivery, deliveredAt: delivery.deliveredAt ?? current?.deliveredAt ?? null });
+    return true;
+  }
+
+  /** Entries keep insertion (creation) order in the map, so the last match is the most recent. */
+  async latestSentTo(toHash: string, kind: SmsLogEntry['kind']): Promise<SmsLogEntry | undefined> {
+    const entry = [...this.entries.values()].filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent').at(-1);
+    return entry && { ...entry };
+  }
+}
+
+export class FakeCustomerFeedback implements CustomerFeedback {
+  readonly replies = new Map<string, FeedbackReply>();
+
+  async record(reply: FeedbackReply): Promise<'recorded' | 'duplicate'> {
+    if (this.replies.has(reply.inboundMessageId)) return 'duplicate';
+    this.replies.set(reply.inboundMessageId, { ...reply });
+    return 'recorded';
+  }
+
+  async get(inboundMessageId: string): Promise<FeedbackReply | undefined> {
+    const reply = this.replies.get(inboundMessageId);
+    return reply && { ...reply };
+  }
+
+  async forJob(jobId: number): Promise<FeedbackReply[]> {
+    return [...this.replies.values()].filter((r) => r.jobId === jobId).map((r) => ({ ...r }));
   }
 }
 

@@ -1,5 +1,14 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { SmsLog, SmsLogEntry, SmsOutcome, SmsRegistration, SmsState } from '../../domain/ports.js';
+import type {
+  SmsDeliveryStatus,
+  SmsDelivery,
+  SmsLog,
+  SmsLogEntry,
+  SmsLogEntryWithDelivery,
+  SmsOutcome,
+  SmsRegistration,
+  SmsState,
+} from '../../domain/ports.js';
 import type { SmsKind } from '../../domain/smsMessage.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
@@ -19,6 +28,21 @@ interface SmsLogRow extends RowDataPacket {
   error_code: string | null;
   detail: string | null;
   updated_at: Date;
+}
+
+interface SmsLogDeliveryRow extends SmsLogRow {
+  delivery_status: SmsDeliveryStatus | null;
+  delivery_error_code: string | null;
+  delivered_at: Date | null;
+}
+
+function toEntryWithDelivery(row: SmsLogDeliveryRow): SmsLogEntryWithDelivery {
+  return {
+    ...toEntry(row),
+    delivery: row.delivery_status
+      ? { status: row.delivery_status, errorCode: row.delivery_error_code, deliveredAt: row.delivered_at }
+      : null,
+  };
 }
 
 function toEntry(row: SmsLogRow): SmsLogEntry {
@@ -89,5 +113,40 @@ export class MysqlSmsLog implements SmsLog {
       ],
     );
     return result.affectedRows === 1;
+  }
+
+  async getWithDelivery(messageKey: string): Promise<SmsLogEntryWithDelivery | undefined> {
+    return this.selectWithDelivery('message_key = ?', messageKey);
+  }
+
+  async findByProviderMessageId(providerMessageId: string): Promise<SmsLogEntryWithDelivery | undefined> {
+    return this.selectWithDelivery('provider_message_id = ?', providerMessageId);
+  }
+
+  private async selectWithDelivery(where: string, value: string): Promise<SmsLogEntryWithDelivery | undefined> {
+    const [rows] = await this.pool.query<SmsLogDeliveryRow[]>(
+      `SELECT ${COLUMNS}, delivery_status, delivery_error_code, delivered_at FROM sms_log WHERE ${where} LIMIT 1`,
+      [value],
+    );
+    return rows[0] && toEntryWithDelivery(rows[0]);
+  }
+
+  /** Leaves `updated_at` alone: it times the send (stale `sending`, re-queueing), which a receipt does not touch. */
+  async recordDelivery(messageKey: string, expected: SmsDeliveryStatus | null, delivery: SmsDelivery): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `UPDATE sms_log SET delivery_status = ?, delivery_error_code = ?, delivered_at = COALESCE(?, delivered_at)
+       WHERE message_key = ? AND delivery_status <=> ?`,
+      [delivery.status, delivery.errorCode, delivery.deliveredAt, messageKey, expected],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async latestSentTo(toHash: string, kind: SmsKind): Promise<SmsLogEntry | undefined> {
+    const [rows] = await this.pool.query<SmsLogRow[]>(
+      `SELECT ${COLUMNS} FROM sms_log WHERE to_hash = ? AND kind = ? AND state = 'sent'
+       ORDER BY created_at DESC, message_key DESC LIMIT 1`,
+      [toHash, kind],
+    );
+    return rows[0] && toEntry(rows[0]);
   }
 }
