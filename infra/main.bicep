@@ -1,0 +1,316 @@
+// Repair Relay on Azure: a Flex Consumption Function App and everything it talks to.
+// azd convention: subscription scope, one resource group per azd environment.
+// Deploy with `azd up` (see docs/deploy.md). test/infra/bicep.test.ts checks this file offline.
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; it seeds the unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for all resources. It must offer Flex Consumption Function Apps.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Name of the resource group to create; default rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Node.js major version the Function App runs on.')
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string = '20'
+
+@description('Most instances the Function App may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each Function App instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Cosmos DB database of the job documents (COSMOS_DATABASE).')
+param cosmosDatabaseName string = 'repair'
+
+@description('Cosmos DB container of the job documents, partitioned by /id (COSMOS_JOBS_CONTAINER).')
+param cosmosJobsContainerName string = 'jobs'
+
+@description('Service Bus queue of outbound SMS messages (SMS_QUEUE).')
+param smsQueueName string = 'sms-outbound'
+
+@minLength(1)
+@maxLength(15)
+@description('Sender id or number the SMS come from (VONAGE_FROM).')
+param vonageFrom string = 'RepairRelay'
+
+@description('Base URL of the Vonage REST API (VONAGE_REST_HOST).')
+param vonageRestHost string = 'https://rest.nexmo.com'
+
+@description('NCRONTAB schedule (6 fields) of the client job poller (POLL_SCHEDULE).')
+param pollSchedule string = '0 */1 * * * *'
+
+@secure()
+@description('Connection URL of the existing client MySQL database that holds `Jobs` (mysql://<user>:<password>@<host>:3306/<database>). Stored in Key Vault.')
+param clientDbUrl string
+
+@secure()
+@description('Vonage API key. Stored in Key Vault.')
+param vonageApiKey string
+
+@secure()
+@description('Vonage API secret. Stored in Key Vault.')
+param vonageApiSecret string
+
+@secure()
+@description('Vonage signature secret for signed webhooks. Stored in Key Vault.')
+param vonageSignatureSecret string
+
+@secure()
+@description('Secret the payment provider signs its callbacks with. Stored in Key Vault.')
+param paymentWebhookSecret string
+
+@description('Create the ledger database on a new Azure Database for MySQL Flexible Server (Burstable B1ms, MySQL 8.0). When false, ledgerDbUrl points at an existing database.')
+param createLedgerServer bool = false
+
+@secure()
+@description('Connection URL of an existing ledger MySQL database; required when createLedgerServer is false. Stored in Key Vault.')
+param ledgerDbUrl string = ''
+
+@description('Administrator login of the ledger server; used only when createLedgerServer is true.')
+param ledgerAdminLogin string = 'relayadmin'
+
+@secure()
+@description('Administrator password of the ledger server; required when createLedgerServer is true. The ledger URL stored in Key Vault is composed from it.')
+param ledgerAdminPassword string = ''
+
+@description('Database created on the ledger server when createLedgerServer is true.')
+param ledgerDatabaseName string = 'repair_ledger'
+
+@description('Region of the ledger server when it differs from location (Burstable capacity varies by region); default location.')
+param ledgerLocation string = ''
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${resourceToken}'
+var deploymentContainerName = 'app-package-${resourceToken}'
+var ledgerServerName = 'mysql-${resourceToken}'
+
+// Key Vault secret names (letters, digits and hyphens only), keyed by the app setting they feed.
+var secretNames = {
+  CLIENT_DB_URL: 'client-db-url'
+  LEDGER_DB_URL: 'ledger-db-url'
+  VONAGE_API_KEY: 'vonage-api-key'
+  VONAGE_API_SECRET: 'vonage-api-secret'
+  VONAGE_SIGNATURE_SECRET: 'vonage-signature-secret'
+  PAYMENT_WEBHOOK_SECRET: 'payment-webhook-secret'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------------
+
+resource rg 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    accountName: 'cosmos-${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    jobsContainerName: cosmosJobsContainerName
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    namespaceName: 'sb-${resourceToken}'
+    location: location
+    tags: tags
+    smsQueueName: smsQueueName
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    secretNames: secretNames
+    clientDbUrl: clientDbUrl
+    storeLedgerDbUrl: !createLedgerServer
+    ledgerDbUrl: ledgerDbUrl
+    vonageApiKey: vonageApiKey
+    vonageApiSecret: vonageApiSecret
+    vonageSignatureSecret: vonageSignatureSecret
+    paymentWebhookSecret: paymentWebhookSecret
+  }
+}
+
+module ledgerServer 'modules/mysql-ledger.bicep' = if (createLedgerServer) {
+  name: 'mysql-ledger'
+  scope: rg
+  params: {
+    serverName: ledgerServerName
+    location: !empty(ledgerLocation) ? ledgerLocation : location
+    tags: tags
+    databaseName: ledgerDatabaseName
+    administratorLogin: ledgerAdminLogin
+    administratorLoginPassword: ledgerAdminPassword
+    keyVaultName: keyVault.outputs.name
+    ledgerSecretName: secretNames.LEDGER_DB_URL
+  }
+}
+
+module access 'modules/access.bicep' = {
+  name: 'access'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.accountName
+    serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    smsQueueName: serviceBus.outputs.queueName
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+// The app's own settings: every name is a key of configSchema in src/config.ts, or one of the
+// Service Bus extension's identity settings for the SERVICEBUS_CONNECTION connection. Secrets are
+// Key Vault references resolved with the user-assigned identity; Cosmos DB and Service Bus use
+// that identity directly, so COSMOS_KEY and SERVICEBUS_CONNECTION are deliberately not set.
+// Tuning knobs left at their code defaults are listed in infra/optional-settings.json.
+var appSettings = {
+  CLIENT_DB_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.CLIENT_DB_URL}/)'
+  LEDGER_DB_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.LEDGER_DB_URL}/)'
+  COSMOS_ENDPOINT: cosmos.outputs.endpoint
+  COSMOS_DATABASE: cosmos.outputs.databaseName
+  COSMOS_JOBS_CONTAINER: cosmos.outputs.jobsContainerName
+  SERVICEBUS_CONNECTION__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  SERVICEBUS_CONNECTION__credential: 'managedidentity'
+  SERVICEBUS_CONNECTION__clientId: identity.outputs.clientId
+  SMS_QUEUE: serviceBus.outputs.queueName
+  VONAGE_API_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_API_KEY}/)'
+  VONAGE_API_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_API_SECRET}/)'
+  VONAGE_SIGNATURE_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_SIGNATURE_SECRET}/)'
+  PAYMENT_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PAYMENT_WEBHOOK_SECRET}/)'
+  VONAGE_FROM: vonageFrom
+  VONAGE_REST_HOST: vonageRestHost
+  POLL_SCHEDULE: pollSchedule
+  AZURE_CLIENT_ID: identity.outputs.clientId
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    planName: 'plan-${resourceToken}'
+    appName: functionAppName
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    nodeVersion: nodeVersion
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    appSettings: appSettings
+  }
+  // Grants and the ledger secret exist before the app first starts and resolves its references.
+  dependsOn: [
+    access
+    ledgerServer
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs (azd writes them to .azure/<environment>/.env; none is a secret)
+// ---------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+output AZURE_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_IDENTITY_NAME string = identity.outputs.name
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
+output COSMOS_DATABASE string = cosmos.outputs.databaseName
+output COSMOS_JOBS_CONTAINER string = cosmos.outputs.jobsContainerName
+output SERVICEBUS_NAMESPACE string = serviceBus.outputs.namespaceName
+output SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output SMS_QUEUE string = serviceBus.outputs.queueName
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output LEDGER_SERVER_NAME string = createLedgerServer ? ledgerServerName : ''
