@@ -2,21 +2,12 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
+import { CLIENT_JOBS_DDL } from '../../src/local/clientJobsSchema.js';
 
 export const MYSQL_SERVER_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 
-/** The client's `Jobs` table exactly as seed 000 describes it. */
-export const CLIENT_JOBS_DDL = `CREATE TABLE Jobs (
-  Job_id INT NOT NULL PRIMARY KEY,
-  Job_type VARCHAR(255) NULL,
-  Job_status VARCHAR(255) NULL,
-  Client_firstname VARCHAR(255) NULL,
-  Client_lastname VARCHAR(255) NULL,
-  Client_postcode VARCHAR(255) NULL,
-  Client_mobile VARCHAR(255) NULL,
-  Product_id VARCHAR(255) NULL,
-  Product_type VARCHAR(255) NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+/** The client's `Jobs` table exactly as seed 000 describes it; one copy, shared with the local host. */
+export { CLIENT_JOBS_DDL };
 
 export interface ThrowawayDatabase {
   url: string;

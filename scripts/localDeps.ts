@@ -1,0 +1,44 @@
+/**
+ * `npm run deps`: the dependencies `func start` needs on this machine, on the fixed addresses
+ * local.settings.sample.json names: the embedded Cosmos DB server on https://127.0.0.1:8081 (the
+ * emulator's port and key) and the SMS sandbox on http://127.0.0.1:7072, plus both MySQL databases
+ * and the client's Jobs table. Service Bus is not here: func start needs the Service Bus emulator or
+ * a namespace (SERVICEBUS_CONNECTION), and Azurite for AzureWebJobsStorage (npm run azurite).
+ */
+import path from 'node:path';
+import { embeddedDependencies } from '../src/local/dependencies.js';
+import { findAppRoot } from '../src/local/hostSettings.js';
+import { LOCAL_COSMOS_SNAPSHOT, LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../src/local/localDefaults.js';
+
+async function main(): Promise<void> {
+  const appRoot = findAppRoot(__dirname);
+  const settings: Record<string, string | undefined> = { ...process.env };
+  const snapshot = process.env.LOCAL_COSMOS_SNAPSHOT?.trim();
+  const deps = await embeddedDependencies(settings, {
+    cosmosPort: LOCAL_DEPS_COSMOS_PORT,
+    sandboxPort: LOCAL_DEPS_SMS_SANDBOX_PORT,
+    ...(snapshot === 'off' ? {} : { cosmosSnapshotPath: path.resolve(appRoot, snapshot || LOCAL_COSMOS_SNAPSHOT) }),
+    onSms: (line) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`),
+  });
+  console.log('Local dependencies for func start:');
+  const lines = deps.describe({ maxDeliveryCount: 10, duplicateWindowMs: 2 * 60 * 60_000, smsQueue: settings.SMS_QUEUE ?? 'sms-outbound', ledgerMigrated: false });
+  // Service Bus and the secrets come from local.settings.json under func start, not from here.
+  for (const line of lines.filter((l) => !/^(Service Bus|payments|Vonage webhooks)\b/.test(l))) {
+    console.log(`  ${line}`);
+  }
+  console.log('Service Bus is not embedded for func start: use the Service Bus emulator or a namespace (SERVICEBUS_CONNECTION).');
+  console.log('Ctrl+C stops them.');
+  const stop = () => {
+    deps.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm run deps failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

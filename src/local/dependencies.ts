@@ -1,0 +1,118 @@
+import { loadConfig } from '../config.js';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from './embeddedCosmos.js';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './localDefaults.js';
+import { formatDuration } from './localServiceBus.js';
+import { prepareLocalMysql, redactUrl, type PreparedMysql } from './localMysql.js';
+import { HostConfigurationError } from './hostSettings.js';
+import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
+
+export interface LocalDependencies {
+  mysql: PreparedMysql;
+  cosmos: EmbeddedCosmos | undefined;
+  sandbox: VonageSandbox | undefined;
+  /** True when PAYMENT_WEBHOOK_SECRET was unset and the local default is used. */
+  localPaymentSecret: boolean;
+  /** Lines for the start-up summary; never a secret, never a full phone number. */
+  describe(queue: { maxDeliveryCount: number; duplicateWindowMs: number; smsQueue: string; ledgerMigrated?: boolean }): string[];
+  /** Stops the embedded servers; the embedded Cosmos server saves its snapshot first. */
+  stop(): Promise<{ cosmosSaved?: number }>;
+}
+
+export interface DependencyOptions {
+  cosmosSnapshotPath?: string;
+  onSms?: (line: string) => void;
+  sandboxPort?: number;
+  cosmosPort?: number;
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value.trim() !== '';
+}
+
+/**
+ * Readies what the app needs on this machine, changing only `settings`: both MySQL databases (and
+ * the client's Jobs table) on a local server, the embedded Cosmos server when COSMOS_ENDPOINT is
+ * unset, the SMS sandbox when Vonage credentials are unset, and a local payment secret.
+ */
+export async function embeddedDependencies(settings: Record<string, string | undefined>, options: DependencyOptions = {}): Promise<LocalDependencies> {
+  const initial = loadConfig(settings);
+  const mysql = await prepareLocalMysql(initial.CLIENT_DB_URL, initial.LEDGER_DB_URL);
+  const fromEnv = { client: isSet(settings.CLIENT_DB_URL), ledger: isSet(settings.LEDGER_DB_URL) };
+
+  const hasKey = isSet(settings.VONAGE_API_KEY);
+  const hasSecret = isSet(settings.VONAGE_API_SECRET);
+  if (hasKey !== hasSecret) {
+    throw new HostConfigurationError('set both VONAGE_API_KEY and VONAGE_API_SECRET to use Vonage, or neither to use the local SMS sandbox');
+  }
+  const cosmosConfigured = isSet(settings.COSMOS_ENDPOINT);
+  const serviceBusNamed = isSet(settings.SERVICEBUS_CONNECTION) || isSet(settings.SERVICEBUS_CONNECTION__fullyQualifiedNamespace);
+
+  let cosmos: EmbeddedCosmos | undefined;
+  let sandbox: VonageSandbox | undefined;
+  const stop = async (): Promise<{ cosmosSaved?: number }> => {
+    const [saved] = await Promise.allSettled([cosmos?.stop(), sandbox?.close()]);
+    return saved.status === 'fulfilled' && saved.value ? { cosmosSaved: saved.value.saved } : {};
+  };
+  try {
+    if (!cosmosConfigured) {
+      cosmos = await startEmbeddedCosmos({
+        ...(options.cosmosSnapshotPath ? { snapshotPath: options.cosmosSnapshotPath } : {}),
+        ...(options.cosmosPort === undefined ? {} : { port: options.cosmosPort }),
+      });
+      settings.COSMOS_ENDPOINT = cosmos.endpoint;
+      settings.COSMOS_KEY = cosmos.key;
+    }
+    if (!hasKey) {
+      sandbox = new VonageSandbox({
+        apiKey: LOCAL_VONAGE_API_KEY,
+        apiSecret: LOCAL_VONAGE_API_SECRET,
+        ...(options.onSms ? { onSms: (sms) => options.onSms!(describeSandboxSms(sms)) } : {}),
+      });
+      settings.VONAGE_REST_HOST = await sandbox.listen(options.sandboxPort ?? 0);
+      settings.VONAGE_API_KEY = LOCAL_VONAGE_API_KEY;
+      settings.VONAGE_API_SECRET = LOCAL_VONAGE_API_SECRET;
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const localPaymentSecret = !isSet(settings.PAYMENT_WEBHOOK_SECRET);
+  if (localPaymentSecret) settings.PAYMENT_WEBHOOK_SECRET = LOCAL_PAYMENT_WEBHOOK_SECRET;
+
+  return {
+    mysql,
+    cosmos,
+    sandbox,
+    localPaymentSecret,
+    describe(queue) {
+      const config = loadConfig(settings);
+      const pad = (label: string) => label.padEnd(16);
+      const mysqlLine = (label: string, db: PreparedMysql['ledger'], explicit: boolean, extra: string) =>
+        `${pad(label)}configured  ${redactUrl(db.url)} (${explicit ? `from ${db.setting}` : 'default URL'}${db.createdDatabase ? '; database created' : ''}${extra})`;
+      const cosmosLine = cosmos
+        ? `${pad('Cosmos DB')}embedded    ${cosmos.endpoint}, database ${config.COSMOS_DATABASE}, container ${config.COSMOS_JOBS_CONTAINER} (${
+            cosmos.snapshotPath ? `kept in ${cosmos.snapshotPath} between runs; ${cosmos.restored} document(s) restored` : 'in memory, gone when the host stops'
+          })`
+        : `${pad('Cosmos DB')}configured  ${config.COSMOS_ENDPOINT} (${config.COSMOS_KEY ? 'key' : 'managed identity'})`;
+      const vonageLine = sandbox
+        ? `${pad('Vonage SMS')}embedded    SMS sandbox ${settings.VONAGE_REST_HOST} (each SMS is printed here with the number masked)`
+        : `${pad('Vonage SMS')}configured  ${config.VONAGE_REST_HOST} (VONAGE_API_KEY and VONAGE_API_SECRET set), sender ${config.VONAGE_FROM}`;
+      return [
+        mysqlLine('client MySQL', mysql.client, fromEnv.client, mysql.client.createdJobsTable ? '; Jobs table created' : ''),
+        mysqlLine('ledger MySQL', mysql.ledger, fromEnv.ledger, queue.ledgerMigrated === false ? '; migrations run when the app starts' : '; migrations applied'),
+        cosmosLine,
+        `${pad('Service Bus')}embedded    in-process queue ${queue.smsQueue} (duplicate detection ${formatDuration(queue.duplicateWindowMs)}, max delivery count ${queue.maxDeliveryCount})${
+          serviceBusNamed ? '; SERVICEBUS_CONNECTION is set but npm start always uses its in-process queue' : ''
+        }`,
+        vonageLine,
+        localPaymentSecret
+          ? `${pad('payments')}configured locally  PAYMENT_WEBHOOK_SECRET unset, so the local default is used (npm run pay signs with it)`
+          : `${pad('payments')}configured  PAYMENT_WEBHOOK_SECRET set`,
+        isSet(settings.VONAGE_SIGNATURE_SECRET)
+          ? `${pad('Vonage webhooks')}configured  VONAGE_SIGNATURE_SECRET set (signed webhooks are verified)`
+          : `${pad('Vonage webhooks')}unsigned    VONAGE_SIGNATURE_SECRET unset (webhooks are accepted unsigned)`,
+      ];
+    },
+    stop,
+  };
+}

@@ -1,0 +1,201 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pollSettings } from '../../src/compositionRoot.js';
+import { configSchema, loadConfig } from '../../src/config.js';
+import { LOCAL_COSMOS_KEY } from '../../src/local/embeddedCosmos.js';
+import { parseTimeSpan, settingReferences } from '../../src/local/hostSettings.js';
+import {
+  LOCAL_DEPS_COSMOS_PORT,
+  LOCAL_DEPS_SMS_SANDBOX_PORT,
+  LOCAL_PAYMENT_WEBHOOK_SECRET,
+  LOCAL_VONAGE_API_KEY,
+  LOCAL_VONAGE_API_SECRET,
+} from '../../src/local/localDefaults.js';
+import { parseRouteTemplate } from '../../src/local/routeTemplate.js';
+import { registrations, type CapturedRegistration } from '../support/functionsCore.js';
+
+const repo = path.resolve(__dirname, '../..');
+const functionsDir = path.join(repo, 'src/functions');
+const designFile = path.resolve(repo, '../shared/DESIGN.md');
+
+/**
+ * DESIGN.md's HTTP API with the auth level each route needs in Azure: routes for staff and the
+ * client system take a function key; callbacks from Vonage and the payment provider are signed
+ * instead, and the health probe is open.
+ */
+const DESIGN_HTTP_ROUTES = [
+  { method: 'POST', route: 'payments', authLevel: 'anonymous' },
+  { method: 'POST', route: 'jobs/{jobId}/close', authLevel: 'function' },
+  { method: 'GET', route: 'jobs/{jobId}', authLevel: 'function' },
+  { method: 'PUT', route: 'jobs/{jobId}/status', authLevel: 'function' },
+  { method: 'POST', route: 'webhooks/vonage/status', authLevel: 'anonymous' },
+  { method: 'POST', route: 'webhooks/vonage/inbound', authLevel: 'anonymous' },
+  { method: 'GET', route: 'health', authLevel: 'anonymous' },
+] as const;
+
+/**
+ * The DESIGN.md routes that must be registered today. All seven exist now; a route added to
+ * DESIGN.md goes into DESIGN_HTTP_ROUTES first and joins this list when its function lands.
+ */
+const REQUIRED_HTTP_ROUTES = DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`);
+
+/** App settings that belong to the Functions host rather than to src/config.ts. */
+const HOST_SETTINGS = ['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage'];
+
+type Binding = CapturedRegistration['bindings'][string];
+
+function triggerOf(reg: CapturedRegistration): Binding {
+  const triggers = Object.values(reg.bindings).filter((b) => /trigger$/i.test(b.type));
+  expect(triggers, `${reg.name} has one trigger`).toHaveLength(1);
+  return triggers[0]!;
+}
+
+function httpRoutes(): Array<{ name: string; method: string; route: string; authLevel: string }> {
+  return [...registrations.values()]
+    .filter((reg) => triggerOf(reg).type === 'httpTrigger')
+    .flatMap((reg) => {
+      const trigger = triggerOf(reg);
+      const methods = (trigger.methods as string[] | undefined) ?? [];
+      return methods.map((method) => ({ name: reg.name, method: method.toUpperCase(), route: String(trigger.route ?? reg.name), authLevel: String(trigger.authLevel) }));
+    });
+}
+
+/** Every string anywhere in a binding, for `%NAME%` references. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+const sample = JSON.parse(readFileSync(path.join(repo, 'local.settings.sample.json'), 'utf8')) as {
+  IsEncrypted: boolean;
+  Values: Record<string, string>;
+};
+const hostJson = JSON.parse(readFileSync(path.join(repo, 'host.json'), 'utf8')) as Record<string, any>;
+
+describe('function registrations against DESIGN.md, host.json and local.settings.sample.json', () => {
+  const fromFile = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    // Every function file, as package.json `main` (dist/src/functions/*.js) names them after the build.
+    for (const file of readdirSync(functionsDir).filter((f) => f.endsWith('.ts')).sort()) {
+      const before = new Set(registrations.keys());
+      await import(path.join(functionsDir, file));
+      fromFile.set(file, [...registrations.keys()].filter((name) => !before.has(name)));
+    }
+  });
+
+  it('every function file registers at least one function, with a trigger both hosts run', () => {
+    expect(fromFile.size).toBeGreaterThan(0);
+    for (const [file, names] of fromFile) expect(names.length, `${file} registers a function`).toBeGreaterThan(0);
+    for (const reg of registrations.values()) {
+      expect(['httpTrigger', 'timerTrigger', 'serviceBusTrigger'], reg.name).toContain(triggerOf(reg).type);
+    }
+  });
+
+  it('polls the client table on %POLL_SCHEDULE%', () => {
+    const trigger = triggerOf(registrations.get('pollClientJobs')!);
+    expect(trigger).toMatchObject({ type: 'timerTrigger', direction: 'in', schedule: '%POLL_SCHEDULE%' });
+    expect(trigger.runOnStartup).not.toBe(true);
+  });
+
+  it('sends SMS from the %SMS_QUEUE% queue on the SERVICEBUS_CONNECTION connection, one message at a time', () => {
+    const trigger = triggerOf(registrations.get('sendSms')!);
+    expect(trigger).toMatchObject({ type: 'serviceBusTrigger', direction: 'in', queueName: '%SMS_QUEUE%', connection: 'SERVICEBUS_CONNECTION' });
+    expect(trigger.isSessionsEnabled).not.toBe(true);
+    expect(trigger.cardinality === undefined || trigger.cardinality === 'one').toBe(true);
+    expect(trigger.topicName).toBeUndefined();
+  });
+
+  it('registers only DESIGN.md routes, each with its auth level, a parseable template and an HTTP output', () => {
+    const design = new Map(DESIGN_HTTP_ROUTES.map((r) => [`${r.method} ${r.route}`, r.authLevel]));
+    const seen = new Set<string>();
+    for (const { name, method, route, authLevel } of httpRoutes()) {
+      const key = `${method} ${route}`;
+      expect(design.has(key), `${name} answers ${key}, which DESIGN.md does not list`).toBe(true);
+      expect(authLevel, `${name} (${key}) auth level`).toBe(design.get(key));
+      expect(seen.has(key), `${key} is registered twice`).toBe(false);
+      seen.add(key);
+      expect(() => parseRouteTemplate(route)).not.toThrow();
+      expect(registrations.get(name)!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
+    }
+  });
+
+  it('registers every DESIGN.md route that exists today', () => {
+    const registered = new Set(httpRoutes().map((r) => `${r.method} ${r.route}`));
+    expect(REQUIRED_HTTP_ROUTES.filter((key) => !registered.has(key))).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(designFile))('keeps its DESIGN.md route list in step with DESIGN.md itself', () => {
+    const design = readFileSync(designFile, 'utf8');
+    const listed = [...design.matchAll(/^\|\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(listed.sort()).toEqual(DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`).sort());
+  });
+
+  it('finds every %SETTING% and connection the bindings use in local.settings.sample.json', () => {
+    const values = sample.Values;
+    const used = new Set<string>();
+    for (const reg of registrations.values()) {
+      for (const binding of Object.values(reg.bindings)) {
+        for (const name of strings(binding).flatMap(settingReferences)) {
+          used.add(name);
+          expect(values[name], `%${name}% (function ${reg.name}) in local.settings.sample.json`).toBeTruthy();
+        }
+        if (typeof binding.connection === 'string') {
+          const connection = binding.connection;
+          used.add(connection);
+          expect(Object.keys(values), `connection ${connection} of ${reg.name}`).toContain(connection);
+          expect(values[connection] || values[`${connection}__fullyQualifiedNamespace`], `connection ${connection} has a local value`).toBeTruthy();
+        }
+      }
+    }
+    expect([...used].sort()).toEqual(expect.arrayContaining(['POLL_SCHEDULE', 'SERVICEBUS_CONNECTION', 'SMS_QUEUE']));
+  });
+});
+
+describe('local.settings.sample.json', () => {
+  it('is what func start expects', () => {
+    expect(sample.IsEncrypted).toBe(false);
+    expect(sample.Values.FUNCTIONS_WORKER_RUNTIME).toBe('node');
+    expect(sample.Values.AzureWebJobsStorage).toBe('UseDevelopmentStorage=true');
+  });
+
+  it('lists every setting of src/config.ts, and nothing else but the host settings', () => {
+    const names = Object.keys(configSchema.shape);
+    expect(Object.keys(sample.Values).filter((k) => !HOST_SETTINGS.includes(k)).sort()).toEqual([...names].sort());
+  });
+
+  it('holds values the app accepts, pointing at npm run deps, the Service Bus emulator and the local secrets', () => {
+    const config = loadConfig(sample.Values);
+    expect(config.COSMOS_KEY).toBe(LOCAL_COSMOS_KEY);
+    expect(new URL(config.COSMOS_ENDPOINT!).port).toBe(String(LOCAL_DEPS_COSMOS_PORT));
+    expect(new URL(config.VONAGE_REST_HOST).port).toBe(String(LOCAL_DEPS_SMS_SANDBOX_PORT));
+    expect([config.VONAGE_API_KEY, config.VONAGE_API_SECRET]).toEqual([LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET]);
+    expect(config.PAYMENT_WEBHOOK_SECRET).toBe(LOCAL_PAYMENT_WEBHOOK_SECRET);
+    expect(config.SERVICEBUS_CONNECTION).toContain('UseDevelopmentEmulator=true');
+    expect(config.POLL_SCHEDULE).toBe('0 */1 * * * *');
+  });
+});
+
+describe('host.json', () => {
+  it('is a version 2.0 host file with the v4 extension bundle', () => {
+    expect(hostJson.version).toBe('2.0');
+    expect(hostJson.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  });
+
+  it('serves HTTP under /api and settles Service Bus messages the way sendSms relies on', () => {
+    expect(hostJson.extensions.http.routePrefix).toBe('api');
+    const serviceBus = hostJson.extensions.serviceBus;
+    // sendSms throws to have a message redelivered and finally dead-lettered: that needs auto-completion.
+    expect(serviceBus.autoCompleteMessages).toBe(true);
+    expect(Number.isInteger(serviceBus.maxConcurrentCalls) && serviceBus.maxConcurrentCalls > 0).toBe(true);
+    expect(parseTimeSpan(serviceBus.maxAutoLockRenewalDuration, 'maxAutoLockRenewalDuration')).toBeGreaterThan(0);
+  });
+
+  it('lets a poll finish inside the function timeout', () => {
+    // pollClientJobs stops starting new batches after maxRunMs, so that it ends inside the timeout.
+    expect(parseTimeSpan(hostJson.functionTimeout, 'functionTimeout')).toBeGreaterThan(pollSettings(loadConfig({})).maxRunMs);
+  });
+});
