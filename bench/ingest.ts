@@ -1,0 +1,597 @@
+/**
+ * `npm run bench:ingest` (issue 2): how fast pollClientJobs ingests a backlog, batched against
+ * one job at a time, and what an idle poll costs on a 1,000,000-row `Jobs` table. Real adapters
+ * throughout: MariaDB (throwaway databases, dropped at the end), the embedded Cosmos server and an
+ * in-memory queue behind the SmsQueue port. Not a test; `npm test` never runs it.
+ *
+ * Knobs (environment): BENCH_INGEST_JOBS (100000), BENCH_NAIVE_JOBS (10000), BENCH_IDLE_ROWS
+ * (1000000), BENCH_IDLE_POLLS (200), BENCH_WRITE=0 to leave docs/benchmarks.md alone,
+ * BENCH_COSMOS=inprocess to run the Cosmos server in this process, BENCH_MYSQL_URL.
+ */
+import type { RowDataPacket } from 'mysql2/promise';
+import { migrateLedger } from '../src/adapters/mysql/ledgerMigrations.js';
+import { MysqlClientJobs } from '../src/adapters/mysql/clientJobs.js';
+import type { MysqlPool } from '../src/adapters/mysql/pool.js';
+import { pollSettings } from '../src/compositionRoot.js';
+import { loadConfig } from '../src/config.js';
+import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/pollClientJobs.js';
+import { MemorySmsQueue } from './lib/memoryQueue.js';
+import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
+import { writeBenchmarkSection } from './lib/docs.js';
+import { describeMachine, machineLine, machineMarkdown, type Machine } from './lib/machine.js';
+import { Profile } from './lib/profile.js';
+import { createBenchDatabase, dropAllBenchDatabases, startBenchCosmos, wirePollDeps, type BenchCosmos } from './lib/stack.js';
+import { int, median, ms, summarize, timeRuns } from './lib/stats.js';
+import { markdownTable, textTable, type Row } from './lib/table.js';
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const OPTIONS = {
+  backlogJobs: envInt('BENCH_INGEST_JOBS', 100_000),
+  naiveJobs: envInt('BENCH_NAIVE_JOBS', 10_000),
+  idleRows: envInt('BENCH_IDLE_ROWS', 1_000_000),
+  idlePolls: envInt('BENCH_IDLE_POLLS', 200),
+  idleWarmupPolls: 20,
+  /**
+   * Open (tracked, not CLOSED) jobs during the idle polls, as a share of the rows (0, 0.1%, 1%: 0,
+   * 1,000 and 10,000 of a million): the status mirror reads each open job every poll.
+   */
+  idleOpenEvery: [0, 1000, 100],
+  /** Every n-th job has no mobile number (a few, as in real data). */
+  noMobileEvery: 1000,
+  rowsPerInsert: 5000,
+  cosmosSample: 1000,
+  write: process.env.BENCH_WRITE !== '0',
+  /** The whole run gives up (and cleans up) after this long. */
+  deadlineMs: 20 * 60_000,
+  targetSpeedup: 10,
+  targetIdleMs: 5,
+};
+
+const log = (message: string) => console.log(`[bench:ingest ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+// ---------------------------------------------------------------------------------------------
+// The client `Jobs` backlog
+
+const FIRST_NAMES = ['Joe', 'Amira', 'Siobhan', 'Tomasz', 'Priya', 'Gareth', 'Chen', 'Olu'];
+const PRODUCTS = ['spider catcher', 'kettle', 'lawnmower', 'hair dryer', 'toaster'];
+
+/** A valid GB mobile written as the client system writes it ('07770 123456'); none for every n-th job. */
+export function mobileFor(jobId: number): string | null {
+  if (jobId % OPTIONS.noMobileEvery === 0) return null;
+  return `0777${jobId % 10} ${String((jobId * 7919) % 1_000_000).padStart(6, '0')}`;
+}
+
+const JOB_COLUMNS =
+  'Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type';
+
+/** Loads jobs 1..count as NEW, in multi-row INSERTs. */
+async function loadBacklog(pool: MysqlPool, count: number): Promise<void> {
+  for (let first = 1; first <= count; first += OPTIONS.rowsPerInsert) {
+    const rows: unknown[][] = [];
+    for (let id = first; id < Math.min(first + OPTIONS.rowsPerInsert, count + 1); id++) {
+      rows.push([
+        id,
+        id % 7 === 0 ? 'chargeable repair' : 'warranty repair',
+        'NEW',
+        FIRST_NAMES[id % FIRST_NAMES.length],
+        'Bloggs',
+        'SG13 7TZ',
+        mobileFor(id),
+        String(100_000 + id),
+        PRODUCTS[id % PRODUCTS.length],
+      ]);
+    }
+    await pool.query(`INSERT INTO Jobs (${JOB_COLUMNS}) VALUES ?`, [rows]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part 1: backlog ingestion, batched against one job at a time
+
+interface IngestRun {
+  label: string;
+  jobs: number;
+  batchSize: number;
+  polls: number;
+  elapsedMs: number;
+  jobsPerSecond: number;
+  loadMs: number;
+  profile: Profile;
+  reports: PollReport[];
+  checks: string[];
+}
+
+async function runIngest(cosmos: BenchCosmos, label: string, jobs: number, settings: PollSettings): Promise<IngestRun> {
+  const client = await createBenchDatabase('client');
+  const ledger = await createBenchDatabase('ledger');
+  try {
+    await client.pool.query(CLIENT_JOBS_DDL);
+    await migrateLedger(ledger.pool);
+    const loadStart = performance.now();
+    await loadBacklog(client.pool, jobs);
+    const loadMs = performance.now() - loadStart;
+    const containerName = `jobs_bench_${label}_${Date.now()}`;
+    const { container } = await cosmos.open(containerName);
+    const queue = new MemorySmsQueue();
+    const profile = new Profile();
+    const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile });
+    log(`${label}: ${int(jobs)} NEW jobs loaded in ${(loadMs / 1000).toFixed(1)} s; polling with batch size ${settings.batchSize}`);
+
+    const reports: PollReport[] = [];
+    const start = performance.now();
+    while (reports.length === 0 || reports.at(-1)!.checkpoint < jobs) {
+      reports.push(await pollClientJobs(deps));
+      if (reports.length > 100) throw new Error(`${label}: still not caught up after 100 polls`);
+    }
+    const elapsedMs = performance.now() - start;
+    log(`${label}: ${int(jobs)} jobs in ${(elapsedMs / 1000).toFixed(1)} s over ${reports.length} poll(s); verifying`);
+
+    const checks = await verifyIngest({ jobs, clientPool: client.pool, ledgerPool: ledger.pool, container, queue, reports });
+    await container.delete().catch(() => undefined);
+    return { label, jobs, batchSize: settings.batchSize, polls: reports.length, elapsedMs, jobsPerSecond: jobs / (elapsedMs / 1000), loadMs, profile, reports, checks };
+  } finally {
+    await Promise.allSettled([client.drop(), ledger.drop()]);
+  }
+}
+
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new Error(`verification failed: ${message}`);
+}
+
+/** Exact counts in MariaDB and the queue; Cosmos by point reads on a spread sample. */
+async function verifyIngest(run: {
+  jobs: number;
+  clientPool: MysqlPool;
+  ledgerPool: MysqlPool;
+  container: import('@azure/cosmos').Container;
+  queue: MemorySmsQueue;
+  reports: PollReport[];
+}): Promise<string[]> {
+  const { jobs } = run;
+  const noMobile = Math.floor(jobs / OPTIONS.noMobileEvery);
+  const withMobile = jobs - noMobile;
+  const count = async (pool: MysqlPool, sql: string) => Number((await pool.query<RowDataPacket[]>(sql))[0][0]?.n);
+
+  const ingested = run.reports.reduce((sum, r) => sum + r.ingested, 0);
+  expect(ingested === jobs, `reports say ${ingested} ingested, expected ${jobs}`);
+
+  const messages = run.queue.messages;
+  expect(messages.length === withMobile, `queue holds ${messages.length} messages, expected ${withMobile}`);
+  expect(new Set(messages.map((m) => m.messageId)).size === withMobile, 'queue messageIds are not unique');
+  expect(run.queue.duplicatesDropped === 0, `${run.queue.duplicatesDropped} duplicate messages were enqueued`);
+
+  const byEvent = new Map(
+    (await run.ledgerPool.query<RowDataPacket[]>('SELECT event_type, COUNT(*) AS n FROM job_trans GROUP BY event_type'))[0].map(
+      (row) => [String(row.event_type), Number(row.n)],
+    ),
+  );
+  const transRows = [...byEvent.values()].reduce((a, b) => a + b, 0);
+  expect(byEvent.get('INGEST') === jobs, `job_trans has ${byEvent.get('INGEST')} INGEST rows, expected ${jobs}`);
+  expect(transRows === jobs + 2 * noMobile, `job_trans has ${transRows} rows, expected ${jobs + 2 * noMobile}`);
+  const ingestJobs = await count(run.ledgerPool, "SELECT COUNT(DISTINCT Job_id) AS n FROM job_trans WHERE event_type = 'INGEST'");
+  expect(ingestJobs === jobs, `INGEST rows cover ${ingestJobs} jobs, expected ${jobs}`);
+
+  const queued = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM sms_log WHERE kind = 'job-received' AND state = 'queued'");
+  const skipped = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM sms_log WHERE kind = 'job-received' AND state = 'skipped'");
+  const smsRows = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM sms_log');
+  expect(queued === withMobile && skipped === noMobile && smsRows === jobs, `sms_log has ${queued} queued + ${skipped} skipped of ${smsRows}`);
+
+  const tracked = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM job_tracking WHERE is_open = 1');
+  expect(tracked === jobs, `job_tracking has ${tracked} open jobs, expected ${jobs}`);
+  const opened = await count(run.clientPool, "SELECT COUNT(*) AS n FROM Jobs WHERE Job_status = 'OPENED'");
+  expect(opened === noMobile, `client Jobs has ${opened} OPENED, expected ${noMobile} (the jobs without a mobile)`);
+
+  // Cosmos: point reads of a spread sample, every job without a mobile, the first and last, and one past the end.
+  const sample = new Set<number>([1, jobs]);
+  const step = Math.max(1, Math.floor(jobs / OPTIONS.cosmosSample));
+  for (let id = step; id <= jobs; id += step) sample.add(id);
+  for (let id = OPTIONS.noMobileEvery; id <= jobs; id += OPTIONS.noMobileEvery) sample.add(id);
+  let found = 0;
+  const ids = [...sample];
+  for (let i = 0; i < ids.length; i += 50) {
+    const docs = await Promise.all(
+      ids.slice(i, i + 50).map(async (id) => ({ id, doc: (await run.container.item(String(id), String(id)).read()).resource })),
+    );
+    for (const { id, doc } of docs) {
+      expect(doc !== undefined, `Cosmos has no document for job ${id}`);
+      const status = mobileFor(id) === null ? 'OPENED' : 'NEW';
+      expect(doc?.job_status === status && doc?.job_id === String(id), `Cosmos document ${id} has status ${doc?.job_status}, expected ${status}`);
+      found += 1;
+    }
+  }
+  const beyond = (await run.container.item(String(jobs + 1), String(jobs + 1)).read()).resource;
+  expect(beyond === undefined, `Cosmos has a document for job ${jobs + 1}, which does not exist`);
+
+  return [
+    `queue: ${int(messages.length)} messages, all messageIds distinct (expected ${int(withMobile)})`,
+    `job_trans: ${int(transRows)} rows = ${int(jobs)} INGEST + ${int(noMobile)} SMS + ${int(noMobile)} STATUS (jobs without a mobile are OPENED at once)`,
+    `sms_log: ${int(queued)} queued + ${int(skipped)} skipped; job_tracking: ${int(tracked)} open`,
+    `Cosmos: ${int(found)} sampled documents found by point read with the right status; job ${int(jobs + 1)} absent`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part 2: an idle poll against a large `Jobs` table
+
+interface IdleVariant {
+  openJobs: number;
+  samples: number[];
+  profile: Profile;
+  /** InnoDB pages read from disk (not found in the buffer pool) per timed poll, server-wide. */
+  diskReadsPerPoll: number;
+  pageRequestsPerPoll: number;
+}
+
+async function innodbStatus(pool: MysqlPool, name: string): Promise<number> {
+  const [[row]] = await pool.query<RowDataPacket[]>('SHOW GLOBAL STATUS LIKE ?', [name]);
+  return Number(row?.Value ?? 0);
+}
+
+/**
+ * After loading a million rows InnoDB keeps flushing dirty pages in the background for a while;
+ * the idle poll is meant to measure a steady state. `FLUSH TABLES ... FOR EXPORT` writes the
+ * tables' dirty pages out at once; then wait (at most 20 s) until at most 5% of the pool is dirty.
+ */
+async function waitForInnodbToSettle(pool: MysqlPool, tables: string[] = []): Promise<number> {
+  const start = performance.now();
+  if (tables.length > 0) {
+    const connection = await pool.getConnection();
+    try {
+      await connection.query(`FLUSH TABLES ${tables.join(', ')} FOR EXPORT`);
+      await connection.query('UNLOCK TABLES');
+    } finally {
+      connection.release();
+    }
+  }
+  const total = await innodbStatus(pool, 'Innodb_buffer_pool_pages_total');
+  while (performance.now() - start < 20_000) {
+    if ((await innodbStatus(pool, 'Innodb_buffer_pool_pages_dirty')) <= total * 0.05) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return performance.now() - start;
+}
+
+interface IdleRun {
+  rows: number;
+  loadMs: number;
+  tableMiB: number;
+  variants: IdleVariant[];
+  reads: Array<{ name: string; rows: number; samples: number[] }>;
+}
+
+async function runIdle(cosmos: BenchCosmos, baseSettings: PollSettings): Promise<IdleRun> {
+  const rows = OPTIONS.idleRows;
+  const client = await createBenchDatabase('client_idle');
+  const ledger = await createBenchDatabase('ledger_idle');
+  try {
+    await client.pool.query(CLIENT_JOBS_DDL);
+    await migrateLedger(ledger.pool);
+    const loadStart = performance.now();
+    // Every job already handled: one in 100 still open (IN PROGRESS), the rest CLOSED; none NEW.
+    const chunk = 100_000;
+    for (let first = 1; first <= rows; first += chunk) {
+      const last = Math.min(first + chunk - 1, rows);
+      await client.pool.query(
+        `INSERT INTO Jobs (${JOB_COLUMNS})
+         SELECT seq, IF(seq % 7 = 0, 'chargeable repair', 'warranty repair'), IF(seq % 100 = 0, 'IN PROGRESS', 'CLOSED'),
+           ELT(1 + seq % 8, ${FIRST_NAMES.map((n) => `'${n}'`).join(', ')}), 'Bloggs', 'SG13 7TZ',
+           IF(seq % ${OPTIONS.noMobileEvery} = 0, NULL, CONCAT('0777', seq % 10, ' ', LPAD((seq * 7919) % 1000000, 6, '0'))),
+           CAST(100000 + seq AS CHAR), ELT(1 + seq % 5, ${PRODUCTS.map((n) => `'${n}'`).join(', ')})
+         FROM seq_${first}_to_${last}`,
+      );
+      await ledger.pool.query(
+        `INSERT INTO job_tracking (Job_id, last_status, is_open, updated_at)
+         SELECT seq, IF(seq % 100 = 0, 'IN PROGRESS', 'CLOSED'), 0, UTC_TIMESTAMP(3) FROM seq_${first}_to_${last}`,
+      );
+    }
+    // The checkpoint at the top, as after the last ingestion; the sweep starts at the bottom.
+    await ledger.pool.query(
+      "INSERT INTO poll_checkpoint (name, last_job_id, sweep_job_id, updated_at) VALUES ('client-jobs', ?, 0, UTC_TIMESTAMP(3))",
+      [rows],
+    );
+    await client.pool.query('ANALYZE TABLE Jobs');
+    await waitForInnodbToSettle(client.pool, ['Jobs']);
+    const loadMs = performance.now() - loadStart;
+    const [[size]] = await client.pool.query<RowDataPacket[]>(
+      "SELECT data_length + index_length AS bytes FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'Jobs'",
+    );
+    const tableMiB = Number(size?.bytes) / 1024 ** 2;
+    log(`idle: ${int(rows)} rows loaded (Jobs ${tableMiB.toFixed(0)} MiB, plus ${int(rows)} job_tracking rows) in ${(loadMs / 1000).toFixed(1)} s`);
+
+    const { container } = await cosmos.open(`jobs_bench_idle_${Date.now()}`);
+    const variants: IdleVariant[] = [];
+    // Only jobs that are IN PROGRESS in Jobs (every 100th) are opened, so the mirror finds nothing to change.
+    for (const every of OPTIONS.idleOpenEvery) {
+      const openJobs = every === 0 ? 0 : Math.floor(rows / every);
+      // Opens only the rows that change (a join with a sequence), so no million-row update is left to purge.
+      if (every > 0) {
+        await ledger.pool.query(
+          `UPDATE job_tracking t JOIN seq_${every}_to_${rows}_step_${every} s ON t.Job_id = s.seq SET t.is_open = 1`,
+        );
+      }
+      const settledMs = await waitForInnodbToSettle(ledger.pool, ['job_tracking', 'poll_checkpoint']);
+      if (settledMs > 1000) log(`idle: waited ${(settledMs / 1000).toFixed(1)} s for InnoDB to flush dirty pages`);
+      const profile = new Profile();
+      const queue = new MemorySmsQueue();
+      const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile: new Profile() });
+      const profiled = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile });
+      for (let i = 0; i < OPTIONS.idleWarmupPolls; i++) await pollClientJobs(deps);
+      const samples: number[] = [];
+      const diskReadsBefore = await innodbStatus(ledger.pool, 'Innodb_buffer_pool_reads');
+      const requestsBefore = await innodbStatus(ledger.pool, 'Innodb_buffer_pool_read_requests');
+      for (let i = 0; i < OPTIONS.idlePolls; i++) {
+        const start = performance.now();
+        const report = await pollClientJobs(profiled);
+        samples.push(performance.now() - start);
+        expect(report.scanned === 0 && report.ingested === 0 && report.repaired === 0, `idle poll did work: ${JSON.stringify(report)}`);
+        expect(report.checkpoint === rows, `idle poll moved the checkpoint to ${report.checkpoint}`);
+        const mirror = report.mirror;
+        expect(mirror?.open === openJobs && mirror.advanced === 0 && mirror.flagged === 0 && mirror.closing === 0, `idle mirror: ${JSON.stringify(mirror)}`);
+      }
+      const diskReadsPerPoll = ((await innodbStatus(ledger.pool, 'Innodb_buffer_pool_reads')) - diskReadsBefore) / OPTIONS.idlePolls;
+      const pageRequestsPerPoll = ((await innodbStatus(ledger.pool, 'Innodb_buffer_pool_read_requests')) - requestsBefore) / OPTIONS.idlePolls;
+      expect(queue.messages.length === 0, 'an idle poll queued messages');
+      const stats = summarize(samples);
+      log(
+        `idle (${int(openJobs)} open jobs): median ${ms(stats.median)}, p95 ${ms(stats.p95)} over ${samples.length} polls; ` +
+          `${diskReadsPerPoll.toFixed(1)} InnoDB disk reads per poll`,
+      );
+      variants.push({ openJobs, samples, profile, diskReadsPerPoll, pageRequestsPerPoll });
+    }
+    await container.delete().catch(() => undefined);
+
+    // For scale: what a status scan costs on the same table, against the key-range reads the poller makes.
+    await waitForInnodbToSettle(ledger.pool);
+    const jobsAdapter = new MysqlClientJobs(client.pool);
+    const mid = Math.floor(rows / 2);
+    const reads: IdleRun['reads'] = [];
+    const countNew = async () => client.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM Jobs WHERE Job_status = 'NEW'");
+    const [[newCount]] = await countNew();
+    reads.push({ name: "full status scan: SELECT COUNT(*) FROM Jobs WHERE Job_status = 'NEW'", rows: Number(newCount?.n), samples: await timeRuns(7, countNew) });
+    const sweep = await jobsAdapter.readNewJobsInRange(mid, mid + baseSettings.sweepIds);
+    reads.push({
+      name: `key range, status filter: sweep slice of ${int(baseSettings.sweepIds)} ids (readNewJobsInRange)`,
+      rows: sweep.length,
+      samples: await timeRuns(50, () => jobsAdapter.readNewJobsInRange(mid, mid + baseSettings.sweepIds)),
+    });
+    const batch = await jobsAdapter.readJobsAfter(mid, baseSettings.batchSize);
+    reads.push({
+      name: `key range: next ${int(baseSettings.batchSize)} rows after an id (readJobsAfter)`,
+      rows: batch.length,
+      samples: await timeRuns(50, () => jobsAdapter.readJobsAfter(mid, baseSettings.batchSize)),
+    });
+    reads.push({
+      name: 'key range: rows after the checkpoint at the top (readJobsAfter, idle)',
+      rows: (await jobsAdapter.readJobsAfter(rows, baseSettings.batchSize)).length,
+      samples: await timeRuns(50, () => jobsAdapter.readJobsAfter(rows, baseSettings.batchSize)),
+    });
+    for (const read of reads) log(`read: ${read.name}: median ${ms(median(read.samples))}`);
+    return { rows, loadMs, tableMiB, variants, reads };
+  } finally {
+    await Promise.allSettled([client.drop(), ledger.drop()]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+/** Groups the profiled port calls into the steps of an ingestion. */
+const STEP_NAMES: Record<string, string> = {
+  'checkpoints.read': 'checkpoint read (MySQL ledger)',
+  'checkpoints.save': 'checkpoint save (MySQL ledger)',
+  'clientJobs.readJobsAfter': 'read Jobs batch by key range (MySQL client)',
+  'clientJobs.readNewJobsInRange': 'look-back + sweep reads (MySQL client)',
+  'smsLog.getMany': 'sms_log marker lookup (MySQL ledger)',
+  'documents.createMissing': 'Cosmos bulk create',
+  'transactions.append': 'job_trans insert (MySQL ledger)',
+  'tracking.track': 'job_tracking insert (MySQL ledger)',
+  'smsLog.register': 'sms_log insert (MySQL ledger)',
+  'queue.enqueue': 'queue enqueue (in memory)',
+  'tracking.openJobsAfter': 'mirror: open jobs (MySQL ledger)',
+  'clientJobs.readJobs': 'mirror: client statuses by id (MySQL client)',
+  'smsLog.get': 'no-mobile jobs: sms_log read',
+  'clientJobs.moveStatus': 'no-mobile jobs: client status update',
+  'documents.update': 'no-mobile jobs: Cosmos read + replace',
+  'tracking.advance': 'no-mobile jobs: job_tracking update',
+};
+
+function profileRows(runs: IngestRun[]): Row[] {
+  const keys = [...new Set(runs.flatMap((run) => [...run.profile.steps.keys()]))].sort(
+    (a, b) => (runs[0]!.profile.steps.get(b)?.ms ?? 0) - (runs[0]!.profile.steps.get(a)?.ms ?? 0),
+  );
+  const cells = (run: IngestRun, key: string) => {
+    const step = run.profile.steps.get(key);
+    if (!step) return ['-', '-', '-'];
+    return [int(step.calls), `${(step.ms / 1000).toFixed(2)} s`, `${((step.ms * 1000) / run.jobs).toFixed(0)} µs`];
+  };
+  const rows: Row[] = keys.map((key) => [STEP_NAMES[key] ?? key, ...runs.flatMap((run) => cells(run, key))]);
+  rows.push([
+    'domain code, mapping, event loop (wall minus port calls)',
+    ...runs.flatMap((run) => {
+      const rest = run.elapsedMs - run.profile.total();
+      return ['', `${(rest / 1000).toFixed(2)} s`, `${((rest * 1000) / run.jobs).toFixed(0)} µs`];
+    }),
+  ]);
+  rows.push([
+    'total (wall)',
+    ...runs.flatMap((run) => ['', `${(run.elapsedMs / 1000).toFixed(2)} s`, `${((run.elapsedMs * 1000) / run.jobs).toFixed(0)} µs`]),
+  ]);
+  return rows;
+}
+
+/** One row per step, and per variant its calls and time per poll. */
+function idleProfileRows(variants: IdleVariant[], polls: number): Row[] {
+  const last = variants.at(-1)!;
+  const keys = [...new Set(variants.flatMap((v) => [...v.profile.steps.keys()]))].sort(
+    (a, b) => (last.profile.steps.get(b)?.ms ?? 0) - (last.profile.steps.get(a)?.ms ?? 0),
+  );
+  return keys.map((key) => [
+    STEP_NAMES[key] ?? key,
+    ...variants.flatMap((v) => {
+      const step = v.profile.steps.get(key);
+      return step ? [(step.calls / polls).toFixed(0), ms(step.ms / polls, 2)] : ['-', '-'];
+    }),
+  ]);
+}
+
+function buildReport(machine: Machine, date: string, settings: PollSettings, batched: IngestRun, naive: IngestRun, idle: IdleRun, cosmosWhere: string) {
+  const speedup = batched.jobsPerSecond / naive.jobsPerSecond;
+  const ingestHeader = ['path', 'jobs', 'batch size', 'polls', 'wall time', 'jobs/s', 'vs naive'];
+  const ingestRows: Row[] = [batched, naive].map((run) => [
+    run === batched ? 'batched (production settings)' : 'naive (one job at a time)',
+    int(run.jobs),
+    int(run.batchSize),
+    int(run.polls),
+    `${(run.elapsedMs / 1000).toFixed(1)} s`,
+    int(run.jobsPerSecond),
+    `${(run.jobsPerSecond / naive.jobsPerSecond).toFixed(1)}x`,
+  ]);
+  const profileHeader = ['step', ...[batched, naive].flatMap((run) => [`${run === batched ? 'batched' : 'naive'} calls`, 'time', 'per job'])];
+  const pRows = profileRows([batched, naive]);
+
+  const idleHeader = ['open jobs tracked', 'polls', 'median', 'p95', 'min', 'max', 'InnoDB disk reads / poll', `median ≤ ${OPTIONS.targetIdleMs} ms`];
+  const idleRows: Row[] = idle.variants.map((variant) => {
+    const s = summarize(variant.samples);
+    return [
+      int(variant.openJobs),
+      int(s.n),
+      ms(s.median),
+      ms(s.p95),
+      ms(s.min),
+      ms(s.max),
+      variant.diskReadsPerPoll.toFixed(1),
+      s.median <= OPTIONS.targetIdleMs ? 'met' : 'missed',
+    ];
+  });
+  const readHeader = ['read on the same table', 'rows returned', 'runs', 'median', 'p95', 'first run'];
+  const readRows: Row[] = idle.reads.map((read) => {
+    const s = summarize(read.samples);
+    return [read.name, int(read.rows), int(s.n), ms(s.median), ms(s.p95), ms(read.samples[0]!)];
+  });
+  const idleStepHeader = ['step, per poll', ...idle.variants.flatMap((v) => [`${int(v.openJobs)} open: calls`, 'time'])];
+  const idleStepRows = idleProfileRows(idle.variants, OPTIONS.idlePolls);
+
+  const verdictIngest = speedup >= OPTIONS.targetSpeedup ? 'met' : 'MISSED';
+  const idleZero = summarize(idle.variants[0]!.samples);
+  const verdictIdle = idleZero.median <= OPTIONS.targetIdleMs ? 'met' : 'MISSED';
+
+  const console_ = [
+    '',
+    `Machine: ${machineLine(machine)}; Cosmos server ${cosmosWhere}`,
+    `Poll settings: ${JSON.stringify(settings)}`,
+    '',
+    'Backlog ingestion (Jobs -> Cosmos + job_trans + sms_log + queue)',
+    textTable(ingestHeader, ingestRows),
+    `Speed-up ${speedup.toFixed(1)}x (target ≥ ${OPTIONS.targetSpeedup}x: ${verdictIngest})`,
+    '',
+    'Where the time goes',
+    textTable(profileHeader, pRows),
+    '',
+    ...[batched, naive].flatMap((run) => [`Checks (${run.label}):`, ...run.checks.map((c) => `  ok ${c}`)]),
+    '',
+    `Idle poll on ${int(idle.rows)} Jobs rows (${idle.tableMiB.toFixed(0)} MiB), checkpoint at the top, no NEW jobs`,
+    textTable(idleHeader, idleRows),
+    `Target: median ≤ ${OPTIONS.targetIdleMs} ms with no open jobs: ${verdictIdle}`,
+    '',
+    textTable(idleStepHeader, idleStepRows),
+    '',
+    textTable(readHeader, readRows),
+    '',
+  ].join('\n');
+
+  const markdown = [
+    `Run ${date} with \`npm run bench:ingest\` (bench/ingest.ts) on the machine above; Cosmos server ${cosmosWhere}.`,
+    `Poll settings from \`pollSettings()\` with the default configuration: batch size ${settings.batchSize}, look-back ${settings.lookbackIds} ids, sweep ${settings.sweepIds} ids.`,
+    '',
+    '### Backlog ingestion',
+    '',
+    `${int(batched.jobs)} \`NEW\` jobs (one in ${OPTIONS.noMobileEvery} without a mobile) ingested end to end by \`pollClientJobs\` with the real adapters: Cosmos documents, \`job_trans\`, \`sms_log\` and \`job_tracking\` rows in a ledger migrated by the real migrations, messages on an in-memory queue. The naive path is the same code with batch size 1 (one round trip per job for every read and write), on a sample of ${int(naive.jobs)} jobs. Wall time covers every poll until the checkpoint reaches the last job, including the status mirror at the end of each poll.`,
+    '',
+    markdownTable(ingestHeader, ingestRows),
+    '',
+    `**Speed-up ${speedup.toFixed(1)}x** (target ≥ ${OPTIONS.targetSpeedup}x: ${verdictIngest}).`,
+    '',
+    'Time per step (each port call timed; the look-back and sweep reads run concurrently):',
+    '',
+    markdownTable(profileHeader, pRows),
+    '',
+    'Checked after each run:',
+    '',
+    ...[batched, naive].flatMap((run) => [`- ${run.label}: ${run.checks.join('; ')}`]),
+    '',
+    '### Idle poll',
+    '',
+    `\`pollClientJobs\` with the real adapters against a ${int(idle.rows)}-row \`Jobs\` table (${idle.tableMiB.toFixed(0)} MiB with its key) where nothing is \`NEW\` (99% \`CLOSED\`, 1% \`IN PROGRESS\`), every job tracked in \`job_tracking\`, and \`poll_checkpoint\` at the top, so each poll does what a steady-state poll does: checkpoint read, look-back and sweep range reads, the forward read, checkpoint save, and the status mirror of the open jobs. ${OPTIONS.idleWarmupPolls} warm-up polls, then ${OPTIONS.idlePolls} timed polls per row. The status mirror reads every open job each poll, so the open-job count is varied.`,
+    '',
+    markdownTable(idleHeader, idleRows),
+    '',
+    'Time per step and poll:',
+    '',
+    markdownTable(idleStepHeader, idleStepRows),
+    '',
+    'For scale, on the same table:',
+    '',
+    markdownTable(readHeader, readRows),
+  ].join('\n');
+
+  return { console: console_, markdown, speedup, verdictIngest, verdictIdle };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const settings = pollSettings(loadConfig(process.env));
+  const cosmos = await startBenchCosmos();
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await Promise.allSettled([dropAllBenchDatabases(), cosmos.stop()]);
+  };
+  const abort = (reason: string, code: number) => {
+    console.error(`[bench:ingest] ${reason}; cleaning up`);
+    void cleanup().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
+  const deadline = setTimeout(() => abort(`gave up after ${OPTIONS.deadlineMs / 60_000} minutes`, 2), OPTIONS.deadlineMs);
+  deadline.unref();
+
+  try {
+    const probe = await createBenchDatabase('probe');
+    const machine = await describeMachine(probe.pool);
+    await probe.drop();
+    log(`machine: ${machineLine(machine)}; Cosmos server ${cosmos.where}`);
+
+    const batched = await runIngest(cosmos, 'batched', OPTIONS.backlogJobs, settings);
+    const naive = await runIngest(cosmos, 'naive', OPTIONS.naiveJobs, { ...settings, batchSize: 1 });
+    const idle = await runIdle(cosmos, settings);
+
+    const report = buildReport(machine, date, settings, batched, naive, idle, cosmos.where);
+    const runSeconds = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(report.console);
+    if (OPTIONS.write) {
+      const body = `${report.markdown}\n\nThe whole run (loading, both ingestions, checks, the idle polls and the reads) took ${runSeconds} s.`;
+      writeBenchmarkSection({ key: 'ingest', title: 'Ingest', body, machine: machineMarkdown(machine, date, cosmos.where === 'child process' ? 'in a child process' : 'in the bench process') });
+      log('wrote the Ingest section of docs/benchmarks.md');
+    }
+    log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    clearTimeout(deadline);
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,155 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Container, CosmosClient } from '@azure/cosmos';
+import mysql from 'mysql2/promise';
+import { createCosmosClient, openJobsContainer, type CosmosSettings } from '../../src/adapters/cosmos/client.js';
+import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
+import { createConsoleLogger, systemClock } from '../../src/adapters/consoleLogger.js';
+import { MysqlClientJobs } from '../../src/adapters/mysql/clientJobs.js';
+import { MysqlJobTracking } from '../../src/adapters/mysql/jobTracking.js';
+import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
+import { MysqlPayments } from '../../src/adapters/mysql/payments.js';
+import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
+import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
+import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import type { PollDeps, PollSettings } from '../../src/domain/pollClientJobs.js';
+import type { SmsQueue } from '../../src/domain/ports.js';
+import { LOCAL_COSMOS_KEY, startLocalCosmos } from '../../test/support/cosmos.js';
+import type { Profile } from './profile.js';
+
+export const MYSQL_SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  pool: MysqlPool;
+  drop(): Promise<void>;
+}
+
+const created = new Set<BenchDatabase>();
+
+/** A database of its own (`rr_bench_<purpose>_<random>`), with a pool built as the composition root builds it. */
+export async function createBenchDatabase(purpose: string): Promise<BenchDatabase> {
+  const name = `rr_bench_${purpose}_${randomBytes(4).toString('hex')}`;
+  const admin = await mysql.createConnection({ uri: MYSQL_SERVER_URL });
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(name, MYSQL_SERVER_URL).toString();
+  const pool = createMysqlPool(url);
+  const db: BenchDatabase = {
+    name,
+    url,
+    pool,
+    async drop() {
+      if (!created.delete(db)) return;
+      await pool.end().catch(() => undefined);
+      const cleanup = await mysql.createConnection({ uri: MYSQL_SERVER_URL });
+      try {
+        await cleanup.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+  created.add(db);
+  return db;
+}
+
+/** Drops every bench database still alive (also called on failure and on Ctrl-C). */
+export async function dropAllBenchDatabases(): Promise<void> {
+  await Promise.allSettled([...created].map((db) => db.drop()));
+}
+
+export interface BenchCosmos {
+  endpoint: string;
+  where: 'child process' | 'in process';
+  open(container: string): Promise<{ client: CosmosClient; container: Container; settings: CosmosSettings }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded Cosmos server, by default in a child process (BENCH_COSMOS=inprocess runs it in
+ * this process, as the integration tests do).
+ */
+export async function startBenchCosmos(): Promise<BenchCosmos> {
+  const clients: CosmosClient[] = [];
+  const settingsFor = (endpoint: string, container: string): CosmosSettings => ({ endpoint, key: LOCAL_COSMOS_KEY, database: 'repair', container });
+  const opener = (endpoint: string) => async (name: string) => {
+    const settings = settingsFor(endpoint, name);
+    const client = createCosmosClient(settings);
+    clients.push(client);
+    return { client, settings, container: await openJobsContainer(client, settings) };
+  };
+  const disposeClients = () => {
+    for (const client of clients.splice(0)) client.dispose();
+  };
+
+  if (process.env.BENCH_COSMOS === 'inprocess') {
+    const local = await startLocalCosmos();
+    return {
+      endpoint: local.endpoint,
+      where: 'in process',
+      open: opener(local.endpoint),
+      async stop() {
+        disposeClients();
+        await local.stop();
+      },
+    };
+  }
+
+  const child: ChildProcess = fork(resolve(__dirname, 'cosmosServer.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { endpoint: string }).endpoint));
+    child.once('exit', (code) => reject(new Error(`the Cosmos server process exited early (code ${code})`)));
+  });
+  return {
+    endpoint,
+    where: 'child process',
+    open: opener(endpoint),
+    async stop() {
+      disposeClients();
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * The poller's dependencies wired exactly as buildRelay (src/compositionRoot.ts) wires them (same
+ * adapter classes, pools from createMysqlPool, systemClock, the console logger), with every port
+ * wrapped by `profile` so the time per step is known.
+ */
+export function wirePollDeps(options: {
+  clientPool: MysqlPool;
+  ledgerPool: MysqlPool;
+  container: Container;
+  queue: SmsQueue;
+  settings: PollSettings;
+  profile: Profile;
+}): PollDeps {
+  const { profile } = options;
+  return {
+    clientJobs: profile.wrap('clientJobs', new MysqlClientJobs(options.clientPool)),
+    documents: profile.wrap('documents', new CosmosJobDocuments(options.container)),
+    transactions: profile.wrap('transactions', new MysqlJobTransactions(options.ledgerPool)),
+    smsLog: profile.wrap('smsLog', new MysqlSmsLog(options.ledgerPool)),
+    tracking: profile.wrap('tracking', new MysqlJobTracking(options.ledgerPool)),
+    payments: profile.wrap('payments', new MysqlPayments(options.ledgerPool)),
+    queue: profile.wrap('queue', options.queue),
+    checkpoints: profile.wrap('checkpoints', new MysqlPollCheckpoints(options.ledgerPool)),
+    clock: systemClock,
+    logger: createConsoleLogger('pollClientJobs'),
+    settings: options.settings,
+  };
+}
