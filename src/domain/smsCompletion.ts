@@ -62,7 +62,18 @@ export async function completeJobAfterSms(deps: SmsCompletionDeps, entry: SmsLog
     const moved = reachedTarget ? withStatusAtLeast(doc, step.to, now) : doc;
     return {
       ...moved,
-      sms: { ...moved.sms, [step.slot]: { messageKey: entry.messageKey, state: entry.state, at: now.toISOString(), note, ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}) } },
+      sms: {
+        ...moved.sms,
+        [step.slot]: {
+          // A delivery receipt may have arrived first; keep what it recorded about the same SMS.
+          ...(moved.sms[step.slot]?.messageKey === entry.messageKey ? moved.sms[step.slot] : {}),
+          messageKey: entry.messageKey,
+          state: entry.state,
+          at: now.toISOString(),
+          note,
+          ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}),
+        },
+      },
       updated_at: now.toISOString(),
     };
   });

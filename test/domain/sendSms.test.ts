@@ -135,4 +135,12 @@ describe('sendSms (courtesy)', () => {
     expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(0);
     expect(world.logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: { jobId: 1, expected: 'NEW', found: 'CANCELLED' } }));
   });
+
+  it('keeps what an early delivery receipt recorded on the document', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const doc = world.documents.docs.get('1')!;
+    doc.sms.courtesy = { messageKey: 'job-1-received', state: 'sending', at: 'earlier', note: '', delivery: { status: 'delivered' } } as never;
+    await world.deliverDue();
+    expect(world.documents.docs.get('1')?.sms.courtesy).toMatchObject({ state: 'sent', delivery: { status: 'delivered' } });
+  });
 });

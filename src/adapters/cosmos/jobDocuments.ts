@@ -21,7 +21,7 @@ export class CosmosJobDocuments implements JobDocuments {
   /**
    * Uses `items.bulk` in chunks of 100 (one batch request each). Its successor,
    * `executeBulkOperations`, waits a fixed second for every partial batch, which costs more than
-   * the writes themselves at our batch sizes (docs/benchmarks.md).
+   * the writes themselves at our batch sizes (ASSUMPTIONS.md).
    */
   async createMissing(docs: readonly JobDocument[]): Promise<void> {
     for (let start = 0; start < docs.length; start += BULK_CHUNK) {

@@ -83,6 +83,14 @@ export const LEDGER_MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     ],
   },
+  {
+    // Mirroring reads every open job each poll; a covering index answers that from the index alone.
+    name: '003-job-tracking-covering-index',
+    statements: [
+      'ALTER TABLE job_tracking ADD INDEX IF NOT EXISTS ix_job_tracking_open_covering (is_open, Job_id, last_status, flagged_status)',
+      'ALTER TABLE job_tracking DROP INDEX IF EXISTS ix_job_tracking_open',
+    ],
+  },
 ];
 
 const LOCK_NAME = 'repair-relay-ledger-migrations';
