@@ -24,7 +24,7 @@ import '../src/functions/payments.js';
 import { writeBenchmarkSection } from './lib/docs.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
 import { describeMachine, machineLine, machineMarkdown } from './lib/machine.js';
-import { MemorySmsQueue } from './lib/memoryQueue.js';
+import { FakeSmsQueue } from '../test/support/fakes.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, dropAllBenchDatabases, startBenchCosmos, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
@@ -122,7 +122,7 @@ async function runPayments(cosmos: BenchCosmos): Promise<PaymentRun> {
       VONAGE_API_SECRET: 's',
       PAYMENT_WEBHOOK_SECRET: SECRET,
     }),
-    { queue: new MemorySmsQueue() },
+    { queue: new FakeSmsQueue() },
   );
   provideRelay(async () => relay);
   try {
@@ -213,7 +213,7 @@ async function runMirror(cosmos: BenchCosmos): Promise<MirrorRun> {
 
     const { container } = await cosmos.open(`jobs_bench_mirror_${Date.now()}`);
     const settings = pollSettings(loadConfig(process.env));
-    const queue = new MemorySmsQueue();
+    const queue = new FakeSmsQueue();
     const profile = new Profile();
     const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile: new Profile() });
     const timed = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile });

@@ -15,7 +15,8 @@ import type { MysqlPool } from '../src/adapters/mysql/pool.js';
 import { pollSettings } from '../src/compositionRoot.js';
 import { loadConfig } from '../src/config.js';
 import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/pollClientJobs.js';
-import { MemorySmsQueue } from './lib/memoryQueue.js';
+import { FakeSmsQueue } from '../test/support/fakes.js';
+import { innodbStatus, JOB_COLUMNS, waitForInnodbToSettle } from './lib/idlePoll.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
 import { writeBenchmarkSection } from './lib/docs.js';
 import { describeMachine, machineLine, machineMarkdown, type Machine } from './lib/machine.js';
@@ -68,9 +69,6 @@ export function mobileFor(jobId: number): string | null {
   return `0777${jobId % 10} ${String((jobId * 7919) % 1_000_000).padStart(6, '0')}`;
 }
 
-const JOB_COLUMNS =
-  'Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type';
-
 /** Loads jobs 1..count as NEW, in multi-row INSERTs. */
 async function loadBacklog(pool: MysqlPool, count: number): Promise<void> {
   for (let first = 1; first <= count; first += OPTIONS.rowsPerInsert) {
@@ -119,7 +117,7 @@ async function runIngest(cosmos: BenchCosmos, label: string, jobs: number, setti
     const loadMs = performance.now() - loadStart;
     const containerName = `jobs_bench_${label}_${Date.now()}`;
     const { container } = await cosmos.open(containerName);
-    const queue = new MemorySmsQueue();
+    const queue = new FakeSmsQueue();
     const profile = new Profile();
     const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile });
     log(`${label}: ${int(jobs)} NEW jobs loaded in ${(loadMs / 1000).toFixed(1)} s; polling with batch size ${settings.batchSize}`);
@@ -151,7 +149,7 @@ async function verifyIngest(run: {
   clientPool: MysqlPool;
   ledgerPool: MysqlPool;
   container: import('@azure/cosmos').Container;
-  queue: MemorySmsQueue;
+  queue: FakeSmsQueue;
   reports: PollReport[];
 }): Promise<string[]> {
   const { jobs } = run;
@@ -229,35 +227,6 @@ interface IdleVariant {
   pageRequestsPerPoll: number;
 }
 
-async function innodbStatus(pool: MysqlPool, name: string): Promise<number> {
-  const [[row]] = await pool.query<RowDataPacket[]>('SHOW GLOBAL STATUS LIKE ?', [name]);
-  return Number(row?.Value ?? 0);
-}
-
-/**
- * After loading a million rows InnoDB keeps flushing dirty pages in the background for a while;
- * the idle poll is meant to measure a steady state. `FLUSH TABLES ... FOR EXPORT` writes the
- * tables' dirty pages out at once; then wait (at most 20 s) until at most 5% of the pool is dirty.
- */
-async function waitForInnodbToSettle(pool: MysqlPool, tables: string[] = []): Promise<number> {
-  const start = performance.now();
-  if (tables.length > 0) {
-    const connection = await pool.getConnection();
-    try {
-      await connection.query(`FLUSH TABLES ${tables.join(', ')} FOR EXPORT`);
-      await connection.query('UNLOCK TABLES');
-    } finally {
-      connection.release();
-    }
-  }
-  const total = await innodbStatus(pool, 'Innodb_buffer_pool_pages_total');
-  while (performance.now() - start < 20_000) {
-    if ((await innodbStatus(pool, 'Innodb_buffer_pool_pages_dirty')) <= total * 0.05) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  return performance.now() - start;
-}
-
 interface IdleRun {
   rows: number;
   loadMs: number;
@@ -319,7 +288,7 @@ async function runIdle(cosmos: BenchCosmos, baseSettings: PollSettings): Promise
       const settledMs = await waitForInnodbToSettle(ledger.pool, ['job_tracking', 'poll_checkpoint']);
       if (settledMs > 1000) log(`idle: waited ${(settledMs / 1000).toFixed(1)} s for InnoDB to flush dirty pages`);
       const profile = new Profile();
-      const queue = new MemorySmsQueue();
+      const queue = new FakeSmsQueue();
       const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile: new Profile() });
       const profiled = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile });
       for (let i = 0; i < OPTIONS.idleWarmupPolls; i++) await pollClientJobs(deps);
