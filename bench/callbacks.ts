@@ -21,12 +21,11 @@ import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
 import { LOCAL_COSMOS_KEY } from '../test/support/cosmos.js';
 import { registrations } from '../test/support/functionsCore.js';
 import '../src/functions/payments.js';
-import { writeBenchmarkSection } from './lib/docs.js';
+import { runBenchmark } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
-import { describeMachine, machineLine, machineMarkdown } from './lib/machine.js';
 import { FakeSmsQueue } from '../test/support/fakes.js';
 import { Profile } from './lib/profile.js';
-import { createBenchDatabase, dropAllBenchDatabases, startBenchCosmos, wirePollDeps, type BenchCosmos } from './lib/stack.js';
+import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -306,53 +305,18 @@ function buildReport(pay: PaymentRun, mirror: MirrorRun, cosmosWhere: string, da
   return { console: console_, markdown };
 }
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const cosmos = await startBenchCosmos();
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    await Promise.allSettled([dropAllBenchDatabases(), cosmos.stop()]);
-  };
-  const abort = (reason: string, code: number) => {
-    console.error(`[bench:callbacks] ${reason}; cleaning up`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => abort('interrupted', 130));
-  process.once('SIGTERM', () => abort('terminated', 143));
-  const deadline = setTimeout(() => abort(`gave up after ${OPTIONS.deadlineMs / 60_000} minutes`, 2), OPTIONS.deadlineMs);
-  deadline.unref();
-
-  try {
-    const probe = await createBenchDatabase('probe');
-    const machine = await describeMachine(probe.pool);
-    await probe.drop();
-    log(`machine: ${machineLine(machine)}; Cosmos server ${cosmos.where}`);
-
+runBenchmark({
+  key: 'callbacks',
+  title: 'Callbacks',
+  deadlineMs: OPTIONS.deadlineMs,
+  write: OPTIONS.write,
+  covered: 'both set-ups, the callbacks, the polls and the checks',
+  async run({ cosmos, date }) {
     const pay = await runPayments(cosmos);
     const mirror = await runMirror(cosmos);
-    const report = buildReport(pay, mirror, cosmos.where, date);
-    const runSeconds = ((performance.now() - started) / 1000).toFixed(0);
-    console.log(report.console);
-    if (OPTIONS.write) {
-      writeBenchmarkSection({
-        key: 'callbacks',
-        title: 'Callbacks',
-        body: `${report.markdown}\n\nThe whole run (both set-ups, the callbacks, the polls and the checks) took ${runSeconds} s.`,
-        machine: machineMarkdown(machine, date, cosmos.where === 'child process' ? 'in a child process' : 'in the bench process'),
-      });
-      log('wrote the Callbacks section of docs/benchmarks.md');
-    }
-    log(`done in ${runSeconds} s`);
-  } finally {
-    clearTimeout(deadline);
-    await cleanup();
-  }
-}
-
-main().catch((error: unknown) => {
+    return buildReport(pay, mirror, cosmos.where, date);
+  },
+}).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

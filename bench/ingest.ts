@@ -18,10 +18,10 @@ import { pollClientJobs, type PollReport, type PollSettings } from '../src/domai
 import { FakeSmsQueue } from '../test/support/fakes.js';
 import { innodbStatus, JOB_COLUMNS, waitForInnodbToSettle } from './lib/idlePoll.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
-import { writeBenchmarkSection } from './lib/docs.js';
-import { describeMachine, machineLine, machineMarkdown, type Machine } from './lib/machine.js';
+import { runBenchmark } from './lib/harness.js';
+import { machineLine, type Machine } from './lib/machine.js';
 import { Profile } from './lib/profile.js';
-import { createBenchDatabase, dropAllBenchDatabases, startBenchCosmos, wirePollDeps, type BenchCosmos } from './lib/stack.js';
+import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, median, ms, summarize, timeRuns } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -515,52 +515,20 @@ function buildReport(machine: Machine, date: string, settings: PollSettings, bat
 
 // ---------------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const settings = pollSettings(loadConfig(process.env));
-  const cosmos = await startBenchCosmos();
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    await Promise.allSettled([dropAllBenchDatabases(), cosmos.stop()]);
-  };
-  const abort = (reason: string, code: number) => {
-    console.error(`[bench:ingest] ${reason}; cleaning up`);
-    void cleanup().finally(() => process.exit(code));
-  };
-  process.once('SIGINT', () => abort('interrupted', 130));
-  process.once('SIGTERM', () => abort('terminated', 143));
-  const deadline = setTimeout(() => abort(`gave up after ${OPTIONS.deadlineMs / 60_000} minutes`, 2), OPTIONS.deadlineMs);
-  deadline.unref();
-
-  try {
-    const probe = await createBenchDatabase('probe');
-    const machine = await describeMachine(probe.pool);
-    await probe.drop();
-    log(`machine: ${machineLine(machine)}; Cosmos server ${cosmos.where}`);
-
+runBenchmark({
+  key: 'ingest',
+  title: 'Ingest',
+  deadlineMs: OPTIONS.deadlineMs,
+  write: OPTIONS.write,
+  covered: 'loading, both ingestions, checks, the idle polls and the reads',
+  async run({ cosmos, machine, date }) {
+    const settings = pollSettings(loadConfig(process.env));
     const batched = await runIngest(cosmos, 'batched', OPTIONS.backlogJobs, settings);
     const naive = await runIngest(cosmos, 'naive', OPTIONS.naiveJobs, { ...settings, batchSize: 1 });
     const idle = await runIdle(cosmos, settings);
-
-    const report = buildReport(machine, date, settings, batched, naive, idle, cosmos.where);
-    const runSeconds = ((performance.now() - started) / 1000).toFixed(0);
-    console.log(report.console);
-    if (OPTIONS.write) {
-      const body = `${report.markdown}\n\nThe whole run (loading, both ingestions, checks, the idle polls and the reads) took ${runSeconds} s.`;
-      writeBenchmarkSection({ key: 'ingest', title: 'Ingest', body, machine: machineMarkdown(machine, date, cosmos.where === 'child process' ? 'in a child process' : 'in the bench process') });
-      log('wrote the Ingest section of docs/benchmarks.md');
-    }
-    log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  } finally {
-    clearTimeout(deadline);
-    await cleanup();
-  }
-}
-
-main().catch((error: unknown) => {
+    return buildReport(machine, date, settings, batched, naive, idle, cosmos.where);
+  },
+}).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
