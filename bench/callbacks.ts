@@ -21,21 +21,13 @@ import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
 import { LOCAL_COSMOS_KEY } from '../test/support/cosmos.js';
 import { registrations } from '../test/support/functionsCore.js';
 import '../src/functions/payments.js';
-import { runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
 import { FakeSmsQueue } from '../test/support/fakes.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const OPTIONS = {
   paymentJobs: envInt('BENCH_PAYMENT_JOBS', 2000),

@@ -18,20 +18,12 @@ import { pollClientJobs, type PollReport, type PollSettings } from '../src/domai
 import { FakeSmsQueue } from '../test/support/fakes.js';
 import { innodbStatus, JOB_COLUMNS, waitForInnodbToSettle } from './lib/idlePoll.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
-import { runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark } from './lib/harness.js';
 import { machineLine, type Machine } from './lib/machine.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, median, ms, summarize, timeRuns } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const OPTIONS = {
   backlogJobs: envInt('BENCH_INGEST_JOBS', 100_000),

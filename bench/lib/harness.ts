@@ -2,6 +2,15 @@ import { writeBenchmarkSection } from './docs.js';
 import { describeMachine, machineLine, machineMarkdown, type Machine } from './machine.js';
 import { createBenchDatabase, dropAllBenchDatabases, startBenchCosmos, type BenchCosmos } from './stack.js';
 
+/** A positive whole-number knob from the environment, e.g. BENCH_IDLE_POLLS. */
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
 export interface BenchRun {
   cosmos: BenchCosmos;
   machine: Machine;
