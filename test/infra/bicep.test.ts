@@ -33,7 +33,6 @@ const serviceBusModule = mod('servicebus');
 const keyVaultModule = mod('keyvault');
 const storageModule = mod('storage');
 const monitoringModule = mod('monitoring');
-const accessModule = mod('access');
 const ledgerModule = mod('mysql-ledger');
 
 const bicepFiles = [main, ...readdirSync(modulesDir).filter((f) => f.endsWith('.bicep')).map((f) => new BicepFile(join(modulesDir, f)))];

@@ -2,15 +2,14 @@ import { InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
-import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { loadConfig } from '../../src/config.js';
+import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { signPayment } from '../../src/domain/paymentSignature.js';
 import { VonageSandbox } from '../../src/local/vonageSandbox.js';
-import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
+import { startRealStack, type RealStack } from '../support/realStack.js';
 import { FakeSmsQueue } from '../support/fakes.js';
 import { registrations } from '../support/functionsCore.js';
 import { callHttpFunction } from '../support/http.js';
-import { clientStatus, createClientDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
 import '../../src/functions/payments.js';
 import '../../src/functions/closeJob.js';
 import '../../src/functions/getJob.js';
@@ -22,13 +21,13 @@ const SECRET = 'test-payment-secret';
 
 /** Payment, closure and job API routes end to end over real MariaDB, Cosmos and the Vonage SDK. */
 describe('callbacks and the job API', () => {
+  let stack: RealStack;
   let client: ThrowawayDatabase;
   let ledger: ThrowawayDatabase;
-  let cosmos: LocalCosmos;
   let sandbox: VonageSandbox;
   let relay: Relay;
   let documents: CosmosJobDocuments;
-  const queue = new FakeSmsQueue();
+  let queue: FakeSmsQueue;
   let nextJobId = 1;
 
   async function deliverDue(): Promise<void> {
@@ -55,30 +54,11 @@ describe('callbacks and the job API', () => {
   }
 
   beforeAll(async () => {
-    [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
-    sandbox = new VonageSandbox({ apiKey: 'k', apiSecret: 's', messagesPerSecond: 1000 });
-    const cosmosSettings = cosmos.settingsFor();
-    relay = await buildRelay(
-      loadConfig({
-        CLIENT_DB_URL: client.url,
-        LEDGER_DB_URL: ledger.url,
-        COSMOS_ENDPOINT: cosmosSettings.endpoint,
-        COSMOS_KEY: cosmosSettings.key,
-        COSMOS_JOBS_CONTAINER: cosmosSettings.container,
-        VONAGE_API_KEY: 'k',
-        VONAGE_API_SECRET: 's',
-        VONAGE_REST_HOST: await sandbox.listen(),
-        PAYMENT_WEBHOOK_SECRET: SECRET,
-      }),
-      { queue },
-    );
-    documents = new CosmosJobDocuments((await cosmos.openContainer(cosmosSettings.container)).container);
+    stack = await startRealStack({ PAYMENT_WEBHOOK_SECRET: SECRET });
+    ({ client, ledger, sandbox, relay, documents, queue } = stack);
   });
   beforeEach(() => provideRelay(async () => relay));
-  afterAll(async () => {
-    await relay?.close();
-    await Promise.all([client?.drop(), ledger?.drop(), cosmos?.stop(), sandbox?.close()]);
-  });
+  afterAll(async () => stack?.stop());
 
   describe('POST /api/payments', () => {
     it('records the payment and closes a completed job: one feedback SMS, CLOSED in all three places', async () => {

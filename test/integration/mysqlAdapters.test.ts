@@ -71,7 +71,7 @@ describe('MysqlJobTransactions', () => {
 describe('MysqlSmsLog', () => {
   it('registers once and changes state only from the expected state', async () => {
     const log = new MysqlSmsLog(ledger.pool);
-    const entry = { messageKey: 'job-5-received', jobId: 5, kind: 'job-received' as const, state: 'queued' as const, toMasked: '***456', detail: null };
+    const entry = { messageKey: 'job-5-received', jobId: 5, kind: 'job-received' as const, state: 'queued' as const, toMasked: '***456', toHash: null, detail: null };
     await log.register([entry]);
     await log.register([{ ...entry, state: 'skipped' }]);
     expect(await log.get('job-5-received')).toMatchObject({ state: 'queued', attempts: 0 });

@@ -1,16 +1,13 @@
 import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { loadConfig } from '../../src/config.js';
+import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { VonageSandbox } from '../../src/local/vonageSandbox.js';
-import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
+import { startRealStack, type RealStack } from '../support/realStack.js';
 import { FakeSmsQueue } from '../support/fakes.js';
 import { registrations } from '../support/functionsCore.js';
 import {
   clientStatus,
-  createClientDatabase,
-  createThrowawayDatabase,
   insertClientJobs,
   jobTransRows,
   type ThrowawayDatabase,
@@ -20,20 +17,13 @@ import '../../src/functions/pollClientJobs.js';
 
 /** The real adapters end to end: MariaDB, the embedded Cosmos server, the Vonage SDK against the sandbox. */
 describe('job sync pipeline', () => {
+  let stack: RealStack;
   let client: ThrowawayDatabase;
   let ledger: ThrowawayDatabase;
-  let cosmos: LocalCosmos;
   let sandbox: VonageSandbox;
   let documents: CosmosJobDocuments;
-  const queue = new FakeSmsQueue();
-  const relays: Relay[] = [];
-  let env: NodeJS.ProcessEnv;
-
-  async function newRelay(): Promise<Relay> {
-    const relay = await buildRelay(loadConfig(env), { queue });
-    relays.push(relay);
-    return relay;
-  }
+  let queue: FakeSmsQueue;
+  let relay: Relay;
 
   /** Runs the registered queue-trigger handler on every due message, as the Functions host would. */
   async function deliverDue(): Promise<void> {
@@ -44,29 +34,12 @@ describe('job sync pipeline', () => {
   }
 
   beforeAll(async () => {
-    [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
-    sandbox = new VonageSandbox({ apiKey: 'k', apiSecret: 's', messagesPerSecond: 1000 });
-    const settings = cosmos.settingsFor();
-    env = {
-      CLIENT_DB_URL: client.url,
-      LEDGER_DB_URL: ledger.url,
-      COSMOS_ENDPOINT: settings.endpoint,
-      COSMOS_KEY: settings.key,
-      COSMOS_JOBS_CONTAINER: settings.container,
-      VONAGE_API_KEY: 'k',
-      VONAGE_API_SECRET: 's',
-      VONAGE_REST_HOST: await sandbox.listen(),
-      POLL_BATCH_SIZE: '7',
-    };
-    const relay = await newRelay();
+    stack = await startRealStack({ POLL_BATCH_SIZE: '7' });
+    ({ client, ledger, sandbox, documents, queue, relay } = stack);
     provideRelay(async () => relay);
-    documents = new CosmosJobDocuments((await cosmos.openContainer(settings.container)).container);
   });
 
-  afterAll(async () => {
-    await Promise.all(relays.map((r) => r.close()));
-    await Promise.all([client?.drop(), ledger?.drop(), cosmos?.stop(), sandbox?.close()]);
-  });
+  afterAll(async () => stack?.stop());
 
   it('ingests new jobs, texts each customer once and opens the jobs everywhere', async () => {
     await insertClientJobs(client.pool, [
@@ -102,7 +75,7 @@ describe('job sync pipeline', () => {
 
   it('ingests each job once when two instances poll at the same time', async () => {
     await insertClientJobs(client.pool, Array.from({ length: 30 }, (_, i) => ({ id: 100 + i })));
-    const [a, b] = [relays[0]!, await newRelay()];
+    const [a, b] = [relay, await stack.newRelay()];
     const reports = await Promise.all([a.pollClientJobs(), b.pollClientJobs()]);
     expect(reports[0].checkpoint).toBe(129);
     await deliverDue();
@@ -116,7 +89,7 @@ describe('job sync pipeline', () => {
   it('retries Vonage throttling later and still sends once', async () => {
     await insertClientJobs(client.pool, [{ id: 200 }]);
     sandbox.enqueueReplies({ kind: 'status', status: '1', errorText: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' });
-    await relays[0]!.pollClientJobs();
+    await relay.pollClientJobs();
     await deliverDue();
     expect(queue.messages).toEqual([expect.objectContaining({ messageId: 'job-200-received-attempt-2', scheduledAt: expect.any(Date) })]);
     expect(await clientStatus(client.pool, 200)).toBe('NEW');

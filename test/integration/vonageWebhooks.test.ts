@@ -5,19 +5,16 @@ import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { MysqlCustomerFeedback } from '../../src/adapters/mysql/feedback.js';
 import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
 import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
-import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { loadConfig } from '../../src/config.js';
+import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { phoneLookupKey } from '../../src/domain/phone.js';
 import { vonageDeliveryReceiptHandler } from '../../src/functions/vonageDeliveryReceipt.js';
 import { vonageInboundSmsHandler } from '../../src/functions/vonageInboundSms.js';
 import { VonageSandbox } from '../../src/local/vonageSandbox.js';
-import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
+import { startRealStack, type RealStack } from '../support/realStack.js';
 import { FakeSmsQueue } from '../support/fakes.js';
 import {
   clientStatus,
-  createClientDatabase,
   createLedgerDatabase,
-  createThrowawayDatabase,
   insertClientJobs,
   jobTransRows,
   type ThrowawayDatabase,
@@ -52,13 +49,13 @@ interface SmsLogRow extends RowDataPacket {
 
 /** Vonage webhooks end to end: MariaDB, the embedded Cosmos server, and SMS sent through the sandbox. */
 describe('Vonage webhooks against the real stack', () => {
+  let stack: RealStack;
   let client: ThrowawayDatabase;
   let ledger: ThrowawayDatabase;
-  let cosmos: LocalCosmos;
   let sandbox: VonageSandbox;
   let relay: Relay;
   let documents: CosmosJobDocuments;
-  const queue = new FakeSmsQueue();
+  let queue: FakeSmsQueue;
 
   async function sendQueued(): Promise<void> {
     for (const message of queue.drain(new Date())) await relay.sendSms(message.body);
@@ -91,30 +88,11 @@ describe('Vonage webhooks against the real stack', () => {
   }
 
   beforeAll(async () => {
-    [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
-    sandbox = new VonageSandbox({ apiKey: API_KEY, apiSecret: 's', messagesPerSecond: 1000 });
-    const settings = cosmos.settingsFor();
-    relay = await buildRelay(
-      loadConfig({
-        CLIENT_DB_URL: client.url,
-        LEDGER_DB_URL: ledger.url,
-        COSMOS_ENDPOINT: settings.endpoint,
-        COSMOS_KEY: settings.key,
-        COSMOS_JOBS_CONTAINER: settings.container,
-        VONAGE_API_KEY: API_KEY,
-        VONAGE_API_SECRET: 's',
-        VONAGE_REST_HOST: await sandbox.listen(),
-        VONAGE_SIGNATURE_SECRET: SECRET,
-      }),
-      { queue: queue },
-    );
-    documents = new CosmosJobDocuments((await cosmos.openContainer(settings.container)).container);
+    stack = await startRealStack({ VONAGE_SIGNATURE_SECRET: SECRET }, { apiKey: API_KEY, apiSecret: 's' });
+    ({ client, ledger, sandbox, relay, documents, queue } = stack);
   });
   beforeEach(() => provideRelay(async () => relay));
-  afterAll(async () => {
-    await relay?.close();
-    await Promise.all([client?.drop(), ledger?.drop(), cosmos?.stop(), sandbox?.close()]);
-  });
+  afterAll(async () => stack?.stop());
 
   it('records the delivery receipt of a courtesy SMS in sms_log, Cosmos and job_trans, once', async () => {
     await insertClientJobs(client.pool, [{ id: 1 }]);

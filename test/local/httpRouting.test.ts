@@ -1,4 +1,4 @@
-import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ describe('local host HTTP routing', () => {
       },
     });
     app.http('fails', { route: 'fails', methods: ['GET'], handler: async () => { throw new Error('boom'); } });
-    app.http('silent', { route: 'silent', methods: ['POST'], handler: async () => undefined });
+    app.http('silent', { route: 'silent', methods: ['POST'], handler: async () => undefined as unknown as HttpResponseInit });
     app.http('textual', { route: 'textual', methods: ['GET'], handler: async (_req, context) => { context.log('hello from the handler'); return { body: 'plain words' }; } });
     app.hook.preInvocation((hook) => {
       if (hook.invocationContext.functionName === 'textual') {

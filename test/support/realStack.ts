@@ -1,0 +1,61 @@
+import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
+import { buildRelay, type Relay } from '../../src/compositionRoot.js';
+import { loadConfig } from '../../src/config.js';
+import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { startLocalCosmos, type LocalCosmos } from './cosmos.js';
+import { FakeSmsQueue } from './fakes.js';
+import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from './mysql.js';
+
+/** The real adapters wired by the composition root: throwaway MariaDB databases, embedded Cosmos, the Vonage sandbox. */
+export interface RealStack {
+  client: ThrowawayDatabase;
+  ledger: ThrowawayDatabase;
+  cosmos: LocalCosmos;
+  sandbox: VonageSandbox;
+  queue: FakeSmsQueue;
+  relay: Relay;
+  documents: CosmosJobDocuments;
+  /** Another relay on the same stores, as a second Functions instance would have. */
+  newRelay(): Promise<Relay>;
+  stop(): Promise<void>;
+}
+
+export async function startRealStack(settings: Record<string, string> = {}, vonage = { apiKey: 'k', apiSecret: 's' }): Promise<RealStack> {
+  const [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
+  const sandbox = new VonageSandbox({ ...vonage, messagesPerSecond: 1000 });
+  const cosmosSettings = cosmos.settingsFor();
+  const env = {
+    CLIENT_DB_URL: client.url,
+    LEDGER_DB_URL: ledger.url,
+    COSMOS_ENDPOINT: cosmosSettings.endpoint,
+    COSMOS_KEY: cosmosSettings.key,
+    COSMOS_JOBS_CONTAINER: cosmosSettings.container,
+    VONAGE_API_KEY: vonage.apiKey,
+    VONAGE_API_SECRET: vonage.apiSecret,
+    VONAGE_REST_HOST: await sandbox.listen(),
+    ...settings,
+  };
+  const queue = new FakeSmsQueue();
+  const relays: Relay[] = [];
+  const newRelay = async () => {
+    const relay = await buildRelay(loadConfig(env), { queue });
+    relays.push(relay);
+    return relay;
+  };
+  const relay = await newRelay();
+  const documents = new CosmosJobDocuments((await cosmos.openContainer(cosmosSettings.container)).container);
+  return {
+    client,
+    ledger,
+    cosmos,
+    sandbox,
+    queue,
+    relay,
+    documents,
+    newRelay,
+    async stop() {
+      await Promise.all(relays.map((r) => r.close()));
+      await Promise.all([client.drop(), ledger.drop(), cosmos.stop(), sandbox.close()]);
+    },
+  };
+}
