@@ -14,7 +14,7 @@ import { MysqlClientJobs } from '../src/adapters/mysql/clientJobs.js';
 import type { MysqlPool } from '../src/adapters/mysql/pool.js';
 import { pollSettings } from '../src/compositionRoot.js';
 import { loadConfig } from '../src/config.js';
-import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/pollClientJobs.js';
+import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/jobs/pollClientJobs.js';
 import { FakeSmsQueue } from '../test/support/fakes.js';
 import { innodbStatus, JOB_COLUMNS, waitForInnodbToSettle } from './lib/idlePoll.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';

@@ -5,7 +5,7 @@
 import { loadConfig } from '../src/config.js';
 import { describeDemoJob, runDemo } from '../src/local/demoJobs.js';
 import { redactUrl } from '../src/local/localMysql.js';
-import { toE164 } from '../src/domain/phone.js';
+import { toE164 } from '../src/domain/shared/phone.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

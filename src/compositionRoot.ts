@@ -1,6 +1,6 @@
 import { createCosmosClient, openJobsContainer } from './adapters/cosmos/client.js';
 import { CosmosJobDocuments } from './adapters/cosmos/jobDocuments.js';
-import { createConsoleLogger, systemClock } from './adapters/consoleLogger.js';
+import { createConsoleLogger, systemClock } from './adapters/system/consoleLogger.js';
 import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
 import { MysqlCustomerFeedback } from './adapters/mysql/feedback.js';
 import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
@@ -13,29 +13,25 @@ import { MysqlSmsLog } from './adapters/mysql/smsLog.js';
 import { createServiceBusClient, ServiceBusSmsQueue } from './adapters/serviceBus/smsQueue.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
-import type { ClosureResult } from './domain/closure.js';
-import type { JobDocument } from './domain/job.js';
-import { changeJobStatus, closeJob, getJobWithHistory, type StatusChange, type StatusChangeResult } from './domain/jobApi.js';
-import { recordPayment, type PaymentCallback, type PaymentResult } from './domain/payments.js';
-import { pollClientJobs, type PollReport, type PollSettings } from './domain/pollClientJobs.js';
-import type { JobTransaction, SmsQueue } from './domain/ports.js';
-import { sendSms, type SendSmsResult, type SendSmsSettings } from './domain/sendSms.js';
-import type { SmsMessage } from './domain/smsMessage.js';
-import {
-  recordDeliveryReceipt,
-  recordInboundSms,
-  type DeliveryReceipt,
-  type DeliveryReceiptResult,
-  type InboundSms,
-  type InboundSmsResult,
-} from './domain/vonageWebhooks.js';
+import type { ClosureResult } from './domain/jobs/closure.js';
+import type { JobDocument } from './domain/jobs/job.js';
+import { changeJobStatus, closeJob, getJobWithHistory, type StatusChange, type StatusChangeResult } from './domain/jobs/jobApi.js';
+import type { Payment } from './domain/payments/ports.js';
+import { recordPayment, type PaymentResult } from './domain/payments/recordPayment.js';
+import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
+import type { JobTransaction } from './domain/jobs/ports.js';
+import type { SmsQueue } from './domain/notifications/ports.js';
+import { sendSms, type SendSmsResult, type SendSmsSettings } from './domain/notifications/sendSms.js';
+import type { SmsMessage } from './domain/notifications/smsMessage.js';
+import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
+import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
   readonly config: AppConfig;
   pollClientJobs(): Promise<PollReport>;
   sendSms(message: SmsMessage): Promise<SendSmsResult>;
-  recordPayment(payment: PaymentCallback): Promise<PaymentResult>;
+  recordPayment(payment: Payment): Promise<PaymentResult>;
   closeJob(jobId: number): Promise<ClosureResult>;
   getJob(jobId: number, requestId: string): Promise<{ job: JobDocument; history: JobTransaction[] } | undefined>;
   changeJobStatus(jobId: number, change: StatusChange, requestId: string): Promise<StatusChangeResult>;

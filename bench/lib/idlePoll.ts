@@ -5,7 +5,7 @@
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlPool } from '../../src/adapters/mysql/pool.js';
-import { pollClientJobs, type PollDeps } from '../../src/domain/pollClientJobs.js';
+import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
 
 export const JOB_COLUMNS =
   'Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type';

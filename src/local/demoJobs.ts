@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { createMysqlPool } from '../adapters/mysql/pool.js';
-import { maskPhone, toE164 } from '../domain/phone.js';
+import { maskPhone, toE164 } from '../domain/shared/phone.js';
 import { prepareClientDatabase } from './localMysql.js';
 
 /** A row of the client's `Jobs` table as the demo writes it. */

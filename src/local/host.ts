@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { buildRelay, getRelay, provideRelay, type Relay } from '../compositionRoot.js';
 import { configSchema, loadConfig, type AppConfig } from '../config.js';
-import { maskPhone } from '../domain/phone.js';
+import { maskPhone } from '../domain/shared/phone.js';
 import { embeddedDependencies, type LocalDependencies } from './dependencies.js';
 import { findFunctionFiles, packageMain } from './functionFiles.js';
 import { installFunctionsCore, type CoreLogLevel, type LocalFunctionsCore, type RegisteredFunction, type RpcTypedData } from './functionsCore.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toServiceBusMessage } from '../adapters/serviceBus/smsQueue.js';
-import type { OutboundSms, SmsQueue } from '../domain/ports.js';
+import type { OutboundSms, SmsQueue } from '../domain/notifications/ports.js';
 
 /**
  * An in-process stand-in for a Service Bus queue with the semantics Repair Relay relies on:

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { requestClosure } from '../../src/domain/closure.js';
-import { changeJobStatus, closeJob, getJobWithHistory } from '../../src/domain/jobApi.js';
-import { recordPayment, type PaymentCallback } from '../../src/domain/payments.js';
-import { sendSms } from '../../src/domain/sendSms.js';
+import { requestClosure } from '../../src/domain/jobs/closure.js';
+import { changeJobStatus, closeJob, getJobWithHistory } from '../../src/domain/jobs/jobApi.js';
+import type { Payment } from '../../src/domain/payments/ports.js';
+import { recordPayment } from '../../src/domain/payments/recordPayment.js';
+import { sendSms } from '../../src/domain/notifications/sendSms.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 
-const PAYMENT: PaymentCallback = {
+const PAYMENT: Payment = {
   paymentId: '6a1f5f3e-8a2b-4c1d-9e7f-0a1b2c3d4e5f',
   jobId: 1,
   amount: '45.500',
   currency: 'GBP',
-  paidAt: '2026-11-23T09:30:00Z',
+  paidAt: new Date('2026-11-23T09:30:00Z'),
 };
 
 /** A world with job 1 ingested, texted and opened. */

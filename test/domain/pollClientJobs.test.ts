@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pollClientJobs } from '../../src/domain/pollClientJobs.js';
+import { pollClientJobs } from '../../src/domain/jobs/pollClientJobs.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isNextStatus } from '../../src/domain/jobStatus.js';
-import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../src/domain/money.js';
-import { maskPhone, toE164 } from '../../src/domain/phone.js';
-import { parseSmsMessage, smsMessageKey } from '../../src/domain/smsMessage.js';
-import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../src/domain/job.js';
+import { isNextStatus } from '../../src/domain/jobs/jobStatus.js';
+import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../src/domain/shared/money.js';
+import { maskPhone, toE164 } from '../../src/domain/shared/phone.js';
+import { parseSmsMessage, smsMessageKey } from '../../src/domain/notifications/smsMessage.js';
+import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../src/domain/jobs/job.js';
 import { clientJob } from '../support/fakes.js';
 
 describe('phone numbers', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs, sendSms, SmsInFlightError } from '../../src/domain/sendSms.js';
+import { retryDelayMs, sendSms, SmsInFlightError } from '../../src/domain/notifications/sendSms.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { createWorld } from '../support/world.js';
 

@@ -1,7 +1,7 @@
 import { InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { MalformedSmsMessageError, sendSmsHandler } from '../../src/functions/sendSms.js';
+import { MalformedSmsMessageError, sendSmsHandler } from '../../src/functions/notifications/sendSms.js';
 
 describe('sendSms function', () => {
   let relayBuilt = false;

@@ -3,19 +3,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { signPayment } from '../../src/domain/paymentSignature.js';
+import { signPayment } from '../../src/adapters/signatures/paymentSignature.js';
 import { VonageSandbox } from '../../src/local/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import { FakeSmsQueue } from '../support/fakes.js';
 import { registrations } from '../support/functionsCore.js';
 import { callHttpFunction } from '../support/http.js';
 import { clientStatus, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
-import '../../src/functions/payments.js';
-import '../../src/functions/closeJob.js';
-import '../../src/functions/getJob.js';
-import '../../src/functions/changeJobStatus.js';
-import '../../src/functions/health.js';
-import '../../src/functions/sendSms.js';
+import '../../src/functions/payments/payments.js';
+import '../../src/functions/jobs/closeJob.js';
+import '../../src/functions/jobs/getJob.js';
+import '../../src/functions/jobs/changeJobStatus.js';
+import '../../src/functions/health/health.js';
+import '../../src/functions/notifications/sendSms.js';
 
 const SECRET = 'test-payment-secret';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { VonageSmsGateway } from '../../src/adapters/vonage/smsGateway.js';
-import { toJobDocument } from '../../src/domain/job.js';
+import { toJobDocument } from '../../src/domain/jobs/job.js';
 import { VonageSandbox } from '../../src/local/vonageSandbox.js';
 import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
 import { clientJob } from '../support/fakes.js';

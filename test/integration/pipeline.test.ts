@@ -12,8 +12,8 @@ import {
   jobTransRows,
   type ThrowawayDatabase,
 } from '../support/mysql.js';
-import '../../src/functions/sendSms.js';
-import '../../src/functions/pollClientJobs.js';
+import '../../src/functions/notifications/sendSms.js';
+import '../../src/functions/jobs/pollClientJobs.js';
 
 /** The real adapters end to end: MariaDB, the embedded Cosmos server, the Vonage SDK against the sandbox. */
 describe('job sync pipeline', () => {

@@ -62,7 +62,7 @@ describe('local host end to end', () => {
     [client, ledger] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger')]);
     host = await startLocalHost({
       env: { CLIENT_DB_URL: client.url, LEDGER_DB_URL: ledger.url, POLL_SCHEDULE: '* * * * * *' },
-      functionFiles: 'src/functions/*.ts',
+      functionFiles: 'src/functions/index.ts',
       importModule: (file) => import(file),
       port: 0,
       log: (line) => lines.push(line),

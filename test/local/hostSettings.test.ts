@@ -9,11 +9,10 @@ const repo = path.resolve(__dirname, '../..');
 
 describe('function files and host.json', () => {
   it('expands package.json main the way the worker does', () => {
-    expect(packageMain(repo)).toBe('dist/src/functions/*.js');
-    const files = expandGlob(repo, 'src/functions/*.ts').map((f) => path.relative(repo, f));
-    expect(files).toContain('src/functions/pollClientJobs.ts');
-    expect(files.some((f) => f.includes('/shared/'))).toBe(false);
-    expect(expandGlob(repo, 'src/functions/**/*.ts').some((f) => f.includes(`${path.sep}shared${path.sep}`))).toBe(true);
+    expect(packageMain(repo)).toBe('dist/src/functions/index.js');
+    const files = expandGlob(repo, 'src/functions/*/*.ts').map((f) => path.relative(repo, f));
+    expect(files).toContain(path.join('src', 'functions', 'jobs', 'pollClientJobs.ts'));
+    expect(expandGlob(repo, 'src/functions/**/*.ts').some((f) => f.endsWith(`${path.sep}index.ts`))).toBe(true);
     expect(() => findFunctionFiles(repo, 'nowhere/*.js')).toThrow(/no function files match "nowhere\/\*\.js".*npm run build/);
     expect(findAppRoot(path.join(repo, 'src/local'))).toBe(repo);
   });

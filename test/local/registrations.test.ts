@@ -32,18 +32,52 @@ const DESIGN_HTTP_ROUTES = [
   { method: 'POST', route: 'webhooks/vonage/status', authLevel: 'anonymous' },
   { method: 'POST', route: 'webhooks/vonage/inbound', authLevel: 'anonymous' },
   { method: 'GET', route: 'health', authLevel: 'anonymous' },
+  { method: 'POST', route: 'customers', authLevel: 'function' },
+  { method: 'GET', route: 'customers/{customerId}', authLevel: 'function' },
+  { method: 'PATCH', route: 'customers/{customerId}', authLevel: 'function' },
+  { method: 'PUT', route: 'customers/{customerId}/subscriptions', authLevel: 'function' },
+  { method: 'GET', route: 'channels', authLevel: 'function' },
+  { method: 'POST', route: 'channels/{channel}/gateways', authLevel: 'function' },
+  { method: 'PATCH', route: 'channels/{channel}/gateways/{gateway}', authLevel: 'function' },
+  { method: 'GET', route: 'notifications', authLevel: 'function' },
+  { method: 'POST', route: 'brands/{brandId}/discount-codes', authLevel: 'function' },
+  { method: 'GET', route: 'brands/{brandId}/discount-codes', authLevel: 'function' },
+  { method: 'POST', route: 'brands/{brandId}/discount-codes/claim', authLevel: 'function' },
+  { method: 'POST', route: 'discount-codes/{code}/redeem', authLevel: 'function' },
 ] as const;
 
+/** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
+const NOT_YET_BUILT = new Set([
+  'POST customers',
+  'GET customers/{customerId}',
+  'PATCH customers/{customerId}',
+  'PUT customers/{customerId}/subscriptions',
+  'GET channels',
+  'POST channels/{channel}/gateways',
+  'PATCH channels/{channel}/gateways/{gateway}',
+  'GET notifications',
+  'POST brands/{brandId}/discount-codes',
+  'GET brands/{brandId}/discount-codes',
+  'POST brands/{brandId}/discount-codes/claim',
+  'POST discount-codes/{code}/redeem',
+]);
+
 /**
- * The DESIGN.md routes that must be registered today. All seven exist now; a route added to
- * DESIGN.md goes into DESIGN_HTTP_ROUTES first and joins this list when its function lands.
+ * The DESIGN.md routes that must be registered today; a route added to DESIGN.md goes into
+ * DESIGN_HTTP_ROUTES (and NOT_YET_BUILT) first, and leaves NOT_YET_BUILT when its function lands.
  */
-const REQUIRED_HTTP_ROUTES = DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`);
+const REQUIRED_HTTP_ROUTES = DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`).filter((key) => !NOT_YET_BUILT.has(key));
 
 /** App settings that belong to the Functions host rather than to src/config.ts. */
 const HOST_SETTINGS = ['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage'];
 
 type Binding = CapturedRegistration['bindings'][string];
+
+/** The function files src/functions/index.ts imports, relative to src/functions, as .ts paths. */
+function indexedFunctionFiles(): string[] {
+  const index = readFileSync(path.join(functionsDir, 'index.ts'), 'utf8');
+  return [...index.matchAll(/^import '\.\/([^']+)\.js';$/gm)].map((m) => `${m[1]}.ts`);
+}
 
 function triggerOf(reg: CapturedRegistration): Binding {
   const triggers = Object.values(reg.bindings).filter((b) => /trigger$/i.test(b.type));
@@ -79,8 +113,8 @@ describe('function registrations against DESIGN.md, host.json and local.settings
   const fromFile = new Map<string, string[]>();
 
   beforeAll(async () => {
-    // Every function file, as package.json `main` (dist/src/functions/*.js) names them after the build.
-    for (const file of readdirSync(functionsDir).filter((f) => f.endsWith('.ts')).sort()) {
+    // Every function file, in the order package.json `main` (dist/src/functions/index.js) loads them.
+    for (const file of indexedFunctionFiles()) {
       const before = new Set(registrations.keys());
       await import(path.join(functionsDir, file));
       fromFile.set(file, [...registrations.keys()].filter((name) => !before.has(name)));
@@ -93,6 +127,15 @@ describe('function registrations against DESIGN.md, host.json and local.settings
     for (const reg of registrations.values()) {
       expect(['httpTrigger', 'timerTrigger', 'serviceBusTrigger'], reg.name).toContain(triggerOf(reg).type);
     }
+  });
+
+  it('loads every file that registers a function from the entry point package.json names', () => {
+    expect(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).main).toBe('dist/src/functions/index.js');
+    const registering = readdirSync(functionsDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && /\bapp\.(http|timer|serviceBusQueue)\(/.test(readFileSync(path.join(functionsDir, file), 'utf8')))
+      .map((file) => file.split(path.sep).join('/'))
+      .sort();
+    expect(indexedFunctionFiles().sort()).toEqual(registering);
   });
 
   it('polls the client table on %POLL_SCHEDULE%', () => {
@@ -130,7 +173,7 @@ describe('function registrations against DESIGN.md, host.json and local.settings
 
   it.skipIf(!existsSync(designFile))('keeps its DESIGN.md route list in step with DESIGN.md itself', () => {
     const design = readFileSync(designFile, 'utf8');
-    const listed = [...design.matchAll(/^\|\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`]+)`/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const listed = [...design.matchAll(/^\|\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`?]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(listed.sort()).toEqual(DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`).sort());
   });
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyPaymentSignature } from '../../src/domain/paymentSignature.js';
-import { toE164 } from '../../src/domain/phone.js';
+import { verifyPaymentSignature } from '../../src/adapters/signatures/paymentSignature.js';
+import { toE164 } from '../../src/domain/shared/phone.js';
 import { DEMO_JOBS, describeDemoJob, runDemo } from '../../src/local/demoJobs.js';
 import { LocalMysqlError, prepareLocalMysql, redactUrl } from '../../src/local/localMysql.js';
 import { buildPaymentRequest, normaliseAmount, parseJobId, PaymentInputError } from '../../src/local/paymentRequest.js';

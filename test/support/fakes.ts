@@ -1,34 +1,10 @@
-import type { ClientJob, JobDocument } from '../../src/domain/job.js';
-import type { JobStatus } from '../../src/domain/jobStatus.js';
-import type {
-  ClientJobs,
-  Clock,
-  CustomerFeedback,
-  FeedbackReply,
-  JobDocuments,
-  JobTracking,
-  JobTransaction,
-  JobTransactions,
-  Logger,
-  OutboundSms,
-  Payment,
-  Payments,
-  PollCheckpoint,
-  PollCheckpoints,
-  SmsDelivery,
-  SmsDeliveryStatus,
-  SmsGateway,
-  SmsLog,
-  SmsLogEntry,
-  SmsLogEntryWithDelivery,
-  SmsOutcome,
-  SmsQueue,
-  SmsRegistration,
-  SmsRequest,
-  SmsSendResult,
-  SmsState,
-  TrackedJob,
-} from '../../src/domain/ports.js';
+import type { ClientJob, JobDocument } from '../../src/domain/jobs/job.js';
+import type { JobStatus } from '../../src/domain/jobs/jobStatus.js';
+import type { ClientJobs, JobDocuments, JobTracking, JobTransaction, JobTransactions, PollCheckpoint, PollCheckpoints, TrackedJob } from '../../src/domain/jobs/ports.js';
+import type { Clock, Logger } from '../../src/domain/shared/ports.js';
+import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
+import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState } from '../../src/domain/notifications/ports.js';
+import type { Payment, Payments } from '../../src/domain/payments/ports.js';
 
 /** In-memory fakes of every port, with the same guarantees as the real adapters. */
 

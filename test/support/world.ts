@@ -1,8 +1,7 @@
-import type { PollDeps, PollSettings } from '../../src/domain/pollClientJobs.js';
-import { pollClientJobs } from '../../src/domain/pollClientJobs.js';
-import { sendSms, type SendSmsDeps, type SendSmsResult } from '../../src/domain/sendSms.js';
-import type { ClientJob } from '../../src/domain/job.js';
-import type { MirrorDeps } from '../../src/domain/mirrorClientStatuses.js';
+import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
+import { pollClientJobs } from '../../src/domain/jobs/pollClientJobs.js';
+import { sendSms, type SendSmsDeps, type SendSmsResult } from '../../src/domain/notifications/sendSms.js';
+import type { ClientJob } from '../../src/domain/jobs/job.js';
 import {
   FakeCheckpoints,
   FakeClientJobs,
@@ -45,7 +44,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
   const { queue } = ports;
   const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
   /** Everything the SMS, payment, closure and job API use cases take. */
-  const appDeps: SendSmsDeps & MirrorDeps = { ...ports, settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
+  const appDeps = { ...ports, settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
   const sendDeps: SendSmsDeps = appDeps;
   return {
     ...ports,

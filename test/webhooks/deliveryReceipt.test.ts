@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SmsDelivery, SmsDeliveryStatus, SmsLog } from '../../src/domain/ports.js';
-import { recordDeliveryReceipt, withDeliverySummary } from '../../src/domain/vonageWebhooks.js';
+import type { SmsDelivery, SmsDeliveryStatus, SmsLog } from '../../src/domain/notifications/ports.js';
+import { recordDeliveryReceipt, withDeliverySummary } from '../../src/domain/notifications/deliveryReceipts.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { closeJobIn, openedWorld, receipt, type WebhookWorld } from './helpers.js';
 

@@ -3,9 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
-import { recordDeliveryReceipt, recordInboundSms } from '../../src/domain/vonageWebhooks.js';
-import { vonageDeliveryReceiptHandler } from '../../src/functions/vonageDeliveryReceipt.js';
-import { vonageInboundSmsHandler } from '../../src/functions/vonageInboundSms.js';
+import { recordDeliveryReceipt } from '../../src/domain/notifications/deliveryReceipts.js';
+import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
+import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
+import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
 import { registrations } from '../support/functionsCore.js';
 import { API_KEY, closeJobIn, CUSTOMER_MSISDN, openedWorld, type WebhookWorld } from './helpers.js';
 

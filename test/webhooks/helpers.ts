@@ -1,12 +1,7 @@
-import { requestClosure } from '../../src/domain/closure.js';
-import {
-  deliveryReceiptSchema,
-  inboundSmsSchema,
-  type DeliveryReceipt,
-  type DeliveryReceiptDeps,
-  type InboundSms,
-  type InboundSmsDeps,
-} from '../../src/domain/vonageWebhooks.js';
+import { requestClosure } from '../../src/domain/jobs/closure.js';
+import { deliveryReceiptSchema, inboundSmsSchema } from '../../src/functions/http/vonageSchemas.js';
+import type { DeliveryReceipt, DeliveryReceiptDeps } from '../../src/domain/notifications/deliveryReceipts.js';
+import type { InboundSms, InboundSmsDeps } from '../../src/domain/feedback/recordReply.js';
 import { clientJob, FakeCustomerFeedback } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 

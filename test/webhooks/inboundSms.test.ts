@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackScore, recordInboundSms, replyText } from '../../src/domain/vonageWebhooks.js';
+import { feedbackScore, recordInboundSms, replyText } from '../../src/domain/feedback/recordReply.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { closeJobIn, CUSTOMER_MSISDN, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
-import { jobDocumentId, type JobDocument } from '../../domain/job.js';
-import type { JobDocuments } from '../../domain/ports.js';
+import { jobDocumentId, type JobDocument } from '../../domain/jobs/job.js';
+import type { JobDocuments } from '../../domain/jobs/ports.js';
 
 const CONFLICT = 409;
 const NOT_FOUND = 404;

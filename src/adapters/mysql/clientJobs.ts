@@ -1,7 +1,7 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { ClientJob } from '../../domain/job.js';
-import type { JobStatus } from '../../domain/jobStatus.js';
-import type { ClientJobs } from '../../domain/ports.js';
+import type { ClientJob } from '../../domain/jobs/job.js';
+import type { JobStatus } from '../../domain/jobs/jobStatus.js';
+import type { ClientJobs } from '../../domain/jobs/ports.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =

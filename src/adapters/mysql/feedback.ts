@@ -1,5 +1,5 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { CustomerFeedback, FeedbackReply } from '../../domain/ports.js';
+import type { CustomerFeedback, FeedbackReply } from '../../domain/feedback/ports.js';
 import type { MysqlPool } from './pool.js';
 
 /** The ledger's `feedback` table (migration 002): one row per inbound Vonage message, keyed by its id. */

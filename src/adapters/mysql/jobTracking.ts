@@ -1,5 +1,5 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { JobTracking, TrackedJob } from '../../domain/ports.js';
+import type { JobTracking, TrackedJob } from '../../domain/jobs/ports.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 /** The open jobs the poller mirrors; read through the (is_open, Job_id) index, never a scan. */

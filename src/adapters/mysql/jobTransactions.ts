@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { JobTransaction, JobTransactions, TransactionEvent } from '../../domain/ports.js';
+import type { JobTransaction, JobTransactions, TransactionEvent } from '../../domain/jobs/ports.js';
 import type { MysqlPool } from './pool.js';
 
 const NOTE_LIMIT = 1024;

@@ -1,5 +1,5 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { Payment, Payments } from '../../domain/ports.js';
+import type { Payment, Payments } from '../../domain/payments/ports.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 /** Amounts go in and come out as decimal strings; mysql2 is set never to turn DECIMAL into a float. */

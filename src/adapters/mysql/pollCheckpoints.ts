@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { PollCheckpoint, PollCheckpoints } from '../../domain/ports.js';
+import type { PollCheckpoint, PollCheckpoints } from '../../domain/jobs/ports.js';
 import type { MysqlPool } from './pool.js';
 
 export class MysqlPollCheckpoints implements PollCheckpoints {

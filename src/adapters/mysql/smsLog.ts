@@ -1,15 +1,6 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type {
-  SmsDeliveryStatus,
-  SmsDelivery,
-  SmsLog,
-  SmsLogEntry,
-  SmsLogEntryWithDelivery,
-  SmsOutcome,
-  SmsRegistration,
-  SmsState,
-} from '../../domain/ports.js';
-import type { SmsKind } from '../../domain/smsMessage.js';
+import type { SmsDeliveryStatus, SmsDelivery, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsRegistration, SmsState } from '../../domain/notifications/ports.js';
+import type { SmsKind } from '../../domain/notifications/smsMessage.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =

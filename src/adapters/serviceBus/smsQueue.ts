@@ -1,6 +1,6 @@
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
 import { DefaultAzureCredential } from '@azure/identity';
-import type { OutboundSms, SmsQueue } from '../../domain/ports.js';
+import type { OutboundSms, SmsQueue } from '../../domain/notifications/ports.js';
 
 export interface ServiceBusSettings {
   connectionString?: string;

@@ -1,6 +1,6 @@
 import { Vonage } from '@vonage/server-sdk';
-import type { SmsGateway, SmsRequest, SmsSendResult } from '../../domain/ports.js';
-import { roundToAmount } from '../../domain/money.js';
+import type { SmsGateway, SmsRequest, SmsSendResult } from '../../domain/notifications/ports.js';
+import { roundToAmount } from '../../domain/shared/money.js';
 
 export interface VonageSettings {
   apiKey: string;

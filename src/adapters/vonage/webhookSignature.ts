@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Vonage } from '@vonage/server-sdk';
-import type { SignatureCheck } from '../../domain/paymentSignature.js';
+import { checkFreshness, hmacSha256, matchesAnyHex, type SignatureCheck } from '../signatures/hmac.js';
 
 type SmsApi = Vonage['sms'];
 type SignatureAlgorithm = Parameters<SmsApi['verifySignature']>[3];
@@ -10,9 +10,6 @@ type SignatureAlgorithm = Parameters<SmsApi['verifySignature']>[3];
  * API settings) must be "SHA-256 HMAC"; the other methods are refused, MD5 above all.
  */
 export const VONAGE_SIGNATURE_ALGORITHM = 'SHA256HMAC' as SignatureAlgorithm;
-
-/** How old (or how far ahead) a signed webhook's `timestamp` may be before it counts as a replay. */
-export const VONAGE_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 let sdk: SmsApi | undefined;
 
@@ -35,7 +32,7 @@ function signedString(params: Readonly<Record<string, string>>): string {
 }
 
 function expectedSignature(params: Readonly<Record<string, string>>, secret: string): Buffer {
-  return createHmac('sha256', secret).update(signedString(params)).digest();
+  return hmacSha256(secret, signedString(params));
 }
 
 /**
@@ -46,16 +43,9 @@ function expectedSignature(params: Readonly<Record<string, string>>, secret: str
 export function verifyVonageSignature(params: Readonly<Record<string, string>>, secret: string, nowSeconds: number): SignatureCheck {
   const sig = params.sig;
   if (!sig) return { ok: false, detail: 'the request is not signed: Vonage signed webhooks (a sig parameter) are required' };
-  const timestamp = params.timestamp;
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) {
-    return { ok: false, detail: 'a signed request must carry timestamp (unix seconds)' };
-  }
-  if (Math.abs(nowSeconds - Number(timestamp)) > VONAGE_SIGNATURE_TOLERANCE_SECONDS) {
-    return { ok: false, detail: `timestamp is more than ${VONAGE_SIGNATURE_TOLERANCE_SECONDS} s from now; replayed or clock skewed` };
-  }
-  const expected = expectedSignature(params, secret);
-  const given = /^[0-9a-fA-F]+$/.test(sig) ? Buffer.from(sig, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const fresh = checkFreshness(params.timestamp, nowSeconds, 'timestamp');
+  if (!fresh.ok) return fresh;
+  if (!matchesAnyHex([sig], expectedSignature(params, secret))) {
     return { ok: false, detail: 'sig does not match the request parameters (the method must be SHA-256 HMAC)' };
   }
   if (!vonageSms().verifySignature(sig, { ...params }, secret, VONAGE_SIGNATURE_ALGORITHM)) {

@@ -1,0 +1,122 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
+import type { SmsLog } from '../notifications/ports.js';
+import { maskPhone, phoneLookupKey, toE164 } from '../shared/phone.js';
+import type { Clock, Logger } from '../shared/ports.js';
+import type { CustomerFeedback, FeedbackReply } from './ports.js';
+
+/*
+ * Customers' replies to the feedback SMS. Vonage retries anything that is not 2xx, so every step
+ * is idempotent and a reply we cannot place is acknowledged and dropped, not refused.
+ */
+
+/** One customer SMS, as the edge parsed it from Vonage's inbound webhook. */
+export interface InboundSms {
+  /** Vonage's id of the inbound message. */
+  messageId: string;
+  /** The sender as Vonage gives it (E.164 without '+'); whether it is a usable number is decided here. */
+  from: string;
+  text: string;
+}
+
+/** Replies are kept up to the `feedback.reply_text` column's 640 characters. */
+export const MAX_REPLY_CHARS = 640;
+
+export interface InboundSmsDeps {
+  smsLog: Pick<SmsLog, 'latestSentTo'>;
+  feedback: CustomerFeedback;
+  documents: JobDocuments;
+  transactions: JobTransactions;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type InboundSmsResult =
+  | { outcome: 'recorded' | 'duplicate'; jobId: number; score: number | null }
+  | { outcome: 'no-feedback-sms' };
+
+/**
+ * The score in a reply: the first digit 1 to 5 that stands alone, i.e. with no digit right before
+ * or after it and not part of a decimal. "5 stars!" is 5, "4/5" is 4, "10/10", "3.5" and "great"
+ * have none.
+ */
+export function feedbackScore(text: string): number | null {
+  const match = /(?<!\d)(?<!\d[.,])[1-5](?!\d)(?![.,]\d)/.exec(text);
+  return match ? Number(match[0]) : null;
+}
+
+/** Trimmed and cut to 640 characters (code points, as MySQL counts them). */
+export function replyText(text: string): string {
+  return Array.from(text.trim()).slice(0, MAX_REPLY_CHARS).join('');
+}
+
+export function feedbackEventKey(inboundMessageId: string): string {
+  return `feedback-${inboundMessageId}`;
+}
+
+/** The reply's text may hold personal data, so job_trans gets the score only; the text is in `feedback` and on the document. */
+export function describeFeedback(reply: Pick<FeedbackReply, 'score'>): string {
+  return reply.score === null ? 'Customer feedback: reply without a score (1 to 5)' : `Customer feedback: score ${reply.score}`;
+}
+
+function senderE164(from: string): string | undefined {
+  const phone = toE164(from.startsWith('+') ? from : `+${from}`);
+  return phone.ok ? phone.e164 : undefined;
+}
+
+/**
+ * Stores a customer's reply to the feedback SMS once per inbound message: the sender is matched
+ * to the most recent feedback SMS sent to that number (by its one-way lookup key, so no number is
+ * stored), the score is read from the text, and the job document and job_trans show it. A reply
+ * that matches no feedback SMS is acknowledged and stored nowhere.
+ */
+export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
+  const earlier = await deps.feedback.get(sms.messageId);
+  if (earlier) {
+    await publishFeedback(deps, earlier);
+    return { outcome: 'duplicate', jobId: earlier.jobId, score: earlier.score };
+  }
+
+  const e164 = senderE164(sms.from);
+  const feedbackSms = e164 ? await deps.smsLog.latestSentTo(phoneLookupKey(e164), 'job-closed') : undefined;
+  if (!feedbackSms) {
+    deps.logger.info('SMS reply matches no feedback SMS; acknowledged, stored nowhere', {
+      from: maskPhone(sms.from),
+      messageId: sms.messageId,
+    });
+    return { outcome: 'no-feedback-sms' };
+  }
+
+  const text = replyText(sms.text);
+  const reply: FeedbackReply = {
+    inboundMessageId: sms.messageId,
+    jobId: feedbackSms.jobId,
+    score: feedbackScore(text),
+    text,
+    receivedAt: deps.clock.now(),
+  };
+  const outcome = await deps.feedback.record(reply);
+  const stored = outcome === 'recorded' ? reply : ((await deps.feedback.get(sms.messageId)) ?? reply);
+  await publishFeedback(deps, stored);
+  return { outcome, jobId: stored.jobId, score: stored.score };
+}
+
+/** Puts the reply on the job document (unless a later one is there) and in job_trans; both idempotent. */
+async function publishFeedback(deps: InboundSmsDeps, reply: FeedbackReply): Promise<void> {
+  const at = reply.receivedAt.toISOString();
+  const doc = await deps.documents.update(reply.jobId, (current) => {
+    const next = { score: reply.score, text: reply.text, at };
+    if (current.feedback && (current.feedback.at > at || isDeepStrictEqual(current.feedback, next))) return current;
+    return { ...current, feedback: next, updated_at: deps.clock.now().toISOString() };
+  });
+  await deps.transactions.append([
+    {
+      jobId: reply.jobId,
+      status: doc?.job_status ?? 'CLOSED',
+      note: describeFeedback(reply),
+      event: 'FEEDBACK',
+      eventKey: feedbackEventKey(reply.inboundMessageId),
+      at: reply.receivedAt,
+    },
+  ]);
+}

@@ -1,0 +1,122 @@
+import { toJobDocument, type ClientJob } from './job.js';
+import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirrorClientStatuses.js';
+import { FINAL_SMS_STATES, type SmsLogEntry } from '../notifications/ports.js';
+import type { PollCheckpoints } from './ports.js';
+import { statusEventKey } from '../notifications/smsCompletion.js';
+import { smsMessageKey } from '../notifications/smsMessage.js';
+import { queueSms, repairSms, type SmsRepairTimings } from '../notifications/smsOutbox.js';
+
+export interface PollSettings extends SmsRepairTimings {
+  batchSize: number;
+  lookbackIds: number;
+  sweepIds: number;
+  /** The poll stops taking new batches after this long and leaves the rest to the next poll. */
+  maxRunMs: number;
+}
+
+export interface PollDeps extends MirrorDeps {
+  checkpoints: PollCheckpoints;
+  settings: PollSettings;
+}
+
+export interface PollReport {
+  scanned: number;
+  ingested: number;
+  courtesyQueued: number;
+  courtesyImpossible: number;
+  repaired: number;
+  checkpoint: number;
+  mirror?: MirrorReport;
+}
+
+/**
+ * Finds new client jobs by primary-key range from a checkpoint, so an idle poll costs the same
+ * for a thousand rows or ten million. A bounded look-back below the checkpoint catches ids that
+ * committed out of order, and a sweep that walks the rest of the table a slice per poll catches
+ * jobs set back to NEW. The SMS log row is the marker that a job's ingestion is complete.
+ * Then the open jobs' client statuses are mirrored (mirrorClientStatuses).
+ */
+export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
+  const { settings } = deps;
+  const startedAt = deps.clock.now().getTime();
+  const report: PollReport = { scanned: 0, ingested: 0, courtesyQueued: 0, courtesyImpossible: 0, repaired: 0, checkpoint: 0 };
+  let checkpoint = await deps.checkpoints.read();
+
+  const below = await readReconciliationCandidates(deps, checkpoint);
+  checkpoint = { ...checkpoint, sweepJobId: below.nextSweepJobId };
+  let pending: ClientJob[] = below.jobs;
+
+  for (;;) {
+    const batch = await deps.clientJobs.readJobsAfter(checkpoint.lastJobId, settings.batchSize);
+    report.scanned += batch.length;
+    await processCandidates(deps, [...pending, ...batch.filter((job) => job.status === 'NEW')], report);
+    pending = [];
+    const last = batch.at(-1);
+    if (last) checkpoint = { ...checkpoint, lastJobId: last.jobId };
+    await deps.checkpoints.save(checkpoint);
+    const outOfTime = deps.clock.now().getTime() - startedAt >= settings.maxRunMs;
+    if (batch.length < settings.batchSize || outOfTime) break;
+  }
+  report.checkpoint = checkpoint.lastJobId;
+  report.mirror = await mirrorClientStatuses(deps, settings);
+  return report;
+}
+
+async function readReconciliationCandidates(
+  deps: PollDeps,
+  checkpoint: { lastJobId: number; sweepJobId: number },
+): Promise<{ jobs: ClientJob[]; nextSweepJobId: number }> {
+  const { lookbackIds, sweepIds } = deps.settings;
+  const lookbackFrom = Math.max(0, checkpoint.lastJobId - lookbackIds);
+  const sweepFrom = checkpoint.sweepJobId < lookbackFrom ? checkpoint.sweepJobId : 0;
+  const sweepTo = Math.min(sweepFrom + sweepIds, lookbackFrom);
+  const [recent, swept] = await Promise.all([
+    checkpoint.lastJobId > 0 ? deps.clientJobs.readNewJobsInRange(lookbackFrom, checkpoint.lastJobId) : [],
+    sweepTo > sweepFrom ? deps.clientJobs.readNewJobsInRange(sweepFrom, sweepTo) : [],
+  ]);
+  return { jobs: [...swept, ...recent], nextSweepJobId: sweepTo >= lookbackFrom ? 0 : sweepTo };
+}
+
+async function processCandidates(deps: PollDeps, candidates: ClientJob[], report: PollReport): Promise<void> {
+  if (candidates.length === 0) return;
+  const byKey = new Map(candidates.map((job) => [smsMessageKey('job-received', job.jobId), job]));
+  const known = new Map((await deps.smsLog.getMany([...byKey.keys()])).map((entry) => [entry.messageKey, entry]));
+  const fresh = [...byKey.values()].filter((job) => !known.has(smsMessageKey('job-received', job.jobId)));
+  await ingest(deps, fresh, report);
+  report.repaired += await repairSms(deps, deps.settings, await withoutJobsMovedBack(deps, [...known.values()]));
+}
+
+/**
+ * A NEW job whose courtesy SMS is settled is either one a crash stopped half-way (its document is
+ * still NEW) or one the client set back to NEW after we opened it. Only the first is repaired;
+ * status mirroring flags the second.
+ */
+async function withoutJobsMovedBack(deps: PollDeps, entries: SmsLogEntry[]): Promise<SmsLogEntry[]> {
+  const kept: SmsLogEntry[] = [];
+  for (const entry of entries) {
+    const settled = FINAL_SMS_STATES.includes(entry.state);
+    if (!settled || (await deps.documents.get(entry.jobId))?.job_status === 'NEW') kept.push(entry);
+  }
+  return kept;
+}
+
+async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Promise<void> {
+  if (jobs.length === 0) return;
+  const now = deps.clock.now();
+  await deps.documents.createMissing(jobs.map((job) => toJobDocument(job, now)));
+  await deps.transactions.append(
+    jobs.map((job) => ({
+      jobId: job.jobId,
+      status: 'NEW',
+      note: 'Job ingested from the client system',
+      event: 'INGEST' as const,
+      eventKey: statusEventKey(job.jobId, 'NEW'),
+      at: now,
+    })),
+  );
+  await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })));
+  const courtesy = await queueSms(deps, 'job-received', jobs);
+  report.ingested += jobs.length;
+  report.courtesyQueued += courtesy.queued;
+  report.courtesyImpossible += courtesy.skipped;
+}

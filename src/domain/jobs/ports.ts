@@ -1,0 +1,76 @@
+import type { ClientJob, JobDocument } from './job.js';
+import type { JobStatus } from './jobStatus.js';
+
+/** The client's `Jobs` table: read by primary-key ranges only, written only by conditional updates. */
+export interface ClientJobs {
+  /** Jobs with `Job_id > afterId`, any status, in id order, at most `limit` of them. */
+  readJobsAfter(afterId: number, limit: number): Promise<ClientJob[]>;
+  /** `NEW` jobs with `fromExclusive < Job_id <= toInclusive`. */
+  readNewJobsInRange(fromExclusive: number, toInclusive: number): Promise<ClientJob[]>;
+  readJobs(jobIds: readonly number[]): Promise<ClientJob[]>;
+  /** Sets the status only if it still is `from`; false when someone else changed it first. */
+  moveStatus(jobId: number, from: JobStatus, to: JobStatus): Promise<boolean>;
+}
+
+export interface JobDocuments {
+  /** Creates the documents that do not exist yet; existing ones are left untouched. */
+  createMissing(docs: readonly JobDocument[]): Promise<void>;
+  get(jobId: number): Promise<JobDocument | undefined>;
+  /**
+   * Applies `change` to the current document with optimistic concurrency, retrying on a
+   * concurrent write; a change that returns its argument writes nothing. Returns the stored
+   * document, or undefined when there is none.
+   */
+  update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined>;
+}
+
+export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'CLOSURE' | 'FLAG' | 'FEEDBACK';
+
+/** One `job_trans` row. `eventKey` is unique, so writing the same event again adds nothing. */
+export interface JobTransaction {
+  jobId: number;
+  status: JobStatus | string;
+  note: string;
+  event: TransactionEvent;
+  eventKey: string;
+  at: Date;
+}
+
+export interface JobTransactions {
+  append(rows: readonly JobTransaction[]): Promise<void>;
+  /** The job's rows, oldest first. */
+  history(jobId: number): Promise<JobTransaction[]>;
+}
+
+export interface PollCheckpoint {
+  /** Highest `Job_id` the forward scan has read. */
+  lastJobId: number;
+  /** Where the reconciliation sweep below the checkpoint continues. */
+  sweepJobId: number;
+}
+
+export interface PollCheckpoints {
+  read(): Promise<PollCheckpoint>;
+  /** `lastJobId` never moves backwards, whatever concurrent pollers write. */
+  save(checkpoint: PollCheckpoint): Promise<void>;
+}
+
+/** Our last known view of a job's client status, for the jobs still open (not CLOSED). */
+export interface TrackedJob {
+  jobId: number;
+  lastStatus: string;
+  /** A status the client set that we refused to mirror (backwards or unknown), so it is flagged once. */
+  flaggedStatus: string | null;
+}
+
+export interface JobTracking {
+  /** Starts tracking these jobs; jobs already tracked keep their state. */
+  track(jobs: ReadonlyArray<{ jobId: number; status: string }>): Promise<void>;
+  /** Open jobs with `Job_id > afterId`, in id order, at most `limit`. */
+  openJobsAfter(afterId: number, limit: number): Promise<TrackedJob[]>;
+  /** Moves the tracked status if it still is `expected`; CLOSED stops tracking. */
+  advance(jobId: number, expected: string, status: string): Promise<boolean>;
+  /** Remembers the client status we refused to mirror, so it is reported once. */
+  flag(jobId: number, observed: string): Promise<void>;
+}
+

@@ -1,0 +1,174 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { JobDocument, SmsSummary } from '../jobs/job.js';
+import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
+import type { Clock, Logger } from '../shared/ports.js';
+import type { SmsDelivery, SmsDeliveryStatus, SmsLog, SmsLogEntryWithDelivery } from './ports.js';
+import { describeSmsOutcome, SMS_STEPS } from './smsCompletion.js';
+
+/*
+ * Delivery receipts (DLRs) for the SMS we sent. Vonage retries anything that is not 2xx, so every
+ * step here is idempotent and a receipt we cannot place is acknowledged and dropped, not refused.
+ */
+
+/** One delivery receipt, as the edge parsed it from Vonage's webhook. */
+export interface DeliveryReceipt {
+  /** Vonage's message id. */
+  messageId: string;
+  status: SmsDeliveryStatus;
+  errorCode: string | null;
+  /** Our idempotency key, echoed back by Vonage. */
+  clientRef: string | null;
+  /** The Vonage account the receipt belongs to. */
+  apiKey: string | null;
+  /** Vonage's price, already rounded to 3 decimals. */
+  price: string | null;
+  reportedAt: Date | null;
+}
+
+export interface DeliveryReceiptDeps {
+  smsLog: SmsLog;
+  documents: JobDocuments;
+  transactions: JobTransactions;
+  clock: Clock;
+  logger: Logger;
+  /** Our Vonage API key: a receipt naming another account's key is not ours to record. */
+  settings: { apiKey?: string | undefined };
+}
+
+export type DeliveryReceiptResult =
+  | { outcome: 'recorded'; jobId: number; messageKey: string; deliveryStatus: SmsDeliveryStatus | null }
+  | { outcome: 'unknown-message' }
+  | { outcome: 'other-account' };
+
+/** The SMS summary on the job document, with what the delivery receipts said. */
+export interface SmsSummaryWithDelivery extends SmsSummary {
+  delivery?: { status: SmsDeliveryStatus; errorCode: string | null; deliveredAt?: string };
+}
+
+/**
+ * Intermediate statuses (accepted, buffered) never replace a final one that arrived first, so
+ * receipts that cross on the network cannot move an SMS back; among equals the latest wins.
+ */
+const DELIVERY_RANK: Record<SmsDeliveryStatus, number> = {
+  accepted: 1,
+  buffered: 1,
+  unknown: 2,
+  delivered: 3,
+  expired: 3,
+  failed: 3,
+  rejected: 3,
+};
+
+const RECEIPT_WORDING: Record<SmsDeliveryStatus, string> = {
+  delivered: 'delivered',
+  accepted: 'accepted by the mobile network, not delivered yet',
+  buffered: 'held by the mobile network until the phone can be reached',
+  expired: 'expired before it could be delivered',
+  failed: 'failed',
+  rejected: 'rejected by the mobile network',
+  unknown: 'delivery status unknown',
+};
+
+export function deliveryReceiptEventKey(receipt: Pick<DeliveryReceipt, 'messageId' | 'status'>): string {
+  return `dlr-${receipt.messageId}-${receipt.status}`;
+}
+
+/** The job_trans note of a receipt: what happened to the SMS, never the number it went to. */
+export function describeDeliveryReceipt(entry: Pick<SmsLogEntryWithDelivery, 'kind'>, receipt: DeliveryReceipt, recovered: boolean): string {
+  const error = receipt.errorCode && receipt.errorCode !== '0' ? ` (error ${receipt.errorCode})` : '';
+  const recovery = recovered ? `; its interrupted send is now known to have reached Vonage (message ${receipt.messageId})` : '';
+  return `${SMS_STEPS[entry.kind].label} ${RECEIPT_WORDING[receipt.status]}${error}${recovery}`;
+}
+
+/**
+ * Records one Vonage delivery receipt: the SMS log entry (found by Vonage's message id, else by
+ * our client-ref) gets the delivery status, an `unknown` send is settled as `sent`, the job
+ * document's SMS summary shows it, and job_trans gets one row per distinct receipt. Every step is
+ * idempotent, so Vonage's retry after a crash finishes the job and a repeat changes nothing.
+ */
+export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: DeliveryReceipt): Promise<DeliveryReceiptResult> {
+  if (receipt.apiKey && deps.settings.apiKey && receipt.apiKey !== deps.settings.apiKey) {
+    deps.logger.warn('delivery receipt for another Vonage account ignored', { messageId: receipt.messageId });
+    return { outcome: 'other-account' };
+  }
+  const found =
+    (await deps.smsLog.findByProviderMessageId(receipt.messageId)) ??
+    (receipt.clientRef ? await deps.smsLog.getWithDelivery(receipt.clientRef) : undefined);
+  if (!found) {
+    deps.logger.info('delivery receipt for a message Repair Relay did not send; acknowledged, nothing written', {
+      messageId: receipt.messageId,
+      status: receipt.status,
+    });
+    return { outcome: 'unknown-message' };
+  }
+
+  const now = deps.clock.now();
+  const key = found.messageKey;
+  const recovered =
+    found.state === 'unknown' &&
+    (await deps.smsLog.record(key, 'unknown', {
+      state: 'sent',
+      providerMessageId: found.providerMessageId ?? receipt.messageId,
+      ...(receipt.price ? { price: receipt.price } : {}),
+      detail: 'send was interrupted; a delivery receipt shows Vonage accepted it',
+    }));
+  await storeDelivery(deps, found, receipt, now);
+
+  const entry = (await deps.smsLog.getWithDelivery(key)) ?? found;
+  const doc = await deps.documents.update(entry.jobId, (current) => withDeliverySummary(current, entry, now));
+  await deps.transactions.append([
+    {
+      jobId: entry.jobId,
+      status: doc?.job_status ?? SMS_STEPS[entry.kind].to,
+      note: describeDeliveryReceipt(entry, receipt, recovered),
+      event: 'SMS',
+      eventKey: deliveryReceiptEventKey(receipt),
+      at: now,
+    },
+  ]);
+  return { outcome: 'recorded', jobId: entry.jobId, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
+}
+
+/** Compare-and-set on the stored delivery status, retried a few times against a concurrent receipt. */
+async function storeDelivery(deps: DeliveryReceiptDeps, found: SmsLogEntryWithDelivery, receipt: DeliveryReceipt, now: Date): Promise<void> {
+  const next: SmsDelivery = {
+    status: receipt.status,
+    errorCode: receipt.errorCode,
+    deliveredAt: receipt.status === 'delivered' ? (receipt.reportedAt ?? now) : null,
+  };
+  let stored = found.delivery;
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    if (stored && DELIVERY_RANK[next.status] < DELIVERY_RANK[stored.status]) return;
+    if (stored && stored.status === next.status && stored.errorCode === next.errorCode) return;
+    if (await deps.smsLog.recordDelivery(found.messageKey, stored?.status ?? null, next)) return;
+    stored = (await deps.smsLog.getWithDelivery(found.messageKey))?.delivery ?? null;
+  }
+  throw new Error(`delivery status of SMS ${found.messageKey} kept changing under us; Vonage will retry the receipt`);
+}
+
+/** Mirrors the SMS log entry (state, Vonage id, delivery) into the document's summary of that SMS. */
+export function withDeliverySummary(doc: JobDocument, entry: SmsLogEntryWithDelivery, now: Date): JobDocument {
+  const slot = SMS_STEPS[entry.kind].slot;
+  const existing = doc.sms[slot] as SmsSummaryWithDelivery | undefined;
+  if (existing && existing.messageKey !== entry.messageKey) return doc;
+  const base: SmsSummaryWithDelivery = existing ?? { messageKey: entry.messageKey, state: entry.state, at: now.toISOString(), note: describeSmsOutcome(entry) };
+  const stateChanged = base.state !== entry.state;
+  const next: SmsSummaryWithDelivery = {
+    ...base,
+    state: entry.state,
+    ...(stateChanged ? { at: now.toISOString(), note: describeSmsOutcome(entry) } : {}),
+    ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}),
+    ...(entry.delivery
+      ? {
+          delivery: {
+            status: entry.delivery.status,
+            errorCode: entry.delivery.errorCode,
+            ...(entry.delivery.deliveredAt ? { deliveredAt: entry.delivery.deliveredAt.toISOString() } : {}),
+          },
+        }
+      : {}),
+  };
+  if (isDeepStrictEqual(existing, next)) return doc;
+  return { ...doc, sms: { ...doc.sms, [slot]: next }, updated_at: now.toISOString() };
+}
+

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const SMS_KINDS = ['job-received', 'job-closed'] as const;
+export type SmsKind = (typeof SMS_KINDS)[number];
+
+/** The one contract of a message on the `sms-outbound` queue (DESIGN.md). */
+export const smsMessageSchema = z
+  .object({
+    kind: z.enum(SMS_KINDS),
+    jobId: z.number().int().positive(),
+    to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +447770123456'),
+    text: z.string().trim().min(1).max(918),
+  })
+  .strict();
+
+export type SmsMessage = z.infer<typeof smsMessageSchema>;
+
+/** The idempotency key of one SMS: the queue's messageId and the SMS log's key. */
+export function smsMessageKey(kind: SmsKind, jobId: number): string {
+  return `job-${jobId}-${kind === 'job-received' ? 'received' : 'closed'}`;
+}
+
+/** A retry is a new queue message (so duplicate detection keeps it) for the same SMS log key. */
+export function smsRetryMessageId(key: string, attempt: number): string {
+  return `${key}-attempt-${attempt}`;
+}
+
+export function parseSmsMessage(body: unknown): { ok: true; message: SmsMessage } | { ok: false; detail: string } {
+  const decoded = typeof body === 'string' ? tryJson(body) : Buffer.isBuffer(body) ? tryJson(body.toString('utf8')) : body;
+  const parsed = smsMessageSchema.safeParse(decoded);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return { ok: false, detail: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

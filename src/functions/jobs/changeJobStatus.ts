@@ -1,0 +1,22 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { statusChangeSchema } from './statusChange.js';
+import { answer, jobIdFrom, json, parseJson, problem, readRawBody } from '../http/http.js';
+
+export async function changeJobStatusHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const jobId = jobIdFrom(request);
+    if (!jobId.ok) return jobId.response;
+    const raw = await readRawBody(request);
+    if (!raw.ok) return raw.response;
+    const change = parseJson(raw.value, statusChangeSchema);
+    if (!change.ok) return change.response;
+
+    const result = await (await getRelay()).changeJobStatus(jobId.value, change.value, context.invocationId);
+    if (result.outcome === 'unknown-job') return problem(404, `job ${jobId.value} is not known to Repair Relay`);
+    if (result.outcome === 'refused') return problem(409, result.detail);
+    return json(200, { outcome: result.outcome, job: result.job });
+  });
+}
+
+app.http('changeJobStatus', { route: 'jobs/{jobId}/status', methods: ['PUT'], authLevel: 'function', handler: changeJobStatusHandler });

@@ -1,0 +1,30 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { verifyPaymentSignature } from '../../adapters/signatures/paymentSignature.js';
+import { paymentCallbackSchema } from './paymentCallback.js';
+import { answer, json, parseJson, problem, readRawBody } from '../http/http.js';
+
+export async function paymentsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const raw = await readRawBody(request);
+    if (!raw.ok) return raw.response;
+    const relay = await getRelay();
+    const secret = relay.config.PAYMENT_WEBHOOK_SECRET;
+    if (!secret) return problem(503, 'payment callbacks are not enabled on this instance');
+    const signature = verifyPaymentSignature(request.headers.get('x-signature'), raw.value, secret, Date.now() / 1000);
+    if (!signature.ok) return problem(401, signature.detail);
+    const body = parseJson(raw.value, paymentCallbackSchema);
+    if (!body.ok) return body.response;
+
+    const result = await relay.recordPayment(body.value);
+    if (result.outcome === 'unknown-job') return problem(404, `job ${body.value.jobId} is not known to Repair Relay`);
+    return json(result.outcome === 'recorded' ? 201 : 200, {
+      paymentId: result.payment.paymentId,
+      jobId: result.payment.jobId,
+      status: result.outcome,
+      closure: result.closure,
+    });
+  });
+}
+
+app.http('payments', { route: 'payments', methods: ['POST'], authLevel: 'anonymous', handler: paymentsHandler });
