@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   try {
     result = await postPayment(`${base}/api`, request);
   } catch (error) {
-    throw new Error(`no host answered at ${base} (${(error as Error).cause ?? (error as Error).message}); start it with npm start`);
+    throw new Error(`no host answered at ${base} (${(error as Error).cause ?? (error as Error).message}); start it with npm start`, { cause: error });
   }
   console.log(`-> ${result.status} ${result.text}`);
   if (result.status >= 400) process.exitCode = 1;

@@ -108,7 +108,7 @@ export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): 
       restored = await restoreSnapshot(endpoint, JSON.parse(readFileSync(snapshotPath, 'utf8')) as Snapshot);
     } catch (error) {
       await close();
-      throw new Error(`could not restore the embedded Cosmos snapshot ${snapshotPath}: ${(error as Error).message}; delete it to start empty`);
+      throw new Error(`could not restore the embedded Cosmos snapshot ${snapshotPath}: ${(error as Error).message}; delete it to start empty`, { cause: error });
     }
   }
 

@@ -10,6 +10,7 @@ export default async function requireMysql(): Promise<void> {
     throw new Error(
       `MariaDB/MySQL is not reachable at ${MYSQL_SERVER_URL} (${(error as Error).message}). ` +
         'Start it (start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd) or set TEST_MYSQL_URL.',
+      { cause: error },
     );
   }
 }

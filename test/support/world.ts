@@ -1,5 +1,4 @@
-import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
-import { pollClientJobs } from '../../src/domain/jobs/pollClientJobs.js';
+import { pollClientJobs, type PollDeps, type PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
 import { sendSms, type SendSmsDeps, type SendSmsResult } from '../../src/domain/notifications/sendSms.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
 import {

@@ -1,5 +1,4 @@
-import type { JobStatus } from './jobStatus.js';
-import { statusRank } from './jobStatus.js';
+import { statusRank, type JobStatus } from './jobStatus.js';
 
 /** One row of the client's `Jobs` table; every column but the id is a nullable VARCHAR there. */
 export interface ClientJob {
@@ -87,4 +86,9 @@ export function toJobDocument(job: ClientJob, ingestedAt: Date): JobDocument {
 export function withStatusAtLeast(doc: JobDocument, status: JobStatus, at: Date): JobDocument {
   if (statusRank(doc.job_status) >= statusRank(status)) return doc;
   return { ...doc, job_status: status, updated_at: at.toISOString() };
+}
+
+/** The job_trans event key of a job reaching a status: one row per status, whoever moved it. */
+export function statusEventKey(jobId: number, status: JobStatus): string {
+  return `job-${jobId}-status-${status.replace(' ', '_')}`;
 }

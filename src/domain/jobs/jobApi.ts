@@ -1,10 +1,9 @@
 import type { Payments } from '../payments/ports.js';
 import type { Clock } from '../shared/ports.js';
 import { requestClosure, type ClosureDeps, type ClosureResult } from './closure.js';
-import { withStatusAtLeast, type JobDocument } from './job.js';
+import { statusEventKey, withStatusAtLeast, type JobDocument } from './job.js';
 import { isJobStatus, isNextStatus, type JobStatus } from './jobStatus.js';
 import type { JobDocuments, JobTransaction, JobTransactions } from './ports.js';
-import { statusEventKey } from '../notifications/smsCompletion.js';
 
 /** A staff request to move a job forward. */
 export interface StatusChange {

@@ -1,10 +1,8 @@
 import { requestClosure, type ClosureDeps } from './closure.js';
-import { withStatusAtLeast } from './job.js';
+import { statusEventKey, withStatusAtLeast, type ClientJob } from './job.js';
 import { isJobStatus, statusRank, type JobStatus } from './jobStatus.js';
-import type { ClientJob } from './job.js';
 import type { Payments } from '../payments/ports.js';
 import type { TrackedJob } from './ports.js';
-import { statusEventKey } from '../notifications/smsCompletion.js';
 import { smsMessageKey } from '../notifications/smsMessage.js';
 import { repairSms, type SmsRepairTimings } from '../notifications/smsOutbox.js';
 

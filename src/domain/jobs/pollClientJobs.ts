@@ -1,8 +1,7 @@
-import { toJobDocument, type ClientJob } from './job.js';
+import { statusEventKey, toJobDocument, type ClientJob } from './job.js';
 import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirrorClientStatuses.js';
 import { FINAL_SMS_STATES, type SmsLogEntry } from '../notifications/ports.js';
 import type { PollCheckpoints } from './ports.js';
-import { statusEventKey } from '../notifications/smsCompletion.js';
 import { smsMessageKey } from '../notifications/smsMessage.js';
 import { queueSms, repairSms, type SmsRepairTimings } from '../notifications/smsOutbox.js';
 

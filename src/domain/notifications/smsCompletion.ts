@@ -1,4 +1,4 @@
-import { withStatusAtLeast } from '../jobs/job.js';
+import { statusEventKey, withStatusAtLeast } from '../jobs/job.js';
 import { isJobStatus, statusRank, type JobStatus } from '../jobs/jobStatus.js';
 import type { ClientJobs, JobDocuments, JobTracking, JobTransactions } from '../jobs/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
@@ -25,10 +25,6 @@ export interface SmsCompletionDeps {
   tracking: JobTracking;
   clock: Clock;
   logger: Logger;
-}
-
-export function statusEventKey(jobId: number, status: JobStatus): string {
-  return `job-${jobId}-status-${status.replace(' ', '_')}`;
 }
 
 export function describeSmsOutcome(entry: SmsLogEntry): string {
