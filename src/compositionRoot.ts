@@ -50,6 +50,8 @@ export interface RelayOverrides {
 }
 
 const MINUTE = 60_000;
+/** The health endpoint answers within this, whatever a dependency does (a frozen database never answers). */
+const HEALTH_PROBE_TIMEOUT_MS = 2_000;
 
 export function pollSettings(config: AppConfig): PollSettings {
   return {
@@ -118,11 +120,17 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   };
   const withLogger = (component: string) => ({ ...shared, logger: createConsoleLogger(component) });
   const reachable = async (probe: () => Promise<unknown>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('health probe timed out')), HEALTH_PROBE_TIMEOUT_MS);
+    });
     try {
-      await probe();
+      await Promise.race([probe(), deadline]);
       return 'ok' as const;
     } catch {
       return 'unreachable' as const;
+    } finally {
+      clearTimeout(timer);
     }
   };
   const gateway = new VonageSmsGateway({

@@ -14,6 +14,8 @@ export interface RealStack {
   sandbox: VonageSandbox;
   queue: FakeSmsQueue;
   relay: Relay;
+  /** The settings the relays were built from. */
+  env: Record<string, string>;
   documents: CosmosJobDocuments;
   /** Another relay on the same stores, as a second Functions instance would have. */
   newRelay(): Promise<Relay>;
@@ -51,6 +53,7 @@ export async function startRealStack(settings: Record<string, string> = {}, vona
     sandbox,
     queue,
     relay,
+    env,
     documents,
     newRelay,
     async stop() {

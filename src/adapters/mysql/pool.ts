@@ -2,9 +2,45 @@ import mysql from 'mysql2/promise';
 
 export type MysqlPool = mysql.Pool;
 
-/** A pool whose DATETIME values are UTC and whose big numbers come back as strings, never floats. */
-export function createMysqlPool(url: string, connectionLimit = 10): MysqlPool {
-  return mysql.createPool({
+/**
+ * How long a connection attempt and one statement may take. A database that stops answering
+ * (a frozen connection keeps the socket open and sends nothing) then fails the call instead of
+ * hanging it; the timer or the queue's redelivery tries again later.
+ */
+export const MYSQL_CONNECT_TIMEOUT_MS = 5_000;
+export const MYSQL_QUERY_TIMEOUT_MS = 10_000;
+
+type Statement = string | mysql.QueryOptions;
+
+function isTimeout(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'PROTOCOL_SEQUENCE_TIMEOUT';
+}
+
+/**
+ * Runs one statement on a connection of its own with a deadline. mysql2 only rejects a timed-out
+ * statement; the connection would stay stuck behind it, so it is destroyed rather than returned.
+ */
+async function runWithDeadline(pool: mysql.Pool, method: 'query' | 'execute', sql: Statement, values: unknown, timeoutMs: number): Promise<unknown> {
+  const connection = await pool.getConnection();
+  const options: mysql.QueryOptions = typeof sql === 'string' ? { sql, timeout: timeoutMs } : { timeout: timeoutMs, ...sql };
+  try {
+    const run = connection[method] as (options: mysql.QueryOptions, values?: unknown) => Promise<unknown>;
+    const result = await run.call(connection, options, values);
+    connection.release();
+    return result;
+  } catch (error) {
+    if (isTimeout(error)) connection.destroy();
+    else connection.release();
+    throw error;
+  }
+}
+
+/**
+ * A pool whose DATETIME values are UTC, whose big numbers come back as strings (never floats),
+ * and whose connections and statements have deadlines.
+ */
+export function createMysqlPool(url: string, connectionLimit = 10, queryTimeoutMs = MYSQL_QUERY_TIMEOUT_MS): MysqlPool {
+  const pool = mysql.createPool({
     uri: url,
     connectionLimit,
     timezone: 'Z',
@@ -13,6 +49,16 @@ export function createMysqlPool(url: string, connectionLimit = 10): MysqlPool {
     supportBigNumbers: true,
     bigNumberStrings: true,
     enableKeepAlive: true,
+    connectTimeout: MYSQL_CONNECT_TIMEOUT_MS,
+  });
+  return new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property === 'query' || property === 'execute') {
+        return (sql: Statement, values?: unknown) => runWithDeadline(target, property, sql, values, queryTimeoutMs);
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 
