@@ -113,6 +113,55 @@ describe('callbacks and the job API', () => {
       expect(response).toMatchObject({ status: 400, contentType: 'application/problem+json', body: { detail: expect.stringContaining(detail) } });
     });
 
+    it.each(['9999-12-31T23:59:59-10:00', '0000-01-01T00:00:00Z', '0999-06-01T12:00:00Z', '1999-12-31T23:59:59Z'])(
+      'refuses paidAt %s (outside 2000 to one day ahead) with 400, and a retry of the same paymentId is refused the same way',
+      async (paidAt) => {
+        const jobId = await jobIn('IN PROGRESS');
+        const paymentId = randomUUID();
+        for (let attempt = 0; attempt < 2; attempt++) {
+          expect(await pay(jobId, { paymentId, paidAt })).toMatchObject({ status: 400, body: { detail: expect.stringContaining('paidAt') } });
+        }
+        const [[count]] = await ledger.pool.query<import('mysql2').RowDataPacket[]>('SELECT COUNT(*) AS n FROM payments WHERE payment_id = ?', [paymentId]);
+        expect(Number(count?.n)).toBe(0);
+      },
+    );
+
+    it('takes a paidAt up to a day ahead (clock skew), and refuses one further ahead', async () => {
+      const jobId = await jobIn('IN PROGRESS');
+      expect((await pay(jobId, { paidAt: new Date(Date.now() + 60 * 60_000).toISOString() })).status).toBe(201);
+      expect((await pay(jobId, { paidAt: new Date(Date.now() + 25 * 60 * 60_000).toISOString() })).status).toBe(400);
+    });
+
+    it.each([
+      ['a correct v1 with a hex digit appended', (header: string) => `${header}0`],
+      ['a correct v1 followed by =junk', (header: string) => `${header}=junk`],
+      ['an unknown element', (header: string) => `${header},v0=abc`],
+      ['a second timestamp', (header: string) => `${header},t=1`],
+    ])('refuses %s with 401', async (_case, spoil) => {
+      const jobId = await jobIn('JOB COMPLETED');
+      const body = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '45.500', currency: 'GBP', paidAt: new Date().toISOString() });
+      const header = spoil(signPayment(body, SECRET, Date.now() / 1000));
+      expect(await callHttpFunction('payments', 'POST', { body, headers: { 'x-signature': header } })).toMatchObject({ status: 401 });
+      expect((await documents.get(jobId))?.payments).toBeUndefined();
+    });
+
+    it('checks the HMAC over the raw bytes: a body with a byte-order mark signed as sent is taken, signed without it is refused', async () => {
+      const jobId = await jobIn('IN PROGRESS');
+      const text = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '45.500', currency: 'GBP', paidAt: new Date().toISOString() });
+      const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+      const signedWithoutBom = signPayment(text, SECRET, Date.now() / 1000);
+      expect(await callHttpFunction('payments', 'POST', { body: bytes, headers: { 'x-signature': signedWithoutBom } })).toMatchObject({ status: 401 });
+      expect(await callHttpFunction('payments', 'POST', { body: bytes, headers: { 'x-signature': signPayment(bytes, SECRET, Date.now() / 1000) } })).toMatchObject({ status: 201 });
+    });
+
+    it('refuses a body of another content type with 415 before anything is read or written', async () => {
+      const jobId = await jobIn('IN PROGRESS');
+      const body = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '45.500', currency: 'GBP', paidAt: new Date().toISOString() });
+      const headers = { 'x-signature': signPayment(body, SECRET, Date.now() / 1000), 'content-type': 'text/plain' };
+      expect(await callHttpFunction('payments', 'POST', { body, headers })).toMatchObject({ status: 415, contentType: 'application/problem+json' });
+      expect((await documents.get(jobId))?.payments).toBeUndefined();
+    });
+
     it('answers 404 for a job Repair Relay does not hold, and 413 for an oversized body', async () => {
       expect(await pay(987654)).toMatchObject({ status: 404, body: { detail: 'job 987654 is not known to Repair Relay' } });
       const big = JSON.stringify({ padding: 'x'.repeat(20_000) });
@@ -174,6 +223,14 @@ describe('callbacks and the job API', () => {
       expect(await put({ status: 'OPENED' })).toMatchObject({ status: 409 });
       expect(await clientStatus(client.pool, jobId)).toBe('IN PROGRESS');
       expect((await jobTransRows(ledger.pool, jobId)).at(-1)).toMatchObject({ Job_status: 'IN PROGRESS', Update_note: expect.stringContaining('on the bench') });
+    });
+
+    it('refuses a status change sent as a form (curl -d without a content type) with 415 and moves nothing', async () => {
+      const jobId = await jobIn('OPENED');
+      const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+      const response = await callHttpFunction('changeJobStatus', 'PUT', { params: { jobId: String(jobId) }, body: '{"status":"IN PROGRESS"}', headers });
+      expect(response).toMatchObject({ status: 415, body: { detail: expect.stringContaining('application/json') } });
+      expect(await clientStatus(client.pool, jobId)).toBe('OPENED');
     });
   });
 

@@ -5,7 +5,8 @@ import { registrations } from './functionsCore.js';
 export interface CallOptions {
   params?: Record<string, string>;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text, or exact bytes (a Buffer) for tests about how the body travelled. */
+  body?: string | Buffer;
   query?: Record<string, string>;
 }
 
@@ -25,7 +26,7 @@ export async function callHttpFunction(name: string, method: string, options: Ca
     headers: { 'content-type': 'application/json', ...options.headers },
     params: options.params ?? {},
     query: options.query ?? {},
-    ...(options.body === undefined ? {} : { body: { string: options.body } }),
+    ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? { string: options.body } : { bytes: new Uint8Array(options.body) } }),
   });
   const context = new InvocationContext({ functionName: name, invocationId: randomUUID() });
   const init = (await registration.handler(request, context)) as HttpResponseInit;

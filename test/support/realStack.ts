@@ -15,7 +15,7 @@ export interface RealStack {
   queue: FakeSmsQueue;
   relay: Relay;
   /** The settings the relays were built from. */
-  env: Record<string, string>;
+  env: Record<string, string | undefined>;
   documents: CosmosJobDocuments;
   /** Another relay on the same stores, as a second Functions instance would have. */
   newRelay(): Promise<Relay>;

@@ -55,6 +55,14 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     pair.server.pause();
   }
 
+  function cut(): void {
+    for (const { client, server: upstream } of pairs) {
+      client.resetAndDestroy();
+      upstream.destroy();
+    }
+    pairs.clear();
+  }
+
   return {
     port,
     urlFor(target) {
@@ -66,13 +74,7 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
     refuse() {
       mode = 'refuse';
     },
-    cut() {
-      for (const { client, server: upstream } of pairs) {
-        client.resetAndDestroy();
-        upstream.destroy();
-      }
-      pairs.clear();
-    },
+    cut,
     freeze() {
       mode = 'freeze';
       for (const pair of pairs) freezePair(pair);
@@ -87,7 +89,7 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
       mode = 'pass';
     },
     async close() {
-      this.cut();
+      cut();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -25,12 +25,34 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
 }
 
-export async function readRawBody(request: HttpRequest): Promise<Parsed<string>> {
+/** A request body as it travelled (for signatures) and as text (for parsing). */
+export interface RawBody {
+  bytes: Buffer;
+  /** UTF-8 text without a leading byte-order mark, which JSON and form parsers would choke on. */
+  text: string;
+}
+
+export async function readRawBody(request: HttpRequest): Promise<Parsed<RawBody>> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
-  return { ok: true, value: raw };
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
+  return { ok: true, value: { bytes, text: bytes.toString('utf8').replace(/^\uFEFF/, '') } };
+}
+
+/** JSON routes take `application/json` (or a `+json` type); a request without a content type is read as JSON. */
+export function requireJsonContent(request: HttpRequest): Parsed<true> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === '' || type === 'application/json' || type.endsWith('+json')) return { ok: true, value: true };
+  return { ok: false, response: problem(415, `content-type ${type.slice(0, 60)} is not supported: send application/json`) };
+}
+
+/** A JSON body checked by content type, size and schema. */
+export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<Parsed<T>> {
+  const content = requireJsonContent(request);
+  if (!content.ok) return content;
+  const raw = await readRawBody(request);
+  return raw.ok ? parseJson(raw.value.text, schema) : raw;
 }
 
 export function parseJson<T>(raw: string, schema: z.ZodType<T>): Parsed<T> {

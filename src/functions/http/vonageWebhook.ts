@@ -41,7 +41,7 @@ function bodyPairs(contentType: string, raw: string): Parsed<Array<[string, stri
 export async function readVonageParams(request: HttpRequest): Promise<Parsed<Record<string, string>>> {
   const raw = await readRawBody(request);
   if (!raw.ok) return raw;
-  const body = bodyPairs(request.headers.get('content-type') ?? '', raw.value);
+  const body = bodyPairs(request.headers.get('content-type') ?? '', raw.value.text);
   if (!body.ok) return body;
   const pairs = [...request.query, ...body.value];
   if (pairs.length > MAX_PARAMS) return { ok: false, response: problem(400, `more than ${MAX_PARAMS} parameters`) };

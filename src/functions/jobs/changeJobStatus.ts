@@ -1,15 +1,13 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../compositionRoot.js';
 import { statusChangeSchema } from './statusChange.js';
-import { answer, jobIdFrom, json, parseJson, problem, readRawBody } from '../http/http.js';
+import { answer, jobIdFrom, json, problem, readJsonBody } from '../http/http.js';
 
 export async function changeJobStatusHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const jobId = jobIdFrom(request);
     if (!jobId.ok) return jobId.response;
-    const raw = await readRawBody(request);
-    if (!raw.ok) return raw.response;
-    const change = parseJson(raw.value, statusChangeSchema);
+    const change = await readJsonBody(request, statusChangeSchema);
     if (!change.ok) return change.response;
 
     const result = await (await getRelay()).changeJobStatus(jobId.value, change.value, context.invocationId);

@@ -2,18 +2,20 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { getRelay } from '../../compositionRoot.js';
 import { verifyPaymentSignature } from '../../adapters/signatures/paymentSignature.js';
 import { paymentCallbackSchema } from './paymentCallback.js';
-import { answer, json, parseJson, problem, readRawBody } from '../http/http.js';
+import { answer, json, parseJson, problem, readRawBody, requireJsonContent } from '../http/http.js';
 
 export async function paymentsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
+    const content = requireJsonContent(request);
+    if (!content.ok) return content.response;
     const raw = await readRawBody(request);
     if (!raw.ok) return raw.response;
     const relay = await getRelay();
     const secret = relay.config.PAYMENT_WEBHOOK_SECRET;
     if (!secret) return problem(503, 'payment callbacks are not enabled on this instance');
-    const signature = verifyPaymentSignature(request.headers.get('x-signature'), raw.value, secret, Date.now() / 1000);
+    const signature = verifyPaymentSignature(request.headers.get('x-signature'), raw.value.bytes, secret, Date.now() / 1000);
     if (!signature.ok) return problem(401, signature.detail);
-    const body = parseJson(raw.value, paymentCallbackSchema);
+    const body = parseJson(raw.value.text, paymentCallbackSchema);
     if (!body.ok) return body.response;
 
     const result = await relay.recordPayment(body.value);
