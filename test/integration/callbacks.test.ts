@@ -154,6 +154,14 @@ describe('callbacks and the job API', () => {
       expect(await callHttpFunction('payments', 'POST', { body: bytes, headers: { 'x-signature': signPayment(bytes, SECRET, Date.now() / 1000) } })).toMatchObject({ status: 201 });
     });
 
+    it('answers 50 concurrent distinct payments to one job with 201 each, and the document and history list all 50', async () => {
+      const jobId = await jobIn('IN PROGRESS');
+      const responses = await Promise.all(Array.from({ length: 50 }, () => pay(jobId)));
+      expect(responses.map((r) => r.status)).toEqual(Array.from({ length: 50 }, () => 201));
+      expect((await documents.get(jobId))?.payments).toHaveLength(50);
+      expect((await jobTransRows(ledger.pool, jobId)).filter((r) => r.event_key.startsWith('payment-'))).toHaveLength(50);
+    });
+
     it('refuses a body of another content type with 415 before anything is read or written', async () => {
       const jobId = await jobIn('IN PROGRESS');
       const body = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '45.500', currency: 'GBP', paidAt: new Date().toISOString() });

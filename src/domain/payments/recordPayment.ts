@@ -1,4 +1,5 @@
 import { requestClosure, type ClosureDeps, type ClosureResult } from '../jobs/closure.js';
+import type { JobDocument } from '../jobs/job.js';
 import type { Payment, Payments } from './ports.js';
 
 export interface PaymentDeps extends ClosureDeps {
@@ -20,18 +21,11 @@ export async function recordPayment(deps: PaymentDeps, received: Payment): Promi
   const outcome = await deps.payments.record(received, now);
   const payment = outcome === 'recorded' ? received : ((await deps.payments.get(received.paymentId)) ?? received);
 
-  const doc = await deps.documents.update(payment.jobId, (current) =>
-    current.payments?.some((p) => p.payment_id === payment.paymentId)
-      ? current
-      : {
-          ...current,
-          payments: [
-            ...(current.payments ?? []),
-            { payment_id: payment.paymentId, amount: payment.amount, currency: payment.currency, paid_at: payment.paidAt.toISOString() },
-          ],
-          updated_at: now.toISOString(),
-        },
-  );
+  // The document lists every payment the ledger holds for the job, not just this one: concurrent
+  // payments then converge on one list (a writer whose payment a newer list already shows stops)
+  // instead of each fighting the others' ETags to add its own.
+  const recorded = await deps.payments.forJob(payment.jobId);
+  const doc = await deps.documents.update(payment.jobId, (current) => withPayments(current, [payment, ...recorded], now));
   await deps.transactions.append([
     {
       jobId: payment.jobId,
@@ -44,4 +38,16 @@ export async function recordPayment(deps: PaymentDeps, received: Payment): Promi
   ]);
   const closure = await requestClosure(deps, payment.jobId, `payment ${payment.paymentId} received`);
   return { outcome, payment, closure: closure.outcome };
+}
+
+/** The document with every one of `payments` listed once, oldest first; the same object when none is new. */
+export function withPayments(doc: JobDocument, payments: readonly Payment[], now: Date): JobDocument {
+  const listed = new Set((doc.payments ?? []).map((p) => p.payment_id));
+  const missing = payments.filter((p, index) => !listed.has(p.paymentId) && payments.findIndex((q) => q.paymentId === p.paymentId) === index);
+  if (missing.length === 0) return doc;
+  const all = [
+    ...(doc.payments ?? []),
+    ...missing.map((p) => ({ payment_id: p.paymentId, amount: p.amount, currency: p.currency, paid_at: p.paidAt.toISOString() })),
+  ].sort((a, b) => a.paid_at.localeCompare(b.paid_at) || a.payment_id.localeCompare(b.payment_id));
+  return { ...doc, payments: all, updated_at: now.toISOString() };
 }
