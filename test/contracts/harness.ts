@@ -81,6 +81,10 @@ export class SteppedClock implements Clock {
     await this.apply(this.clock.now());
   }
 
+  async advanceTo(epochMs: number): Promise<void> {
+    await this.advance(epochMs - this.clock.now().getTime());
+  }
+
   /** Hands the current time to the database before the first test step. */
   async pin(): Promise<this> {
     await this.advance(0);

@@ -5,6 +5,7 @@ import type { Clock, Logger } from '../../src/domain/shared/ports.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
 import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState } from '../../src/domain/notifications/ports.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
+import { roundToAmount } from '../../src/domain/shared/money.js';
 
 /** In-memory fakes of every port, with the same guarantees as the real adapters. */
 
@@ -173,12 +174,15 @@ export class FakeSmsLog implements SmsLog {
   readonly entries = new Map<string, SmsLogEntry>();
   /** The `delivery_status`, `delivery_error_code` and `delivered_at` columns, by message key. */
   readonly deliveries = new Map<string, SmsDelivery>();
+  /** The `created_at` column, by message key. */
+  private readonly createdAt = new Map<string, Date>();
 
   constructor(private readonly clock: Clock) {}
 
   async register(entries: readonly SmsRegistration[]): Promise<void> {
     for (const e of entries) {
       if (this.entries.has(e.messageKey)) continue;
+      this.createdAt.set(e.messageKey, this.clock.now());
       this.entries.set(e.messageKey, {
         ...e,
         attempts: 0,
@@ -196,7 +200,7 @@ export class FakeSmsLog implements SmsLog {
   }
 
   async getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]> {
-    return messageKeys.flatMap((key) => {
+    return [...new Set(messageKeys)].flatMap((key) => {
       const entry = this.entries.get(key);
       return entry ? [{ ...entry }] : [];
     });
@@ -215,9 +219,9 @@ export class FakeSmsLog implements SmsLog {
     Object.assign(entry, {
       state: outcome.state,
       providerMessageId: outcome.providerMessageId ?? entry.providerMessageId,
-      price: outcome.price ?? entry.price,
+      price: outcome.price === undefined ? entry.price : roundToAmount(outcome.price),
       errorCode: outcome.errorCode ?? null,
-      detail: outcome.detail ?? null,
+      detail: outcome.detail?.slice(0, 512) ?? null,
       updatedAt: this.clock.now(),
     });
     return true;
@@ -241,9 +245,12 @@ export class FakeSmsLog implements SmsLog {
     return true;
   }
 
-  /** Entries keep insertion (creation) order in the map, so the last match is the most recent. */
+  /** Like `ORDER BY created_at DESC, message_key DESC`: entries created together go by the highest key. */
   async latestSentTo(toHash: string, kind: SmsLogEntry['kind']): Promise<SmsLogEntry | undefined> {
-    const entry = [...this.entries.values()].filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent').at(-1);
+    const created = (e: SmsLogEntry) => this.createdAt.get(e.messageKey)!.getTime();
+    const [entry] = [...this.entries.values()]
+      .filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent')
+      .sort((a, b) => created(b) - created(a) || (b.messageKey > a.messageKey ? 1 : b.messageKey < a.messageKey ? -1 : 0));
     return entry && { ...entry };
   }
 }
