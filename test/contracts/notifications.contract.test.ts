@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
 import type { SmsLog, SmsLogEntry, SmsRegistration } from '../../src/domain/notifications/ports.js';
-import type { SmsKind } from '../../src/domain/notifications/smsMessage.js';
 import { phoneLookupKey } from '../../src/domain/shared/phone.js';
 import { FakeClock, FakeSmsLog } from '../support/fakes.js';
 import { createLedgerDatabase } from '../support/mysql.js';
