@@ -7,7 +7,12 @@ import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, S
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
 import { roundToAmount } from '../../src/domain/shared/money.js';
 
-/** In-memory fakes of every port, with the same guarantees as the real adapters. */
+/** In-memory fakes of every port, with the same guarantees as the real adapters (test/contracts proves it). */
+
+/** Orders as SQL's `ORDER BY time, key` does, for keys whose code-unit order is the collation's (lower-case ASCII ids). */
+function byTimeThenKey([aTime, aKey]: [Date, string], [bTime, bKey]: [Date, string]): number {
+  return aTime.getTime() - bTime.getTime() || (aKey < bKey ? -1 : aKey > bKey ? 1 : 0);
+}
 
 export function clientJob(jobId: number, overrides: Partial<ClientJob> = {}): ClientJob {
   return {
@@ -129,8 +134,12 @@ export class FakePayments implements Payments {
     return payment && { ...payment };
   }
 
+  /** Like `ORDER BY paid_at, payment_id`. */
   async forJob(jobId: number): Promise<Payment[]> {
-    return [...this.stored.values()].filter((p) => p.jobId === jobId);
+    return [...this.stored.values()]
+      .filter((p) => p.jobId === jobId)
+      .sort((a, b) => byTimeThenKey([a.paidAt, a.paymentId], [b.paidAt, b.paymentId]))
+      .map((p) => ({ ...p }));
   }
 
   async paidJobs(jobIds: readonly number[]): Promise<Set<number>> {
@@ -247,10 +256,9 @@ export class FakeSmsLog implements SmsLog {
 
   /** Like `ORDER BY created_at DESC, message_key DESC`: entries created together go by the highest key. */
   async latestSentTo(toHash: string, kind: SmsLogEntry['kind']): Promise<SmsLogEntry | undefined> {
-    const created = (e: SmsLogEntry) => this.createdAt.get(e.messageKey)!.getTime();
     const [entry] = [...this.entries.values()]
       .filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent')
-      .sort((a, b) => created(b) - created(a) || (b.messageKey > a.messageKey ? 1 : b.messageKey < a.messageKey ? -1 : 0));
+      .sort((a, b) => byTimeThenKey([this.createdAt.get(b.messageKey)!, b.messageKey], [this.createdAt.get(a.messageKey)!, a.messageKey]));
     return entry && { ...entry };
   }
 }
@@ -269,8 +277,12 @@ export class FakeCustomerFeedback implements CustomerFeedback {
     return reply && { ...reply };
   }
 
+  /** Like `ORDER BY received_at, inbound_message_id`. */
   async forJob(jobId: number): Promise<FeedbackReply[]> {
-    return [...this.replies.values()].filter((r) => r.jobId === jobId).map((r) => ({ ...r }));
+    return [...this.replies.values()]
+      .filter((r) => r.jobId === jobId)
+      .sort((a, b) => byTimeThenKey([a.receivedAt, a.inboundMessageId], [b.receivedAt, b.inboundMessageId]))
+      .map((r) => ({ ...r }));
   }
 }
 
