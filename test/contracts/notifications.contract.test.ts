@@ -40,7 +40,6 @@ describeContract<SmsLogSubject>(
   (subject) => {
     const MINUTE = 60_000;
     const START = new FakeClock().now();
-    const clock = () => subject().clock;
     const phone = phoneLookupKey('+447770123456');
     const registration = (messageKey: string, overrides: Partial<SmsRegistration> = {}): SmsRegistration => ({
       messageKey,
@@ -212,11 +211,11 @@ describeContract<SmsLogSubject>(
     });
 
     it('latestSentTo only looks at sent entries of that kind to that number', async () => {
-      const { log } = subject();
+      const { log, clock } = subject();
       expect(await latestClosed()).toBeUndefined();
       await sendAt(1, closed(1));
       await sendAt(2, registration('job-2-received', { jobId: 2 }), closed(3, { toHash: phoneLookupKey('+447770999999') }));
-      await clock().advance(MINUTE);
+      await clock.advance(MINUTE);
       await log.register([closed(4), closed(5)]);
       await log.record('job-5-closed', 'queued', { state: 'failed' });
       expect(await latestClosed()).toBe('job-1-closed');
