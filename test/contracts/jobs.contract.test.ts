@@ -219,12 +219,11 @@ describeContract<JobTransactions>(
 );
 
 // ---------------------------------------------------------------------------------------------
-let checkpointName = 0;
 describeContract<PollCheckpoints>(
   'PollCheckpoints',
   [
     fakeImplementation(() => new FakeCheckpoints()),
-    mysqlImplementation(ledgerDb, ['poll_checkpoint'], (pool) => new MysqlPollCheckpoints(pool, `contract-${++checkpointName}`)),
+    mysqlImplementation(ledgerDb, ['poll_checkpoint'], (pool) => new MysqlPollCheckpoints(pool)),
   ],
   (subject) => {
     it('starts at zero and never moves the high-water mark backwards', async () => {
