@@ -1,44 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { VonageSmsGateway } from '../../src/adapters/vonage/smsGateway.js';
-import { toJobDocument } from '../../src/domain/jobs/job.js';
 import { VonageSandbox } from '../../src/local/vonageSandbox.js';
-import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
-import { clientJob } from '../support/fakes.js';
-
-describe('CosmosJobDocuments against the embedded Cosmos server', () => {
-  let cosmos: LocalCosmos;
-  let documents: CosmosJobDocuments;
-
-  beforeAll(async () => {
-    cosmos = await startLocalCosmos();
-    documents = new CosmosJobDocuments((await cosmos.openContainer()).container);
-  });
-  afterAll(async () => cosmos?.stop());
-
-  it('creates missing documents in bulk and leaves existing ones untouched', async () => {
-    const at = new Date('2026-11-23T10:00:00Z');
-    const docs = Array.from({ length: 150 }, (_, i) => toJobDocument(clientJob(i + 1), at));
-    await documents.createMissing(docs.slice(0, 10));
-    await documents.update(1, (doc) => ({ ...doc, job_status: 'OPENED' }));
-    await documents.createMissing(docs);
-
-    expect((await documents.get(1))?.job_status).toBe('OPENED');
-    expect(await documents.get(150)).toEqual(docs[149]);
-    expect(await documents.get(151)).toBeUndefined();
-  });
-
-  it('applies concurrent updates without losing either (optimistic concurrency on the etag)', async () => {
-    await documents.createMissing([toJobDocument(clientJob(500), new Date())]);
-    await Promise.all(
-      ['courtesy', 'feedback'].map((slot) =>
-        documents.update(500, (doc) => ({ ...doc, sms: { ...doc.sms, [slot]: { messageKey: slot, state: 'sent', at: 'now', note: slot } } })),
-      ),
-    );
-    expect(Object.keys((await documents.get(500))!.sms).sort()).toEqual(['courtesy', 'feedback']);
-    expect(await documents.update(999, (doc) => doc)).toBeUndefined();
-  });
-});
 
 describe('VonageSmsGateway against the Vonage sandbox', () => {
   const credentials = { apiKey: 'key123', apiSecret: 'secret456' };

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MysqlClientJobs } from '../../src/adapters/mysql/clientJobs.js';
 import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
 import { LEDGER_MIGRATIONS, migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
-import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
 import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
 import { clientStatus, createClientDatabase, createLedgerDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
 
@@ -84,15 +83,5 @@ describe('MysqlSmsLog', () => {
     expect(settled).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'ABC', price: '0.033' });
     expect(Math.abs(settled!.updatedAt.getTime() - Date.now())).toBeLessThan(60_000);
     expect(await log.getMany(['job-5-received', 'missing'])).toHaveLength(1);
-  });
-});
-
-describe('MysqlPollCheckpoints', () => {
-  it('starts at zero and never moves the high-water mark backwards', async () => {
-    const checkpoints = new MysqlPollCheckpoints(ledger.pool);
-    expect(await checkpoints.read()).toEqual({ lastJobId: 0, sweepJobId: 0 });
-    await checkpoints.save({ lastJobId: 100, sweepJobId: 10 });
-    await checkpoints.save({ lastJobId: 50, sweepJobId: 20 });
-    expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 20 });
   });
 });

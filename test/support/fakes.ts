@@ -5,8 +5,14 @@ import type { Clock, Logger } from '../../src/domain/shared/ports.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
 import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState } from '../../src/domain/notifications/ports.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
+import { roundToAmount } from '../../src/domain/shared/money.js';
 
-/** In-memory fakes of every port, with the same guarantees as the real adapters. */
+/** In-memory fakes of every port, with the same guarantees as the real adapters (test/contracts proves it). */
+
+/** Orders as SQL's `ORDER BY time, key` does, for keys whose code-unit order is the collation's (lower-case ASCII ids). */
+function byTimeThenKey([aTime, aKey]: [Date, string], [bTime, bKey]: [Date, string]): number {
+  return aTime.getTime() - bTime.getTime() || (aKey < bKey ? -1 : aKey > bKey ? 1 : 0);
+}
 
 export function clientJob(jobId: number, overrides: Partial<ClientJob> = {}): ClientJob {
   return {
@@ -97,14 +103,16 @@ export class FakeJobDocuments implements JobDocuments {
 export class FakeJobTransactions implements JobTransactions {
   readonly rows: JobTransaction[] = [];
 
+  /** Like the `Update_note VARCHAR(1024)` column, keeps the first 1024 characters of a note. */
   async append(rows: readonly JobTransaction[]): Promise<void> {
     for (const row of rows) {
-      if (!this.rows.some((existing) => existing.eventKey === row.eventKey)) this.rows.push({ ...row });
+      if (!this.rows.some((existing) => existing.eventKey === row.eventKey)) this.rows.push({ ...row, note: row.note.slice(0, 1024) });
     }
   }
 
+  /** The job's rows oldest first, equal times in append order (`ORDER BY creationDate, trans_id`). */
   forJob(jobId: number): JobTransaction[] {
-    return this.rows.filter((row) => row.jobId === jobId);
+    return this.rows.filter((row) => row.jobId === jobId).sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   async history(jobId: number): Promise<JobTransaction[]> {
@@ -126,8 +134,12 @@ export class FakePayments implements Payments {
     return payment && { ...payment };
   }
 
+  /** Like `ORDER BY paid_at, payment_id`. */
   async forJob(jobId: number): Promise<Payment[]> {
-    return [...this.stored.values()].filter((p) => p.jobId === jobId);
+    return [...this.stored.values()]
+      .filter((p) => p.jobId === jobId)
+      .sort((a, b) => byTimeThenKey([a.paidAt, a.paymentId], [b.paidAt, b.paymentId]))
+      .map((p) => ({ ...p }));
   }
 
   async paidJobs(jobIds: readonly number[]): Promise<Set<number>> {
@@ -171,12 +183,15 @@ export class FakeSmsLog implements SmsLog {
   readonly entries = new Map<string, SmsLogEntry>();
   /** The `delivery_status`, `delivery_error_code` and `delivered_at` columns, by message key. */
   readonly deliveries = new Map<string, SmsDelivery>();
+  /** The `created_at` column, by message key. */
+  private readonly createdAt = new Map<string, Date>();
 
   constructor(private readonly clock: Clock) {}
 
   async register(entries: readonly SmsRegistration[]): Promise<void> {
     for (const e of entries) {
       if (this.entries.has(e.messageKey)) continue;
+      this.createdAt.set(e.messageKey, this.clock.now());
       this.entries.set(e.messageKey, {
         ...e,
         attempts: 0,
@@ -194,7 +209,7 @@ export class FakeSmsLog implements SmsLog {
   }
 
   async getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]> {
-    return messageKeys.flatMap((key) => {
+    return [...new Set(messageKeys)].flatMap((key) => {
       const entry = this.entries.get(key);
       return entry ? [{ ...entry }] : [];
     });
@@ -213,9 +228,9 @@ export class FakeSmsLog implements SmsLog {
     Object.assign(entry, {
       state: outcome.state,
       providerMessageId: outcome.providerMessageId ?? entry.providerMessageId,
-      price: outcome.price ?? entry.price,
+      price: outcome.price === undefined ? entry.price : roundToAmount(outcome.price),
       errorCode: outcome.errorCode ?? null,
-      detail: outcome.detail ?? null,
+      detail: outcome.detail?.slice(0, 512) ?? null,
       updatedAt: this.clock.now(),
     });
     return true;
@@ -239,9 +254,11 @@ export class FakeSmsLog implements SmsLog {
     return true;
   }
 
-  /** Entries keep insertion (creation) order in the map, so the last match is the most recent. */
+  /** Like `ORDER BY created_at DESC, message_key DESC`: entries created together go by the highest key. */
   async latestSentTo(toHash: string, kind: SmsLogEntry['kind']): Promise<SmsLogEntry | undefined> {
-    const entry = [...this.entries.values()].filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent').at(-1);
+    const [entry] = [...this.entries.values()]
+      .filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent')
+      .sort((a, b) => byTimeThenKey([this.createdAt.get(b.messageKey)!, b.messageKey], [this.createdAt.get(a.messageKey)!, a.messageKey]));
     return entry && { ...entry };
   }
 }
@@ -260,8 +277,12 @@ export class FakeCustomerFeedback implements CustomerFeedback {
     return reply && { ...reply };
   }
 
+  /** Like `ORDER BY received_at, inbound_message_id`. */
   async forJob(jobId: number): Promise<FeedbackReply[]> {
-    return [...this.replies.values()].filter((r) => r.jobId === jobId).map((r) => ({ ...r }));
+    return [...this.replies.values()]
+      .filter((r) => r.jobId === jobId)
+      .sort((a, b) => byTimeThenKey([a.receivedAt, a.inboundMessageId], [b.receivedAt, b.inboundMessageId]))
+      .map((r) => ({ ...r }));
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
+import type { ClientJob } from '../../src/domain/jobs/job.js';
 import { CLIENT_JOBS_DDL } from '../../src/local/clientJobsSchema.js';
 
 export const MYSQL_SERVER_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -57,22 +58,28 @@ export interface JobRowInput {
 }
 
 export async function insertClientJobs(pool: MysqlPool, jobs: JobRowInput[]): Promise<void> {
+  await insertClientJobRows(
+    pool,
+    jobs.map((job) => ({
+      jobId: job.id,
+      jobType: job.type ?? 'warranty repair',
+      status: job.status ?? 'NEW',
+      firstName: job.firstName ?? 'Joe',
+      lastName: 'Bloggs',
+      postcode: 'SG13 7TZ',
+      mobile: job.mobile === undefined ? '07770 123456' : job.mobile,
+      productId: String(1000 + job.id),
+      productType: job.productType ?? 'spider catcher',
+    })),
+  );
+}
+
+/** Writes these rows into the client's `Jobs` table, every column as given. */
+export async function insertClientJobRows(pool: MysqlPool, jobs: readonly ClientJob[]): Promise<void> {
   if (jobs.length === 0) return;
   await pool.query(
     'INSERT INTO Jobs (Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type) VALUES ?',
-    [
-      jobs.map((job) => [
-        job.id,
-        job.type ?? 'warranty repair',
-        job.status ?? 'NEW',
-        job.firstName ?? 'Joe',
-        'Bloggs',
-        'SG13 7TZ',
-        job.mobile === undefined ? '07770 123456' : job.mobile,
-        String(1000 + job.id),
-        job.productType ?? 'spider catcher',
-      ]),
-    ],
+    [jobs.map((j) => [j.jobId, j.jobType, j.status, j.firstName, j.lastName, j.postcode, j.mobile, j.productId, j.productType])],
   );
 }
 

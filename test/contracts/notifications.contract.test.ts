@@ -1,0 +1,225 @@
+import { expect, it } from 'vitest';
+import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import type { SmsLog, SmsLogEntry, SmsRegistration } from '../../src/domain/notifications/ports.js';
+import { phoneLookupKey } from '../../src/domain/shared/phone.js';
+import { FakeClock, FakeSmsLog } from '../support/fakes.js';
+import { createLedgerDatabase } from '../support/mysql.js';
+import { databasePerFile, describeContract, fakeImplementation, pinnedClockPool, SteppedClock, type Implementation } from './harness.js';
+
+interface SmsLogSubject {
+  log: SmsLog;
+  /** The time the log stamps its writes with. */
+  clock: SteppedClock;
+}
+
+const ledgerDb = databasePerFile(createLedgerDatabase);
+
+const mysqlSmsLog: Implementation<SmsLogSubject> = {
+  name: 'MySQL',
+  async start() {
+    const { pool, clock } = pinnedClockPool(ledgerDb().url);
+    return {
+      async fresh() {
+        await pool.query('DELETE FROM sms_log');
+        return { log: new MysqlSmsLog(pool), clock: await clock() };
+      },
+      stop: () => pool.end(),
+    };
+  },
+};
+
+describeContract<SmsLogSubject>(
+  'SmsLog',
+  [
+    fakeImplementation(() => {
+      const clock = new SteppedClock();
+      return { log: new FakeSmsLog(clock), clock };
+    }),
+    mysqlSmsLog,
+  ],
+  (subject) => {
+    const MINUTE = 60_000;
+    const START = new FakeClock().now();
+    const phone = phoneLookupKey('+447770123456');
+    const registration = (messageKey: string, overrides: Partial<SmsRegistration> = {}): SmsRegistration => ({
+      messageKey,
+      jobId: 5,
+      kind: 'job-received',
+      state: 'queued',
+      toMasked: '***456',
+      toHash: phone,
+      detail: null,
+      ...overrides,
+    });
+    const registered = (r: SmsRegistration, updatedAt: Date): SmsLogEntry => ({
+      ...r,
+      attempts: 0,
+      providerMessageId: null,
+      price: null,
+      errorCode: null,
+      updatedAt,
+    });
+    const keys = (entries: SmsLogEntry[]) => entries.map((e) => e.messageKey).sort();
+
+    it('register adds an entry with no attempts, stamped with the current time', async () => {
+      const { log, clock } = subject();
+      const entry = registration('job-5-received', { toHash: null, detail: 'no usable number', state: 'skipped' });
+      await log.register([entry]);
+      expect(await log.get('job-5-received')).toEqual(registered(entry, clock.now()));
+      expect(await log.get('missing')).toBeUndefined();
+    });
+
+    it('register keeps the state of entries that already exist', async () => {
+      const { log, clock } = subject();
+      const first = registration('job-5-received');
+      const registeredAt = clock.now();
+      await log.register([first]);
+      await clock.advance(MINUTE);
+      await log.register([registration('job-5-received', { state: 'skipped', detail: 'again', jobId: 6 }), registration('job-6-received')]);
+      await log.register([]);
+      expect(await log.get('job-5-received')).toEqual(registered(first, registeredAt));
+      expect(await log.get('job-6-received')).toMatchObject({ state: 'queued' });
+    });
+
+    it('getMany returns each existing entry once, ignoring unknown keys', async () => {
+      const { log } = subject();
+      await log.register([registration('a'), registration('b'), registration('c')]);
+      expect(keys(await log.getMany(['c', 'missing', 'a', 'c']))).toEqual(['a', 'c']);
+      expect(await log.getMany([])).toEqual([]);
+    });
+
+    it('claimForSending moves the expected state and attempt count to sending and counts the attempt', async () => {
+      const { log, clock } = subject();
+      await log.register([registration('k')]);
+      await clock.advance(MINUTE);
+      expect(await log.claimForSending('k', 'queued', 1)).toBe(false);
+      expect(await log.claimForSending('k', 'retrying', 0)).toBe(false);
+      expect(await log.claimForSending('missing', 'queued', 0)).toBe(false);
+      expect(await log.claimForSending('k', 'queued', 0)).toBe(true);
+      expect(await log.get('k')).toMatchObject({ state: 'sending', attempts: 1, updatedAt: clock.now() });
+      expect(await log.claimForSending('k', 'queued', 0)).toBe(false);
+    });
+
+    it('claimForSending lets exactly one of two concurrent consumers win', async () => {
+      const { log } = subject();
+      await log.register([registration('k')]);
+      const claims = await Promise.all([log.claimForSending('k', 'queued', 0), log.claimForSending('k', 'queued', 0)]);
+      expect(claims.sort()).toEqual([false, true]);
+      expect(await log.get('k')).toMatchObject({ state: 'sending', attempts: 1 });
+    });
+
+    it('record writes the outcome only from the expected state', async () => {
+      const { log, clock } = subject();
+      await log.register([registration('k')]);
+      await log.claimForSending('k', 'queued', 0);
+      await clock.advance(MINUTE);
+      expect(await log.record('k', 'queued', { state: 'sent' })).toBe(false);
+      expect(await log.record('missing', 'sending', { state: 'sent' })).toBe(false);
+      expect(await log.get('k')).toMatchObject({ state: 'sending' });
+      expect(await log.record('k', 'sending', { state: 'sent', providerMessageId: 'ABC', price: '0.033' })).toBe(true);
+      expect(await log.get('k')).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'ABC', price: '0.033', updatedAt: clock.now() });
+    });
+
+    it('record keeps the message id and price an outcome leaves out, and replaces the error and detail', async () => {
+      const { log } = subject();
+      await log.register([registration('k')]);
+      await log.record('k', 'queued', { state: 'retrying', providerMessageId: 'ABC', price: '0.050', errorCode: '1', detail: 'throttled' });
+      expect(await log.get('k')).toMatchObject({ providerMessageId: 'ABC', price: '0.050', errorCode: '1', detail: 'throttled' });
+      await log.record('k', 'retrying', { state: 'unknown' });
+      expect(await log.get('k')).toMatchObject({ state: 'unknown', providerMessageId: 'ABC', price: '0.050', errorCode: null, detail: null });
+    });
+
+    it('record stores a price to 3 decimals, rounded half up, and at most 512 characters of detail', async () => {
+      const { log } = subject();
+      await log.register([registration('k')]);
+      await log.record('k', 'queued', { state: 'rejected', price: '0.0335', detail: 'd'.repeat(600) });
+      expect(await log.get('k')).toMatchObject({ price: '0.034', detail: 'd'.repeat(512) });
+    });
+
+    it('getWithDelivery and findByProviderMessageId return the entry with its delivery status', async () => {
+      const { log } = subject();
+      await log.register([registration('k'), registration('other')]);
+      await log.record('k', 'queued', { state: 'sent', providerMessageId: 'ABC' });
+      const entry = (await log.get('k'))!;
+      expect(await log.getWithDelivery('k')).toEqual({ ...entry, delivery: null });
+      expect(await log.findByProviderMessageId('ABC')).toEqual({ ...entry, delivery: null });
+      expect(await log.findByProviderMessageId('nope')).toBeUndefined();
+      expect(await log.getWithDelivery('missing')).toBeUndefined();
+
+      const delivery = { status: 'delivered' as const, errorCode: '0', deliveredAt: new Date('2026-11-23T09:05:00.250Z') };
+      await log.recordDelivery('k', null, delivery);
+      expect(await log.findByProviderMessageId('ABC')).toEqual({ ...entry, delivery });
+      expect(await log.getWithDelivery('k')).toEqual({ ...entry, delivery });
+    });
+
+    it('recordDelivery writes only over the expected status, keeps the delivery time and leaves updatedAt alone', async () => {
+      const { log, clock } = subject();
+      await log.register([registration('k')]);
+      const { updatedAt } = (await log.get('k'))!;
+      await clock.advance(MINUTE);
+      const deliveredAt = new Date('2026-11-23T09:05:00.000Z');
+      expect(await log.recordDelivery('k', 'accepted', { status: 'buffered', errorCode: null, deliveredAt: null })).toBe(false);
+      expect(await log.recordDelivery('missing', null, { status: 'buffered', errorCode: null, deliveredAt: null })).toBe(false);
+      expect(await log.recordDelivery('k', null, { status: 'delivered', errorCode: '0', deliveredAt })).toBe(true);
+      expect(await log.recordDelivery('k', null, { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(false);
+      expect(await log.recordDelivery('k', 'delivered', { status: 'expired', errorCode: '2', deliveredAt: null })).toBe(true);
+      expect(await log.getWithDelivery('k')).toMatchObject({ updatedAt, delivery: { status: 'expired', errorCode: '2', deliveredAt } });
+    });
+
+    it('recordDelivery lets exactly one of two concurrent receipts over the same status win', async () => {
+      const { log } = subject();
+      await log.register([registration('k')]);
+      const wins = await Promise.all(
+        (['delivered', 'failed'] as const).map((status) => log.recordDelivery('k', null, { status, errorCode: null, deliveredAt: null })),
+      );
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect((await log.getWithDelivery('k'))?.delivery?.status).toBe(wins[0] ? 'delivered' : 'failed');
+    });
+
+    /** Registers these entries in one write at `minute` past the start, then records each sent. */
+    const sendAt = async (minute: number, ...entries: SmsRegistration[]) => {
+      const { log, clock } = subject();
+      await clock.advanceTo(START.getTime() + minute * MINUTE);
+      await log.register(entries);
+      for (const entry of entries) await log.record(entry.messageKey, entry.state, { state: 'sent' });
+    };
+    const closed = (jobId: number, overrides: Partial<SmsRegistration> = {}) =>
+      registration(`job-${jobId}-closed`, { jobId, kind: 'job-closed', ...overrides });
+    const latestClosed = async () => (await subject().log.latestSentTo(phone, 'job-closed'))?.messageKey;
+
+    it('latestSentTo picks the most recently created sent entry by time, not by the order of the writes', async () => {
+      await sendAt(10, closed(1));
+      await sendAt(5, closed(2));
+      expect(await latestClosed()).toBe('job-1-closed');
+    });
+
+    it('latestSentTo goes by creation, not by the last update', async () => {
+      const { log, clock } = subject();
+      await clock.advanceTo(START.getTime() + MINUTE);
+      await log.register([closed(1)]);
+      await clock.advance(MINUTE);
+      await log.register([closed(2)]);
+      await log.record('job-2-closed', 'queued', { state: 'sent' });
+      await clock.advance(MINUTE);
+      await log.record('job-1-closed', 'queued', { state: 'sent' });
+      expect(await latestClosed()).toBe('job-2-closed');
+    });
+
+    it('latestSentTo breaks a tie in creation time by the highest message key', async () => {
+      await sendAt(1, closed(8), closed(7));
+      expect(await latestClosed()).toBe('job-8-closed');
+    });
+
+    it('latestSentTo only looks at sent entries of that kind to that number', async () => {
+      const { log, clock } = subject();
+      expect(await latestClosed()).toBeUndefined();
+      await sendAt(1, closed(1));
+      await sendAt(2, registration('job-2-received', { jobId: 2 }), closed(3, { toHash: phoneLookupKey('+447770999999') }));
+      await clock.advance(MINUTE);
+      await log.register([closed(4), closed(5)]);
+      await log.record('job-5-closed', 'queued', { state: 'failed' });
+      expect(await latestClosed()).toBe('job-1-closed');
+      expect((await log.latestSentTo(phone, 'job-received'))?.messageKey).toBe('job-2-received');
+    });
+  },
+);
