@@ -126,6 +126,26 @@ describe('sendSms (courtesy)', () => {
     expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(1);
   });
 
+  it.each(completionSteps)(
+    'finishes through the next poll, as our own move, after a crash right after %s.%s whose message is lost',
+    async (port, method) => {
+      const world = await worldWithQueuedCourtesy();
+      const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
+      await expect(world.deliverDue(crashing)).rejects.toBeInstanceOf(InjectedCrash);
+      world.queue.messages.length = 0; // the process died with the message (kill -9 of the local host)
+      world.clock.advance(10 * 60_000);
+      await world.poll();
+
+      expect(world.gateway.calls).toHaveLength(1);
+      expect(world.clientJobs.status(1)).toBe('OPENED');
+      expect(world.documents.docs.get('1')).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'sent' } } });
+      const history = world.transactions.forJob(1);
+      expect(history.filter((r) => r.event === 'SMS')).toHaveLength(1);
+      expect(history.filter((r) => r.event === 'STATUS')).toEqual([expect.objectContaining({ status: 'OPENED', note: expect.stringContaining('Courtesy SMS sent') })]);
+      expect(history.some((r) => r.note.includes('Client system moved'))).toBe(false);
+    },
+  );
+
   it('does not move a job the client already moved elsewhere, and says so', async () => {
     const world = await worldWithQueuedCourtesy();
     world.clientJobs.rows.get(1)!.status = 'CANCELLED';

@@ -3,7 +3,9 @@ import { statusEventKey, withStatusAtLeast, type ClientJob } from './job.js';
 import { isJobStatus, statusRank, type JobStatus } from './jobStatus.js';
 import type { Payments } from '../payments/ports.js';
 import type { TrackedJob } from './ports.js';
-import { smsMessageKey } from '../notifications/smsMessage.js';
+import { FINAL_SMS_STATES, type SmsLogEntry } from '../notifications/ports.js';
+import { completeJobAfterSms, SMS_STEPS } from '../notifications/smsCompletion.js';
+import { SMS_KINDS, smsMessageKey } from '../notifications/smsMessage.js';
 import { repairSms, type SmsRepairTimings } from '../notifications/smsOutbox.js';
 
 export interface MirrorDeps extends ClosureDeps {
@@ -13,6 +15,8 @@ export interface MirrorDeps extends ClosureDeps {
 export interface MirrorReport {
   open: number;
   advanced: number;
+  /** Our own moves (courtesy or feedback SMS settled) that a crash left half-written, now finished. */
+  finished: number;
   flagged: number;
   closing: number;
 }
@@ -27,7 +31,7 @@ const MISSING = '(job missing)';
  * applied. A job that is completed and paid starts closing.
  */
 export async function mirrorClientStatuses(deps: MirrorDeps, timings: SmsRepairTimings): Promise<MirrorReport> {
-  const report: MirrorReport = { open: 0, advanced: 0, flagged: 0, closing: 0 };
+  const report: MirrorReport = { open: 0, advanced: 0, finished: 0, flagged: 0, closing: 0 };
   for (let after = 0; ; ) {
     const tracked = await deps.tracking.openJobsAfter(after, CHUNK);
     if (tracked.length === 0) break;
@@ -36,13 +40,24 @@ export async function mirrorClientStatuses(deps: MirrorDeps, timings: SmsRepairT
 
     const jobs = new Map((await deps.clientJobs.readJobs(tracked.map((t) => t.jobId))).map((job) => [job.jobId, job]));
     const completed: number[] = [];
-    for (const entry of tracked) {
+    const ownSteps = await settledOwnSteps(deps, tracked.filter((t) => isForwardMove(t.lastStatus, jobs.get(t.jobId)?.status ?? null)));
+    for (const tracking of tracked) {
+      let entry = tracking;
       const observed = jobs.get(entry.jobId)?.status ?? null;
       if (observed === entry.lastStatus) {
         if (observed === 'JOB COMPLETED') completed.push(entry.jobId);
       } else if (isForwardMove(entry.lastStatus, observed)) {
-        await applyClientStatus(deps, entry, observed);
-        report.advanced += 1;
+        const own = ownSteps.get(entry.jobId);
+        if (own) {
+          // Our own step (OPENED, CLOSED) that a crash cut short after the client update: finish it as ours.
+          await completeJobAfterSms(deps, own);
+          report.finished += 1;
+          entry = { ...entry, lastStatus: SMS_STEPS[own.kind].to };
+        }
+        if (observed !== entry.lastStatus) {
+          await applyClientStatus(deps, entry, observed);
+          report.advanced += 1;
+        }
         if (observed === 'JOB COMPLETED') completed.push(entry.jobId);
       } else if (entry.flaggedStatus !== (observed ?? MISSING)) {
         await flagClientStatus(deps, entry, jobs.get(entry.jobId));
@@ -53,6 +68,17 @@ export async function mirrorClientStatuses(deps: MirrorDeps, timings: SmsRepairT
     if (tracked.length < CHUNK) break;
   }
   return report;
+}
+
+/** The settled SMS whose step starts at each job's tracked status (NEW: courtesy, JOB COMPLETED: feedback). */
+async function settledOwnSteps(deps: MirrorDeps, moved: readonly TrackedJob[]): Promise<Map<number, SmsLogEntry>> {
+  const keys = moved.flatMap((t) => {
+    const kind = SMS_KINDS.find((k) => SMS_STEPS[k].from === t.lastStatus);
+    return kind ? [smsMessageKey(kind, t.jobId)] : [];
+  });
+  if (keys.length === 0) return new Map();
+  const settled = (await deps.smsLog.getMany(keys)).filter((entry) => FINAL_SMS_STATES.includes(entry.state));
+  return new Map(settled.map((entry) => [entry.jobId, entry]));
 }
 
 function isForwardMove(from: string, to: string | null): to is JobStatus {

@@ -54,6 +54,9 @@ export async function completeJobAfterSms(deps: SmsCompletionDeps, entry: SmsLog
   const step = SMS_STEPS[entry.kind];
   const now = deps.clock.now();
   const note = describeSmsOutcome(entry);
+  // The SMS row comes before the client update: a crash right after the client moved can no
+  // longer leave a job without its SMS history (status mirroring finishes the rest as our move).
+  await deps.transactions.append([{ jobId: entry.jobId, status: step.from, note, event: 'SMS', eventKey: `${entry.messageKey}-${entry.state}`, at: now }]);
   const reachedTarget = await moveClientJob(deps, entry.jobId, step);
 
   await deps.documents.update(entry.jobId, (doc) => {
@@ -75,14 +78,11 @@ export async function completeJobAfterSms(deps: SmsCompletionDeps, entry: SmsLog
       updated_at: now.toISOString(),
     };
   });
-
+  if (!reachedTarget) return;
   await deps.transactions.append([
-    { jobId: entry.jobId, status: step.from, note, event: 'SMS', eventKey: `${entry.messageKey}-${entry.state}`, at: now },
-    ...(reachedTarget
-      ? [{ jobId: entry.jobId, status: step.to, note: `Job ${step.to.toLowerCase()}: ${note}`, event: 'STATUS' as const, eventKey: statusEventKey(entry.jobId, step.to), at: now }]
-      : []),
+    { jobId: entry.jobId, status: step.to, note: `Job ${step.to.toLowerCase()}: ${note}`, event: 'STATUS', eventKey: statusEventKey(entry.jobId, step.to), at: now },
   ]);
-  if (reachedTarget) await deps.tracking.advance(entry.jobId, step.from, step.to);
+  await deps.tracking.advance(entry.jobId, step.from, step.to);
 }
 
 async function moveClientJob(deps: SmsCompletionDeps, jobId: number, step: SmsStep): Promise<boolean> {
