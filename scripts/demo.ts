@@ -3,8 +3,8 @@
  * default mysql://root@127.0.0.1:3306/repair_client) so the running host texts them within one poll.
  */
 import { loadConfig } from '../src/config.js';
-import { describeDemoJob, runDemo } from '../src/local/demoJobs.js';
-import { redactUrl } from '../src/local/localMysql.js';
+import { describeDemoJob, runDemo } from '../dev/demo.js';
+import { redactUrl } from '../dev/settings.js';
 import { toE164 } from '../src/domain/phone.js';
 
 async function main(): Promise<void> {

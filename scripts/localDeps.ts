@@ -6,9 +6,9 @@
  * a namespace (SERVICEBUS_CONNECTION), and Azurite for AzureWebJobsStorage (npm run azurite).
  */
 import path from 'node:path';
-import { embeddedDependencies } from '../src/local/dependencies.js';
-import { findAppRoot } from '../src/local/hostSettings.js';
-import { LOCAL_COSMOS_SNAPSHOT, LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../src/local/localDefaults.js';
+import { embeddedDependencies } from '../dev/dependencies.js';
+import { findAppRoot } from '../dev/settings.js';
+import { LOCAL_COSMOS_SNAPSHOT, LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../dev/defaults.js';
 
 async function main(): Promise<void> {
   const appRoot = findAppRoot(__dirname);

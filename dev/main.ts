@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../src/config.js';
+import { LOCAL_COSMOS_SNAPSHOT } from './defaults.js';
 import { installFunctionsCore } from './functionsCore.js';
-import { findAppRoot, HostConfigurationError } from './hostSettings.js';
 import { startLocalHost, type LocalHost } from './host.js';
-import { LOCAL_COSMOS_SNAPSHOT } from './localDefaults.js';
-import { LocalMysqlError } from './localMysql.js';
+import { LocalMysqlError } from './mysql.js';
+import { findAppRoot, HostConfigurationError } from './settings.js';
 
 // Like the Functions worker, provide @azure/functions-core before any function module is required.
 installFunctionsCore();
@@ -12,23 +12,21 @@ installFunctionsCore();
 /** `npm start`: runs the compiled app on this machine until Ctrl+C (SIGINT) or SIGTERM. */
 async function main(): Promise<void> {
   const appRoot = findAppRoot(__dirname);
-  const snapshotSetting = process.env.LOCAL_COSMOS_SNAPSHOT?.trim();
-  const cosmosSnapshotPath =
-    snapshotSetting === 'off' ? undefined : path.resolve(appRoot, snapshotSetting ? snapshotSetting : LOCAL_COSMOS_SNAPSHOT);
+  const snapshot = process.env.LOCAL_COSMOS_SNAPSHOT?.trim();
+  const cosmosSnapshotPath = snapshot === 'off' ? undefined : path.resolve(appRoot, snapshot || LOCAL_COSMOS_SNAPSHOT);
 
   let host: LocalHost;
   try {
     host = await startLocalHost({ appRoot, exportSettingsToProcessEnv: true, ...(cosmosSnapshotPath ? { cosmosSnapshotPath } : {}) });
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof HostConfigurationError || error instanceof LocalMysqlError;
-    console.error(`\nnpm start could not start the local host:\n  ${known ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
+    console.error(`\nnpm start could not start the local host:\n  ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
     process.exit(1);
   }
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
+    if ((signals += 1) > 1) {
       console.error(`${signal} again: exiting without waiting`);
       process.exit(130);
     }
@@ -45,8 +43,5 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-process.on('unhandledRejection', (reason) => {
-  console.error('unhandled rejection in the local host:', reason);
-});
-
+process.on('unhandledRejection', (reason) => console.error('unhandled rejection in the local host:', reason));
 void main();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { maskPhone } from '../domain/phone.js';
+import { maskPhone } from '../src/domain/phone.js';
 
 /**
  * A local stand-in for the Vonage SMS API (`POST /sms/json`) that answers the way Vonage does:

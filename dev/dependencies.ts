@@ -1,9 +1,8 @@
-import { loadConfig } from '../config.js';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from './embeddedCosmos.js';
-import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './localDefaults.js';
-import { formatDuration } from './localServiceBus.js';
-import { prepareLocalMysql, redactUrl, type PreparedMysql } from './localMysql.js';
-import { HostConfigurationError } from './hostSettings.js';
+import { loadConfig } from '../src/config.js';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
+import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
+import { formatDuration, HostConfigurationError, redactUrl } from './settings.js';
 import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
 
 export interface LocalDependencies {

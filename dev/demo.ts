@@ -1,7 +1,7 @@
 import type mysql from 'mysql2/promise';
-import { createMysqlPool } from '../adapters/mysql/pool.js';
-import { maskPhone, toE164 } from '../domain/phone.js';
-import { prepareClientDatabase } from './localMysql.js';
+import { createMysqlPool } from '../src/adapters/mysql/pool.js';
+import { maskPhone, toE164 } from '../src/domain/phone.js';
+import { prepareClientDatabase } from './mysql.js';
 
 /** A row of the client's `Jobs` table as the demo writes it. */
 export interface DemoJob {
