@@ -159,6 +159,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     // One invocation: the library's InvocationContext, the handler, and the "Executing/Executed" lines of the Functions host.
     const running = new Set<Promise<unknown>>();
+    const track = (work: Promise<unknown>) => {
+      running.add(work);
+      const forget = () => running.delete(work);
+      work.then(forget, forget);
+    };
     const invoke = (fn: Registration, input: unknown, reason: string, triggerMetadata?: Record<string, unknown>): Promise<unknown> => {
       const invocationId = randomUUID();
       const started = Date.now();
@@ -183,9 +188,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           clearTimeout(overrun);
         }
       })();
-      running.add(run);
-      const forget = () => running.delete(run);
-      run.then(forget, forget);
+      track(run);
       return run;
     };
 
@@ -270,7 +273,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     ];
 
     const server = http.createServer(
-      createHttpListener({ routes, routePrefix: hostJson.routePrefix, devRoutes, invoke: (fn, request, reason) => invoke(fn, request, reason), log: (line) => log('information', 'http', line) }),
+      createHttpListener({ routes, routePrefix: hostJson.routePrefix, devRoutes, invoke, track, log: (line) => log('information', 'http', line) }),
     );
     server.keepAliveTimeout = 5000;
     const port = options.port ?? config.PORT;

@@ -84,6 +84,8 @@ export interface ListenerOptions {
   invoke(fn: Registration, request: HttpRequest, reason: string): Promise<unknown>;
   devRoutes: DevRoute[];
   log(message: string): void;
+  /** Told of each request's handling, so a graceful stop can wait until responses are written. */
+  track?(handling: Promise<void>): void;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -130,7 +132,7 @@ async function writeResponse(res: http.ServerResponse, method: string, returned:
 export function createHttpListener(options: ListenerOptions): http.RequestListener {
   const prefix = options.routePrefix ? `/${options.routePrefix.toLowerCase()}` : '';
   return (req, res) => {
-    void (async () => {
+    const handling = (async () => {
       const method = (req.method ?? 'GET').toUpperCase();
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `127.0.0.1:${req.socket.localPort ?? 0}`}`);
       const lower = url.pathname.toLowerCase();
@@ -173,5 +175,6 @@ export function createHttpListener(options: ListenerOptions): http.RequestListen
       if (!res.headersSent) send(res, 500, problem(500, 'the local host failed to handle the request'));
       else res.end();
     });
+    options.track?.(handling);
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { VonageSmsGateway } from '../../src/adapters/vonage/smsGateway.js';
 import { toJobDocument } from '../../src/domain/job.js';
-import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
 import { clientJob } from '../support/fakes.js';
 

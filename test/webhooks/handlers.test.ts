@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { recordDeliveryReceipt, recordInboundSms } from '../../src/domain/vonageWebhooks.js';
 import { vonageDeliveryReceiptHandler } from '../../src/functions/vonageDeliveryReceipt.js';
 import { vonageInboundSmsHandler } from '../../src/functions/vonageInboundSms.js';
-import { registrations } from '../support/functionsCore.js';
+import { registrations } from '../../dev/functionsCore.js';
 import { API_KEY, closeJobIn, CUSTOMER_MSISDN, openedWorld, type WebhookWorld } from './helpers.js';
 
 const SECRET = 'handler-test-signature-secret';
