@@ -18,120 +18,84 @@ export interface EmbeddedCosmos {
   stop(): Promise<{ saved: number }>;
 }
 
-export interface EmbeddedCosmosOptions {
-  port?: number;
-  host?: string;
-  /**
-   * The embedded server keeps data in memory; with a snapshot path its documents are saved on a
-   * clean stop and loaded on the next start, so a restarted `npm start` still has its jobs.
-   */
-  snapshotPath?: string;
-}
+type Snapshot = Array<{ database: string; container: string; partitionKeyPaths: string[]; items: Array<Record<string, unknown>> }>;
 
-interface Snapshot {
-  version: 1;
-  savedAt: string;
-  databases: Array<{ id: string; containers: Array<{ id: string; partitionKeyPaths: string[]; items: Array<Record<string, unknown>> }> }>;
-}
+const SYSTEM_PROPERTIES = new Set(['_rid', '_self', '_etag', '_attachments', '_ts']);
 
-const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts'];
-
-function client(endpoint: string): CosmosClient {
-  return new CosmosClient({ endpoint, key: LOCAL_COSMOS_KEY, agent: new https.Agent({ rejectUnauthorized: false, keepAlive: false }) });
-}
-
-async function takeSnapshot(endpoint: string): Promise<Snapshot> {
-  const cosmos = client(endpoint);
+async function withClient<T>(endpoint: string, use: (cosmos: CosmosClient) => Promise<T>): Promise<T> {
+  const cosmos = new CosmosClient({ endpoint, key: LOCAL_COSMOS_KEY, agent: new https.Agent({ rejectUnauthorized: false, keepAlive: false }) });
   try {
-    const snapshot: Snapshot = { version: 1, savedAt: new Date().toISOString(), databases: [] };
-    const { resources: databases } = await cosmos.databases.readAll().fetchAll();
-    for (const db of databases) {
-      const entry: Snapshot['databases'][number] = { id: db.id, containers: [] };
-      const { resources: containers } = await cosmos.database(db.id).containers.readAll().fetchAll();
-      for (const c of containers) {
-        const { resources: items } = await cosmos.database(db.id).container(c.id).items.readAll().fetchAll();
-        entry.containers.push({
-          id: c.id,
-          partitionKeyPaths: c.partitionKey?.paths ?? ['/id'],
-          items: items.map((item) => Object.fromEntries(Object.entries(item).filter(([k]) => !SYSTEM_PROPERTIES.includes(k)))),
-        });
+    return await use(cosmos);
+  } finally {
+    cosmos.dispose();
+  }
+}
+
+const takeSnapshot = (endpoint: string) =>
+  withClient(endpoint, async (cosmos) => {
+    const snapshot: Snapshot = [];
+    for (const { id: database } of (await cosmos.databases.readAll().fetchAll()).resources) {
+      for (const c of (await cosmos.database(database).containers.readAll().fetchAll()).resources) {
+        const { resources: items } = await cosmos.database(database).container(c.id).items.readAll().fetchAll();
+        const clean = items.map((item) => Object.fromEntries(Object.entries(item).filter(([k]) => !SYSTEM_PROPERTIES.has(k))));
+        snapshot.push({ database, container: c.id, partitionKeyPaths: c.partitionKey?.paths ?? ['/id'], items: clean });
       }
-      snapshot.databases.push(entry);
     }
     return snapshot;
-  } finally {
-    cosmos.dispose();
-  }
-}
-
-async function restoreSnapshot(endpoint: string, snapshot: Snapshot): Promise<number> {
-  const cosmos = client(endpoint);
-  let restored = 0;
-  try {
-    for (const db of snapshot.databases) {
-      const { database } = await cosmos.databases.createIfNotExists({ id: db.id });
-      for (const c of db.containers) {
-        const { container } = await database.containers.createIfNotExists({ id: c.id, partitionKey: { paths: c.partitionKeyPaths } });
-        for (const item of c.items) {
-          await container.items.upsert(item);
-          restored += 1;
-        }
-      }
-    }
-    return restored;
-  } finally {
-    cosmos.dispose();
-  }
-}
-
-/** Starts the in-process Cosmos DB server (@vercel/cosmosdb-server) on a loopback port. */
-export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): Promise<EmbeddedCosmos> {
-  const server = createHttpsServer({ keepAlive: true });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
   });
-  const endpoint = `https://${host}:${(server.address() as AddressInfo).port}`;
+
+const restoreSnapshot = (endpoint: string, snapshot: Snapshot) =>
+  withClient(endpoint, async (cosmos) => {
+    for (const entry of snapshot) {
+      const { database } = await cosmos.databases.createIfNotExists({ id: entry.database });
+      const { container } = await database.containers.createIfNotExists({ id: entry.container, partitionKey: { paths: entry.partitionKeyPaths } });
+      for (const item of entry.items) await container.items.upsert(item);
+    }
+    return snapshot.reduce((n, entry) => n + entry.items.length, 0);
+  });
+
+/**
+ * Starts the in-process Cosmos DB server (@vercel/cosmosdb-server) on a loopback port. It keeps data
+ * in memory; with a snapshot path its documents are saved on a clean stop and loaded on the next
+ * start, so a restarted `npm start` still has its jobs.
+ */
+export async function startEmbeddedCosmos(options: { port?: number; snapshotPath?: string } = {}): Promise<EmbeddedCosmos> {
+  const server = createHttpsServer({ keepAlive: true });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
+  const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = async () => {
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-
+  const { snapshotPath } = options;
   let restored = 0;
-  const snapshotPath = options.snapshotPath;
   if (snapshotPath && existsSync(snapshotPath)) {
     try {
-      restored = await restoreSnapshot(endpoint, JSON.parse(readFileSync(snapshotPath, 'utf8')) as Snapshot);
+      const saved = JSON.parse(readFileSync(snapshotPath, 'utf8')) as Snapshot | { databases: Array<{ id: string; containers: Array<Snapshot[number] & { id: string }> }> };
+      // Snapshots written before the host moved to dev/ nest containers in databases.
+      const flat = Array.isArray(saved) ? saved : saved.databases.flatMap((d) => d.containers.map((c) => ({ ...c, database: d.id, container: c.id })));
+      restored = await restoreSnapshot(endpoint, flat);
     } catch (error) {
       await close();
       throw new Error(`could not restore the embedded Cosmos snapshot ${snapshotPath}: ${(error as Error).message}; delete it to start empty`);
     }
   }
-
   return {
     endpoint,
     key: LOCAL_COSMOS_KEY,
     restored,
     snapshotPath,
     async stop() {
-      let saved = 0;
       try {
-        if (snapshotPath) {
-          const snapshot = await takeSnapshot(endpoint);
-          saved = snapshot.databases.reduce((n, db) => n + db.containers.reduce((m, c) => m + c.items.length, 0), 0);
-          mkdirSync(path.dirname(snapshotPath), { recursive: true });
-          const temporary = `${snapshotPath}.tmp`;
-          writeFileSync(temporary, JSON.stringify(snapshot));
-          renameSync(temporary, snapshotPath);
-        }
+        if (!snapshotPath) return { saved: 0 };
+        const snapshot = await takeSnapshot(endpoint);
+        mkdirSync(path.dirname(snapshotPath), { recursive: true });
+        writeFileSync(`${snapshotPath}.tmp`, JSON.stringify(snapshot));
+        renameSync(`${snapshotPath}.tmp`, snapshotPath);
+        return { saved: snapshot.reduce((n, entry) => n + entry.items.length, 0) };
       } finally {
         await close();
       }
-      return { saved };
     },
   };
 }

@@ -1,5 +1,4 @@
-import type mysql from 'mysql2/promise';
-import { createMysqlPool } from '../src/adapters/mysql/pool.js';
+import mysql from 'mysql2/promise';
 import { maskPhone, toE164 } from '../src/domain/phone.js';
 import { prepareClientDatabase } from './mysql.js';
 
@@ -26,36 +25,25 @@ export const DEMO_JOBS: ReadonlyArray<Omit<DemoJob, 'id'>> = [
   { type: 'chargeable repair', firstName: 'Harry', lastName: 'Wilson', postcode: 'EH1 1YZ', mobile: null, productId: 'FF-1187', productType: 'fridge freezer' },
 ];
 
-/** Inserts the demo jobs as NEW with ids above the current highest, so the next poll finds them. */
-export async function insertDemoJobs(pool: mysql.Pool): Promise<DemoJob[]> {
-  const connection = await pool.getConnection();
+/**
+ * Creates the local client database and `Jobs` table if needed, then inserts the demo jobs as NEW
+ * with ids above the current highest, so the next poll finds them.
+ */
+export async function runDemo(clientUrl: string): Promise<{ jobs: DemoJob[]; createdJobsTable: boolean }> {
+  const { createdJobsTable } = await prepareClientDatabase(clientUrl);
+  const connection = await mysql.createConnection({ uri: clientUrl });
   try {
     await connection.beginTransaction();
     const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT COALESCE(MAX(Job_id), 0) AS maxId FROM Jobs FOR UPDATE');
-    const maxId = Number(rows[0]?.maxId ?? 0);
-    const jobs = DEMO_JOBS.map((job, i) => ({ ...job, id: maxId + i + 1 }));
+    const jobs = DEMO_JOBS.map((job, i) => ({ ...job, id: Number(rows[0]?.maxId ?? 0) + i + 1 }));
     await connection.query(
       'INSERT INTO Jobs (Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type) VALUES ?',
       [jobs.map((j) => [j.id, j.type, 'NEW', j.firstName, j.lastName, j.postcode, j.mobile, j.productId, j.productType])],
     );
     await connection.commit();
-    return jobs;
-  } catch (error) {
-    await connection.rollback().catch(() => {});
-    throw error;
+    return { jobs, createdJobsTable };
   } finally {
-    connection.release();
-  }
-}
-
-/** Creates the local client database and `Jobs` table if needed, then inserts the demo jobs. */
-export async function runDemo(clientUrl: string): Promise<{ jobs: DemoJob[]; createdJobsTable: boolean }> {
-  const prepared = await prepareClientDatabase(clientUrl);
-  const pool = createMysqlPool(clientUrl, 2);
-  try {
-    return { jobs: await insertDemoJobs(pool), createdJobsTable: prepared.createdJobsTable };
-  } finally {
-    await pool.end();
+    await connection.end(); // without a commit the insert is rolled back
   }
 }
 

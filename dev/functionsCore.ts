@@ -45,10 +45,7 @@ export function hooksFor(name: 'appStart' | 'appTerminate'): HookCallback[] {
 }
 
 const core = {
-  setProgrammingModel(): void {},
-  getProgrammingModel(): undefined {
-    return undefined;
-  },
+  setProgrammingModel(): void {}, // the library offers its programming model; the host builds invocations itself
   registerFunction(metadata: { name: string; bindings: Record<string, Binding>; retryOptions?: unknown }, handler: Registration['handler']) {
     const triggers = Object.entries(metadata.bindings).filter(([, b]) => /trigger$/i.test(b.type));
     if (triggers.length !== 1) throw new Error(`function ${metadata.name} must have exactly one trigger binding, not ${triggers.length}`);

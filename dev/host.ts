@@ -10,7 +10,7 @@ import { format } from 'node:util';
 import { buildRelay, getRelay, provideRelay, type Relay } from '../src/compositionRoot.js';
 import { configSchema, loadConfig, type AppConfig } from '../src/config.js';
 import { maskPhone } from '../src/domain/phone.js';
-import { embeddedDependencies, type LocalDependencies } from './dependencies.js';
+import { embeddedDependencies, isSet, type LocalDependencies } from './dependencies.js';
 import { hooksFor, installFunctionsCore, type Registration } from './functionsCore.js';
 import { createHttpListener, httpFunctions, type DevRoute } from './http.js';
 import { LocalQueue, LocalSmsQueue, type LocalMessage } from './serviceBus.js';
@@ -41,8 +41,6 @@ export interface LocalHostOptions {
   cosmosSnapshotPath?: string;
   /** Where log lines go; default the console. */
   log?: (line: string, level: LogLevel) => void;
-  /** How long stop() waits for running invocations; default the host.json functionTimeout. */
-  drainTimeoutMs?: number;
   /** Also write the effective settings (embedded endpoints, defaults) into process.env, as the CLI does. */
   exportSettingsToProcessEnv?: boolean;
 }
@@ -67,7 +65,6 @@ export interface LocalHost {
   sandbox: VonageSandbox | undefined;
   /** The in-process queue the app sends SMS messages to (SMS_QUEUE). */
   queue: LocalQueue;
-  relay: Relay;
   /** Stops triggers and the HTTP server, lets running invocations finish, closes the relay and embedded servers. */
   stop(): Promise<void>;
 }
@@ -75,11 +72,7 @@ export interface LocalHost {
 /** The connection the app's own sender uses (compositionRoot reads SERVICEBUS_CONNECTION). */
 const APP_CONNECTION = 'SERVICEBUS_CONNECTION';
 
-function defaultLog(line: string, level: LogLevel): void {
-  if (level === 'error' || level === 'critical') console.error(line);
-  else if (level === 'warning') console.warn(line);
-  else console.log(line);
-}
+const defaultLog = (line: string, level: LogLevel) => (['error', 'critical', 'warning'].includes(level) ? console.error : console.log)(line);
 
 /** Files matching package.json `main`, which for this app is `dist/src/functions/*.js`: a `*` in the file name only. */
 function functionFiles(appRoot: string, pattern: string): string[] {
@@ -90,13 +83,10 @@ function functionFiles(appRoot: string, pattern: string): string[] {
   return files;
 }
 
-function messageInput(message: LocalMessage): unknown {
-  if (typeof message.body !== 'string') return Buffer.from(message.body);
-  try {
-    return JSON.parse(message.body) as unknown; // as the library reads a string trigger input
-  } catch {
-    return message.body;
-  }
+/** The trigger input as the library reads a message: JSON text parsed, other text as is, bytes as a Buffer. */
+function messageInput({ body }: LocalMessage): unknown {
+  if (typeof body !== 'string') return Buffer.from(body);
+  return /^\s*[[{"]/.test(body) ? (JSON.parse(body) as unknown) : body;
 }
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
@@ -264,17 +254,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
               ...queue.counts(),
               duplicatesDropped: queue.duplicatesDropped,
               maxDeliveryCount: queue.maxDeliveryCount,
-              pending: queue.pending().map(({ messageId, state, deliveryCount, enqueuedTimeUtc }) => ({ messageId, state, deliveryCount, enqueuedTimeUtc })),
-              deadLetters: queue.deadLetters.map(({ messageId, deliveryCount, deadLetterReason, deadLetterErrorDescription }) => ({ messageId, deliveryCount, deadLetterReason, deadLetterErrorDescription })),
+              // Without bodies: they hold phone numbers.
+              pending: queue.pending().map(({ body: _, ...message }) => message),
+              deadLetters: queue.deadLetters.map(({ body: _, ...message }) => message),
             })),
           },
         }),
       },
     ];
 
-    const server = http.createServer(
-      createHttpListener({ routes, routePrefix: hostJson.routePrefix, devRoutes, invoke, track, log: (line) => log('information', 'http', line) }),
-    );
+    const server = http.createServer(createHttpListener({ routes, routePrefix: hostJson.routePrefix, devRoutes, invoke, track, log: (line) => log('information', 'http', line) }));
     server.keepAliveTimeout = 5000;
     const port = options.port ?? config.PORT;
     await new Promise<void>((resolveListen, reject) => {
@@ -293,7 +282,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     startTimers.forEach((start) => start());
 
     let stopping: Promise<void> | undefined;
-    const drainTimeoutMs = options.drainTimeoutMs ?? hostJson.functionTimeoutMs ?? 5 * 60_000;
+    const drainTimeoutMs = hostJson.functionTimeoutMs ?? 5 * 60_000; // how long stop() waits for running invocations
     const host: LocalHost = {
       url,
       apiUrl,
@@ -303,7 +292,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       dependencies,
       sandbox: dependencies.sandbox,
       queue: smsQueue,
-      relay,
       stop() {
         stopping ??= (async () => {
           log('information', 'host', 'stopping: no new timer runs, HTTP requests or queue deliveries');
@@ -312,10 +300,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           timers.forEach((timer) => timer.stop());
           await Promise.all(subscriptions.map((s) => s.close()));
           if (running.size > 0) log('information', 'host', `waiting for ${running.size} running invocation(s) to finish`);
-          let deadline: NodeJS.Timeout | undefined;
-          const timedOut = await Promise.race([Promise.allSettled([...running]).then(() => false), new Promise<boolean>((r) => (deadline = setTimeout(() => r(true), drainTimeoutMs)))]);
-          clearTimeout(deadline);
-          if (timedOut) log('warning', 'host', `${running.size} invocation(s) still running after ${formatDuration(drainTimeoutMs)}; stopping anyway`);
+          const deadline = new Promise<boolean>((r) => setTimeout(() => r(true), drainTimeoutMs).unref());
+          if (await Promise.race([Promise.allSettled([...running]).then(() => false), deadline])) log('warning', 'host', `${running.size} invocation(s) still running after ${formatDuration(drainTimeoutMs)}; stopping anyway`);
           for (const hook of hooksFor('appTerminate')) await Promise.resolve(hook({ hookData, appHookData: hookData })).catch((error: unknown) => log('error', 'host', `appTerminate hook failed: ${describeError(error)}`));
           for (const { queue } of queues.values()) {
             const left = queue.pending().length;
@@ -330,7 +316,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         return stopping;
       },
     };
-    printBanner((line) => writeLine(line, 'information'), host, files.length, maxDeliveryCount);
+    printBanner((line) => writeLine(line, 'information'), host, files.length);
     return host;
   } catch (error) {
     await closeRelay().catch(() => {});
@@ -339,7 +325,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
 }
 
-function printBanner(say: (line: string) => void, host: LocalHost, fileCount: number, maxDeliveryCount: number): void {
+function printBanner(say: (line: string) => void, host: LocalHost, fileCount: number): void {
   const width = Math.max(...host.functions.map((f) => f.name.length), 8);
   const label = { http: 'http', timer: 'timer', serviceBus: 'service bus', unsupported: 'unsupported' };
   say('');
@@ -352,7 +338,10 @@ function printBanner(say: (line: string) => void, host: LocalHost, fileCount: nu
   say(`  GET ${host.apiUrl}/dev/sms     SMS the sandbox received (numbers masked)`);
   say(`  GET ${host.apiUrl}/dev/queue   in-process queue: pending, scheduled, dead-lettered`);
   say('Dependencies:');
-  for (const line of host.dependencies.describe({ maxDeliveryCount, duplicateWindowMs: host.queue.duplicateDetectionWindowMs, smsQueue: host.config.SMS_QUEUE })) say(`  ${line}`);
+  const [client, ledger, ...others] = host.dependencies.describe(true);
+  const named = isSet(host.settings.SERVICEBUS_CONNECTION) || isSet(host.settings.SERVICEBUS_CONNECTION__fullyQualifiedNamespace);
+  const serviceBus = `${'Service Bus'.padEnd(16)}embedded    in-process queue ${host.config.SMS_QUEUE} (duplicate detection ${formatDuration(host.queue.duplicateDetectionWindowMs)}, max delivery count ${host.queue.maxDeliveryCount})`;
+  for (const line of [client, ledger, serviceBus + (named ? '; SERVICEBUS_CONNECTION is set but npm start always uses its in-process queue' : ''), ...others]) say(`  ${line}`);
   say(`Ready: ${host.apiUrl}   (Ctrl+C stops the host; try \`npm run demo\`, then watch for the courtesy SMS)`);
   say('');
 }

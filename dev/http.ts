@@ -1,4 +1,4 @@
-import { HttpRequest, HttpResponse, type Cookie, type HttpResponseInit } from '@azure/functions';
+import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import http from 'node:http';
 import type { Registration } from './functionsCore.js';
 import { HostConfigurationError, problem } from './settings.js';
@@ -95,7 +95,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -104,27 +104,13 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function setCookie(c: Cookie): string {
-  const attributes = [
-    c.domain && `Domain=${c.domain}`,
-    c.path && `Path=${c.path}`,
-    c.expires && `Expires=${new Date(c.expires).toUTCString()}`,
-    c.maxAge !== undefined && `Max-Age=${c.maxAge}`,
-    c.secure && 'Secure',
-    c.httpOnly && 'HttpOnly',
-    c.sameSite && `SameSite=${c.sameSite}`,
-  ];
-  return [`${c.name}=${c.value}`, ...attributes.filter(Boolean)].join('; ');
-}
-
 async function writeResponse(res: http.ServerResponse, method: string, returned: unknown): Promise<void> {
   // A handler that returns nothing gets an empty success, as under the Functions host.
   if (returned === undefined || returned === null) return void res.writeHead(204).end();
   const response = returned instanceof HttpResponse ? returned : new HttpResponse(returned as HttpResponseInit);
   const body = Buffer.from(await response.arrayBuffer());
-  const headers: Record<string, string | string[]> = Object.fromEntries(response.headers.entries());
-  if (response.cookies.length > 0) headers['set-cookie'] = response.cookies.map(setCookie);
-  res.writeHead(response.status, headers);
+  // Cookies are not passed on: no function of the app sets one.
+  res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
   res.end(method === 'HEAD' ? undefined : body);
 }
 

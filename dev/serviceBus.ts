@@ -13,17 +13,15 @@ import { describeError, formatDuration } from './settings.js';
 export interface LocalMessageInit {
   messageId?: string;
   body: unknown;
-  contentType?: string;
-  subject?: string;
-  scheduledEnqueueTimeUtc?: Date;
+  contentType?: string | undefined;
+  subject?: string | undefined;
+  scheduledEnqueueTimeUtc?: Date | undefined;
 }
 
-export interface LocalMessage {
+export interface LocalMessage extends Omit<LocalMessageInit, 'body' | 'scheduledEnqueueTimeUtc'> {
   messageId: string;
   /** The body as it travels: JSON text for objects, the text for strings, bytes for buffers. */
   body: string | Uint8Array;
-  contentType?: string;
-  subject?: string;
   sequenceNumber: number;
   enqueuedTimeUtc: Date;
   deliveryCount: number;
@@ -58,10 +56,7 @@ export class LocalQueue {
   private sequence = 0;
   private wakeTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    readonly name: string,
-    options: LocalQueueOptions = {},
-  ) {
+  constructor(readonly name: string, options: LocalQueueOptions = {}) {
     this.maxDeliveryCount = options.maxDeliveryCount ?? 10;
     this.duplicateDetectionWindowMs = options.duplicateDetectionWindowMs ?? 2 * 60 * 60_000;
     this.now = options.now ?? Date.now;
@@ -83,12 +78,12 @@ export class LocalQueue {
       }
       this.seen.set(messageId, now);
       const scheduledAt = init.scheduledEnqueueTimeUtc?.getTime() ?? now;
-      const body = init.body;
+      const { body, contentType, subject } = init;
       this.messages.push({
         messageId,
         body: typeof body === 'string' ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body),
-        ...(init.contentType ? { contentType: init.contentType } : {}),
-        ...(init.subject ? { subject: init.subject } : {}),
+        contentType,
+        subject,
         sequenceNumber: ++this.sequence,
         enqueuedTimeUtc: new Date(Math.max(now, scheduledAt)),
         deliveryCount: 0,
@@ -185,11 +180,6 @@ export class LocalSmsQueue implements SmsQueue {
   constructor(readonly queue: LocalQueue) {}
 
   async enqueue(messages: readonly OutboundSms[]): Promise<void> {
-    this.queue.send(
-      messages.map((sms) => {
-        const { messageId, body, contentType, subject, scheduledEnqueueTimeUtc } = toServiceBusMessage(sms);
-        return { messageId: String(messageId), body, contentType, subject, scheduledEnqueueTimeUtc };
-      }),
-    );
+    this.queue.send(messages.map(toServiceBusMessage).map((m) => ({ ...m, messageId: String(m.messageId) })));
   }
 }

@@ -21,9 +21,8 @@ async function main(): Promise<void> {
     onSms: (line) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`),
   });
   console.log('Local dependencies for func start:');
-  const lines = deps.describe({ maxDeliveryCount: 10, duplicateWindowMs: 2 * 60 * 60_000, smsQueue: settings.SMS_QUEUE ?? 'sms-outbound', ledgerMigrated: false });
-  // Service Bus and the secrets come from local.settings.json under func start, not from here.
-  for (const line of lines.filter((l) => !/^(Service Bus|payments|Vonage webhooks)\b/.test(l))) {
+  // The secrets come from local.settings.json under func start, not from here.
+  for (const line of deps.describe(false).filter((l) => !/^(payments|Vonage webhooks)\b/.test(l))) {
     console.log(`  ${line}`);
   }
   console.log('Service Bus is not embedded for func start: use the Service Bus emulator or a namespace (SERVICEBUS_CONNECTION).');

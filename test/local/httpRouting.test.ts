@@ -87,7 +87,7 @@ describe('local host HTTP listener', () => {
     });
     app.http('route_fails', { route: 'fails', methods: ['GET'], handler: async () => { throw new Error('boom'); } });
     app.http('route_silent', { route: 'silent', methods: ['POST'], handler: async () => undefined as unknown as HttpResponseInit });
-    app.http('route_textual', { route: 'textual', handler: async () => ({ body: 'plain words', cookies: [{ name: 'seen', value: '1', httpOnly: true, path: '/' }] }) });
+    app.http('route_textual', { route: 'textual', handler: async () => ({ body: 'plain words' }) });
 
     const functions = [...registrations.values()].filter((fn) => fn.name.startsWith('route_'));
     server = http.createServer(
@@ -151,7 +151,7 @@ describe('local host HTTP listener', () => {
     expect(logLines).toContain('GET /api/nothing/here -> 404');
   });
 
-  it('answers 500 problem+json when a handler throws, 204 when it returns nothing, and passes text and cookies through', async () => {
+  it('answers 500 problem+json when a handler throws, 204 when it returns nothing, and passes text through', async () => {
     const failed = await call('GET', '/fails');
     expect(failed.status).toBe(500);
     expect(failed.json).toMatchObject({ status: 500, detail: expect.stringContaining('route_fails') });
@@ -159,7 +159,6 @@ describe('local host HTTP listener', () => {
     const text = await call('GET', '/textual');
     expect(text).toMatchObject({ status: 200, text: 'plain words' });
     expect(text.type).toContain('text/plain');
-    expect(text.headers.get('set-cookie')).toBe('seen=1; Path=/; HttpOnly');
     expect((await call('PATCH', '/textual')).headers.get('allow')).toBe('GET, POST');
   });
 
