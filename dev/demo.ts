@@ -2,28 +2,19 @@ import mysql from 'mysql2/promise';
 import { maskPhone, toE164 } from '../src/domain/phone.js';
 import { prepareClientDatabase } from './mysql.js';
 
-/** A row of the client's `Jobs` table as the demo writes it. */
-export interface DemoJob {
-  id: number;
-  type: string;
-  firstName: string;
-  lastName: string;
-  postcode: string;
-  mobile: string | null;
-  productId: string;
-  productType: string;
-}
-
 /**
  * Realistic jobs as the client's system would create them: three UK mobiles written three ways
  * (all valid GB mobiles for libphonenumber-js) and one customer who gave no mobile.
  */
-export const DEMO_JOBS: ReadonlyArray<Omit<DemoJob, 'id'>> = [
+export const DEMO_JOBS: ReadonlyArray<{ type: string; firstName: string; lastName: string; postcode: string; mobile: string | null; productId: string; productType: string }> = [
   { type: 'warranty repair', firstName: 'Amelia', lastName: 'Hughes', postcode: 'SG13 7TZ', mobile: '07770 123456', productId: 'WM-4471', productType: 'washing machine' },
   { type: 'chargeable repair', firstName: 'Oliver', lastName: 'Patel', postcode: 'LS6 2QP', mobile: '+44 7911 123789', productId: 'DW-2208', productType: 'dishwasher' },
   { type: 'warranty repair', firstName: 'Grace', lastName: "O'Neill", postcode: 'CF10 1AA', mobile: '07789234567', productId: 'TD-9310', productType: 'tumble dryer' },
   { type: 'chargeable repair', firstName: 'Harry', lastName: 'Wilson', postcode: 'EH1 1YZ', mobile: null, productId: 'FF-1187', productType: 'fridge freezer' },
 ];
+
+/** A row of the client's `Jobs` table as the demo writes it. */
+export type DemoJob = (typeof DEMO_JOBS)[number] & { id: number };
 
 /**
  * Creates the local client database and `Jobs` table if needed, then inserts the demo jobs as NEW

@@ -6,11 +6,8 @@ import { HostConfigurationError, redactUrl } from './settings.js';
 import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
 
 export interface LocalDependencies {
-  mysql: PreparedMysql;
   cosmos: EmbeddedCosmos | undefined;
   sandbox: VonageSandbox | undefined;
-  /** True when PAYMENT_WEBHOOK_SECRET was unset and the local default is used. */
-  localPaymentSecret: boolean;
   /** Lines for the start-up summary; never a secret, never a full phone number. */
   describe(ledgerMigrated: boolean): string[];
   /** Stops the embedded servers; the embedded Cosmos server saves its snapshot first. */
@@ -74,10 +71,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
   if (localPaymentSecret) settings.PAYMENT_WEBHOOK_SECRET = LOCAL_PAYMENT_WEBHOOK_SECRET;
 
   return {
-    mysql,
     cosmos,
     sandbox,
-    localPaymentSecret,
     describe(ledgerMigrated) {
       const config = loadConfig(settings);
       const pad = (label: string) => label.padEnd(16);

@@ -20,7 +20,6 @@ export interface Registration {
   /** The binding name and binding of the function's one trigger. */
   triggerName: string;
   trigger: Binding;
-  retryOptions?: unknown;
 }
 
 type HookCallback = (context: Record<string, unknown>) => unknown;
@@ -46,7 +45,7 @@ export function hooksFor(name: 'appStart' | 'appTerminate'): HookCallback[] {
 
 const core = {
   setProgrammingModel(): void {}, // the library offers its programming model; the host builds invocations itself
-  registerFunction(metadata: { name: string; bindings: Record<string, Binding>; retryOptions?: unknown }, handler: Registration['handler']) {
+  registerFunction(metadata: { name: string; bindings: Record<string, Binding> }, handler: Registration['handler']) {
     const triggers = Object.entries(metadata.bindings).filter(([, b]) => /trigger$/i.test(b.type));
     if (triggers.length !== 1) throw new Error(`function ${metadata.name} must have exactly one trigger binding, not ${triggers.length}`);
     if ([...registrations.keys()].some((name) => name.toLowerCase() === metadata.name.toLowerCase())) {

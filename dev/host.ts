@@ -13,7 +13,7 @@ import { maskPhone } from '../src/domain/phone.js';
 import { embeddedDependencies, isSet, type LocalDependencies } from './dependencies.js';
 import { hooksFor, installFunctionsCore, type Registration } from './functionsCore.js';
 import { createHttpListener, httpFunctions, type DevRoute } from './http.js';
-import { LocalQueue, LocalSmsQueue, type LocalMessage } from './serviceBus.js';
+import { LocalQueue, localSmsQueue, type LocalMessage } from './serviceBus.js';
 import { describeError, findAppRoot, formatDuration, HostConfigurationError, problem, readHostJson, resolveSettingReferences } from './settings.js';
 import { createTimer } from './timers.js';
 import type { VonageSandbox } from './vonageSandbox.js';
@@ -29,8 +29,6 @@ import type { VonageSandbox } from './vonageSandbox.js';
 export interface LocalHostOptions {
   /** App settings; default process.env. The host never changes the object it is given. */
   env?: NodeJS.ProcessEnv;
-  /** The function app's root (package.json, host.json); default: found above this file. */
-  appRoot?: string;
   /** The function files relative to appRoot, `dir/*.ext`; default package.json `main`. */
   functionFiles?: string;
   /** How a function file is loaded; default `require`, the worker's way for CommonJS. */
@@ -93,7 +91,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const writeLine = options.log ?? defaultLog;
   const log = (level: LogLevel, source: string, message: string) => writeLine(`[${new Date().toISOString().slice(11, 23)}] [${source}] ${message}`, level);
   const registrations = installFunctionsCore();
-  const appRoot = options.appRoot ?? findAppRoot(__dirname);
+  const appRoot = findAppRoot(__dirname);
   const hostJson = readHostJson(appRoot);
   const settings: Record<string, string | undefined> = { ...(options.env ?? process.env) };
   loadConfig(settings); // a bad setting is reported before anything starts
@@ -122,14 +120,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     }
     if (options.exportSettingsToProcessEnv) Object.assign(process.env, settings);
 
-    const queues = new Map<string, { connection: string; queue: LocalQueue }>();
-    const queueFor = (connection: string, name: string) => {
-      const key = `${connection}/${name}`.toLowerCase();
-      if (!queues.has(key)) queues.set(key, { connection, queue: new LocalQueue(name, { maxDeliveryCount, log: (level, message) => log(level, 'service bus', message) }) });
-      return queues.get(key)!.queue;
-    };
-    const smsQueue = queueFor(APP_CONNECTION, config.SMS_QUEUE);
-    provideRelay(() => buildRelay(config, { queue: new LocalSmsQueue(smsQueue) }));
+    // The one queue the app sends to; a trigger on any other queue would never receive a message.
+    const smsQueue = new LocalQueue(config.SMS_QUEUE, { maxDeliveryCount, log: (level, message) => log(level, 'service bus', message) });
+    provideRelay(() => buildRelay(config, { queue: localSmsQueue(smsQueue) }));
     relay = await getRelay();
 
     // Load the function files as the worker does: each `app.*` call lands in the capture.
@@ -146,6 +139,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const kindOf = (fn: Registration): FunctionSummary['trigger'] =>
       (({ httptrigger: 'http', timertrigger: 'timer', servicebustrigger: 'serviceBus' }) as const)[fn.trigger.type.toLowerCase() as 'httptrigger'] ?? 'unsupported';
     const resolve = (fn: Registration, key: string, fallback?: string) => resolveSettingReferences(String(fn.trigger[key] ?? fallback), settings, `function ${fn.name} ${key}`);
+    /** A resolved value for people, with the binding's `%SETTING%` form when it had one. */
+    const shown = (fn: Registration, key: string, value: string) => (String(fn.trigger[key]).includes('%') ? `${value} (${String(fn.trigger[key])})` : value);
 
     // One invocation: the library's InvocationContext, the handler, and the "Executing/Executed" lines of the Functions host.
     const running = new Set<Promise<unknown>>();
@@ -199,8 +194,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       });
       timers.push(timer);
       startTimers.push(() => timer.resume(), ...(fn.trigger.runOnStartup === true ? [() => timer.trigger()] : []));
-      const raw = String(fn.trigger.schedule);
-      summaries.push({ name: fn.name, trigger: 'timer', detail: `schedule "${schedule}"${raw !== schedule ? ` (${raw})` : ''}, next run ${timer.nextRun()?.toISOString()}` });
+      summaries.push({ name: fn.name, trigger: 'timer', detail: `schedule ${shown(fn, 'schedule', `"${schedule}"`)}, next run ${timer.nextRun()?.toISOString()}` });
     }
 
     const subscribers: Array<() => { close(): Promise<void> }> = [];
@@ -211,10 +205,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       }
       const queueName = resolve(fn, 'queueName');
       const connection = resolve(fn, 'connection', 'AzureWebJobsServiceBus');
-      const queue = queueFor(connection, queueName);
-      if (queue !== smsQueue) log('warning', fn.name, `listens on ${queueName} (${connection}), but the app sends to ${config.SMS_QUEUE} (${APP_CONNECTION}); it will receive nothing`);
+      if (queueName.toLowerCase() !== config.SMS_QUEUE.toLowerCase() || connection !== APP_CONNECTION) {
+        log('warning', fn.name, `listens on ${queueName} (${connection}), but the app sends to ${config.SMS_QUEUE} (${APP_CONNECTION}); it will receive nothing`);
+        continue;
+      }
       subscribers.push(() =>
-        queue.subscribe(
+        smsQueue.subscribe(
           async (message) => {
             const { messageId, deliveryCount, enqueuedTimeUtc, sequenceNumber, contentType, subject } = message;
             const metadata = { messageId, deliveryCount, enqueuedTimeUtc: enqueuedTimeUtc.toISOString(), sequenceNumber, contentType, subject };
@@ -223,8 +219,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           { maxConcurrentCalls: hostJson.maxConcurrentCalls },
         ),
       );
-      const raw = String(fn.trigger.queueName);
-      summaries.push({ name: fn.name, trigger: 'serviceBus', detail: `queue ${queueName}${raw !== queueName ? ` (${raw})` : ''}, connection ${connection} -> in-process queue` });
+      summaries.push({ name: fn.name, trigger: 'serviceBus', detail: `queue ${shown(fn, 'queueName', queueName)}, connection ${connection} -> in-process queue` });
     }
 
     for (const { fn, route, methods } of routes) {
@@ -248,8 +243,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         handle: () => ({
           status: 200,
           body: {
-            queues: [...queues.values()].map(({ connection, queue }) => ({
-              connection,
+            queues: [smsQueue].map((queue) => ({
+              connection: APP_CONNECTION,
               name: queue.name,
               ...queue.counts(),
               duplicatesDropped: queue.duplicatesDropped,
@@ -303,10 +298,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           const deadline = new Promise<boolean>((r) => setTimeout(() => r(true), drainTimeoutMs).unref());
           if (await Promise.race([Promise.allSettled([...running]).then(() => false), deadline])) log('warning', 'host', `${running.size} invocation(s) still running after ${formatDuration(drainTimeoutMs)}; stopping anyway`);
           for (const hook of hooksFor('appTerminate')) await Promise.resolve(hook({ hookData, appHookData: hookData })).catch((error: unknown) => log('error', 'host', `appTerminate hook failed: ${describeError(error)}`));
-          for (const { queue } of queues.values()) {
-            const left = queue.pending().length;
-            if (left > 0) log('warning', 'service bus', `${left} message(s) on in-process queue ${queue.name} are dropped; the next poll re-queues courtesy SMS still queued after 10 minutes`);
-          }
+          const left = smsQueue.pending().length;
+          if (left > 0) log('warning', 'service bus', `${left} message(s) on in-process queue ${smsQueue.name} are dropped; the next poll re-queues courtesy SMS still queued after 10 minutes`);
           server.closeAllConnections();
           await closing;
           await closeRelay().catch(() => {});

@@ -1,5 +1,6 @@
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import http from 'node:http';
+import { buffer } from 'node:stream/consumers';
 import type { Registration } from './functionsCore.js';
 import { HostConfigurationError, problem } from './settings.js';
 
@@ -95,15 +96,6 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-export function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 async function writeResponse(res: http.ServerResponse, method: string, returned: unknown): Promise<void> {
   // A handler that returns nothing gets an empty success, as under the Functions host.
   if (returned === undefined || returned === null) return void res.writeHead(204).end();
@@ -131,7 +123,7 @@ export function createHttpListener(options: ListenerOptions): http.RequestListen
           methods.forEach((m) => allowed.add(m));
           continue;
         }
-        const raw = await readBody(req);
+        const raw = await buffer(req);
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
         const request = new HttpRequest({ method, url: url.toString(), headers, params, body: { bytes: raw } });
         let returned: unknown;

@@ -11,13 +11,12 @@ installFunctionsCore();
 
 /** `npm start`: runs the compiled app on this machine until Ctrl+C (SIGINT) or SIGTERM. */
 async function main(): Promise<void> {
-  const appRoot = findAppRoot(__dirname);
   const snapshot = process.env.LOCAL_COSMOS_SNAPSHOT?.trim();
-  const cosmosSnapshotPath = snapshot === 'off' ? undefined : path.resolve(appRoot, snapshot || LOCAL_COSMOS_SNAPSHOT);
+  const cosmosSnapshotPath = snapshot === 'off' ? undefined : path.resolve(findAppRoot(__dirname), snapshot || LOCAL_COSMOS_SNAPSHOT);
 
   let host: LocalHost;
   try {
-    host = await startLocalHost({ appRoot, exportSettingsToProcessEnv: true, ...(cosmosSnapshotPath ? { cosmosSnapshotPath } : {}) });
+    host = await startLocalHost({ exportSettingsToProcessEnv: true, ...(cosmosSnapshotPath ? { cosmosSnapshotPath } : {}) });
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof HostConfigurationError || error instanceof LocalMysqlError;
     console.error(`\nnpm start could not start the local host:\n  ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
@@ -33,10 +32,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal} received: shutting down (press Ctrl+C again to force)`);
     host.stop().then(
       () => process.exit(0),
-      (error: unknown) => {
-        console.error('shutdown failed:', error);
-        process.exit(1);
-      },
+      (error: unknown) => (console.error('shutdown failed:', error), process.exit(1)),
     );
   };
   process.on('SIGINT', shutdown);

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { databaseName, ensureDatabase } from '../src/adapters/mysql/pool.js';
-import { CLIENT_JOBS_DDL } from './clientJobsSchema.js';
+import { CLIENT_JOBS_DDL } from './defaults.js';
 import { isLoopbackUrl, redactUrl } from './settings.js';
 
 /** MySQL cannot be used as configured; the message says what to do. */

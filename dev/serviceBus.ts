@@ -25,7 +25,7 @@ export interface LocalMessage extends Omit<LocalMessageInit, 'body' | 'scheduled
   sequenceNumber: number;
   enqueuedTimeUtc: Date;
   deliveryCount: number;
-  state: 'scheduled' | 'active' | 'locked' | 'completed' | 'dead-lettered';
+  state: 'scheduled' | 'active' | 'locked' | 'dead-lettered';
   deadLetterReason?: string;
   deadLetterErrorDescription?: string;
 }
@@ -154,7 +154,6 @@ export class LocalQueue {
   private async deliver(handler: MessageHandler, message: LocalMessage): Promise<void> {
     try {
       await handler(message);
-      message.state = 'completed';
       this.messages.splice(this.messages.indexOf(message), 1);
     } catch (error) {
       const reason = describeError(error);
@@ -176,10 +175,6 @@ export class LocalQueue {
 }
 
 /** The app's `SmsQueue` port over a local queue, with the Service Bus adapter's own message mapping. */
-export class LocalSmsQueue implements SmsQueue {
-  constructor(readonly queue: LocalQueue) {}
-
-  async enqueue(messages: readonly OutboundSms[]): Promise<void> {
-    this.queue.send(messages.map(toServiceBusMessage).map((m) => ({ ...m, messageId: String(m.messageId) })));
-  }
-}
+export const localSmsQueue = (queue: LocalQueue): SmsQueue => ({
+  enqueue: async (messages: readonly OutboundSms[]) => void queue.send(messages.map(toServiceBusMessage).map((m) => ({ ...m, messageId: String(m.messageId) }))),
+});

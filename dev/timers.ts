@@ -13,8 +13,6 @@ export interface TimerOptions {
   run(timer: Timer): Promise<unknown>;
   /** Told when an occurrence is skipped because the previous run was still going. */
   onSkipped?(): void;
-  /** How late a run may start before it counts as past due. */
-  pastDueToleranceMs?: number;
 }
 
 /**
@@ -28,7 +26,6 @@ export function createTimer(options: TimerOptions): Cron {
   if (fields.length !== 6) {
     throw new HostConfigurationError(`${options.where}: "${options.schedule}" is not an NCRONTAB expression; it needs 6 fields ({second} {minute} {hour} {day} {month} {day-of-week}), not ${fields.length}`);
   }
-  const tolerance = options.pastDueToleranceMs ?? 1000;
   try {
     return new Cron(
       fields.join(' '),
@@ -45,7 +42,7 @@ export function createTimer(options: TimerOptions): Cron {
         const occurrence = job.previousRuns(1, new Date(now.getTime() + 1))[0] ?? now;
         const next = job.nextRun(occurrence) ?? occurrence;
         await options.run({
-          isPastDue: now.getTime() - occurrence.getTime() > tolerance,
+          isPastDue: now.getTime() - occurrence.getTime() > 1000, // started over a second late: a suspended machine, a blocked loop
           schedule: { adjustForDST: true },
           scheduleStatus: { last: occurrence.toISOString(), next: next.toISOString(), lastUpdated: now.toISOString() },
         });

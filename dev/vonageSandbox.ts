@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { maskPhone } from '../src/domain/phone.js';
-import { readBody } from './http.js';
 
 /**
  * A local stand-in for the Vonage SMS API (`POST /sms/json`) that answers the way Vonage does:
@@ -30,7 +30,6 @@ export interface VonageSandboxOptions {
   apiSecret: string;
   /** Messages per second before Vonage answers status 1 (its default account throughput is 30). */
   messagesPerSecond?: number;
-  price?: string;
   onSms?: (sms: SandboxSms) => void;
 }
 
@@ -65,7 +64,7 @@ export class VonageSandbox {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     if (req.method !== 'POST' || url.pathname !== '/sms/json') return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"title":"Not Found"}');
-    const params = parseParams(req.headers['content-type'] ?? '', (await readBody(req)).toString('utf8'));
+    const params = parseParams(req.headers['content-type'] ?? '', await text(req));
     this.requests += 1;
     const to = String(params.to ?? '');
     const reply = this.script.shift();
@@ -85,7 +84,7 @@ export class VonageSandbox {
       from: String(params.from),
       text: String(params.text),
       ...(params['client-ref'] ? { clientRef: String(params['client-ref']) } : {}),
-      price: this.options.price ?? '0.03330000',
+      price: '0.03330000',
       at: new Date().toISOString(),
     };
     this.sent.push(sms);
