@@ -2,7 +2,7 @@ import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functio
 import http from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import type { Registration } from './functionsCore.js';
-import { HostConfigurationError, problem } from './settings.js';
+import { describeError, HostConfigurationError, problem } from './settings.js';
 
 /**
  * Routes as the app writes them: literal segments and plain `{name}` parameters, e.g.
@@ -149,7 +149,7 @@ export function createHttpListener(options: ListenerOptions): http.RequestListen
       options.log(`${method} ${url.pathname} -> 404`);
       return send(res, 404, problem(404, `no function answers ${url.pathname}`));
     })().catch((error: unknown) => {
-      options.log(`${req.method} ${req.url} failed in the local host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      options.log(`${req.method} ${req.url} failed in the local host: ${describeError(error)}`);
       if (!res.headersSent) send(res, 500, problem(500, 'the local host failed to handle the request'));
       else res.end();
     });

@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../src/config.js';
 import { describeDemoJob, runDemo } from '../dev/demo.js';
-import { redactUrl } from '../dev/settings.js';
+import { describeError, redactUrl } from '../dev/settings.js';
 import { toE164 } from '../src/domain/phone.js';
 
 async function main(): Promise<void> {
@@ -35,6 +35,6 @@ Within one poll (POLL_SCHEDULE "${config.POLL_SCHEDULE}") the host ingests them,
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm run demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`npm run demo failed: ${describeError(error)}`);
   process.exit(1);
 });

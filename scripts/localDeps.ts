@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { embeddedDependencies } from '../dev/dependencies.js';
-import { findAppRoot } from '../dev/settings.js';
+import { describeError, findAppRoot } from '../dev/settings.js';
 import { LOCAL_COSMOS_SNAPSHOT, LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../dev/defaults.js';
 
 async function main(): Promise<void> {
@@ -38,6 +38,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm run deps failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`npm run deps failed: ${describeError(error)}`);
   process.exit(1);
 });
