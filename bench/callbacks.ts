@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config.js';
 import { signPayment } from '../src/adapters/signatures/paymentSignature.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
 import { LOCAL_COSMOS_KEY } from '../test/support/cosmos.js';
-import { registrations } from '../test/support/functionsCore.js';
+import { registrations } from '../dev/functionsCore.js';
 import '../src/functions/payments/payments.js';
 import { envInt, runBenchmark } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';

@@ -3,8 +3,8 @@
  * default mysql://root@127.0.0.1:3306/repair_client) so the running host texts them within one poll.
  */
 import { loadConfig } from '../src/config.js';
-import { describeDemoJob, runDemo } from '../src/local/demoJobs.js';
-import { redactUrl } from '../src/local/localMysql.js';
+import { describeDemoJob, runDemo } from '../dev/demo.js';
+import { describeError, redactUrl } from '../dev/settings.js';
 import { toE164 } from '../src/domain/shared/phone.js';
 
 async function main(): Promise<void> {
@@ -35,6 +35,6 @@ Within one poll (POLL_SCHEDULE "${config.POLL_SCHEDULE}") the host ingests them,
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm run demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`npm run demo failed: ${describeError(error)}`);
   process.exit(1);
 });

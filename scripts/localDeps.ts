@@ -6,9 +6,9 @@
  * a namespace (SERVICEBUS_CONNECTION), and Azurite for AzureWebJobsStorage (npm run azurite).
  */
 import path from 'node:path';
-import { embeddedDependencies } from '../src/local/dependencies.js';
-import { findAppRoot } from '../src/local/hostSettings.js';
-import { LOCAL_COSMOS_SNAPSHOT, LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../src/local/localDefaults.js';
+import { embeddedDependencies } from '../dev/dependencies.js';
+import { describeError, findAppRoot } from '../dev/settings.js';
+import { LOCAL_COSMOS_SNAPSHOT, LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../dev/defaults.js';
 
 async function main(): Promise<void> {
   const appRoot = findAppRoot(__dirname);
@@ -21,9 +21,8 @@ async function main(): Promise<void> {
     onSms: (line) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`),
   });
   console.log('Local dependencies for func start:');
-  const lines = deps.describe({ maxDeliveryCount: 10, duplicateWindowMs: 2 * 60 * 60_000, smsQueue: settings.SMS_QUEUE ?? 'sms-outbound', ledgerMigrated: false });
-  // Service Bus and the secrets come from local.settings.json under func start, not from here.
-  for (const line of lines.filter((l) => !/^(Service Bus|payments|Vonage webhooks)\b/.test(l))) {
+  // The secrets come from local.settings.json under func start, not from here.
+  for (const line of deps.describe(false).filter((l) => !/^(payments|Vonage webhooks)\b/.test(l))) {
     console.log(`  ${line}`);
   }
   console.log('Service Bus is not embedded for func start: use the Service Bus emulator or a namespace (SERVICEBUS_CONNECTION).');
@@ -39,6 +38,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm run deps failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`npm run deps failed: ${describeError(error)}`);
   process.exit(1);
 });

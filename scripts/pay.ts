@@ -5,8 +5,9 @@
  * running host. The secret is PAYMENT_WEBHOOK_SECRET, or the local default the host uses when
  * that is unset. Repeat a --payment-id to see the callback's idempotency.
  */
-import { LOCAL_PAYMENT_WEBHOOK_SECRET } from '../src/local/localDefaults.js';
-import { buildPaymentRequest, parseJobId, PaymentInputError, postPayment } from '../src/local/paymentRequest.js';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET } from '../dev/defaults.js';
+import { buildPaymentRequest, parseJobId, PaymentInputError, postPayment } from '../dev/payment.js';
+import { describeError } from '../dev/settings.js';
 
 const USAGE = 'usage: npm run pay -- <jobId> <amount> [--currency GBP] [--payment-id <uuid>] [--url http://127.0.0.1:7071]';
 
@@ -50,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof PaymentInputError ? error.message : `npm run pay failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(error instanceof PaymentInputError ? error.message : `npm run pay failed: ${describeError(error)}`);
   process.exit(1);
 });

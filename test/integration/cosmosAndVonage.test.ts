@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VonageSmsGateway } from '../../src/adapters/vonage/smsGateway.js';
-import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { VonageSandbox } from '../../dev/vonageSandbox.js';
 
 describe('VonageSmsGateway against the Vonage sandbox', () => {
   const credentials = { apiKey: 'key123', apiSecret: 'secret456' };

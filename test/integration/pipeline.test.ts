@@ -2,10 +2,10 @@ import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
-import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import { FakeSmsQueue } from '../support/fakes.js';
-import { registrations } from '../support/functionsCore.js';
+import { registrations } from '../../dev/functionsCore.js';
 import {
   clientStatus,
   insertClientJobs,

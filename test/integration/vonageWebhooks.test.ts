@@ -9,7 +9,7 @@ import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { phoneLookupKey } from '../../src/domain/shared/phone.js';
 import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
 import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
-import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import { FakeSmsQueue } from '../support/fakes.js';
 import {

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCosmosClient, openJobsContainer } from '../../src/adapters/cosmos/client.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { getRelay } from '../../src/compositionRoot.js';
-import { installFunctionsCore } from '../../src/local/functionsCore.js';
-import { startLocalHost, type LocalHost } from '../../src/local/host.js';
-import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET } from '../../src/local/localDefaults.js';
-import { buildPaymentRequest, postPayment } from '../../src/local/paymentRequest.js';
+import { startLocalHost, type LocalHost } from '../../dev/host.js';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET } from '../../dev/defaults.js';
+import { buildPaymentRequest, postPayment } from '../../dev/payment.js';
 import { clientStatus, createClientDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
 
 /** Whether anything accepts TCP connections at the URL's host and port. */
@@ -49,7 +48,6 @@ describe('local host end to end', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    installFunctionsCore();
     // A test-only function, registered before the host starts like any other, to watch shutdown.
     app.http('slowProbe', {
       route: 'test/slow',

@@ -1,43 +1,79 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, InvocationContext, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installFunctionsCore, type LocalFunctionsCore } from '../../src/local/functionsCore.js';
-import { HostConfigurationError } from '../../src/local/hostSettings.js';
-import { buildHttpRoutes, createHttpListener, listen } from '../../src/local/httpHost.js';
-import { Invoker } from '../../src/local/invocation.js';
-import { parseRouteTemplate, RouteTemplateError } from '../../src/local/routeTemplate.js';
+import { registrations } from '../../dev/functionsCore.js';
+import { createHttpListener, httpFunctions, parseRoute } from '../../dev/http.js';
+import { HostConfigurationError } from '../../dev/settings.js';
 
-/** Test-only HTTP functions registered through the real library into the local host's core. */
-describe('local host HTTP routing', () => {
-  let core: LocalFunctionsCore;
+/** The app's routes today and the ones planned (DESIGN.md): literal segments and plain {name} parameters. */
+const PRODUCT_ROUTES = {
+  getJob: { route: 'jobs/{jobId}', methods: ['GET'] },
+  changeJobStatus: { route: 'jobs/{jobId}/status', methods: ['PUT'] },
+  closeJob: { route: 'jobs/{jobId}/close', methods: ['POST'] },
+  payments: { route: 'payments', methods: ['POST'] },
+  health: { route: 'health', methods: ['GET'] },
+  nextSendTime: { route: 'customers/{customerId}/next-send-time', methods: ['GET'] },
+  gateway: { route: 'channels/{channel}/gateways/{gateway}', methods: ['PUT'] },
+  claimDiscountCode: { route: 'brands/{brandId}/discount-codes/claim', methods: ['POST'] },
+  redeemDiscountCode: { route: 'discount-codes/{code}/redeem', methods: ['POST'] },
+} as const;
+
+describe('route matching', () => {
+  it('matches the product routes and hands over their parameters, decoded', () => {
+    expect(parseRoute('jobs/{jobId}').match('jobs/42')).toEqual({ jobId: '42' });
+    expect(parseRoute('jobs/{jobId}').match('jobs/42/status')).toBeUndefined();
+    expect(parseRoute('jobs/{jobId}/status').match('jobs/42/status')).toEqual({ jobId: '42' });
+    expect(parseRoute('channels/{channel}/gateways/{gateway}').match('channels/sms/gateways/vonage')).toEqual({ channel: 'sms', gateway: 'vonage' });
+    expect(parseRoute('brands/{brandId}/discount-codes/claim').match('brands/b-7/discount-codes/claim')).toEqual({ brandId: 'b-7' });
+    expect(parseRoute('discount-codes/{code}/redeem').match('discount-codes/SPRING%2025/redeem')).toEqual({ code: 'SPRING 25' });
+    expect(parseRoute('customers/{customerId}/next-send-time').match('customers/9/next-send-time')).toEqual({ customerId: '9' });
+    expect(parseRoute('payments').match('payments')).toEqual({});
+  });
+
+  it('ignores letter case in literals and a trailing slash, as the Functions host does', () => {
+    expect(parseRoute('jobs/{jobId}/status').match('Jobs/7/STATUS/')).toEqual({ jobId: '7' });
+    expect(parseRoute('health').match('healthz')).toBeUndefined();
+  });
+
+  it('refuses route syntax the app does not use rather than matching it wrongly', () => {
+    for (const bad of ['items/{id:int}', 'assets/{*path}', 'files/{name?}', 'pages/{page=home}', 'files/{name}.{ext}', 'a//b', 'a/{b}/{B}']) {
+      expect(() => parseRoute(bad), bad).toThrow(HostConfigurationError);
+    }
+  });
+
+  it('refuses two functions on the same route and method, and puts literal segments first', () => {
+    const fn = (name: string, route: string, methods?: string[]) => ({
+      name,
+      bindings: {},
+      handler: () => undefined,
+      triggerName: 'req',
+      trigger: { type: 'httpTrigger', direction: 'in', route, ...(methods ? { methods } : {}) },
+    });
+    const routeOf = (f: { trigger: Record<string, unknown> }) => String(f.trigger.route);
+    expect(() => httpFunctions([fn('a', 'jobs/{id}', ['GET']), fn('b', 'JOBS/{jobId}', ['GET', 'PUT'])], routeOf)).toThrow(/a and b both answer GET/);
+    expect(() => httpFunctions([fn('a', 'jobs/{id}', ['GET']), fn('b', 'jobs/{jobId}')], routeOf)).toThrow(HostConfigurationError);
+    const sorted = httpFunctions([fn('byId', 'jobs/{jobId}', ['GET']), fn('search', 'jobs/search', ['GET'])], routeOf);
+    expect(sorted.map((r) => r.fn.name)).toEqual(['search', 'byId']);
+  });
+});
+
+/** The local host's HTTP listener in front of test functions on the product's routes, registered through the real library. */
+describe('local host HTTP listener', () => {
   let server: http.Server;
   let base: string;
   const logLines: string[] = [];
 
-  const echo = async (request: HttpRequest, context: InvocationContext) => ({
-    jsonBody: {
-      fn: context.functionName,
-      invocationId: context.invocationId,
-      method: request.method,
-      params: request.params,
-      query: Object.fromEntries(request.query.entries()),
-      url: request.url,
-    },
-  });
-
   beforeAll(async () => {
-    core = installFunctionsCore();
-    app.http('jobById', { route: 'jobs/{jobId}', methods: ['GET'], authLevel: 'function', handler: echo });
-    app.http('jobStatus', { route: 'jobs/{jobId}/status', methods: ['PUT'], authLevel: 'function', handler: echo });
-    app.http('jobSearch', { route: 'jobs/search', methods: ['GET'], handler: echo });
-    app.http('itemById', { route: 'items/{id:int}', methods: ['GET'], handler: echo });
-    app.http('files', { route: 'files/{name?}', methods: ['GET'], handler: echo });
-    app.http('assets', { route: 'assets/{*path}', methods: ['GET'], handler: echo });
-    app.http('pages', { route: 'pages/{page=home}', methods: ['GET'], handler: echo });
-    app.http('anyMethod', { route: 'anything', handler: echo });
-    app.http('signed', {
-      route: 'signed',
+    const echo = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => ({
+      jsonBody: { fn: context.functionName, method: request.method, params: request.params, query: Object.fromEntries(request.query.entries()), url: request.url },
+    });
+    for (const [name, { route, methods }] of Object.entries(PRODUCT_ROUTES)) {
+      if (name !== 'payments') app.http(`route_${name}`, { route, methods: [...methods], handler: echo });
+    }
+    app.http('route_payments', {
+      route: 'payments',
       methods: ['POST'],
       authLevel: 'anonymous',
       handler: async (request) => {
@@ -45,36 +81,26 @@ describe('local host HTTP routing', () => {
         return {
           status: 201,
           headers: { 'x-raw-length': String(Buffer.byteLength(raw)) },
-          cookies: [{ name: 'seen', value: '1', httpOnly: true, path: '/' }],
           jsonBody: { hmac: createHmac('sha256', 'k').update(raw).digest('hex'), signature: request.headers.get('x-signature') },
         };
       },
     });
-    app.http('fails', { route: 'fails', methods: ['GET'], handler: async () => { throw new Error('boom'); } });
-    app.http('silent', { route: 'silent', methods: ['POST'], handler: async () => undefined as unknown as HttpResponseInit });
-    app.http('textual', { route: 'textual', methods: ['GET'], handler: async (_req, context) => { context.log('hello from the handler'); return { body: 'plain words' }; } });
-    app.hook.preInvocation((hook) => {
-      if (hook.invocationContext.functionName === 'textual') {
-        const original = hook.functionHandler;
-        hook.functionHandler = async (...args: unknown[]) => {
-          const result = (await (original as (...a: unknown[]) => Promise<{ body: string }>)(...args));
-          return { ...result, headers: { 'x-hooked': 'yes' } };
-        };
-      }
-    });
+    app.http('route_fails', { route: 'fails', methods: ['GET'], handler: async () => { throw new Error('boom'); } });
+    app.http('route_silent', { route: 'silent', methods: ['POST'], handler: async () => undefined as unknown as HttpResponseInit });
+    app.http('route_textual', { route: 'textual', handler: async () => ({ body: 'plain words' }) });
 
-    const invoker = new Invoker(core, (_level, source, message) => logLines.push(`[${source}] ${message}`), undefined);
-    const routes = buildHttpRoutes(core.getFunctions());
+    const functions = [...registrations.values()].filter((fn) => fn.name.startsWith('route_'));
     server = http.createServer(
       createHttpListener({
-        routes,
+        routes: httpFunctions(functions, (fn) => String(fn.trigger.route)),
         routePrefix: 'api',
-        invoker,
-        log: (_level, source, message) => logLines.push(`[${source}] ${message}`),
-        devRoutes: [{ method: 'GET', path: 'dev/ping', describe: 'ping', handle: () => ({ status: 200, body: { pong: true } }) }],
+        invoke: async (fn, request) => fn.handler(request, new InvocationContext({ functionName: fn.name })),
+        log: (line) => logLines.push(line),
+        devRoutes: [{ path: 'dev/ping', handle: () => ({ status: 200, body: { pong: true } }) }],
       }),
     );
-    base = `${await listen(server, 0, '127.0.0.1')}/api`;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
   });
 
   afterAll(async () => {
@@ -89,31 +115,25 @@ describe('local host HTTP routing', () => {
     return { status: response.status, headers: response.headers, type, text, json: type.includes('json') && text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
   }
 
-  it('matches route templates with parameters and passes the library a real request and context', async () => {
-    const got = await call('GET', '/jobs/42?verbose=1');
-    expect(got.status).toBe(200);
-    expect(got.type).toContain('application/json');
-    expect(got.json).toMatchObject({ fn: 'jobById', method: 'GET', params: { jobId: '42' }, query: { verbose: '1' }, url: `${base}/jobs/42?verbose=1` });
-    expect(got.json!.invocationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await call('PUT', '/jobs/42/status', { body: '{}' })).json).toMatchObject({ fn: 'jobStatus', params: { jobId: '42' } });
-    expect((await call('GET', '/jobs/a%20b')).json).toMatchObject({ params: { jobId: 'a b' } });
+  it('routes every product route to its function with the library request: method, params, query and URL', async () => {
+    expect((await call('GET', '/jobs/42?verbose=1')).json).toEqual({ fn: 'route_getJob', method: 'GET', params: { jobId: '42' }, query: { verbose: '1' }, url: `${base}/jobs/42?verbose=1` });
+    expect((await call('PUT', '/jobs/42/status', { body: '{}' })).json).toMatchObject({ fn: 'route_changeJobStatus', params: { jobId: '42' } });
+    expect((await call('POST', '/jobs/42/close')).json).toMatchObject({ fn: 'route_closeJob', params: { jobId: '42' } });
+    expect((await call('GET', '/health')).json).toMatchObject({ fn: 'route_health', params: {} });
+    expect((await call('GET', '/customers/9/next-send-time')).json).toMatchObject({ fn: 'route_nextSendTime', params: { customerId: '9' } });
+    expect((await call('PUT', '/channels/sms/gateways/vonage')).json).toMatchObject({ fn: 'route_gateway', params: { channel: 'sms', gateway: 'vonage' } });
+    expect((await call('POST', '/brands/acme/discount-codes/claim')).json).toMatchObject({ fn: 'route_claimDiscountCode', params: { brandId: 'acme' } });
+    expect((await call('POST', '/discount-codes/SPRING25/redeem')).json).toMatchObject({ fn: 'route_redeemDiscountCode', params: { code: 'SPRING25' } });
     const shouting = await fetch(`${base.replace(/\/api$/, '/API')}/Jobs/7/`);
-    expect(await shouting.json()).toMatchObject({ fn: 'jobById', params: { jobId: '7' } });
+    expect(await shouting.json()).toMatchObject({ fn: 'route_getJob', params: { jobId: '7' } });
   });
 
-  it('prefers literal segments over parameters', async () => {
-    expect((await call('GET', '/jobs/search')).json).toMatchObject({ fn: 'jobSearch', params: {} });
-  });
-
-  it('honours constraints, optional parameters, defaults and catch-alls', async () => {
-    expect((await call('GET', '/items/12')).json).toMatchObject({ fn: 'itemById', params: { id: '12' } });
-    expect((await call('GET', '/items/twelve')).status).toBe(404);
-    expect((await call('GET', '/items/99999999999')).status).toBe(404);
-    expect((await call('GET', '/files')).json).toMatchObject({ fn: 'files', params: {} });
-    expect((await call('GET', '/files/report.pdf')).json).toMatchObject({ fn: 'files', params: { name: 'report.pdf' } });
-    expect((await call('GET', '/assets/css/site.css')).json).toMatchObject({ fn: 'assets', params: { path: 'css/site.css' } });
-    expect((await call('GET', '/pages')).json).toMatchObject({ fn: 'pages', params: { page: 'home' } });
-    expect((await call('GET', '/pages/about')).json).toMatchObject({ params: { page: 'about' } });
+  it('gives the payment handler the raw body byte for byte and returns its status, headers and body', async () => {
+    const raw = ' {"paymentId": "p-1",\n  "amount":"45.500", "note":"caf\u00e9 \u2603"}  \n';
+    const got = await call('POST', '/payments', { body: raw, headers: { 'content-type': 'application/json', 'x-signature': 't=1,v1=abc' } });
+    expect(got.status).toBe(201);
+    expect(got.json).toEqual({ hmac: createHmac('sha256', 'k').update(raw).digest('hex'), signature: 't=1,v1=abc' });
+    expect(got.headers.get('x-raw-length')).toBe(String(Buffer.byteLength(raw)));
   });
 
   it('answers 405 with Allow for a known route and a wrong method, and 404 problem+json for an unknown route', async () => {
@@ -125,84 +145,25 @@ describe('local host HTTP routing', () => {
     expect((await call('POST', '/jobs/42/status')).headers.get('allow')).toBe('PUT');
 
     const unknown = await call('GET', '/nothing/here');
-    expect(unknown.status).toBe(404);
-    expect(unknown.type).toBe('application/problem+json');
+    expect(unknown).toMatchObject({ status: 404, type: 'application/problem+json' });
     expect(unknown.json).toMatchObject({ type: 'about:blank', status: 404, detail: 'no function answers /api/nothing/here' });
-    const outside = await fetch(`${base.replace(/\/api$/, '')}/elsewhere`);
-    expect(outside.status).toBe(404);
+    expect((await fetch(`${base.replace(/\/api$/, '')}/health`)).status).toBe(404);
+    expect(logLines).toContain('GET /api/nothing/here -> 404');
   });
 
-  it('uses the methods the library registers when a function names none (GET and POST)', async () => {
-    for (const method of ['GET', 'POST']) expect((await call(method, '/anything')).json).toMatchObject({ method });
-    const patch = await call('PATCH', '/anything');
-    expect(patch.status).toBe(405);
-    expect(patch.headers.get('allow')).toBe('GET, POST');
-  });
-
-  it('gives the handler the raw body byte for byte and returns its status, headers, cookies and body', async () => {
-    const raw = ' {"paymentId": "p-1",\n  "amount":"45.500", "note":"caf\u00e9 \u2603"}  \n';
-    const got = await call('POST', '/signed', { body: raw, headers: { 'content-type': 'application/json', 'x-signature': 't=1,v1=abc' } });
-    expect(got.status).toBe(201);
-    expect(got.json).toEqual({ hmac: createHmac('sha256', 'k').update(raw).digest('hex'), signature: 't=1,v1=abc' });
-    expect(got.headers.get('x-raw-length')).toBe(String(Buffer.byteLength(raw)));
-    expect(got.headers.get('set-cookie')).toBe('seen=1; Path=/; HttpOnly');
-  });
-
-  it('answers 500 problem+json when a handler throws, 204 when it returns nothing, and runs hooks and context.log', async () => {
+  it('answers 500 problem+json when a handler throws, 204 when it returns nothing, and passes text through', async () => {
     const failed = await call('GET', '/fails');
     expect(failed.status).toBe(500);
-    expect(failed.json).toMatchObject({ status: 500, detail: expect.stringContaining('fails') });
-    expect(logLines.some((l) => l.includes("Executed 'Functions.fails' (Failed") && l.includes('Error: boom'))).toBe(true);
-
+    expect(failed.json).toMatchObject({ status: 500, detail: expect.stringContaining('route_fails') });
     expect((await call('POST', '/silent', { body: 'x' })).status).toBe(204);
-
     const text = await call('GET', '/textual');
-    expect(text.text).toBe('plain words');
+    expect(text).toMatchObject({ status: 200, text: 'plain words' });
     expect(text.type).toContain('text/plain');
-    expect(text.headers.get('x-hooked')).toBe('yes');
-    expect(logLines).toContain('[textual] hello from the handler');
+    expect((await call('PATCH', '/textual')).headers.get('allow')).toBe('GET, POST');
   });
 
   it('serves local dev routes after the functions', async () => {
     expect((await call('GET', '/dev/ping')).json).toEqual({ pong: true });
     expect((await call('POST', '/dev/ping')).status).toBe(405);
-  });
-});
-
-describe('route templates', () => {
-  it('parses parameters, constraints, optional and default values', () => {
-    const t = parseRouteTemplate('orders/{id:int:min(1)}/lines/{line:range(1,99)?}');
-    expect(t.parameters.map((p) => [p.name, p.optional, p.constraints.map((c) => c.name)])).toEqual([
-      ['id', false, ['int', 'min']],
-      ['line', true, ['range']],
-    ]);
-    expect(t.match('orders/5/lines')).toEqual({ id: '5' });
-    expect(t.match('orders/5/lines/7')).toEqual({ id: '5', line: '7' });
-    expect(t.match('orders/0/lines')).toBeUndefined();
-    expect(t.match('orders/5/lines/100')).toBeUndefined();
-    expect(parseRouteTemplate('codes/{code:regex(^[a-z]{{3}}$)}').match('codes/abc')).toEqual({ code: 'abc' });
-    expect(parseRouteTemplate('codes/{code:regex(^[a-z]{{3}}$)}').match('codes/abcd')).toBeUndefined();
-    expect(parseRouteTemplate('files/{name}.{ext}').match('files/archive.tar.gz')).toEqual({ name: 'archive.tar', ext: 'gz' });
-    expect(parseRouteTemplate('x/{id:guid}').match('x/0f8fad5b-d9cb-469f-a165-70867728950e')).toEqual({ id: '0f8fad5b-d9cb-469f-a165-70867728950e' });
-    expect(parseRouteTemplate('x/{flag:bool}').match('x/maybe')).toBeUndefined();
-  });
-
-  it('refuses templates the Functions host would refuse', () => {
-    for (const bad of ['a/{b}{c}', 'a/{*rest}/b', 'a/{id:wat}', 'a//b', 'a/{b', 'a/b}', 'a/{b?}/c', 'a/{1b}', 'a/{b}/{B}']) {
-      expect(() => parseRouteTemplate(bad), bad).toThrow(RouteTemplateError);
-    }
-  });
-
-  it('refuses two functions on the same route and method', () => {
-    const fn = (name: string, route: string, methods?: string[]) => ({
-      name,
-      metadata: { name, bindings: {} },
-      callback: () => undefined,
-      triggerName: 't',
-      trigger: { type: 'httpTrigger', direction: 'in', route, ...(methods ? { methods } : {}) },
-    });
-    expect(() => buildHttpRoutes([fn('a', 'jobs/{id}', ['GET']), fn('b', 'jobs/{jobId}', ['GET', 'PUT'])])).toThrow(HostConfigurationError);
-    expect(() => buildHttpRoutes([fn('a', 'jobs/{id}', ['GET']), fn('b', 'JOBS/{jobId}')])).toThrow(/both answer/);
-    expect(buildHttpRoutes([fn('a', 'jobs/{id}', ['GET']), fn('b', 'jobs/{jobId}', ['PUT'])])).toHaveLength(2);
   });
 });

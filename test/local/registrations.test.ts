@@ -3,17 +3,17 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pollSettings } from '../../src/compositionRoot.js';
 import { configSchema, loadConfig } from '../../src/config.js';
-import { LOCAL_COSMOS_KEY } from '../../src/local/embeddedCosmos.js';
-import { parseTimeSpan, settingReferences } from '../../src/local/hostSettings.js';
+import { LOCAL_COSMOS_KEY } from '../../dev/cosmos.js';
+import { parseTimeSpan, settingReferences } from '../../dev/settings.js';
 import {
   LOCAL_DEPS_COSMOS_PORT,
   LOCAL_DEPS_SMS_SANDBOX_PORT,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_VONAGE_API_KEY,
   LOCAL_VONAGE_API_SECRET,
-} from '../../src/local/localDefaults.js';
-import { parseRouteTemplate } from '../../src/local/routeTemplate.js';
-import { registrations, type CapturedRegistration } from '../support/functionsCore.js';
+} from '../../dev/defaults.js';
+import { parseRoute } from '../../dev/http.js';
+import { registrations, type Registration } from '../../dev/functionsCore.js';
 
 const repo = path.resolve(__dirname, '../..');
 const functionsDir = path.join(repo, 'src/functions');
@@ -71,7 +71,7 @@ const REQUIRED_HTTP_ROUTES = DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.rout
 /** App settings that belong to the Functions host rather than to src/config.ts. */
 const HOST_SETTINGS = ['FUNCTIONS_WORKER_RUNTIME', 'AzureWebJobsStorage'];
 
-type Binding = CapturedRegistration['bindings'][string];
+type Binding = Registration['bindings'][string];
 
 /** The function files src/functions/index.ts imports, relative to src/functions, as .ts paths. */
 function indexedFunctionFiles(): string[] {
@@ -79,7 +79,7 @@ function indexedFunctionFiles(): string[] {
   return [...index.matchAll(/^import '\.\/([^']+)\.js';$/gm)].map((m) => `${m[1]}.ts`);
 }
 
-function triggerOf(reg: CapturedRegistration): Binding {
+function triggerOf(reg: Registration): Binding {
   const triggers = Object.values(reg.bindings).filter((b) => /trigger$/i.test(b.type));
   expect(triggers, `${reg.name} has one trigger`).toHaveLength(1);
   return triggers[0]!;
@@ -161,7 +161,7 @@ describe('function registrations against DESIGN.md, host.json and local.settings
       expect(authLevel, `${name} (${key}) auth level`).toBe(design.get(key));
       expect(seen.has(key), `${key} is registered twice`).toBe(false);
       seen.add(key);
-      expect(() => parseRouteTemplate(route)).not.toThrow();
+      expect(() => parseRoute(route)).not.toThrow();
       expect(registrations.get(name)!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
     }
   });

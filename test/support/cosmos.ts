@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createHttpsServer } from '@vercel/cosmosdb-server';
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { createCosmosClient, openJobsContainer, type CosmosSettings } from '../../src/adapters/cosmos/client.js';
+import { LOCAL_COSMOS_KEY, startEmbeddedCosmos } from '../../dev/cosmos.js';
 
-/** The embedded Cosmos server accepts any well-formed key; this one is the emulator's public key. */
-export const LOCAL_COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+export { LOCAL_COSMOS_KEY };
 
 export interface LocalCosmos {
   endpoint: string;
@@ -15,9 +13,8 @@ export interface LocalCosmos {
 }
 
 export async function startLocalCosmos(): Promise<LocalCosmos> {
-  const server = createHttpsServer({ keepAlive: true });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startEmbeddedCosmos();
+  const endpoint = server.endpoint;
   const clients: CosmosClient[] = [];
   const settingsFor = (container = `jobs_${randomBytes(3).toString('hex')}`): CosmosSettings => ({
     endpoint,
@@ -36,8 +33,7 @@ export async function startLocalCosmos(): Promise<LocalCosmos> {
     },
     async stop() {
       for (const client of clients) client.dispose();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.stop();
     },
   };
 }

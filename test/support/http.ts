@@ -1,6 +1,6 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
-import { registrations } from './functionsCore.js';
+import { registrations } from '../../dev/functionsCore.js';
 
 export interface CallOptions {
   params?: Record<string, string>;

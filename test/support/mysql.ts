@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
-import { CLIENT_JOBS_DDL } from '../../src/local/clientJobsSchema.js';
+import { CLIENT_JOBS_DDL } from '../../dev/defaults.js';
 
 export const MYSQL_SERVER_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 

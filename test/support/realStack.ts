@@ -1,7 +1,7 @@
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { buildRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
-import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos.js';
 import { FakeSmsQueue } from './fakes.js';
 import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from './mysql.js';

@@ -7,7 +7,7 @@ import { recordDeliveryReceipt } from '../../src/domain/notifications/deliveryRe
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
 import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
 import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
-import { registrations } from '../support/functionsCore.js';
+import { registrations } from '../../dev/functionsCore.js';
 import { API_KEY, closeJobIn, CUSTOMER_MSISDN, openedWorld, type WebhookWorld } from './helpers.js';
 
 const SECRET = 'handler-test-signature-secret';

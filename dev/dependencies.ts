@@ -1,19 +1,15 @@
-import { loadConfig } from '../config.js';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from './embeddedCosmos.js';
-import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './localDefaults.js';
-import { formatDuration } from './localServiceBus.js';
-import { prepareLocalMysql, redactUrl, type PreparedMysql } from './localMysql.js';
-import { HostConfigurationError } from './hostSettings.js';
+import { loadConfig } from '../src/config.js';
+import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
+import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
+import { HostConfigurationError, redactUrl } from './settings.js';
 import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
 
 export interface LocalDependencies {
-  mysql: PreparedMysql;
   cosmos: EmbeddedCosmos | undefined;
   sandbox: VonageSandbox | undefined;
-  /** True when PAYMENT_WEBHOOK_SECRET was unset and the local default is used. */
-  localPaymentSecret: boolean;
   /** Lines for the start-up summary; never a secret, never a full phone number. */
-  describe(queue: { maxDeliveryCount: number; duplicateWindowMs: number; smsQueue: string; ledgerMigrated?: boolean }): string[];
+  describe(ledgerMigrated: boolean): string[];
   /** Stops the embedded servers; the embedded Cosmos server saves its snapshot first. */
   stop(): Promise<{ cosmosSaved?: number }>;
 }
@@ -25,9 +21,7 @@ export interface DependencyOptions {
   cosmosPort?: number;
 }
 
-function isSet(value: string | undefined): boolean {
-  return value !== undefined && value.trim() !== '';
-}
+export const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
 
 /**
  * Readies what the app needs on this machine, changing only `settings`: both MySQL databases (and
@@ -40,12 +34,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
   const fromEnv = { client: isSet(settings.CLIENT_DB_URL), ledger: isSet(settings.LEDGER_DB_URL) };
 
   const hasKey = isSet(settings.VONAGE_API_KEY);
-  const hasSecret = isSet(settings.VONAGE_API_SECRET);
-  if (hasKey !== hasSecret) {
+  if (hasKey !== isSet(settings.VONAGE_API_SECRET)) {
     throw new HostConfigurationError('set both VONAGE_API_KEY and VONAGE_API_SECRET to use Vonage, or neither to use the local SMS sandbox');
   }
-  const cosmosConfigured = isSet(settings.COSMOS_ENDPOINT);
-  const serviceBusNamed = isSet(settings.SERVICEBUS_CONNECTION) || isSet(settings.SERVICEBUS_CONNECTION__fullyQualifiedNamespace);
 
   let cosmos: EmbeddedCosmos | undefined;
   let sandbox: VonageSandbox | undefined;
@@ -54,7 +45,7 @@ export async function embeddedDependencies(settings: Record<string, string | und
     return saved.status === 'fulfilled' && saved.value ? { cosmosSaved: saved.value.saved } : {};
   };
   try {
-    if (!cosmosConfigured) {
+    if (!isSet(settings.COSMOS_ENDPOINT)) {
       cosmos = await startEmbeddedCosmos({
         ...(options.cosmosSnapshotPath ? { snapshotPath: options.cosmosSnapshotPath } : {}),
         ...(options.cosmosPort === undefined ? {} : { port: options.cosmosPort }),
@@ -80,11 +71,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
   if (localPaymentSecret) settings.PAYMENT_WEBHOOK_SECRET = LOCAL_PAYMENT_WEBHOOK_SECRET;
 
   return {
-    mysql,
     cosmos,
     sandbox,
-    localPaymentSecret,
-    describe(queue) {
+    describe(ledgerMigrated) {
       const config = loadConfig(settings);
       const pad = (label: string) => label.padEnd(16);
       const mysqlLine = (label: string, db: PreparedMysql['ledger'], explicit: boolean, extra: string) =>
@@ -99,11 +88,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
         : `${pad('Vonage SMS')}configured  ${config.VONAGE_REST_HOST} (VONAGE_API_KEY and VONAGE_API_SECRET set), sender ${config.VONAGE_FROM}`;
       return [
         mysqlLine('client MySQL', mysql.client, fromEnv.client, mysql.client.createdJobsTable ? '; Jobs table created' : ''),
-        mysqlLine('ledger MySQL', mysql.ledger, fromEnv.ledger, queue.ledgerMigrated === false ? '; migrations run when the app starts' : '; migrations applied'),
+        mysqlLine('ledger MySQL', mysql.ledger, fromEnv.ledger, ledgerMigrated ? '; migrations applied' : '; migrations run when the app starts'),
         cosmosLine,
-        `${pad('Service Bus')}embedded    in-process queue ${queue.smsQueue} (duplicate detection ${formatDuration(queue.duplicateWindowMs)}, max delivery count ${queue.maxDeliveryCount})${
-          serviceBusNamed ? '; SERVICEBUS_CONNECTION is set but npm start always uses its in-process queue' : ''
-        }`,
         vonageLine,
         localPaymentSecret
           ? `${pad('payments')}configured locally  PAYMENT_WEBHOOK_SECRET unset, so the local default is used (npm run pay signs with it)`

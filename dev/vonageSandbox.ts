@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { maskPhone } from '../domain/shared/phone.js';
+import { text } from 'node:stream/consumers';
+import { maskPhone } from '../src/domain/shared/phone.js';
 
 /**
  * A local stand-in for the Vonage SMS API (`POST /sms/json`) that answers the way Vonage does:
@@ -29,47 +30,25 @@ export interface VonageSandboxOptions {
   apiSecret: string;
   /** Messages per second before Vonage answers status 1 (its default account throughput is 30). */
   messagesPerSecond?: number;
-  price?: string;
   onSms?: (sms: SandboxSms) => void;
 }
-
-export const VONAGE_ERROR_TEXT = {
-  '1': 'Throughput Rate Exceeded - please wait [ 1000 ] and retry',
-  '3': 'Invalid Message',
-  '4': 'Bad Credentials',
-  '5': 'Internal Error',
-  '6': 'Invalid Message',
-  '7': 'Number barred',
-  '29': 'Non-Whitelisted Destination',
-} as const;
 
 export class VonageSandbox {
   readonly sent: SandboxSms[] = [];
   /** Every request that reached the SMS endpoint, whatever the answer. */
   requests = 0;
   private readonly script: ScriptedReply[] = [];
-  private readonly numberReplies = new Map<string, ScriptedReply>();
   private readonly server: http.Server;
   private windowStart = 0;
   private inWindow = 0;
 
   constructor(private readonly options: VonageSandboxOptions) {
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: String(error) }));
-      });
-    });
+    this.server = http.createServer((req, res) => void this.handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error))));
   }
 
   /** The next requests get these replies, in order, before normal service resumes. */
   enqueueReplies(...replies: ScriptedReply[]): void {
     this.script.push(...replies);
-  }
-
-  /** Every request to this number (E.164 without '+', as Vonage takes it) gets this reply. */
-  replyForNumber(to: string, reply: ScriptedReply): void {
-    this.numberReplies.set(to.replace(/^\+/, ''), reply);
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
@@ -84,15 +63,11 @@ export class VonageSandbox {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    if (req.method !== 'POST' || url.pathname !== '/sms/json') {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ title: 'Not Found' }));
-      return;
-    }
-    const params = parseParams(req.headers['content-type'] ?? '', await readBody(req));
+    if (req.method !== 'POST' || url.pathname !== '/sms/json') return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"title":"Not Found"}');
+    const params = parseParams(req.headers['content-type'] ?? '', await text(req));
     this.requests += 1;
     const to = String(params.to ?? '');
-    const reply = this.script.shift() ?? this.numberReplies.get(to);
+    const reply = this.script.shift();
     if (reply?.kind === 'hang') return;
     if (reply?.kind === 'http') {
       res.writeHead(reply.status, { 'content-type': 'application/json' });
@@ -100,20 +75,16 @@ export class VonageSandbox {
       return;
     }
     if (reply?.kind === 'status') return this.answer(res, { status: reply.status, 'error-text': reply.errorText });
-    if (!this.authorised(req, params)) return this.answer(res, { status: '4', 'error-text': VONAGE_ERROR_TEXT['4'] });
-    if (!params.from || !params.text || !/^\d{7,15}$/.test(to)) {
-      return this.answer(res, { status: '2', 'error-text': 'Missing or invalid to, from or text' });
-    }
-    if (this.throttled()) {
-      return this.answer(res, { status: '1', 'error-text': VONAGE_ERROR_TEXT['1'] });
-    }
+    if (!this.authorised(req, params)) return this.answer(res, { status: '4', 'error-text': 'Bad Credentials' });
+    if (!params.from || !params.text || !/^\d{7,15}$/.test(to)) return this.answer(res, { status: '2', 'error-text': 'Missing or invalid to, from or text' });
+    if (this.throttled()) return this.answer(res, { status: '1', 'error-text': 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' });
     const sms: SandboxSms = {
       messageId: randomBytes(8).toString('hex').toUpperCase(),
       to,
       from: String(params.from),
       text: String(params.text),
       ...(params['client-ref'] ? { clientRef: String(params['client-ref']) } : {}),
-      price: this.options.price ?? '0.03330000',
+      price: '0.03330000',
       at: new Date().toISOString(),
     };
     this.sent.push(sms);
@@ -130,8 +101,7 @@ export class VonageSandbox {
   }
 
   private answer(res: http.ServerResponse, message: Record<string, string>): void {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ 'message-count': '1', messages: [message] }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ 'message-count': '1', messages: [message] }));
   }
 
   private authorised(req: http.IncomingMessage, params: Record<string, unknown>): boolean {
@@ -142,25 +112,12 @@ export class VonageSandbox {
     return key === this.options.apiKey && secret === this.options.apiSecret;
   }
 
+  /** Vonage answers status 1 past the account's throughput (30 messages a second by default). */
   private throttled(): boolean {
-    const limit = this.options.messagesPerSecond ?? 30;
     const now = Date.now();
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.inWindow = 0;
-    }
-    this.inWindow += 1;
-    return this.inWindow > limit;
+    if (now - this.windowStart >= 1000) [this.windowStart, this.inWindow] = [now, 0];
+    return ++this.inWindow > (this.options.messagesPerSecond ?? 30);
   }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function parseParams(contentType: string, body: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signPayment } from '../adapters/signatures/paymentSignature.js';
+import { signPayment } from '../src/adapters/signatures/paymentSignature.js';
 
 /** A payment callback as the provider sends it (DESIGN.md), ready to post. */
 export interface PaymentRequest {
@@ -27,17 +27,8 @@ export function parseJobId(input: string): number {
   return Number(input);
 }
 
-export interface PaymentInput {
-  jobId: number;
-  amount: string;
-  secret: string;
-  currency?: string;
-  paymentId?: string;
-  now?: Date;
-}
-
 /** Builds the body and `X-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
-export function buildPaymentRequest(input: PaymentInput): PaymentRequest {
+export function buildPaymentRequest(input: { jobId: number; amount: string; secret: string; currency?: string; paymentId?: string; now?: Date }): PaymentRequest {
   const now = input.now ?? new Date();
   const payment = {
     paymentId: input.paymentId ?? randomUUID(),

@@ -1,61 +1,40 @@
-import type mysql from 'mysql2/promise';
-import { createMysqlPool } from '../adapters/mysql/pool.js';
-import { maskPhone, toE164 } from '../domain/shared/phone.js';
-import { prepareClientDatabase } from './localMysql.js';
-
-/** A row of the client's `Jobs` table as the demo writes it. */
-export interface DemoJob {
-  id: number;
-  type: string;
-  firstName: string;
-  lastName: string;
-  postcode: string;
-  mobile: string | null;
-  productId: string;
-  productType: string;
-}
+import mysql from 'mysql2/promise';
+import { maskPhone, toE164 } from '../src/domain/shared/phone.js';
+import { prepareClientDatabase } from './mysql.js';
 
 /**
  * Realistic jobs as the client's system would create them: three UK mobiles written three ways
  * (all valid GB mobiles for libphonenumber-js) and one customer who gave no mobile.
  */
-export const DEMO_JOBS: ReadonlyArray<Omit<DemoJob, 'id'>> = [
+export const DEMO_JOBS: ReadonlyArray<{ type: string; firstName: string; lastName: string; postcode: string; mobile: string | null; productId: string; productType: string }> = [
   { type: 'warranty repair', firstName: 'Amelia', lastName: 'Hughes', postcode: 'SG13 7TZ', mobile: '07770 123456', productId: 'WM-4471', productType: 'washing machine' },
   { type: 'chargeable repair', firstName: 'Oliver', lastName: 'Patel', postcode: 'LS6 2QP', mobile: '+44 7911 123789', productId: 'DW-2208', productType: 'dishwasher' },
   { type: 'warranty repair', firstName: 'Grace', lastName: "O'Neill", postcode: 'CF10 1AA', mobile: '07789234567', productId: 'TD-9310', productType: 'tumble dryer' },
   { type: 'chargeable repair', firstName: 'Harry', lastName: 'Wilson', postcode: 'EH1 1YZ', mobile: null, productId: 'FF-1187', productType: 'fridge freezer' },
 ];
 
-/** Inserts the demo jobs as NEW with ids above the current highest, so the next poll finds them. */
-export async function insertDemoJobs(pool: mysql.Pool): Promise<DemoJob[]> {
-  const connection = await pool.getConnection();
+/** A row of the client's `Jobs` table as the demo writes it. */
+export type DemoJob = (typeof DEMO_JOBS)[number] & { id: number };
+
+/**
+ * Creates the local client database and `Jobs` table if needed, then inserts the demo jobs as NEW
+ * with ids above the current highest, so the next poll finds them.
+ */
+export async function runDemo(clientUrl: string): Promise<{ jobs: DemoJob[]; createdJobsTable: boolean }> {
+  const { createdJobsTable } = await prepareClientDatabase(clientUrl);
+  const connection = await mysql.createConnection({ uri: clientUrl });
   try {
     await connection.beginTransaction();
     const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT COALESCE(MAX(Job_id), 0) AS maxId FROM Jobs FOR UPDATE');
-    const maxId = Number(rows[0]?.maxId ?? 0);
-    const jobs = DEMO_JOBS.map((job, i) => ({ ...job, id: maxId + i + 1 }));
+    const jobs = DEMO_JOBS.map((job, i) => ({ ...job, id: Number(rows[0]?.maxId ?? 0) + i + 1 }));
     await connection.query(
       'INSERT INTO Jobs (Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type) VALUES ?',
       [jobs.map((j) => [j.id, j.type, 'NEW', j.firstName, j.lastName, j.postcode, j.mobile, j.productId, j.productType])],
     );
     await connection.commit();
-    return jobs;
-  } catch (error) {
-    await connection.rollback().catch(() => {});
-    throw error;
+    return { jobs, createdJobsTable };
   } finally {
-    connection.release();
-  }
-}
-
-/** Creates the local client database and `Jobs` table if needed, then inserts the demo jobs. */
-export async function runDemo(clientUrl: string): Promise<{ jobs: DemoJob[]; createdJobsTable: boolean }> {
-  const prepared = await prepareClientDatabase(clientUrl);
-  const pool = createMysqlPool(clientUrl, 2);
-  try {
-    return { jobs: await insertDemoJobs(pool), createdJobsTable: prepared.createdJobsTable };
-  } finally {
-    await pool.end();
+    await connection.end(); // without a commit the insert is rolled back
   }
 }
 

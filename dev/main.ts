@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { ConfigError } from '../src/config.js';
+import { LOCAL_COSMOS_SNAPSHOT } from './defaults.js';
+import { installFunctionsCore } from './functionsCore.js';
+import { startLocalHost, type LocalHost } from './host.js';
+import { LocalMysqlError } from './mysql.js';
+import { findAppRoot, HostConfigurationError } from './settings.js';
+
+// Like the Functions worker, provide @azure/functions-core before any function module is required.
+installFunctionsCore();
+
+/** `npm start`: runs the compiled app on this machine until Ctrl+C (SIGINT) or SIGTERM. */
+async function main(): Promise<void> {
+  const snapshot = process.env.LOCAL_COSMOS_SNAPSHOT?.trim();
+  const cosmosSnapshotPath = snapshot === 'off' ? undefined : path.resolve(findAppRoot(__dirname), snapshot || LOCAL_COSMOS_SNAPSHOT);
+
+  let host: LocalHost;
+  try {
+    host = await startLocalHost({ exportSettingsToProcessEnv: true, ...(cosmosSnapshotPath ? { cosmosSnapshotPath } : {}) });
+  } catch (error) {
+    const known = error instanceof ConfigError || error instanceof HostConfigurationError || error instanceof LocalMysqlError;
+    console.error(`\nnpm start could not start the local host:\n  ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
+    process.exit(1);
+  }
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if ((signals += 1) > 1) {
+      console.error(`${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
+    console.log(`\n${signal} received: shutting down (press Ctrl+C again to force)`);
+    host.stop().then(
+      () => process.exit(0),
+      (error: unknown) => (console.error('shutdown failed:', error), process.exit(1)),
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+process.on('unhandledRejection', (reason) => console.error('unhandled rejection in the local host:', reason));
+void main();
