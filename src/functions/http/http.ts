@@ -33,6 +33,17 @@ export async function readRawBody(request: HttpRequest): Promise<Parsed<string>>
   return { ok: true, value: raw };
 }
 
+/**
+ * The body exactly as received, as bytes (no text decoding), for signatures computed over the raw
+ * body; `maxBytes` for senders whose bodies can be larger than our own callbacks'.
+ */
+export async function readRawBytes(request: HttpRequest, maxBytes = MAX_BODY_BYTES): Promise<Parsed<Buffer>> {
+  const tooLarge: Parsed<Buffer> = { ok: false, response: problem(413, `body is larger than ${maxBytes} bytes`) };
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return tooLarge;
+  const raw = Buffer.from(await request.arrayBuffer());
+  return raw.length > maxBytes ? tooLarge : { ok: true, value: raw };
+}
+
 export function parseJson<T>(raw: string, schema: z.ZodType<T>): Parsed<T> {
   let data: unknown;
   try {
