@@ -7,6 +7,7 @@
  * The secret is STRIPE_WEBHOOK_SECRET, or LOCAL_STRIPE_WEBHOOK_SECRET when that is unset.
  */
 import { parseJobId, PaymentInputError } from '../src/local/paymentRequest.js';
+import { parseArgs } from './cliArgs.js';
 import {
   checkoutSessionObject,
   LOCAL_STRIPE_WEBHOOK_SECRET,
@@ -21,23 +22,6 @@ import {
 export { LOCAL_STRIPE_WEBHOOK_SECRET };
 
 const USAGE = 'usage: npm run pay:stripe -- <jobId> <amount> [--currency GBP] [--only payment_intent|checkout] [--url http://127.0.0.1:7071]';
-
-function parseArgs(argv: string[]): { positional: string[]; flags: Record<string, string> } {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string?];
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new PaymentInputError(`--${name} needs a value`);
-    flags[name] = value;
-  }
-  return { positional, flags };
-}
 
 async function main(): Promise<void> {
   const { positional, flags } = parseArgs(process.argv.slice(2));

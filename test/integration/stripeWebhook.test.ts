@@ -1,10 +1,8 @@
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { MysqlPaymentFlags } from '../../src/adapters/mysql/paymentFlags.js';
 import { stripePaymentId } from '../../src/adapters/stripe/paymentIds.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { VonageSandbox } from '../../src/local/vonageSandbox.js';
+import { provideRelay } from '../../src/compositionRoot.js';
 import {
   checkoutSessionObject,
   paymentIntentObject,
@@ -15,7 +13,7 @@ import {
   type PaymentFields,
 } from '../../scripts/stripeEvents.js';
 import { callHttpFunction, type CallResult } from '../support/http.js';
-import { clientStatus, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, jobTransRows } from '../support/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import { stackJobs } from '../support/stackJobs.js';
 import '../../src/functions/payments/stripeWebhook.js';
@@ -25,11 +23,6 @@ const SECRET = 'whsec_test_9f3bq8LkdIwHu7ixT1u2v3w4x5y6z7A8';
 /** POST /api/payments/stripe end to end: Stripe-signed events against MariaDB, Cosmos and the Vonage SDK. */
 describe('POST /api/payments/stripe', () => {
   let stack: RealStack;
-  let client: ThrowawayDatabase;
-  let ledger: ThrowawayDatabase;
-  let sandbox: VonageSandbox;
-  let relay: Relay;
-  let documents: CosmosJobDocuments;
   let flags: MysqlPaymentFlags;
   let deliverDue: () => Promise<void>;
   let jobIn: (status: string) => Promise<number>;
@@ -51,28 +44,27 @@ describe('POST /api/payments/stripe', () => {
   }
 
   async function paymentRows(jobId: number): Promise<RowDataPacket[]> {
-    const [rows] = await ledger.pool.query<RowDataPacket[]>('SELECT payment_id, amount, currency FROM payments WHERE Job_id = ?', [jobId]);
+    const [rows] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT payment_id, amount, currency FROM payments WHERE Job_id = ?', [jobId]);
     return rows;
   }
 
   async function flagRows(eventId: string): Promise<RowDataPacket[]> {
-    const [rows] = await ledger.pool.query<RowDataPacket[]>('SELECT * FROM payment_flags WHERE event_id = ?', [eventId]);
+    const [rows] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT * FROM payment_flags WHERE event_id = ?', [eventId]);
     return rows;
   }
 
   /** Everything an event could have written for a job: payments, job_trans, the document's payments and refunds. */
   async function writtenFor(jobId: number) {
-    const doc = await documents.get(jobId);
-    return { payments: await paymentRows(jobId), trans: await jobTransRows(ledger.pool, jobId), docPayments: doc?.payments, refunds: doc?.refunds };
+    const doc = await stack.documents.get(jobId);
+    return { payments: await paymentRows(jobId), trans: await jobTransRows(stack.ledger.pool, jobId), docPayments: doc?.payments, refunds: doc?.refunds };
   }
 
   beforeAll(async () => {
     stack = await startRealStack({ STRIPE_WEBHOOK_SECRET: SECRET });
-    ({ client, ledger, sandbox, relay, documents } = stack);
     ({ deliverDue, jobIn } = stackJobs(stack));
-    flags = new MysqlPaymentFlags(ledger.pool);
+    flags = new MysqlPaymentFlags(stack.ledger.pool);
   });
-  beforeEach(() => provideRelay(async () => relay));
+  beforeEach(() => provideRelay(async () => stack.relay));
   afterAll(async () => stack?.stop());
 
   it('records a payment signed by Stripe\'s library and closes the completed job, exactly once', async () => {
@@ -87,11 +79,11 @@ describe('POST /api/payments/stripe', () => {
     expect(await send(event)).toMatchObject({ status: 200, body: { status: 'duplicate', paymentId } });
     await deliverDue();
 
-    expect(sandbox.sent.filter((s) => s.clientRef === `job-${jobId}-closed`)).toHaveLength(1);
-    expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
-    expect(await documents.get(jobId)).toMatchObject({ job_status: 'CLOSED', payments: [{ payment_id: paymentId, amount: '45.500', currency: 'GBP' }] });
+    expect(stack.sandbox.sent.filter((s) => s.clientRef === `job-${jobId}-closed`)).toHaveLength(1);
+    expect(await clientStatus(stack.client.pool, jobId)).toBe('CLOSED');
+    expect(await stack.documents.get(jobId)).toMatchObject({ job_status: 'CLOSED', payments: [{ payment_id: paymentId, amount: '45.500', currency: 'GBP' }] });
     expect(await paymentRows(jobId)).toEqual([{ payment_id: paymentId, amount: '45.500', currency: 'GBP' }]);
-    const trans = await jobTransRows(ledger.pool, jobId);
+    const trans = await jobTransRows(stack.ledger.pool, jobId);
     expect(trans.filter((r) => r.event_key === `payment-${paymentId}`)).toHaveLength(1);
     expect(trans.at(-1)).toMatchObject({ Job_status: 'CLOSED' });
   });
@@ -112,7 +104,7 @@ describe('POST /api/payments/stripe', () => {
     expect(await send(stripeEvent('payment_intent.succeeded', paymentIntentObject(one)))).toMatchObject({ status: 201, body: { status: 'recorded' } });
     expect(await send(stripeEvent('checkout.session.completed', checkoutSessionObject(one)))).toMatchObject({ status: 200, body: { status: 'duplicate' } });
     expect(await paymentRows(first)).toHaveLength(1);
-    expect((await documents.get(first))?.payments).toHaveLength(1);
+    expect((await stack.documents.get(first))?.payments).toHaveLength(1);
 
     // Session first; the payment intent carries no metadata (the checkout set it on the session only).
     const second = await jobIn('IN PROGRESS');
@@ -131,10 +123,10 @@ describe('POST /api/payments/stripe', () => {
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     await deliverDue();
     expect(await paymentRows(jobId)).toHaveLength(1);
-    expect((await documents.get(jobId))?.payments).toHaveLength(1);
-    expect((await jobTransRows(ledger.pool, jobId)).filter((r) => r.event_key.startsWith('payment-'))).toHaveLength(1);
-    expect(sandbox.sent.filter((s) => s.clientRef === `job-${jobId}-closed`)).toHaveLength(1);
-    expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
+    expect((await stack.documents.get(jobId))?.payments).toHaveLength(1);
+    expect((await jobTransRows(stack.ledger.pool, jobId)).filter((r) => r.event_key.startsWith('payment-'))).toHaveLength(1);
+    expect(stack.sandbox.sent.filter((s) => s.clientRef === `job-${jobId}-closed`)).toHaveLength(1);
+    expect(await clientStatus(stack.client.pool, jobId)).toBe('CLOSED');
   });
 
   it.each([
@@ -145,7 +137,7 @@ describe('POST /api/payments/stripe', () => {
     const jobId = await jobIn('IN PROGRESS');
     expect(await send(stripeEvent('payment_intent.succeeded', paymentIntentObject(payment(jobId, { amount, currency }))))).toMatchObject({ status: 201 });
     expect(await paymentRows(jobId)).toEqual([expect.objectContaining({ amount: expected, currency: code })]);
-    expect((await documents.get(jobId))?.payments).toEqual([expect.objectContaining({ amount: expected, currency: code })]);
+    expect((await stack.documents.get(jobId))?.payments).toEqual([expect.objectContaining({ amount: expected, currency: code })]);
   });
 
   describe('refuses what Stripe did not sign, with 400, writing nothing', () => {
@@ -217,7 +209,7 @@ describe('POST /api/payments/stripe', () => {
         expect.objectContaining({ eventId: notAnId.id, jobReference: 'JOB-12' }),
       ]),
     );
-    const [[counted]] = await ledger.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM payments WHERE Job_id = 987654');
+    const [[counted]] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM payments WHERE Job_id = 987654');
     expect(Number(counted?.n)).toBe(0);
   });
 
@@ -226,7 +218,7 @@ describe('POST /api/payments/stripe', () => {
     const fields = payment(jobId, { chargeId: stripeObjectId('ch') });
     await send(stripeEvent('payment_intent.succeeded', paymentIntentObject(fields)));
     await deliverDue();
-    expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
+    expect(await clientStatus(stack.client.pool, jobId)).toBe('CLOSED');
 
     // The charge carries no metadata: the refund is placed through the payment intent.
     const refund = (amountRefunded: number) =>
@@ -240,17 +232,17 @@ describe('POST /api/payments/stripe', () => {
     // An older event delivered late changes nothing.
     expect(await send(partial)).toMatchObject({ status: 200 });
 
-    const doc = await documents.get(jobId);
+    const doc = await stack.documents.get(jobId);
     expect(doc).toMatchObject({
       job_status: 'CLOSED',
       refunds: [{ charge_id: fields.chargeId, payment_id: stripePaymentId({ paymentIntent: fields.paymentIntentId }), amount_refunded: '45.500', currency: 'GBP', fully_refunded: true }],
     });
-    const refunds = (await jobTransRows(ledger.pool, jobId)).filter((r) => r.event_key.startsWith('refund-'));
+    const refunds = (await jobTransRows(stack.ledger.pool, jobId)).filter((r) => r.event_key.startsWith('refund-'));
     expect(refunds.map((r) => [r.Job_status, r.event_key])).toEqual([
       ['CLOSED', `refund-${fields.chargeId}-10.000`],
       ['CLOSED', `refund-${fields.chargeId}-45.500`],
     ]);
-    expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
+    expect(await clientStatus(stack.client.pool, jobId)).toBe('CLOSED');
     expect(await paymentRows(jobId)).toHaveLength(1);
   });
 
@@ -261,7 +253,7 @@ describe('POST /api/payments/stripe', () => {
   });
 
   it('answers 503 when STRIPE_WEBHOOK_SECRET is not set, writing nothing', async () => {
-    provideRelay(async () => ({ ...relay, config: { ...relay.config, STRIPE_WEBHOOK_SECRET: undefined } }));
+    provideRelay(async () => ({ ...stack.relay, config: { ...stack.relay.config, STRIPE_WEBHOOK_SECRET: undefined } }));
     const jobId = await jobIn('JOB COMPLETED');
     const before = await writtenFor(jobId);
     const response = await send(stripeEvent('payment_intent.succeeded', paymentIntentObject(payment(jobId))));

@@ -97,18 +97,20 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
   const at = new Date(event.created * 1000);
   const source = (objectId: string): ProviderEventSource => ({ provider: 'stripe', eventId: event.id, eventType: event.type, objectId });
 
+  const payment = (objectId: string, meta: Record<string, unknown> | null | undefined, paymentId: string, minor: number, code: string, field: string): ProviderEvent => ({
+    kind: 'payment',
+    source: source(objectId),
+    jobReference: jobReference(meta),
+    paymentId,
+    amount: positiveAmount(minor, code, field),
+    currency: code.toUpperCase(),
+    paidAt: at,
+  });
+
   switch (event.type) {
     case 'payment_intent.succeeded': {
       const intent = parse(paymentIntent, object, 'data.object');
-      return {
-        kind: 'payment',
-        source: source(intent.id),
-        jobReference: jobReference(intent.metadata),
-        paymentId: stripePaymentId({ paymentIntent: intent.id }),
-        amount: positiveAmount(intent.amount_received, intent.currency, 'amount_received'),
-        currency: intent.currency.toUpperCase(),
-        paidAt: at,
-      };
+      return payment(intent.id, intent.metadata, stripePaymentId({ paymentIntent: intent.id }), intent.amount_received, intent.currency, 'amount_received');
     }
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
@@ -117,15 +119,8 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
         return { kind: 'ignored', source: source(session.id), reason: `checkout session is not paid (payment_status ${session.payment_status.slice(0, 32)})` };
       }
       const paid = parse(checkoutSession, object, 'data.object');
-      return {
-        kind: 'payment',
-        source: source(paid.id),
-        jobReference: jobReference(paid.metadata),
-        paymentId: stripePaymentId(paid.payment_intent ? { paymentIntent: paid.payment_intent } : { checkoutSession: paid.id }),
-        amount: positiveAmount(paid.amount_total, paid.currency, 'amount_total'),
-        currency: paid.currency.toUpperCase(),
-        paidAt: at,
-      };
+      const paymentId = stripePaymentId(paid.payment_intent ? { paymentIntent: paid.payment_intent } : { checkoutSession: paid.id });
+      return payment(paid.id, paid.metadata, paymentId, paid.amount_total, paid.currency, 'amount_total');
     }
     case 'charge.refunded': {
       const refunded = parse(charge, object, 'data.object');
