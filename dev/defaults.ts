@@ -5,6 +5,8 @@
 
 /** Signs and verifies payment callbacks when PAYMENT_WEBHOOK_SECRET is unset on a local run. */
 export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'local-payment-webhook-secret';
+/** Signs and verifies Stripe webhooks (npm run pay:stripe) when STRIPE_WEBHOOK_SECRET is unset on a local run. */
+export const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_local_repair_relay_dev_only';
 
 /** Credentials of the local SMS sandbox. */
 export const LOCAL_VONAGE_API_KEY = 'local-sandbox';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config.js';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
-import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
 import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
 import { HostConfigurationError, redactUrl } from './settings.js';
 import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
@@ -69,6 +69,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
   }
   const localPaymentSecret = !isSet(settings.PAYMENT_WEBHOOK_SECRET);
   if (localPaymentSecret) settings.PAYMENT_WEBHOOK_SECRET = LOCAL_PAYMENT_WEBHOOK_SECRET;
+  const localStripeSecret = !isSet(settings.STRIPE_WEBHOOK_SECRET);
+  if (localStripeSecret) settings.STRIPE_WEBHOOK_SECRET = LOCAL_STRIPE_WEBHOOK_SECRET;
 
   return {
     cosmos,
@@ -94,6 +96,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
         localPaymentSecret
           ? `${pad('payments')}configured locally  PAYMENT_WEBHOOK_SECRET unset, so the local default is used (npm run pay signs with it)`
           : `${pad('payments')}configured  PAYMENT_WEBHOOK_SECRET set`,
+        localStripeSecret
+          ? `${pad('Stripe')}configured locally  STRIPE_WEBHOOK_SECRET unset, so the local default is used (npm run pay:stripe signs with it)`
+          : `${pad('Stripe')}configured  STRIPE_WEBHOOK_SECRET set`,
         isSet(settings.VONAGE_SIGNATURE_SECRET)
           ? `${pad('Vonage webhooks')}configured  VONAGE_SIGNATURE_SECRET set (signed webhooks are verified)`
           : `${pad('Vonage webhooks')}unsigned    VONAGE_SIGNATURE_SECRET unset (webhooks are accepted unsigned)`,

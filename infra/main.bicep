@@ -84,6 +84,10 @@ param vonageSignatureSecret string
 @description('Secret the payment provider signs its callbacks with. Stored in Key Vault.')
 param paymentWebhookSecret string
 
+@secure()
+@description('Signing secret (whsec_...) of the Stripe webhook endpoint that calls /api/payments/stripe. Stored in Key Vault.')
+param stripeWebhookSecret string
+
 @description('Create the ledger database on a new Azure Database for MySQL Flexible Server (Burstable B1ms, MySQL 8.0). When false, ledgerDbUrl points at an existing database.')
 param createLedgerServer bool = false
 
@@ -124,6 +128,7 @@ var secretNames = {
   VONAGE_API_SECRET: 'vonage-api-secret'
   VONAGE_SIGNATURE_SECRET: 'vonage-signature-secret'
   PAYMENT_WEBHOOK_SECRET: 'payment-webhook-secret'
+  STRIPE_WEBHOOK_SECRET: 'stripe-webhook-secret'
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,6 +211,7 @@ module keyVault 'modules/keyvault.bicep' = {
     vonageApiSecret: vonageApiSecret
     vonageSignatureSecret: vonageSignatureSecret
     paymentWebhookSecret: paymentWebhookSecret
+    stripeWebhookSecret: stripeWebhookSecret
   }
 }
 
@@ -257,6 +263,7 @@ var appSettings = {
   VONAGE_API_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_API_SECRET}/)'
   VONAGE_SIGNATURE_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_SIGNATURE_SECRET}/)'
   PAYMENT_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PAYMENT_WEBHOOK_SECRET}/)'
+  STRIPE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.STRIPE_WEBHOOK_SECRET}/)'
   VONAGE_FROM: vonageFrom
   VONAGE_REST_HOST: vonageRestHost
   POLL_SCHEDULE: pollSchedule

@@ -8,23 +8,9 @@
 import { LOCAL_PAYMENT_WEBHOOK_SECRET } from '../dev/defaults.js';
 import { buildPaymentRequest, parseJobId, PaymentInputError, postPayment } from '../dev/payment.js';
 import { describeError } from '../dev/settings.js';
+import { parseArgs } from './cliArgs.js';
 
 const USAGE = 'usage: npm run pay -- <jobId> <amount> [--currency GBP] [--payment-id <uuid>] [--url http://127.0.0.1:7071]';
-
-function parseArgs(argv: string[]): { positional: string[]; flags: Record<string, string> } {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split('=', 2) as [string, string?];
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new PaymentInputError(`--${name} needs a value`);
-      flags[name] = value;
-    } else positional.push(arg);
-  }
-  return { positional, flags };
-}
 
 async function main(): Promise<void> {
   const { positional, flags } = parseArgs(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { MysqlCustomerFeedback } from './adapters/mysql/feedback.js';
 import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
 import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
 import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
+import { MysqlPaymentFlags } from './adapters/mysql/paymentFlags.js';
 import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
@@ -18,6 +19,7 @@ import type { JobDocument } from './domain/jobs/job.js';
 import { changeJobStatus, closeJob, getJobWithHistory, type StatusChange, type StatusChangeResult } from './domain/jobs/jobApi.js';
 import type { Payment } from './domain/payments/ports.js';
 import { recordPayment, type PaymentResult } from './domain/payments/recordPayment.js';
+import { recordProviderEvent, type ProviderEvent, type ProviderEventResult } from './domain/payments/recordProviderEvent.js';
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
 import type { JobTransaction } from './domain/jobs/ports.js';
 import type { SmsQueue } from './domain/notifications/ports.js';
@@ -32,6 +34,8 @@ export interface Relay {
   pollClientJobs(): Promise<PollReport>;
   sendSms(message: SmsMessage): Promise<SendSmsResult>;
   recordPayment(payment: Payment): Promise<PaymentResult>;
+  /** A verified payment provider event (POST /api/payments/stripe). */
+  recordProviderEvent(event: ProviderEvent): Promise<ProviderEventResult>;
   closeJob(jobId: number): Promise<ClosureResult>;
   getJob(jobId: number, requestId: string): Promise<{ job: JobDocument; history: JobTransaction[] } | undefined>;
   changeJobStatus(jobId: number, change: StatusChange, requestId: string): Promise<StatusChangeResult>;
@@ -140,12 +144,14 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   });
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
+  const paymentFlags = new MysqlPaymentFlags(ledgerPool);
 
   return {
     config,
     pollClientJobs: () => pollClientJobs({ ...withLogger('pollClientJobs'), checkpoints, settings: pollSettings(config) }),
     sendSms: (message) => sendSms({ ...withLogger('sendSms'), gateway, settings: sendSmsSettings(config) }, message),
     recordPayment: (payment) => recordPayment(withLogger('payments'), payment),
+    recordProviderEvent: (event) => recordProviderEvent({ ...withLogger('stripeWebhook'), flags: paymentFlags }, event),
     closeJob: (jobId) => closeJob(withLogger('closeJob'), jobId),
     getJob: (jobId, requestId) => getJobWithHistory(withLogger('getJob'), jobId, requestId),
     changeJobStatus: (jobId, change, requestId) => changeJobStatus(withLogger('changeJobStatus'), jobId, change, requestId),

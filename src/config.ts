@@ -28,6 +28,8 @@ export const configSchema = z.object({
   VONAGE_REST_HOST: z.url().default('https://rest.nexmo.com'),
   VONAGE_SIGNATURE_SECRET: optionalSecret,
   PAYMENT_WEBHOOK_SECRET: optionalSecret,
+  /** The signing secret (`whsec_...`) of the Stripe webhook endpoint that calls POST /api/payments/stripe. */
+  STRIPE_WEBHOOK_SECRET: optionalSecret,
   POLL_SCHEDULE: z
     .string()
     .refine((value) => value.trim().split(/\s+/).length === 6, 'must be an NCRONTAB expression with 6 fields')

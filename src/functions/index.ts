@@ -11,3 +11,4 @@ import './jobs/pollClientJobs.js';
 import './notifications/sendSms.js';
 import './notifications/vonageDeliveryReceipt.js';
 import './payments/payments.js';
+import './payments/stripeWebhook.js';

@@ -1,4 +1,3 @@
-import { InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
@@ -6,10 +5,9 @@ import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { signPayment } from '../../src/adapters/signatures/paymentSignature.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { FakeSmsQueue } from '../support/fakes.js';
-import { registrations } from '../../dev/functionsCore.js';
 import { callHttpFunction } from '../support/http.js';
-import { clientStatus, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { stackJobs } from '../support/stackJobs.js';
 import '../../src/functions/payments/payments.js';
 import '../../src/functions/jobs/closeJob.js';
 import '../../src/functions/jobs/getJob.js';
@@ -27,25 +25,8 @@ describe('callbacks and the job API', () => {
   let sandbox: VonageSandbox;
   let relay: Relay;
   let documents: CosmosJobDocuments;
-  let queue: FakeSmsQueue;
-  let nextJobId = 1;
-
-  async function deliverDue(): Promise<void> {
-    for (const message of queue.drain(new Date())) {
-      await registrations.get('sendSms')!.handler(message.body, new InvocationContext({ functionName: 'sendSms' }));
-    }
-  }
-
-  /** A job ingested, texted and moved by the client to `status`. */
-  async function jobIn(status: string, mobile?: string | null): Promise<number> {
-    const id = nextJobId++;
-    await insertClientJobs(client.pool, [{ id, ...(mobile === undefined ? {} : { mobile }) }]);
-    await relay.pollClientJobs();
-    await deliverDue();
-    if (status !== 'OPENED') await client.pool.query('UPDATE Jobs SET Job_status = ? WHERE Job_id = ?', [status, id]);
-    await relay.pollClientJobs();
-    return id;
-  }
+  let deliverDue: () => Promise<void>;
+  let jobIn: (status: string, mobile?: string | null) => Promise<number>;
 
   function pay(jobId: number, overrides: Record<string, unknown> = {}, signing: { secret?: string; at?: number; header?: string | null } = {}) {
     const body = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '45.500', currency: 'GBP', paidAt: new Date().toISOString(), ...overrides });
@@ -55,7 +36,8 @@ describe('callbacks and the job API', () => {
 
   beforeAll(async () => {
     stack = await startRealStack({ PAYMENT_WEBHOOK_SECRET: SECRET });
-    ({ client, ledger, sandbox, relay, documents, queue } = stack);
+    ({ client, ledger, sandbox, relay, documents } = stack);
+    ({ deliverDue, jobIn } = stackJobs(stack));
   });
   beforeEach(() => provideRelay(async () => relay));
   afterAll(async () => stack?.stop());

@@ -42,6 +42,11 @@ export interface JobDocument {
   source: { system: 'client-jobs'; ingested_at: string };
   sms: Partial<Record<'courtesy' | 'feedback', SmsSummary>>;
   payments?: Array<{ payment_id: string; amount: string; currency: string; paid_at: string }>;
+  /**
+   * Refunds the payment provider reported, one entry per refunded charge with the total refunded
+   * on it so far; a refund never changes the job's status.
+   */
+  refunds?: Array<{ charge_id: string; payment_id: string | null; amount_refunded: string; currency: string; fully_refunded: boolean; refunded_at: string }>;
   /** Client changes we refused to mirror (backwards or unknown statuses), for a person to look at. */
   flags?: Array<{ status: string | null; from: string; at: string }>;
   feedback?: { score: number | null; text: string; at: string };

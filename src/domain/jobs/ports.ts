@@ -24,7 +24,7 @@ export interface JobDocuments {
   update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined>;
 }
 
-export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'CLOSURE' | 'FLAG' | 'FEEDBACK';
+export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK';
 
 /** One `job_trans` row. `eventKey` is unique, so writing the same event again adds nothing. */
 export interface JobTransaction {

@@ -25,3 +25,13 @@ export function roundToAmount(decimal: string): string {
   const roundUp = Number(fraction[3]) >= 5 ? 1n : 0n;
   return amountFromThousandths(truncated + roundUp);
 }
+
+/**
+ * An integer count of a currency's minor units (e.g. Stripe's `amount_received`) as a 3-decimal
+ * amount, exactly: `exponent` is how many decimals the minor unit has (0 for JPY, 2 for GBP, 3 for
+ * KWD). An exponent above 3 cannot be held by a 3-decimal amount without rounding, so it is refused.
+ */
+export function amountFromMinorUnits(minorUnits: bigint, exponent: number): string {
+  if (!Number.isInteger(exponent) || exponent < 0 || exponent > 3) throw new RangeError(`a currency exponent must be 0 to 3, not ${exponent}`);
+  return amountFromThousandths(minorUnits * 10n ** BigInt(3 - exponent));
+}

@@ -32,11 +32,12 @@ export interface RawBody {
   text: string;
 }
 
-export async function readRawBody(request: HttpRequest): Promise<Parsed<RawBody>> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
+/** The body; `maxBytes` for senders whose bodies can be larger than our own callbacks'. */
+export async function readRawBody(request: HttpRequest, maxBytes = MAX_BODY_BYTES): Promise<Parsed<RawBody>> {
+  const tooLarge: Parsed<RawBody> = { ok: false, response: problem(413, `body is larger than ${maxBytes} bytes`) };
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return tooLarge;
   const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
+  if (bytes.length > maxBytes) return tooLarge;
   return { ok: true, value: { bytes, text: bytes.toString('utf8').replace(/^\uFEFF/, '') } };
 }
 
