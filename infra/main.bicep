@@ -84,6 +84,11 @@ param vonageSignatureSecret string
 @description('Secret the payment provider signs its callbacks with. Stored in Key Vault.')
 param paymentWebhookSecret string
 
+@secure()
+@minLength(32)
+@description('Secret that keys the phone lookup keys in the ledger (HMAC-SHA256), at least 32 characters, e.g. `openssl rand -hex 32`. Keep it: a new value unmatches replies to feedback SMS sent before. Stored in Key Vault.')
+param phoneKeySecret string
+
 @description('Create the ledger database on a new Azure Database for MySQL Flexible Server (Burstable B1ms, MySQL 8.0). When false, ledgerDbUrl points at an existing database.')
 param createLedgerServer bool = false
 
@@ -124,6 +129,7 @@ var secretNames = {
   VONAGE_API_SECRET: 'vonage-api-secret'
   VONAGE_SIGNATURE_SECRET: 'vonage-signature-secret'
   PAYMENT_WEBHOOK_SECRET: 'payment-webhook-secret'
+  PHONE_KEY_SECRET: 'phone-key-secret'
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,6 +212,7 @@ module keyVault 'modules/keyvault.bicep' = {
     vonageApiSecret: vonageApiSecret
     vonageSignatureSecret: vonageSignatureSecret
     paymentWebhookSecret: paymentWebhookSecret
+    phoneKeySecret: phoneKeySecret
   }
 }
 
@@ -257,6 +264,7 @@ var appSettings = {
   VONAGE_API_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_API_SECRET}/)'
   VONAGE_SIGNATURE_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_SIGNATURE_SECRET}/)'
   PAYMENT_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PAYMENT_WEBHOOK_SECRET}/)'
+  PHONE_KEY_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PHONE_KEY_SECRET}/)'
   VONAGE_FROM: vonageFrom
   VONAGE_REST_HOST: vonageRestHost
   POLL_SCHEDULE: pollSchedule

@@ -44,6 +44,10 @@ param vonageSignatureSecret string
 @description('Shared secret the payment provider signs its callbacks with.')
 param paymentWebhookSecret string
 
+@secure()
+@description('Secret that keys the phone lookup keys in the ledger (HMAC-SHA256).')
+param phoneKeySecret string
+
 @description('Days a deleted vault or secret can be recovered.')
 @minValue(7)
 @maxValue(90)
@@ -113,6 +117,14 @@ resource paymentWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-0
   name: secretNames.PAYMENT_WEBHOOK_SECRET
   properties: {
     value: paymentWebhookSecret
+  }
+}
+
+resource phoneKeySecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: secretNames.PHONE_KEY_SECRET
+  properties: {
+    value: phoneKeySecret
   }
 }
 

@@ -107,6 +107,7 @@ const KEY_VAULT_SETTINGS = [
   'VONAGE_API_SECRET',
   'VONAGE_SIGNATURE_SECRET',
   'PAYMENT_WEBHOOK_SECRET',
+  'PHONE_KEY_SECRET',
 ];
 
 const configNames = Object.keys(configSchema.shape);
@@ -503,7 +504,7 @@ describe('no secrets in templates, parameters or workflows', () => {
         expect(/connectionstring|password|secret/i.test(name) && !/APPLICATIONINSIGHTS|connectionString$/.test(name), `${where}: output ${name}`).toBe(false);
       }
     }
-    for (const name of ['clientDbUrl', 'ledgerDbUrl', 'ledgerAdminPassword', 'vonageApiKey', 'vonageApiSecret', 'vonageSignatureSecret', 'paymentWebhookSecret']) {
+    for (const name of ['clientDbUrl', 'ledgerDbUrl', 'ledgerAdminPassword', 'vonageApiKey', 'vonageApiSecret', 'vonageSignatureSecret', 'paymentWebhookSecret', 'phoneKeySecret']) {
       expect(main.param(name).secure, `main.bicep ${name}`).toBe(true);
     }
   });

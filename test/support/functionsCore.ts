@@ -8,6 +8,12 @@ export interface CapturedRegistration {
 
 export const registrations = new Map<string, CapturedRegistration>();
 
+/** A hook as the library hands it to the host: it takes the host's context (appStart: hookData, appHookData, functionAppDirectory). */
+export type CapturedHook = (coreContext: Record<string, unknown>) => unknown;
+
+/** Hooks by name ('appStart', 'preInvocation', ...), in registration order; the tests run them. */
+export const hooks = new Map<string, CapturedHook[]>();
+
 export const functionsCore = {
   version: 'test-host',
   hostVersion: '4.0.0',
@@ -15,8 +21,9 @@ export const functionsCore = {
   getProgrammingModel(): unknown {
     return undefined;
   },
-  registerHook(): { dispose(): void } {
-    return { dispose() {} };
+  registerHook(name: string, callback: CapturedHook): { dispose(): void } {
+    hooks.set(name, [...(hooks.get(name) ?? []), callback]);
+    return { dispose: () => hooks.set(name, (hooks.get(name) ?? []).filter((hook) => hook !== callback)) };
   },
   log(): void {},
   registerFunction(metadata: Omit<CapturedRegistration, 'handler'>, handler: CapturedRegistration['handler']) {

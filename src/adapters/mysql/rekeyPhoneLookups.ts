@@ -33,13 +33,13 @@ export interface RekeyDeps {
   ledgerPool: MysqlPool;
   clientJobs: Pick<ClientJobs, 'readJobs'>;
   phoneKeys: PhoneKeys;
-  /** Rows per batch, and so the most job ids per read of `Jobs`. */
+  /** Rows per batch, and so the most job ids per read of `Jobs`; default 500. */
   batchSize?: number;
+  /** How long an instance waits for another one to finish before it works alongside it (safe, only slower); default 60. */
+  lockWaitSeconds?: number;
 }
 
 const LOCK_NAME = 'repair-relay-phone-key-rekey';
-/** How long an instance waits for another one to finish before it works alongside it. */
-const LOCK_WAIT_SECONDS = 60;
 
 interface LegacyRow extends RowDataPacket {
   message_key: string;
@@ -54,7 +54,7 @@ interface LegacyRow extends RowDataPacket {
  */
 export async function rekeyPhoneLookups(deps: RekeyDeps): Promise<RekeyReport> {
   const batchSize = deps.batchSize ?? 500;
-  return withNamedLock(deps.ledgerPool, LOCK_NAME, LOCK_WAIT_SECONDS, async (connection) => {
+  return withNamedLock(deps.ledgerPool, LOCK_NAME, deps.lockWaitSeconds ?? 60, async (connection) => {
     const report: RekeyReport = { scanned: 0, rekeyed: 0, cleared: 0 };
     for (let after = ''; ; ) {
       const [rows] = await connection.query<LegacyRow[]>(
