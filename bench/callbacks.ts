@@ -23,7 +23,7 @@ import { registrations } from '../dev/functionsCore.js';
 import '../src/functions/payments/payments.js';
 import { envInt, runBenchmark } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
-import { FakeSmsQueue } from '../test/support/fakes.js';
+import { FakeSmsQueue, TEST_PHONE_KEY_SECRET } from '../test/support/fakes.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
@@ -112,6 +112,7 @@ async function runPayments(cosmos: BenchCosmos): Promise<PaymentRun> {
       VONAGE_API_KEY: 'k',
       VONAGE_API_SECRET: 's',
       PAYMENT_WEBHOOK_SECRET: SECRET,
+      PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
     }),
     { queue: new FakeSmsQueue() },
   );

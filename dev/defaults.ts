@@ -7,6 +7,8 @@
 export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'local-payment-webhook-secret';
 /** Signs and verifies Stripe webhooks (npm run pay:stripe) when STRIPE_WEBHOOK_SECRET is unset on a local run. */
 export const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_local_repair_relay_dev_only';
+/** Keys phone lookup keys when PHONE_KEY_SECRET is unset on a local run (the sample settings' value). */
+export const LOCAL_PHONE_KEY_SECRET = 'local-only-phone-key-secret-never-use-in-azure';
 
 /** Credentials of the local SMS sandbox. */
 export const LOCAL_VONAGE_API_KEY = 'local-sandbox';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config.js';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
-import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
+import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
 import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
 import { HostConfigurationError, redactUrl } from './settings.js';
 import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
@@ -71,6 +71,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
   if (localPaymentSecret) settings.PAYMENT_WEBHOOK_SECRET = LOCAL_PAYMENT_WEBHOOK_SECRET;
   const localStripeSecret = !isSet(settings.STRIPE_WEBHOOK_SECRET);
   if (localStripeSecret) settings.STRIPE_WEBHOOK_SECRET = LOCAL_STRIPE_WEBHOOK_SECRET;
+  const localPhoneKeySecret = !isSet(settings.PHONE_KEY_SECRET);
+  if (localPhoneKeySecret) settings.PHONE_KEY_SECRET = LOCAL_PHONE_KEY_SECRET;
 
   return {
     cosmos,
@@ -96,6 +98,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
         localPaymentSecret
           ? `${pad('payments')}configured locally  PAYMENT_WEBHOOK_SECRET unset, so the local default is used (npm run pay signs with it)`
           : `${pad('payments')}configured  PAYMENT_WEBHOOK_SECRET set`,
+        localPhoneKeySecret
+          ? `${pad('phone keys')}configured locally  PHONE_KEY_SECRET unset, so the local default keys phone lookups`
+          : `${pad('phone keys')}configured  PHONE_KEY_SECRET set`,
         localStripeSecret
           ? `${pad('Stripe')}configured locally  STRIPE_WEBHOOK_SECRET unset, so the local default is used (npm run pay:stripe signs with it)`
           : `${pad('Stripe')}configured  STRIPE_WEBHOOK_SECRET set`,

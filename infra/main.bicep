@@ -88,6 +88,11 @@ param paymentWebhookSecret string
 @description('Signing secret (whsec_...) of the Stripe webhook endpoint that calls /api/payments/stripe. Stored in Key Vault.')
 param stripeWebhookSecret string
 
+@secure()
+@minLength(32)
+@description('Secret that keys the phone lookup keys in the ledger (HMAC-SHA256), at least 32 characters, e.g. `openssl rand -hex 32`. Keep it: a new value unmatches replies to feedback SMS sent before. Stored in Key Vault.')
+param phoneKeySecret string
+
 @description('Create the ledger database on a new Azure Database for MySQL Flexible Server (Burstable B1ms, MySQL 8.0). When false, ledgerDbUrl points at an existing database.')
 param createLedgerServer bool = false
 
@@ -129,6 +134,7 @@ var secretNames = {
   VONAGE_SIGNATURE_SECRET: 'vonage-signature-secret'
   PAYMENT_WEBHOOK_SECRET: 'payment-webhook-secret'
   STRIPE_WEBHOOK_SECRET: 'stripe-webhook-secret'
+  PHONE_KEY_SECRET: 'phone-key-secret'
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,6 +218,7 @@ module keyVault 'modules/keyvault.bicep' = {
     vonageSignatureSecret: vonageSignatureSecret
     paymentWebhookSecret: paymentWebhookSecret
     stripeWebhookSecret: stripeWebhookSecret
+    phoneKeySecret: phoneKeySecret
   }
 }
 
@@ -264,6 +271,7 @@ var appSettings = {
   VONAGE_SIGNATURE_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_SIGNATURE_SECRET}/)'
   PAYMENT_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PAYMENT_WEBHOOK_SECRET}/)'
   STRIPE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.STRIPE_WEBHOOK_SECRET}/)'
+  PHONE_KEY_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PHONE_KEY_SECRET}/)'
   VONAGE_FROM: vonageFrom
   VONAGE_REST_HOST: vonageRestHost
   POLL_SCHEDULE: pollSchedule

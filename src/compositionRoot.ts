@@ -10,8 +10,10 @@ import { MysqlPaymentFlags } from './adapters/mysql/paymentFlags.js';
 import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
+import { rekeyPhoneLookups } from './adapters/mysql/rekeyPhoneLookups.js';
 import { MysqlSmsLog } from './adapters/mysql/smsLog.js';
 import { createServiceBusClient, ServiceBusSmsQueue } from './adapters/serviceBus/smsQueue.js';
+import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import type { ClosureResult } from './domain/jobs/closure.js';
@@ -80,6 +82,7 @@ function required(config: AppConfig, names: Array<keyof AppConfig>, hint: string
 export async function buildRelay(config: AppConfig, overrides: RelayOverrides = {}): Promise<Relay> {
   required(config, ['COSMOS_ENDPOINT'], 'the Cosmos DB account endpoint (npm start embeds a local one)');
   required(config, ['VONAGE_API_KEY', 'VONAGE_API_SECRET'], 'Vonage API credentials (npm start runs a local SMS sandbox)');
+  required(config, ['PHONE_KEY_SECRET'], 'the secret that keys phone lookup keys in the ledger, at least 32 characters (openssl rand -hex 32)');
   if (!overrides.queue && !config.SERVICEBUS_CONNECTION && !config.SERVICEBUS_CONNECTION__fullyQualifiedNamespace) {
     throw new ConfigError(
       'Missing setting SERVICEBUS_CONNECTION or SERVICEBUS_CONNECTION__fullyQualifiedNamespace (npm start runs an in-process queue)',
@@ -88,7 +91,16 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
 
   const clientPool = createMysqlPool(config.CLIENT_DB_URL);
   const ledgerPool = createMysqlPool(config.LEDGER_DB_URL);
-  await migrateLedger(ledgerPool);
+  const clientJobs = new MysqlClientJobs(clientPool);
+  const phoneKeys = new HmacPhoneKeys(config.PHONE_KEY_SECRET as string);
+  try {
+    await migrateLedger(ledgerPool);
+    const rekeyed = await rekeyPhoneLookups({ ledgerPool, clientJobs, phoneKeys });
+    if (rekeyed.scanned > 0) createConsoleLogger('startup').info('SMS log phone keys moved to PHONE_KEY_SECRET', { ...rekeyed });
+  } catch (error) {
+    await Promise.allSettled([clientPool.end(), ledgerPool.end()]);
+    throw error;
+  }
 
   const cosmosSettings = {
     endpoint: config.COSMOS_ENDPOINT as string,
@@ -113,13 +125,14 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const queue = overrides.queue ?? new ServiceBusSmsQueue(serviceBus!.createSender(config.SMS_QUEUE));
 
   const shared = {
-    clientJobs: new MysqlClientJobs(clientPool),
+    clientJobs,
     documents: new CosmosJobDocuments(container),
     transactions: new MysqlJobTransactions(ledgerPool),
     smsLog: new MysqlSmsLog(ledgerPool),
     tracking: new MysqlJobTracking(ledgerPool),
     payments: new MysqlPayments(ledgerPool),
     queue,
+    phoneKeys,
     clock: systemClock,
   };
   const withLogger = (component: string) => ({ ...shared, logger: createConsoleLogger(component) });
@@ -175,13 +188,32 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
 let current: Promise<Relay> | undefined;
 let factory: () => Promise<Relay> = () => buildRelay(loadConfig());
 
-/** The one relay of this process, built on first use from the validated configuration. */
+/**
+ * The one relay of this process, built on first use from the validated configuration. Every
+ * caller shares one build (and so one run of the migrations); a failed build is retried by the
+ * next call.
+ */
 export function getRelay(): Promise<Relay> {
   current ??= factory().catch((error: unknown) => {
     current = undefined;
     throw error;
   });
   return current;
+}
+
+/**
+ * The app's start (the `appStart` hook in src/functions/index.ts): builds the relay now, so the
+ * ledger migrations run and a bad configuration stops the start instead of the first request.
+ * It is the relay getRelay() hands out, so nothing is built or migrated twice.
+ */
+export async function startRelay(log: (message: string) => void = console.error): Promise<Relay> {
+  try {
+    return await getRelay();
+  } catch (error) {
+    const what = error instanceof ConfigError ? 'configuration is invalid' : 'could not start';
+    log(`Repair Relay ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
 }
 
 /** Lets the local host (and tests) build the relay their way; the functions keep calling getRelay(). */

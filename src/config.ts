@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
 
 const mysqlUrl = z
   .string()
@@ -30,6 +31,14 @@ export const configSchema = z.object({
   PAYMENT_WEBHOOK_SECRET: optionalSecret,
   /** The signing secret (`whsec_...`) of the Stripe webhook endpoint that calls POST /api/payments/stripe. */
   STRIPE_WEBHOOK_SECRET: optionalSecret,
+  /**
+   * Keys the one-way phone lookup keys in the ledger (HMAC-SHA256), so they cannot be enumerated.
+   * Required by the app (compositionRoot.ts); changing it unmatches replies to earlier feedback SMS.
+   */
+  PHONE_KEY_SECRET: z
+    .string()
+    .min(MIN_PHONE_KEY_SECRET_LENGTH, `must be at least ${MIN_PHONE_KEY_SECRET_LENGTH} characters (for example \`openssl rand -hex 32\`)`)
+    .optional(),
   POLL_SCHEDULE: z
     .string()
     .refine((value) => value.trim().split(/\s+/).length === 6, 'must be an NCRONTAB expression with 6 fields')
@@ -53,17 +62,27 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Reads the settings once; an empty string counts as unset, as it does in Azure app settings. */
+/** What Azure leaves in an app setting whose Key Vault reference it could not resolve. */
+const UNRESOLVED_KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+
+/**
+ * Reads the settings once; an empty string counts as unset, as it does in Azure app settings.
+ * Problems name the setting, never its value.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const present = Object.fromEntries(
     Object.keys(configSchema.shape)
       .map((name) => [name, env[name]] as const)
       .filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
+  const unresolved = Object.entries(present)
+    .filter(([, value]) => UNRESOLVED_KEY_VAULT_REFERENCE.test(value!.trim()))
+    .map(([name]) => `${name}: is a Key Vault reference the platform could not resolve (check the secret and the identity's access to the vault)`);
   const parsed = configSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
+  const problems = [
+    ...unresolved,
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return parsed.data;
 }

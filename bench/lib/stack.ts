@@ -13,9 +13,11 @@ import { MysqlPayments } from '../../src/adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
 import type { SmsQueue } from '../../src/domain/notifications/ports.js';
 import { LOCAL_COSMOS_KEY, startLocalCosmos } from '../../test/support/cosmos.js';
+import { TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
 import type { Profile } from './profile.js';
 
 export const MYSQL_SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -148,6 +150,7 @@ export function wirePollDeps(options: {
     payments: profile.wrap('payments', new MysqlPayments(options.ledgerPool)),
     queue: profile.wrap('queue', options.queue),
     checkpoints: profile.wrap('checkpoints', new MysqlPollCheckpoints(options.ledgerPool)),
+    phoneKeys: new HmacPhoneKeys(TEST_PHONE_KEY_SECRET),
     clock: systemClock,
     logger: createConsoleLogger('pollClientJobs'),
     settings: options.settings,

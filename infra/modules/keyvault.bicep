@@ -48,6 +48,10 @@ param paymentWebhookSecret string
 @description('Signing secret of the Stripe webhook endpoint.')
 param stripeWebhookSecret string
 
+@secure()
+@description('Secret that keys the phone lookup keys in the ledger (HMAC-SHA256).')
+param phoneKeySecret string
+
 @description('Days a deleted vault or secret can be recovered.')
 @minValue(7)
 @maxValue(90)
@@ -125,6 +129,14 @@ resource stripeWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
   name: secretNames.STRIPE_WEBHOOK_SECRET
   properties: {
     value: stripeWebhookSecret
+  }
+}
+
+resource phoneKeySecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: secretNames.PHONE_KEY_SECRET
+  properties: {
+    value: phoneKeySecret
   }
 }
 

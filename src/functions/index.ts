@@ -2,6 +2,8 @@
  * The app's entry point (package.json `main`): loading it registers every function. Each import
  * below is one business area's function file; edge helpers live in `./http` and register nothing.
  */
+import { app } from '@azure/functions';
+import { startRelay } from '../compositionRoot.js';
 import './feedback/vonageInboundSms.js';
 import './health/health.js';
 import './jobs/changeJobStatus.js';
@@ -12,3 +14,9 @@ import './notifications/sendSms.js';
 import './notifications/vonageDeliveryReceipt.js';
 import './payments/payments.js';
 import './payments/stripeWebhook.js';
+
+// Settings are validated, the relay built and the ledger migrated when the app starts, so a bad
+// configuration fails the start (in Azure too) rather than the first request.
+app.hook.appStart(async () => {
+  await startRelay();
+});

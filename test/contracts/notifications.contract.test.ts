@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
 import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
 import type { SmsLog, SmsLogEntry, SmsRegistration } from '../../src/domain/notifications/ports.js';
-import { phoneLookupKey } from '../../src/domain/shared/phone.js';
-import { FakeClock, FakeSmsLog } from '../support/fakes.js';
+import { FakeClock, FakeSmsLog, testPhoneKeys } from '../support/fakes.js';
 import { createLedgerDatabase } from '../support/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, pinnedClockPool, SteppedClock, type Implementation } from './harness.js';
 
@@ -40,7 +39,7 @@ describeContract<SmsLogSubject>(
   (subject) => {
     const MINUTE = 60_000;
     const START = new FakeClock().now();
-    const phone = phoneLookupKey('+447770123456');
+    const phone = testPhoneKeys.lookupKey('+447770123456');
     const registration = (messageKey: string, overrides: Partial<SmsRegistration> = {}): SmsRegistration => ({
       messageKey,
       jobId: 5,
@@ -214,7 +213,7 @@ describeContract<SmsLogSubject>(
       const { log, clock } = subject();
       expect(await latestClosed()).toBeUndefined();
       await sendAt(1, closed(1));
-      await sendAt(2, registration('job-2-received', { jobId: 2 }), closed(3, { toHash: phoneLookupKey('+447770999999') }));
+      await sendAt(2, registration('job-2-received', { jobId: 2 }), closed(3, { toHash: testPhoneKeys.lookupKey('+447770999999') }));
       await clock.advance(MINUTE);
       await log.register([closed(4), closed(5)]);
       await log.record('job-5-closed', 'queued', { state: 'failed' });

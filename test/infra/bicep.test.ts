@@ -108,6 +108,7 @@ const KEY_VAULT_SETTINGS = [
   'VONAGE_SIGNATURE_SECRET',
   'PAYMENT_WEBHOOK_SECRET',
   'STRIPE_WEBHOOK_SECRET',
+  'PHONE_KEY_SECRET',
 ];
 
 const configNames = Object.keys(configSchema.shape);
@@ -504,7 +505,7 @@ describe('no secrets in templates, parameters or workflows', () => {
         expect(/connectionstring|password|secret/i.test(name) && !/APPLICATIONINSIGHTS|connectionString$/.test(name), `${where}: output ${name}`).toBe(false);
       }
     }
-    for (const name of ['clientDbUrl', 'ledgerDbUrl', 'ledgerAdminPassword', 'vonageApiKey', 'vonageApiSecret', 'vonageSignatureSecret', 'paymentWebhookSecret', 'stripeWebhookSecret']) {
+    for (const name of ['clientDbUrl', 'ledgerDbUrl', 'ledgerAdminPassword', 'vonageApiKey', 'vonageApiSecret', 'vonageSignatureSecret', 'paymentWebhookSecret', 'stripeWebhookSecret', 'phoneKeySecret']) {
       expect(main.param(name).secure, `main.bicep ${name}`).toBe(true);
     }
   });

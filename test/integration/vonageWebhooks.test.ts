@@ -6,12 +6,11 @@ import { MysqlCustomerFeedback } from '../../src/adapters/mysql/feedback.js';
 import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
 import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { phoneLookupKey } from '../../src/domain/shared/phone.js';
 import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
 import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { FakeSmsQueue } from '../support/fakes.js';
+import { FakeSmsQueue, testPhoneKeys } from '../support/fakes.js';
 import {
   clientStatus,
   createLedgerDatabase,
@@ -162,7 +161,7 @@ describe('Vonage webhooks against the real stack', () => {
     await sendQueued();
     expect(await clientStatus(client.pool, 1)).toBe('CLOSED');
     const feedbackSms = sandbox.sent.find((s) => s.clientRef === 'job-1-closed')!;
-    expect((await smsLogRow('job-1-closed'))?.to_hash).toBe(phoneLookupKey(`+${feedbackSms.to}`));
+    expect((await smsLogRow('job-1-closed'))?.to_hash).toBe(testPhoneKeys.lookupKey(`+${feedbackSms.to}`));
 
     const reply = { msisdn: feedbackSms.to, to: '447700900000', messageId: '3000000012345678', text: ' 5 stars! ', type: 'text', keyword: '5', 'message-timestamp': '2026-11-23 10:00:00' };
     const response = await postSigned(vonageInboundSmsHandler, 'inbound', reply);

@@ -1,7 +1,8 @@
 import type { ClientJob, JobDocument } from '../../src/domain/jobs/job.js';
 import type { JobStatus } from '../../src/domain/jobs/jobStatus.js';
 import type { ClientJobs, JobDocuments, JobTracking, JobTransaction, JobTransactions, PollCheckpoint, PollCheckpoints, TrackedJob } from '../../src/domain/jobs/ports.js';
-import type { Clock, Logger } from '../../src/domain/shared/ports.js';
+import type { Clock, Logger, PhoneKeys } from '../../src/domain/shared/ports.js';
+import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
 import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState } from '../../src/domain/notifications/ports.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
@@ -388,3 +389,9 @@ export function crashAfter<T extends object>(target: T, method: keyof T & string
     },
   });
 }
+
+/** PHONE_KEY_SECRET of every test relay and fake world: tests only, never deployed. */
+export const TEST_PHONE_KEY_SECRET = 'test-only-phone-key-secret-not-for-any-deployment';
+
+/** Phone keys exactly as the app makes them: HmacPhoneKeys is pure, so the real one serves the fake world. */
+export const testPhoneKeys: PhoneKeys = new HmacPhoneKeys(TEST_PHONE_KEY_SECRET);

@@ -3,7 +3,7 @@ import { buildRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos.js';
-import { FakeSmsQueue } from './fakes.js';
+import { FakeSmsQueue, TEST_PHONE_KEY_SECRET } from './fakes.js';
 import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from './mysql.js';
 
 /** The real adapters wired by the composition root: throwaway MariaDB databases, embedded Cosmos, the Vonage sandbox. */
@@ -35,6 +35,7 @@ export async function startRealStack(settings: Record<string, string> = {}, vona
     VONAGE_API_KEY: vonage.apiKey,
     VONAGE_API_SECRET: vonage.apiSecret,
     VONAGE_REST_HOST: await sandbox.listen(),
+    PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
     ...settings,
   };
   const queue = new FakeSmsQueue();

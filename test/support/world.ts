@@ -13,6 +13,7 @@ import {
   FakeSmsLog,
   FakeSmsQueue,
   MemoryLogger,
+  testPhoneKeys,
 } from './fakes.js';
 
 export const TEST_POLL_SETTINGS: PollSettings = {
@@ -38,6 +39,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     checkpoints: new FakeCheckpoints(),
     tracking: new FakeJobTracking(),
     payments: new FakePayments(),
+    phoneKeys: testPhoneKeys,
     logger: new MemoryLogger(),
   };
   const { queue } = ports;

@@ -1,4 +1,4 @@
-import type { RowDataPacket } from 'mysql2/promise';
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { Umzug, type UmzugStorage } from 'umzug';
 import type { MysqlPool } from './pool.js';
 
@@ -112,51 +112,82 @@ export const LEDGER_MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     ],
   },
+  {
+    // Which function made each to_hash (SMS_TO_HASH_VERSION). Rows written before this migration,
+    // and rows an older instance still inserts during a deploy, get the default: the bare SHA-256
+    // key that rekeyPhoneLookups.ts turns into the HMAC key at start-up. The index finds them
+    // without reading the table (InnoDB appends message_key, so a batch is a range scan).
+    name: '005-sms-log-to-hash-version',
+    statements: [
+      `ALTER TABLE sms_log
+        ADD COLUMN IF NOT EXISTS to_hash_version TINYINT NOT NULL DEFAULT 1,
+        ADD INDEX IF NOT EXISTS ix_sms_log_to_hash_version (to_hash_version)`,
+    ],
+  },
 ];
 
+/** `sms_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */
+export const SMS_TO_HASH_VERSION = { legacySha256: 1, hmac: 2 } as const;
+
 const LOCK_NAME = 'repair-relay-ledger-migrations';
+
+/**
+ * Runs `work` on one connection while holding the MySQL named lock `name`, so instances starting
+ * together take turns. `acquired` is false when the lock was not free within `timeoutSeconds`.
+ */
+export async function withNamedLock<T>(
+  pool: MysqlPool,
+  name: string,
+  timeoutSeconds: number,
+  work: (connection: PoolConnection, acquired: boolean) => Promise<T>,
+): Promise<T> {
+  const connection = await pool.getConnection();
+  try {
+    const [[lock]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [name, timeoutSeconds]);
+    const acquired = lock?.acquired === 1;
+    try {
+      return await work(connection, acquired);
+    } finally {
+      if (acquired) await connection.query('SELECT RELEASE_LOCK(?)', [name]);
+    }
+  } finally {
+    connection.release();
+  }
+}
 
 /**
  * Applies pending ledger migrations. A MySQL named lock serialises instances starting together;
  * the umzug storage table records what has run, so a second call does nothing.
  */
 export async function migrateLedger(pool: MysqlPool, migrations: Migration[] = LEDGER_MIGRATIONS): Promise<string[]> {
-  const connection = await pool.getConnection();
-  try {
-    const [[lock]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, 60) AS acquired', [LOCK_NAME]);
-    if (lock?.acquired !== 1) throw new Error('could not take the ledger migration lock within 60 s');
-    try {
-      await connection.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(191) NOT NULL PRIMARY KEY, applied_at DATETIME(3) NOT NULL)',
-      );
-      const storage: UmzugStorage = {
-        async executed() {
-          const [rows] = await connection.query<RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
-          return rows.map((row) => String(row.name));
+  return withNamedLock(pool, LOCK_NAME, 60, async (connection, acquired) => {
+    if (!acquired) throw new Error('could not take the ledger migration lock within 60 s');
+    await connection.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(191) NOT NULL PRIMARY KEY, applied_at DATETIME(3) NOT NULL)',
+    );
+    const storage: UmzugStorage = {
+      async executed() {
+        const [rows] = await connection.query<RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
+        return rows.map((row) => String(row.name));
+      },
+      async logMigration({ name }) {
+        await connection.query('INSERT INTO schema_migrations (name, applied_at) VALUES (?, UTC_TIMESTAMP(3))', [name]);
+      },
+      async unlogMigration({ name }) {
+        await connection.query('DELETE FROM schema_migrations WHERE name = ?', [name]);
+      },
+    };
+    const umzug = new Umzug({
+      migrations: migrations.map((migration) => ({
+        name: migration.name,
+        up: async () => {
+          for (const statement of migration.statements) await connection.query(statement);
         },
-        async logMigration({ name }) {
-          await connection.query('INSERT INTO schema_migrations (name, applied_at) VALUES (?, UTC_TIMESTAMP(3))', [name]);
-        },
-        async unlogMigration({ name }) {
-          await connection.query('DELETE FROM schema_migrations WHERE name = ?', [name]);
-        },
-      };
-      const umzug = new Umzug({
-        migrations: migrations.map((migration) => ({
-          name: migration.name,
-          up: async () => {
-            for (const statement of migration.statements) await connection.query(statement);
-          },
-        })),
-        storage,
-        logger: undefined,
-      });
-      const applied = await umzug.up();
-      return applied.map((migration) => migration.name);
-    } finally {
-      await connection.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
-    }
-  } finally {
-    connection.release();
-  }
+      })),
+      storage,
+      logger: undefined,
+    });
+    const applied = await umzug.up();
+    return applied.map((migration) => migration.name);
+  });
 }

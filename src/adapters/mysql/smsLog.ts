@@ -1,6 +1,7 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { SmsDeliveryStatus, SmsDelivery, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsRegistration, SmsState } from '../../domain/notifications/ports.js';
 import type { SmsKind } from '../../domain/notifications/smsMessage.js';
+import { SMS_TO_HASH_VERSION } from './ledgerMigrations.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =
@@ -60,9 +61,9 @@ export class MysqlSmsLog implements SmsLog {
   async register(entries: readonly SmsRegistration[]): Promise<void> {
     if (entries.length === 0) return;
     await this.pool.query(
-      `INSERT IGNORE INTO sms_log (message_key, Job_id, kind, state, attempts, to_masked, to_hash, detail, created_at, updated_at)
-       VALUES ${placeholders(entries.length, '(?, ?, ?, ?, 0, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))')}`,
-      entries.flatMap((e) => [e.messageKey, e.jobId, e.kind, e.state, e.toMasked, e.toHash, e.detail]),
+      `INSERT IGNORE INTO sms_log (message_key, Job_id, kind, state, attempts, to_masked, to_hash, to_hash_version, detail, created_at, updated_at)
+       VALUES ${placeholders(entries.length, '(?, ?, ?, ?, 0, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))')}`,
+      entries.flatMap((e) => [e.messageKey, e.jobId, e.kind, e.state, e.toMasked, e.toHash, SMS_TO_HASH_VERSION.hmac, e.detail]),
     );
   }
 

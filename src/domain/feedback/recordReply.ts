@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
 import type { SmsLog } from '../notifications/ports.js';
-import { maskPhone, phoneLookupKey, toE164 } from '../shared/phone.js';
-import type { Clock, Logger } from '../shared/ports.js';
+import { maskPhone, toE164 } from '../shared/phone.js';
+import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
 import type { CustomerFeedback, FeedbackReply } from './ports.js';
 
 /*
@@ -24,6 +24,7 @@ export const MAX_REPLY_CHARS = 640;
 
 export interface InboundSmsDeps {
   smsLog: Pick<SmsLog, 'latestSentTo'>;
+  phoneKeys: PhoneKeys;
   feedback: CustomerFeedback;
   documents: JobDocuments;
   transactions: JobTransactions;
@@ -66,9 +67,9 @@ function senderE164(from: string): string | undefined {
 
 /**
  * Stores a customer's reply to the feedback SMS once per inbound message: the sender is matched
- * to the most recent feedback SMS sent to that number (by its one-way lookup key, so no number is
- * stored), the score is read from the text, and the job document and job_trans show it. A reply
- * that matches no feedback SMS is acknowledged and stored nowhere.
+ * to the most recent feedback SMS sent to that number (by its keyed one-way lookup key, so no
+ * number is stored), the score is read from the text, and the job document and job_trans show
+ * it. A reply that matches no feedback SMS is acknowledged and stored nowhere.
  */
 export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
   const earlier = await deps.feedback.get(sms.messageId);
@@ -78,7 +79,7 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   }
 
   const e164 = senderE164(sms.from);
-  const feedbackSms = e164 ? await deps.smsLog.latestSentTo(phoneLookupKey(e164), 'job-closed') : undefined;
+  const feedbackSms = e164 ? await deps.smsLog.latestSentTo(deps.phoneKeys.lookupKey(e164), 'job-closed') : undefined;
   if (!feedbackSms) {
     deps.logger.info('SMS reply matches no feedback SMS; acknowledged, stored nowhere', {
       from: maskPhone(sms.from),

@@ -19,7 +19,7 @@ export interface SmsLogEntry {
   state: SmsState;
   attempts: number;
   toMasked: string;
-  /** phoneLookupKey() of the number, to match a customer's reply; null when there was no usable number. */
+  /** PhoneKeys.lookupKey() of the number, to match a customer's reply; null when there was no usable number. */
   toHash: string | null;
   providerMessageId: string | null;
   price: string | null;
@@ -70,7 +70,7 @@ export interface SmsLog {
   findByProviderMessageId(providerMessageId: string): Promise<SmsLogEntryWithDelivery | undefined>;
   /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
   recordDelivery(messageKey: string, expected: SmsDeliveryStatus | null, delivery: SmsDelivery): Promise<boolean>;
-  /** The most recently created entry of `kind` in state `sent` to the number with this phoneLookupKey(). */
+  /** The most recently created entry of `kind` in state `sent` to the number with this PhoneKeys.lookupKey(). */
   latestSentTo(toHash: string, kind: SmsKind): Promise<SmsLogEntry | undefined>;
 }
 

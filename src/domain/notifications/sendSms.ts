@@ -2,6 +2,7 @@ import { FINAL_SMS_STATES, type SmsGateway, type SmsLog, type SmsLogEntry, type 
 import { completeJobAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
 import { smsMessageKey, smsRetryMessageId, type SmsMessage } from './smsMessage.js';
 import { queuedRegistration } from './smsOutbox.js';
+import type { PhoneKeys } from '../shared/ports.js';
 
 export interface SendSmsSettings {
   from: string;
@@ -14,6 +15,7 @@ export interface SendSmsDeps extends SmsCompletionDeps {
   smsLog: SmsLog;
   gateway: SmsGateway;
   queue: SmsQueue;
+  phoneKeys: PhoneKeys;
   settings: SendSmsSettings;
 }
 
@@ -46,7 +48,7 @@ export function retryDelayMs(failedAttempts: number): number {
  */
 export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<SendSmsResult> {
   const key = smsMessageKey(message.kind, message.jobId);
-  await deps.smsLog.register([queuedRegistration({ messageId: key, body: message })]);
+  await deps.smsLog.register([queuedRegistration({ messageId: key, body: message }, deps.phoneKeys)]);
   const entry = await settledEntry(deps.smsLog, key);
 
   if (FINAL_SMS_STATES.includes(entry.state)) {

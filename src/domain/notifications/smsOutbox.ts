@@ -1,15 +1,21 @@
 import type { ClientJob } from '../jobs/job.js';
-import { maskPhone, phoneLookupKey, toE164 } from '../shared/phone.js';
+import { maskPhone, toE164 } from '../shared/phone.js';
+import type { PhoneKeys } from '../shared/ports.js';
 import { FINAL_SMS_STATES, type OutboundSms, type SmsLog, type SmsLogEntry, type SmsQueue, type SmsRegistration } from './ports.js';
 import type { ClientJobs } from '../jobs/ports.js';
 import { completeJobAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
 import { smsMessageKey, type SmsKind } from './smsMessage.js';
 import { courtesyText, feedbackText } from './smsTexts.js';
 
-export interface SmsOutboxDeps extends SmsCompletionDeps {
+/** What repairing half-done SMS needs: it re-queues from the client job, so it keys no number. */
+export interface SmsRepairDeps extends SmsCompletionDeps {
   clientJobs: ClientJobs;
   smsLog: SmsLog;
   queue: SmsQueue;
+}
+
+export interface SmsOutboxDeps extends SmsRepairDeps {
+  phoneKeys: PhoneKeys;
 }
 
 export interface SmsRepairTimings {
@@ -20,14 +26,14 @@ export interface SmsRepairTimings {
 }
 
 /** The SMS log entry of a message about to be queued; the key is the SMS's, not a retry's messageId. */
-export function queuedRegistration(sms: OutboundSms): SmsRegistration {
+export function queuedRegistration(sms: OutboundSms, phoneKeys: PhoneKeys): SmsRegistration {
   return {
     messageKey: sms.messageId,
     jobId: sms.body.jobId,
     kind: sms.body.kind,
     state: 'queued',
     toMasked: maskPhone(sms.body.to),
-    toHash: phoneLookupKey(sms.body.to),
+    toHash: phoneKeys.lookupKey(sms.body.to),
     detail: null,
   };
 }
@@ -53,7 +59,7 @@ export async function queueSms(deps: SmsOutboxDeps, kind: SmsKind, jobs: readonl
     else messages.push(sms);
   }
   await deps.smsLog.register([
-    ...messages.map(queuedRegistration),
+    ...messages.map((sms) => queuedRegistration(sms, deps.phoneKeys)),
     ...skipped.map(({ job, reason }) => ({
       messageKey: smsMessageKey(kind, job.jobId),
       jobId: job.jobId,
@@ -76,7 +82,7 @@ export async function queueSms(deps: SmsOutboxDeps, kind: SmsKind, jobs: readonl
  * Finishes SMS that a crash left half-way: settled but the job not moved on, stuck in `sending`,
  * or logged but maybe never queued. Returns how many it acted on.
  */
-export async function repairSms(deps: SmsOutboxDeps, timings: SmsRepairTimings, entries: readonly SmsLogEntry[]): Promise<number> {
+export async function repairSms(deps: SmsRepairDeps, timings: SmsRepairTimings, entries: readonly SmsLogEntry[]): Promise<number> {
   const now = deps.clock.now().getTime();
   const requeue: SmsLogEntry[] = [];
   let repaired = 0;

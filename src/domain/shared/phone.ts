@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /** The client system is British; numbers without a country code are read as GB numbers. */
@@ -23,14 +22,4 @@ export function maskPhone(raw: string | null | undefined): string {
   const digits = (raw ?? '').replace(/\D/g, '');
   if (digits.length < 4) return '***';
   return `***${digits.slice(-3)}`;
-}
-
-const LOOKUP_CONTEXT = 'repair-relay:phone-lookup:v1';
-
-/**
- * A stable, one-way key for finding the SMS we sent to a number when its owner replies, so the
- * ledger never has to store the number itself.
- */
-export function phoneLookupKey(e164: string): string {
-  return createHash('sha256').update(`${LOOKUP_CONTEXT}:${e164}`).digest('hex');
 }

@@ -1,0 +1,85 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LEDGER_MIGRATIONS } from '../../src/adapters/mysql/ledgerMigrations.js';
+import { getRelay, startRelay } from '../../src/compositionRoot.js';
+import { ConfigError } from '../../src/config.js';
+import '../../src/functions/index.js';
+import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
+import { TEST_PHONE_KEY_SECRET } from '../support/fakes.js';
+import { hooksFor } from '../../dev/functionsCore.js';
+import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '../support/mysql.js';
+
+/**
+ * The app entry point's appStart hook, run as the Functions host runs it, with the relay built the
+ * Azure way: getRelay()'s default factory, from process.env.
+ */
+describe('app start (src/functions/index.ts)', () => {
+  let client: ThrowawayDatabase;
+  let ledger: ThrowawayDatabase;
+  let cosmos: LocalCosmos;
+  const savedEnv = { ...process.env };
+
+  const runAppStart = async () => {
+    for (const hook of hooksFor('appStart')) {
+      await hook({ hookData: {}, appHookData: {}, functionAppDirectory: process.cwd() });
+    }
+  };
+  const appliedMigrations = async () => {
+    const [tables] = await ledger.pool.query<RowDataPacket[]>("SHOW TABLES LIKE 'schema_migrations'");
+    if (tables.length === 0) return [];
+    const [rows] = await ledger.pool.query<RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
+    return rows.map((row) => String(row.name));
+  };
+
+  beforeAll(async () => {
+    [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
+    const settings = cosmos.settingsFor();
+    Object.assign(process.env, {
+      CLIENT_DB_URL: client.url,
+      LEDGER_DB_URL: ledger.url,
+      COSMOS_ENDPOINT: settings.endpoint,
+      COSMOS_KEY: settings.key,
+      COSMOS_JOBS_CONTAINER: settings.container,
+      VONAGE_API_KEY: 'k',
+      VONAGE_API_SECRET: 's',
+      // Never connected to: the Service Bus client only connects when a message is sent.
+      SERVICEBUS_CONNECTION: 'Endpoint=sb://127.0.0.1/;SharedAccessKeyName=test;SharedAccessKey=test',
+    });
+    delete process.env.PHONE_KEY_SECRET;
+  });
+
+  afterAll(async () => {
+    await (await getRelay().catch(() => undefined))?.close();
+    process.env = savedEnv;
+    await Promise.all([client?.drop(), ledger?.drop(), cosmos?.stop()]);
+  });
+
+  it('registers one appStart hook', () => {
+    expect(hooksFor('appStart')).toHaveLength(1);
+  });
+
+  it('fails the start with a ConfigError when a required setting is missing, before migrating anything', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const start = runAppStart();
+      await expect(start).rejects.toBeInstanceOf(ConfigError);
+      await expect(start).rejects.toThrow('Missing setting PHONE_KEY_SECRET');
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/^Repair Relay configuration is invalid: Missing setting PHONE_KEY_SECRET/));
+    } finally {
+      log.mockRestore();
+    }
+    expect(await appliedMigrations()).toEqual([]);
+  });
+
+  it('once configured, migrates the ledger at start and shares that one relay with every caller, however early', async () => {
+    process.env.PHONE_KEY_SECRET = TEST_PHONE_KEY_SECRET;
+    const starting = runAppStart();
+    const early = getRelay(); // a request arriving before the hook has finished
+    await starting;
+    expect(await appliedMigrations()).toEqual(LEDGER_MIGRATIONS.map((m) => m.name).sort());
+    const relay = await getRelay();
+    expect(await early).toBe(relay);
+    expect(await startRelay()).toBe(relay);
+    expect(await relay.checkHealth()).toEqual({ clientDb: 'ok', ledgerDb: 'ok', cosmos: 'ok' });
+  });
+});
