@@ -169,8 +169,8 @@ describe('closure', () => {
 
   it.each([
     ['smsLog', 'record'],
-    ['clientJobs', 'moveStatus'],
-    ['documents', 'update'],
+    ['clientJobs', 'moveStatuses'],
+    ['documents', 'updateMany'],
     ['transactions', 'append'],
   ] as const)('ends CLOSED with one feedback SMS after a crash right after %s.%s', async (port, method) => {
     const world = await completedAndPaid();

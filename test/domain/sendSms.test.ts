@@ -108,8 +108,8 @@ describe('sendSms (courtesy)', () => {
 
   const completionSteps = [
     ['smsLog', 'record'],
-    ['clientJobs', 'moveStatus'],
-    ['documents', 'update'],
+    ['clientJobs', 'moveStatuses'],
+    ['documents', 'updateMany'],
     ['transactions', 'append'],
   ] as const;
 

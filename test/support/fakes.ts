@@ -69,6 +69,11 @@ export class FakeClientJobs implements ClientJobs {
     row.status = to;
     return true;
   }
+
+  async moveStatuses(jobIds: readonly number[], from: JobStatus, to: JobStatus): Promise<Set<number>> {
+    for (const jobId of jobIds) await this.moveStatus(jobId, from, to);
+    return new Set(jobIds.filter((jobId) => this.rows.get(jobId)?.status === to));
+  }
 }
 
 export class FakeJobDocuments implements JobDocuments {
@@ -98,6 +103,10 @@ export class FakeJobDocuments implements JobDocuments {
       this.docs.set(doc.id, structuredClone(next));
     }
     return next;
+  }
+
+  async updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void> {
+    for (const [jobId, change] of changes) await this.update(jobId, change);
   }
 }
 
@@ -172,6 +181,12 @@ export class FakeJobTracking implements JobTracking {
     if (!job || job.lastStatus !== expected) return false;
     Object.assign(job, { lastStatus: status, flaggedStatus: null, open: status !== 'CLOSED' });
     return true;
+  }
+
+  async advanceMany(jobIds: readonly number[], expected: string, status: string): Promise<number> {
+    let moved = 0;
+    for (const jobId of jobIds) if (await this.advance(jobId, expected, status)) moved += 1;
+    return moved;
   }
 
   async flag(jobId: number, observed: string): Promise<void> {

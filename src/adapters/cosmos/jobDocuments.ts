@@ -60,6 +60,62 @@ export class CosmosJobDocuments implements JobDocuments {
     }
   }
 
+  /**
+   * Bulk reads of 100 documents, then a bulk replace of the changed ones, each conditional on the
+   * ETag it was read with (IfMatch); the documents another writer changed in between are read and
+   * changed again, as `update` does one at a time.
+   */
+  async updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void> {
+    let pending = [...changes.keys()];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const conflicted: number[] = [];
+      for (let start = 0; start < pending.length; start += BULK_CHUNK) {
+        const jobIds = pending.slice(start, start + BULK_CHUNK);
+        conflicted.push(...(await this.changeChunk(jobIds, changes)));
+      }
+      if (conflicted.length > 0 && attempt >= MAX_OPTIMISTIC_RETRIES) {
+        throw new Error(`Cosmos documents kept changing under ${conflicted.length} updates (first: job ${conflicted[0]})`);
+      }
+      pending = conflicted;
+    }
+  }
+
+  /** Returns the jobs whose replace lost to a concurrent write. */
+  private async changeChunk(jobIds: readonly number[], changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<number[]> {
+    const reads = await this.container.items.bulk(
+      jobIds.map((jobId) => ({ operationType: 'Read', id: jobDocumentId(jobId), partitionKey: jobDocumentId(jobId) })),
+      { continueOnError: true },
+    );
+    const replaced: number[] = [];
+    const operations: OperationInput[] = [];
+    reads.forEach((result, index) => {
+      if (result.statusCode === NOT_FOUND) return;
+      if (result.statusCode >= 400) throw new Error(`Cosmos bulk read failed for job ${jobIds[index]} (status ${result.statusCode})`);
+      const current = result.resourceBody as unknown as StoredJobDocument;
+      const unchanged = strip(current) as JobDocument;
+      const next = changes.get(jobIds[index]!)!(unchanged);
+      if (next === unchanged) return;
+      replaced.push(jobIds[index]!);
+      operations.push({
+        operationType: 'Replace',
+        id: current.id,
+        partitionKey: current.id,
+        resourceBody: { ...next } as unknown as JSONObject,
+        ifMatch: current._etag ?? '',
+      });
+    });
+    if (operations.length === 0) return [];
+    const results = await this.container.items.bulk(operations, { continueOnError: true });
+    const conflicted: number[] = [];
+    results.forEach((result, index) => {
+      if (result.statusCode === PRECONDITION_FAILED) conflicted.push(replaced[index]!);
+      else if (result.statusCode >= 400 && result.statusCode !== NOT_FOUND) {
+        throw new Error(`Cosmos bulk replace failed for job ${replaced[index]} (status ${result.statusCode})`);
+      }
+    });
+    return conflicted;
+  }
+
   private async read(jobId: number): Promise<StoredJobDocument | undefined> {
     const id = jobDocumentId(jobId);
     try {

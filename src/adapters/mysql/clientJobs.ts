@@ -69,4 +69,16 @@ export class MysqlClientJobs implements ClientJobs {
     );
     return result.affectedRows === 1;
   }
+
+  /** One conditional UPDATE for all the jobs, then a read-back by primary key of those now at `to`. */
+  async moveStatuses(jobIds: readonly number[], from: JobStatus, to: JobStatus): Promise<Set<number>> {
+    if (jobIds.length === 0) return new Set();
+    const ids = placeholders(jobIds.length);
+    await this.pool.query(`UPDATE Jobs SET Job_status = ? WHERE Job_id IN (${ids}) AND Job_status = ?`, [to, ...jobIds, from]);
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT Job_id FROM Jobs WHERE Job_id IN (${ids}) AND Job_status = ?`, [
+      ...jobIds,
+      to,
+    ]);
+    return new Set(rows.map((row) => Number(row.Job_id)));
+  }
 }

@@ -36,6 +36,16 @@ export class MysqlJobTracking implements JobTracking {
     return result.affectedRows === 1;
   }
 
+  async advanceMany(jobIds: readonly number[], expected: string, status: string): Promise<number> {
+    if (jobIds.length === 0) return 0;
+    const [result] = await this.pool.query<ResultSetHeader>(
+      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = UTC_TIMESTAMP(3)
+       WHERE Job_id IN (${placeholders(jobIds.length)}) AND last_status = ?`,
+      [status, status === 'CLOSED' ? 0 : 1, ...jobIds, expected],
+    );
+    return result.affectedRows;
+  }
+
   async flag(jobId: number, observed: string): Promise<void> {
     await this.pool.execute('UPDATE job_tracking SET flagged_status = ?, updated_at = UTC_TIMESTAMP(3) WHERE Job_id = ?', [
       observed,

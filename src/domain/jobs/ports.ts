@@ -10,6 +10,11 @@ export interface ClientJobs {
   readJobs(jobIds: readonly number[]): Promise<ClientJob[]>;
   /** Sets the status only if it still is `from`; false when someone else changed it first. */
   moveStatus(jobId: number, from: JobStatus, to: JobStatus): Promise<boolean>;
+  /**
+   * Sets the status of those jobs still at `from` in one conditional update; returns the jobs at
+   * `to` afterwards (moved by this call or before it). Jobs elsewhere are left alone.
+   */
+  moveStatuses(jobIds: readonly number[], from: JobStatus, to: JobStatus): Promise<Set<number>>;
 }
 
 export interface JobDocuments {
@@ -22,6 +27,11 @@ export interface JobDocuments {
    * document, or undefined when there is none.
    */
   update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined>;
+  /**
+   * `update` for many documents at once, each with its own change: the same optimistic
+   * concurrency and retries, missing documents skipped.
+   */
+  updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void>;
 }
 
 export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK';
@@ -70,6 +80,8 @@ export interface JobTracking {
   openJobsAfter(afterId: number, limit: number): Promise<TrackedJob[]>;
   /** Moves the tracked status if it still is `expected`; CLOSED stops tracking. */
   advance(jobId: number, expected: string, status: string): Promise<boolean>;
+  /** `advance` for many jobs with the same expected status; returns how many moved. */
+  advanceMany(jobIds: readonly number[], expected: string, status: string): Promise<number>;
   /** Remembers the client status we refused to mirror, so it is reported once. */
   flag(jobId: number, observed: string): Promise<void>;
 }

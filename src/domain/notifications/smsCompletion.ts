@@ -1,4 +1,4 @@
-import { statusEventKey, withStatusAtLeast } from '../jobs/job.js';
+import { statusEventKey, withStatusAtLeast, type JobDocument } from '../jobs/job.js';
 import { isJobStatus, statusRank, type JobStatus } from '../jobs/jobStatus.js';
 import type { ClientJobs, JobDocuments, JobTracking, JobTransactions } from '../jobs/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
@@ -51,49 +51,93 @@ export function describeSmsOutcome(entry: SmsLogEntry): string {
  * redelivery or the next poll can run this again after a crash at any point.
  */
 export async function completeJobAfterSms(deps: SmsCompletionDeps, entry: SmsLogEntry): Promise<void> {
-  const step = SMS_STEPS[entry.kind];
-  const now = deps.clock.now();
-  const note = describeSmsOutcome(entry);
-  // The SMS row comes before the client update: a crash right after the client moved can no
-  // longer leave a job without its SMS history (status mirroring finishes the rest as our move).
-  await deps.transactions.append([{ jobId: entry.jobId, status: step.from, note, event: 'SMS', eventKey: `${entry.messageKey}-${entry.state}`, at: now }]);
-  const reachedTarget = await moveClientJob(deps, entry.jobId, step);
-
-  await deps.documents.update(entry.jobId, (doc) => {
-    const moved = reachedTarget ? withStatusAtLeast(doc, step.to, now) : doc;
-    return {
-      ...moved,
-      sms: {
-        ...moved.sms,
-        [step.slot]: {
-          // A delivery receipt may have arrived first; keep what it recorded about the same SMS.
-          ...(moved.sms[step.slot]?.messageKey === entry.messageKey ? moved.sms[step.slot] : {}),
-          messageKey: entry.messageKey,
-          state: entry.state,
-          at: now.toISOString(),
-          note,
-          ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}),
-        },
-      },
-      updated_at: now.toISOString(),
-    };
-  });
-  if (!reachedTarget) return;
-  await deps.transactions.append([
-    { jobId: entry.jobId, status: step.to, note: `Job ${step.to.toLowerCase()}: ${note}`, event: 'STATUS', eventKey: statusEventKey(entry.jobId, step.to), at: now },
-  ]);
-  await deps.tracking.advance(entry.jobId, step.from, step.to);
+  await completeJobsAfterSms(deps, [entry]);
 }
 
-async function moveClientJob(deps: SmsCompletionDeps, jobId: number, step: SmsStep): Promise<boolean> {
-  if (await deps.clientJobs.moveStatus(jobId, step.from, step.to)) return true;
-  const [current] = await deps.clientJobs.readJobs([jobId]);
-  const status = current?.status ?? null;
-  if (status !== null && isJobStatus(status) && statusRank(status) >= statusRank(step.to)) return true;
-  deps.logger.warn('client job not moved after SMS: its status changed under us', {
-    jobId,
-    expected: step.from,
-    found: status ?? 'job missing',
-  });
-  return false;
+/**
+ * `completeJobAfterSms` for many SMS at once, each step one call for them all: one job_trans
+ * append of the SMS rows, one conditional client update per kind, bulk Cosmos updates, one append
+ * of the STATUS rows and one tracking update per kind.
+ */
+export async function completeJobsAfterSms(deps: SmsCompletionDeps, settled: readonly SmsLogEntry[]): Promise<void> {
+  const entries = [...new Map(settled.map((entry) => [entry.messageKey, entry])).values()];
+  if (entries.length === 0) return;
+  const now = deps.clock.now();
+  const notes = new Map(entries.map((entry) => [entry.messageKey, describeSmsOutcome(entry)]));
+  const noteOf = (entry: SmsLogEntry) => notes.get(entry.messageKey)!;
+  // The SMS rows come before the client update: a crash right after the client moved can no
+  // longer leave a job without its SMS history (status mirroring finishes the rest as our move).
+  await deps.transactions.append(
+    entries.map((entry) => ({ jobId: entry.jobId, status: SMS_STEPS[entry.kind].from, note: noteOf(entry), event: 'SMS' as const, eventKey: `${entry.messageKey}-${entry.state}`, at: now })),
+  );
+  const reached = await moveClientJobs(deps, entries);
+
+  const changes = new Map<number, (doc: JobDocument) => JobDocument>();
+  for (const entry of entries) {
+    const earlier = changes.get(entry.jobId) ?? ((doc: JobDocument) => doc);
+    const change = (doc: JobDocument) => withSmsOutcome(doc, entry, noteOf(entry), reached.has(entry), now);
+    changes.set(entry.jobId, (doc) => change(earlier(doc)));
+  }
+  await deps.documents.updateMany(changes);
+
+  const moved = entries.filter((entry) => reached.has(entry));
+  if (moved.length === 0) return;
+  await deps.transactions.append(
+    moved.map((entry) => {
+      const { to } = SMS_STEPS[entry.kind];
+      return { jobId: entry.jobId, status: to, note: `Job ${to.toLowerCase()}: ${noteOf(entry)}`, event: 'STATUS' as const, eventKey: statusEventKey(entry.jobId, to), at: now };
+    }),
+  );
+  for (const [step, group] of byStep(moved)) await deps.tracking.advanceMany(group.map((entry) => entry.jobId), step.from, step.to);
+}
+
+function withSmsOutcome(doc: JobDocument, entry: SmsLogEntry, note: string, reachedTarget: boolean, now: Date): JobDocument {
+  const step = SMS_STEPS[entry.kind];
+  const moved = reachedTarget ? withStatusAtLeast(doc, step.to, now) : doc;
+  return {
+    ...moved,
+    sms: {
+      ...moved.sms,
+      [step.slot]: {
+        // A delivery receipt may have arrived first; keep what it recorded about the same SMS.
+        ...(moved.sms[step.slot]?.messageKey === entry.messageKey ? moved.sms[step.slot] : {}),
+        messageKey: entry.messageKey,
+        state: entry.state,
+        at: now.toISOString(),
+        note,
+        ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}),
+      },
+    },
+    updated_at: now.toISOString(),
+  };
+}
+
+function byStep(entries: readonly SmsLogEntry[]): Map<SmsStep, SmsLogEntry[]> {
+  const groups = new Map<SmsStep, SmsLogEntry[]>();
+  for (const entry of entries) {
+    const step = SMS_STEPS[entry.kind];
+    groups.set(step, [...(groups.get(step) ?? []), entry]);
+  }
+  return groups;
+}
+
+/** The entries whose job reached its step's target in the client table, by us now or before. */
+async function moveClientJobs(deps: SmsCompletionDeps, entries: readonly SmsLogEntry[]): Promise<Set<SmsLogEntry>> {
+  const reached = new Set<SmsLogEntry>();
+  for (const [step, group] of byStep(entries)) {
+    const atTarget = await deps.clientJobs.moveStatuses(group.map((entry) => entry.jobId), step.from, step.to);
+    const rest = group.filter((entry) => !atTarget.has(entry.jobId));
+    const current = new Map<number, string | null>(
+      rest.length === 0 ? [] : (await deps.clientJobs.readJobs(rest.map((entry) => entry.jobId))).map((job) => [job.jobId, job.status]),
+    );
+    for (const entry of group) {
+      const status = atTarget.has(entry.jobId) ? step.to : (current.get(entry.jobId) ?? null);
+      if (status !== null && isJobStatus(status) && statusRank(status) >= statusRank(step.to)) {
+        reached.add(entry);
+      } else {
+        deps.logger.warn('client job not moved after SMS: its status changed under us', { jobId: entry.jobId, expected: step.from, found: status ?? 'job missing' });
+      }
+    }
+  }
+  return reached;
 }

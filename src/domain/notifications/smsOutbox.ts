@@ -3,7 +3,7 @@ import { maskPhone, toE164 } from '../shared/phone.js';
 import type { PhoneKeys } from '../shared/ports.js';
 import { FINAL_SMS_STATES, type OutboundSms, type SmsLog, type SmsLogEntry, type SmsQueue, type SmsRegistration } from './ports.js';
 import type { ClientJobs } from '../jobs/ports.js';
-import { completeJobAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
+import { completeJobAfterSms, completeJobsAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
 import { smsMessageKey, type SmsKind } from './smsMessage.js';
 import { courtesyText, feedbackText } from './smsTexts.js';
 
@@ -71,10 +71,7 @@ export async function queueSms(deps: SmsOutboxDeps, kind: SmsKind, jobs: readonl
     })),
   ]);
   await deps.queue.enqueue(messages);
-  for (const { job } of skipped) {
-    const entry = await deps.smsLog.get(smsMessageKey(kind, job.jobId));
-    if (entry) await completeJobAfterSms(deps, entry);
-  }
+  if (skipped.length > 0) await completeJobsAfterSms(deps, await deps.smsLog.getMany(skipped.map(({ job }) => smsMessageKey(kind, job.jobId))));
   return { queued: messages.length, skipped: skipped.length };
 }
 
