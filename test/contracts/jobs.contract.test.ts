@@ -83,6 +83,24 @@ describeContract<ClientJobsSubject>(
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect((await jobs.readJobs([1]))[0]?.status).toBe(wins[0] ? 'OPENED' : 'JOB COMPLETED');
     });
+
+    it('moveStatuses moves the jobs still at the expected status and returns every job at the target afterwards', async () => {
+      const { jobs, seed } = subject();
+      await seed([...seeded, clientJob(11, { status: 'OPENED' })]);
+      expect(await jobs.moveStatuses([3, 1, 2, 11, 12, 7, 99], 'NEW', 'OPENED')).toEqual(new Set([1, 3, 11]));
+      expect((await jobs.readJobs([1, 2, 3, 7, 10, 11, 12])).map((job) => job.status)).toEqual(['OPENED', 'IN PROGRESS', 'OPENED', null, 'NEW', 'OPENED', 'JOB COMPLETED']);
+      expect(await jobs.moveStatuses([1, 3], 'NEW', 'OPENED')).toEqual(new Set([1, 3]));
+      expect(await jobs.moveStatuses([], 'NEW', 'OPENED')).toEqual(new Set());
+    });
+
+    it('moveStatuses lets exactly one of two concurrent movers from the same status win each job', async () => {
+      const { jobs, seed } = subject();
+      const ids = [1, 2, 3, 4, 5, 6];
+      await seed(ids.map((id) => clientJob(id)));
+      const [opened, completed] = await Promise.all([jobs.moveStatuses(ids, 'NEW', 'OPENED'), jobs.moveStatuses([...ids].reverse(), 'NEW', 'JOB COMPLETED')]);
+      expect([...opened, ...completed].sort()).toEqual(ids);
+      for (const job of await jobs.readJobs(ids)) expect(job.status).toBe(opened.has(job.jobId) ? 'OPENED' : 'JOB COMPLETED');
+    });
   },
 );
 
@@ -161,6 +179,36 @@ describeContract<JobDocumentsSubject>(
       expect(await revision(8)).toBe(before);
       await documents.update(8, withSms('courtesy'));
       expect(await revision(8)).not.toBe(before);
+    });
+
+    it('updateMany applies each job its own change, in bulk, skipping missing documents and unchanged ones', async () => {
+      const { documents, revision } = subject();
+      await documents.createMissing(Array.from({ length: 150 }, (_, i) => doc(i + 1)));
+      const before = await revision(2);
+      const missing = vi.fn((d: JobDocument) => d);
+      await documents.updateMany(new Map([[2, (d: JobDocument) => d], [999, missing]]));
+      expect(await revision(2)).toBe(before);
+      expect(missing).not.toHaveBeenCalled();
+      expect(await documents.get(999)).toBeUndefined();
+
+      await documents.updateMany(
+        new Map(Array.from({ length: 149 }, (_, i) => [i + 2, (d: JobDocument): JobDocument => ({ ...d, job_status: 'OPENED', updated_at: `at ${d.id}` })])),
+      );
+      expect(await documents.get(1)).toEqual(doc(1));
+      expect(await documents.get(2)).toEqual({ ...doc(2), job_status: 'OPENED', updated_at: 'at 2' });
+      expect(await documents.get(150)).toEqual({ ...doc(150), job_status: 'OPENED', updated_at: 'at 150' });
+      await documents.updateMany(new Map());
+    });
+
+    it('updateMany and a concurrent update lose neither change (optimistic concurrency)', async () => {
+      const { documents } = subject();
+      await documents.createMissing([doc(501), doc(502)]);
+      await Promise.all([
+        documents.updateMany(new Map([[501, withSms('courtesy')], [502, withSms('courtesy')]])),
+        documents.update(501, withSms('feedback')),
+        documents.updateMany(new Map([[502, withSms('feedback')]])),
+      ]);
+      for (const id of [501, 502]) expect(Object.keys((await documents.get(id))!.sms).sort()).toEqual(['courtesy', 'feedback']);
     });
 
     it('applies concurrent updates without losing either (optimistic concurrency)', async () => {
@@ -281,6 +329,18 @@ describeContract<JobTracking>(
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED'), open(2, 'NEW')]);
       expect(await tracking.advance(2, 'NEW', 'CLOSED')).toBe(true);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED')]);
+    });
+
+    it('advanceMany moves the jobs still at the expected status, clears their flags, and CLOSED stops tracking', async () => {
+      const tracking = subject();
+      await tracking.track([1, 2, 3, 4].map((jobId) => ({ jobId, status: jobId === 3 ? 'OPENED' : 'NEW' })));
+      await tracking.flag(1, 'BOGUS');
+      expect(await tracking.advanceMany([1, 2, 3, 99], 'NEW', 'OPENED')).toBe(2);
+      expect(await tracking.advanceMany([1, 2], 'NEW', 'OPENED')).toBe(0);
+      expect(await tracking.advanceMany([], 'NEW', 'OPENED')).toBe(0);
+      expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED'), open(2, 'OPENED'), open(3, 'OPENED'), open(4, 'NEW')]);
+      expect(await tracking.advanceMany([2, 3], 'OPENED', 'CLOSED')).toBe(2);
+      expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED'), open(4, 'NEW')]);
     });
 
     it('advance lets exactly one of two concurrent movers from the same status win', async () => {

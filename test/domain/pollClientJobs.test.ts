@@ -120,6 +120,106 @@ describe('pollClientJobs', () => {
     }
   });
 
+  describe('jobs without a usable mobile', () => {
+    const noMobileIds = [2, 3, 5, 6, 8];
+    const backlog = () =>
+      Array.from({ length: 8 }, (_, i) => i + 1).map((id) => clientJob(id, noMobileIds.includes(id) ? { mobile: id % 2 === 0 ? null : '020 7946 0000' } : {}));
+
+    function expectOpenedOnce(world: World): void {
+      for (const id of noMobileIds) {
+        expect(world.clientJobs.status(id), `client ${id}`).toBe('OPENED');
+        expect(world.documents.docs.get(String(id)), `document ${id}`).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'skipped' } } });
+        const history = world.transactions.forJob(id);
+        expect(history.filter((r) => r.event === 'SMS'), `SMS row ${id}`).toHaveLength(1);
+        expect(history.filter((r) => r.event === 'STATUS'), `STATUS row ${id}`).toEqual([
+          expect.objectContaining({ status: 'OPENED', note: expect.stringContaining('No Courtesy SMS') }),
+        ]);
+        expect(world.tracking.jobs.get(id)?.lastStatus, `tracking ${id}`).toBe('OPENED');
+      }
+    }
+
+    it('completes them together: one call per step for the whole batch, none per job', async () => {
+      const world = createWorld(backlog());
+      const calls: string[] = [];
+      const counted = <T extends object>(name: string, port: T): T =>
+        new Proxy(port, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver) as unknown;
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              calls.push(`${name}.${String(prop)}`);
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        });
+      const deps = {
+        smsLog: counted('smsLog', world.smsLog),
+        clientJobs: counted('clientJobs', world.clientJobs),
+        documents: counted('documents', world.documents),
+        transactions: counted('transactions', world.transactions),
+        tracking: counted('tracking', world.tracking),
+      };
+      const report = await world.poll(deps);
+
+      expect(report).toMatchObject({ ingested: 8, courtesyQueued: 3, courtesyImpossible: 5 });
+      expectOpenedOnce(world);
+      const count = (call: string) => calls.filter((c) => c === call).length;
+      expect(count('smsLog.get')).toBe(0);
+      expect(count('clientJobs.moveStatus')).toBe(0);
+      expect(count('clientJobs.moveStatuses')).toBe(1);
+      expect(count('documents.update')).toBe(0);
+      expect(count('documents.updateMany')).toBe(1);
+      expect(count('transactions.append')).toBe(3); // INGEST rows, SMS rows, STATUS rows
+      expect(count('tracking.advance')).toBe(0);
+      expect(count('tracking.advanceMany')).toBe(1);
+    });
+
+    it('opens only the jobs still NEW in the client system, and says which were not', async () => {
+      const world = createWorld(backlog());
+      const racing = Object.assign(Object.create(world.clientJobs) as typeof world.clientJobs, {
+        moveStatuses: async (...args: Parameters<typeof world.clientJobs.moveStatuses>) => {
+          world.clientJobs.rows.get(3)!.status = 'CANCELLED';
+          world.clientJobs.rows.get(5)!.status = 'IN PROGRESS';
+          return world.clientJobs.moveStatuses(...args);
+        },
+      });
+      await world.poll({ clientJobs: racing });
+
+      expect([2, 3, 5, 6, 8].map((id) => world.clientJobs.status(id))).toEqual(['OPENED', 'CANCELLED', 'IN PROGRESS', 'OPENED', 'OPENED']);
+      expect(world.documents.docs.get('3')).toMatchObject({ job_status: 'NEW', sms: { courtesy: { state: 'skipped' } } });
+      // Job 5 went past OPENED: it counts as opened, then the status mirror brings IN PROGRESS in.
+      expect(world.documents.docs.get('5')?.job_status).toBe('IN PROGRESS');
+      expect(world.transactions.forJob(3).filter((r) => r.event === 'STATUS')).toHaveLength(0);
+      expect(world.transactions.forJob(5).filter((r) => r.event === 'STATUS').map((r) => r.status)).toEqual(['OPENED', 'IN PROGRESS']);
+      expect(world.tracking.jobs.get(3)?.lastStatus).toBe('NEW');
+      expect(world.logger.lines.filter((l) => l.message.startsWith('client job not moved')).map((l) => l.fields)).toEqual([
+        { jobId: 3, expected: 'NEW', found: 'CANCELLED' },
+      ]);
+    });
+
+    const completionSteps = [
+      ['transactions', 'append', 2, 'the SMS rows'],
+      ['clientJobs', 'moveStatuses', 1, 'the client update'],
+      ['documents', 'updateMany', 1, 'the Cosmos updates'],
+      ['transactions', 'append', 3, 'the STATUS rows'],
+      ['tracking', 'advanceMany', 1, 'the tracking update'],
+    ] as const;
+
+    it.each(completionSteps)('finishes them on the next poll after a crash right after %s.%s #%i (%s)', async (port, method, nth) => {
+      const world = createWorld(backlog());
+      const crashing = { [port]: crashAfter(world.pollDeps[port] as object, method as never, nth) };
+      await expect(world.poll(crashing)).rejects.toBeInstanceOf(InjectedCrash);
+
+      world.clock.advance(11 * 60_000);
+      await world.poll();
+      await world.poll();
+
+      expectIngestedOnce(world, [1, 2, 3, 4, 5, 6, 7, 8]);
+      expectOpenedOnce(world);
+      expect(world.transactions.rows.some((r) => r.note.includes('Client system moved'))).toBe(false);
+    });
+  });
+
   it('opens a job whose SMS was settled but whose status a crash left behind', async () => {
     const world = createWorld([clientJob(1)]);
     await world.poll();
