@@ -78,16 +78,17 @@ export async function completeJobsAfterSms(deps: SmsCompletionDeps, settled: rea
     const change = (doc: JobDocument) => withSmsOutcome(doc, entry, noteOf(entry), reached.has(entry), now);
     changes.set(entry.jobId, (doc) => change(earlier(doc)));
   }
-  await deps.documents.updateMany(changes);
-
   const moved = entries.filter((entry) => reached.has(entry));
-  if (moved.length === 0) return;
-  await deps.transactions.append(
-    moved.map((entry) => {
-      const { to } = SMS_STEPS[entry.kind];
-      return { jobId: entry.jobId, status: to, note: `Job ${to.toLowerCase()}: ${noteOf(entry)}`, event: 'STATUS' as const, eventKey: statusEventKey(entry.jobId, to), at: now };
-    }),
-  );
+  const statusRows = moved.map((entry) => {
+    const { to } = SMS_STEPS[entry.kind];
+    return { jobId: entry.jobId, status: to, note: `Job ${to.toLowerCase()}: ${noteOf(entry)}`, event: 'STATUS' as const, eventKey: statusEventKey(entry.jobId, to), at: now };
+  });
+  // The documents and the STATUS rows need only the client move before them and the tracking
+  // update after them (once tracking has moved, status mirroring no longer finishes the job), so
+  // they are written side by side; both are settled before anything is reported.
+  const written = await Promise.allSettled([deps.documents.updateMany(changes), statusRows.length > 0 ? deps.transactions.append(statusRows) : undefined]);
+  const failure = written.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   for (const [step, group] of byStep(moved)) await deps.tracking.advanceMany(group.map((entry) => entry.jobId), step.from, step.to);
 }
 
