@@ -91,6 +91,8 @@ describeContract<ClientJobsSubject>(
       expect((await jobs.readJobs([1, 2, 3, 7, 10, 11, 12])).map((job) => job.status)).toEqual(['OPENED', 'IN PROGRESS', 'OPENED', null, 'NEW', 'OPENED', 'JOB COMPLETED']);
       expect(await jobs.moveStatuses([1, 3], 'NEW', 'OPENED')).toEqual(new Set([1, 3]));
       expect(await jobs.moveStatuses([], 'NEW', 'OPENED')).toEqual(new Set());
+      expect(await jobs.moveStatuses([10, 10], 'NEW', 'OPENED')).toEqual(new Set([10]));
+      expect((await jobs.readJobs([10]))[0]?.status).toBe('OPENED');
     });
 
     it('moveStatuses lets exactly one of two concurrent movers from the same status win each job', async () => {

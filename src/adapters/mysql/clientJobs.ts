@@ -70,15 +70,21 @@ export class MysqlClientJobs implements ClientJobs {
     return result.affectedRows === 1;
   }
 
-  /** One conditional UPDATE for all the jobs, then a read-back by primary key of those now at `to`. */
+  /**
+   * One conditional UPDATE for all the jobs; when it moved every one of them that is the answer,
+   * otherwise a read-back by primary key finds those now at `to`.
+   */
   async moveStatuses(jobIds: readonly number[], from: JobStatus, to: JobStatus): Promise<Set<number>> {
-    if (jobIds.length === 0) return new Set();
-    const ids = placeholders(jobIds.length);
-    await this.pool.query(`UPDATE Jobs SET Job_status = ? WHERE Job_id IN (${ids}) AND Job_status = ?`, [to, ...jobIds, from]);
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT Job_id FROM Jobs WHERE Job_id IN (${ids}) AND Job_status = ?`, [
-      ...jobIds,
+    const unique = [...new Set(jobIds)];
+    if (unique.length === 0) return new Set();
+    const ids = placeholders(unique.length);
+    const [result] = await this.pool.query<ResultSetHeader>(`UPDATE Jobs SET Job_status = ? WHERE Job_id IN (${ids}) AND Job_status = ?`, [
       to,
+      ...unique,
+      from,
     ]);
+    if (from !== to && result.affectedRows === unique.length) return new Set(unique);
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT Job_id FROM Jobs WHERE Job_id IN (${ids}) AND Job_status = ?`, [...unique, to]);
     return new Set(rows.map((row) => Number(row.Job_id)));
   }
 }
