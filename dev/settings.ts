@@ -12,11 +12,7 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** The one loopback rule of the dev code: localhost, 127.0.0.0/8 and ::1. */
-export function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
+export { isLoopbackUrl } from '../src/adapters/system/loopback.js';
 
 /** A URL fit to print: the password, if any, is replaced by `***`. */
 export function redactUrl(url: string): string {

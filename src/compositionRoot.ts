@@ -25,7 +25,8 @@ import { recordProviderEvent, type ProviderEvent, type ProviderEventResult } fro
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
 import type { JobTransaction } from './domain/jobs/ports.js';
 import type { SmsQueue } from './domain/notifications/ports.js';
-import { sendSms, type SendSmsResult, type SendSmsSettings } from './domain/notifications/sendSms.js';
+import { deferSms, sendSms, type DeferSmsResult, type SendSmsResult, type SendSmsSettings } from './domain/notifications/sendSms.js';
+import { TokenBucket } from './adapters/system/tokenBucket.js';
 import type { SmsMessage } from './domain/notifications/smsMessage.js';
 import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
@@ -35,6 +36,8 @@ export interface Relay {
   readonly config: AppConfig;
   pollClientJobs(): Promise<PollReport>;
   sendSms(message: SmsMessage): Promise<SendSmsResult>;
+  /** Puts a message off after a failure that will pass, as a new scheduled message (sendSms function). */
+  deferSms(message: SmsMessage, currentMessageId: string, cause: unknown): Promise<DeferSmsResult>;
   recordPayment(payment: Payment): Promise<PaymentResult>;
   /** A verified payment provider event (POST /api/payments/stripe). */
   recordProviderEvent(event: ProviderEvent): Promise<ProviderEventResult>;
@@ -150,6 +153,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
       clearTimeout(timer);
     }
   };
+  const pacer = new TokenBucket(config.VONAGE_MAX_RPS);
   const gateway = new VonageSmsGateway({
     apiKey: config.VONAGE_API_KEY as string,
     apiSecret: config.VONAGE_API_SECRET as string,
@@ -162,7 +166,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   return {
     config,
     pollClientJobs: () => pollClientJobs({ ...withLogger('pollClientJobs'), checkpoints, settings: pollSettings(config) }),
-    sendSms: (message) => sendSms({ ...withLogger('sendSms'), gateway, settings: sendSmsSettings(config) }, message),
+    sendSms: (message) => sendSms({ ...withLogger('sendSms'), gateway, pacer, settings: sendSmsSettings(config) }, message),
+    deferSms: (message, currentMessageId, cause) => deferSms(withLogger('sendSms'), message, currentMessageId, cause),
     recordPayment: (payment) => recordPayment(withLogger('payments'), payment),
     recordProviderEvent: (event) => recordProviderEvent({ ...withLogger('stripeWebhook'), flags: paymentFlags }, event),
     closeJob: (jobId) => closeJob(withLogger('closeJob'), jobId),

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   POLL_SWEEP_ROWS: positiveInt(2000),
   /** Attempts at one SMS before it is given up as failed. */
   SMS_MAX_ATTEMPTS: positiveInt(12),
+  /** Sends per second this instance allows itself at Vonage (ASSUMPTIONS.md: with scale-out, the account rate divided by the instances). */
+  VONAGE_MAX_RPS: positiveInt(30),
   /** Client id of a user-assigned managed identity, when Cosmos or Service Bus use identity auth. */
   AZURE_CLIENT_ID: z.string().min(1).optional(),
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs, sendSms, SmsInFlightError } from '../../src/domain/notifications/sendSms.js';
+import {
+  deferralDelayMs,
+  deferSms,
+  MAX_DEFERRALS,
+  retryDelayMs,
+  sendSms,
+  SmsClaimNotConfirmedError,
+  SmsInFlightError,
+  throttleRetryDelayMs,
+} from '../../src/domain/notifications/sendSms.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { createWorld } from '../support/world.js';
 
@@ -39,28 +48,51 @@ describe('sendSms (courtesy)', () => {
     expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(1);
   });
 
-  it('retries throttling and outages later with growing backoff, then succeeds', async () => {
+  it('retries throttling within seconds and outages later with growing backoff, then succeeds', async () => {
     const world = await worldWithQueuedCourtesy();
     world.gateway.reply(
-      { outcome: 'retryable', errorCode: '1', detail: 'Throughput Rate Exceeded' },
-      { outcome: 'retryable', errorCode: 'http-503', detail: 'Vonage answered HTTP 503' },
+      { outcome: 'retryable', reason: 'throttled', errorCode: '1', detail: 'Throughput Rate Exceeded' },
+      { outcome: 'retryable', reason: 'unavailable', errorCode: 'http-503', detail: 'Vonage answered HTTP 503' },
     );
     expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+    const throttleDelay = throttleRetryDelayMs('job-1-received', 1);
+    expect(throttleDelay).toBeGreaterThanOrEqual(1_000);
+    expect(throttleDelay).toBeLessThan(2_000);
     expect(world.queue.messages[0]).toMatchObject({
       messageId: 'job-1-received-attempt-2',
-      scheduledAt: new Date(world.clock.now().getTime() + retryDelayMs(1)),
+      scheduledAt: new Date(world.clock.now().getTime() + throttleDelay),
     });
     expect(world.clientJobs.status(1)).toBe('NEW');
     expect(await world.deliverDue()).toEqual([]);
 
-    world.clock.advance(retryDelayMs(1));
+    world.clock.advance(throttleDelay);
     expect(await world.deliverDue()).toEqual(['retry-scheduled']);
-    expect(world.queue.messages[0]?.messageId).toBe('job-1-received-attempt-3');
+    expect(world.queue.messages[0]).toMatchObject({
+      messageId: 'job-1-received-attempt-3',
+      scheduledAt: new Date(world.clock.now().getTime() + retryDelayMs(2)),
+    });
     world.clock.advance(retryDelayMs(2));
     expect(await world.deliverDue()).toEqual(['sent']);
     expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 3 });
     expect(world.gateway.sent).toHaveLength(1);
     expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('retries throttling growing slowly (1 s, 1.5 s, 2.25 s ... up to 15 s) with up to a second of jitter', () => {
+    const delays = [1, 2, 3, 10, 30].map((attempt) => throttleRetryDelayMs('job-7-received', attempt));
+    const floors = [1_000, 1_500, 2_250, 15_000, 15_000];
+    delays.forEach((delay, i) => {
+      expect(delay).toBeGreaterThanOrEqual(floors[i]!);
+      expect(delay).toBeLessThan(floors[i]! + 1_000);
+    });
+    const jitters = Array.from({ length: 50 }, (_, i) => throttleRetryDelayMs(`job-${i}-received`, 1) - 1_000);
+    expect(new Set(jitters).size).toBeGreaterThan(10);
+  });
+
+  it('paces every send through the pacer before claiming it', async () => {
+    const world = await worldWithQueuedCourtesy(3);
+    await world.deliverDue();
+    expect(world.pacer.acquired).toBe(3);
   });
 
   it('backs off exponentially up to 30 minutes', () => {
@@ -79,7 +111,7 @@ describe('sendSms (courtesy)', () => {
 
   it('gives up as failed after the last attempt, still opening the job', async () => {
     const world = await worldWithQueuedCourtesy();
-    const outage = { outcome: 'retryable', errorCode: 'http-500', detail: 'Vonage answered HTTP 500' } as const;
+    const outage = { outcome: 'retryable', reason: 'unavailable', errorCode: 'http-500', detail: 'Vonage answered HTTP 500' } as const;
     world.gateway.reply(outage, outage, outage, outage);
     for (let i = 0; i < 4; i++) {
       await world.deliverDue();
@@ -91,11 +123,11 @@ describe('sendSms (courtesy)', () => {
     expect(world.clientJobs.status(1)).toBe('OPENED');
   });
 
-  it('never sends again after a crash between the send and recording it', async () => {
+  it('never sends again after a crash between the claim and recording the send', async () => {
     const world = await worldWithQueuedCourtesy();
     const crashingLog = crashAfter(world.smsLog, 'claimForSending');
     const message = world.queue.messages[0]!.body;
-    await expect(sendSms({ ...world.sendDeps, smsLog: crashingLog }, message)).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(sendSms({ ...world.sendDeps, smsLog: crashingLog }, message)).rejects.toBeInstanceOf(SmsClaimNotConfirmedError);
 
     await expect(sendSms(world.sendDeps, message)).rejects.toBeInstanceOf(SmsInFlightError);
     world.clock.advance(5 * 60_000);
@@ -104,6 +136,47 @@ describe('sendSms (courtesy)', () => {
     expect(world.smsLog.entries.get('job-1-received')?.state).toBe('unknown');
     expect(world.clientJobs.status(1)).toBe('OPENED');
     expect(world.transactions.forJob(1).find((r) => r.event === 'SMS')?.note).toContain('not resent');
+  });
+
+  it('takes back a claim whose confirmation was lost and sends once when the deferred message comes back', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const [queued] = world.queue.drain(world.clock.now());
+    const failure = await sendSms({ ...world.sendDeps, smsLog: crashAfter(world.smsLog, 'claimForSending') }, queued!.body).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SmsClaimNotConfirmedError);
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sending', attempts: 1 });
+
+    expect(await deferSms(world.sendDeps, queued!.body, queued!.messageId, failure)).toMatchObject({ outcome: 'deferred', messageId: 'job-1-received-defer-1' });
+    expect(world.queue.messages[0]?.body).toMatchObject({ unsentClaim: 1 });
+    world.clock.advance(deferralDelayMs(1));
+    expect(await world.deliverDue()).toEqual(['sent']);
+    expect(world.gateway.calls).toHaveLength(1);
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('never takes back a claim on the strength of a stale proof: another delivery may be sending', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const [queued] = world.queue.drain(world.clock.now());
+    await world.smsLog.claimForSending('job-1-received', 'queued', 0);
+    await world.smsLog.record('job-1-received', 'sending', { state: 'retrying' });
+    await world.smsLog.claimForSending('job-1-received', 'retrying', 1); // a later claim (attempt 2) by someone else
+    await expect(sendSms(world.sendDeps, { ...queued!.body, unsentClaim: 1 })).rejects.toBeInstanceOf(SmsInFlightError);
+    expect(world.gateway.calls).toHaveLength(0);
+  });
+
+  it('puts a message off with a fresh id each time, growing from 5 s to 5 minutes, and gives up after the last', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const [queued] = world.queue.drain(world.clock.now());
+    const cause = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    let messageId = queued!.messageId;
+    for (const generation of [1, 2, 3]) {
+      const deferred = await deferSms(world.sendDeps, queued!.body, messageId, cause);
+      expect(deferred).toEqual({ outcome: 'deferred', messageId: `job-1-received-defer-${generation}`, until: new Date(world.clock.now().getTime() + deferralDelayMs(generation)) });
+      messageId = deferred.outcome === 'deferred' ? deferred.messageId : messageId;
+    }
+    expect([1, 2, 3, 10, 50].map(deferralDelayMs)).toEqual([5_000, 10_000, 20_000, 300_000, 300_000]);
+    expect(world.queue.messages.map((m) => m.body.unsentClaim)).toEqual([undefined, undefined, undefined]);
+    expect(await deferSms(world.sendDeps, queued!.body, `job-1-received-defer-${MAX_DEFERRALS}`, cause)).toEqual({ outcome: 'give-up' });
   });
 
   const completionSteps = [

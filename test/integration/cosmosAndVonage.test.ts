@@ -23,11 +23,11 @@ describe('VonageSmsGateway against the Vonage sandbox', () => {
   });
 
   it.each([
-    [{ kind: 'status', status: '1', errorText: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' }, { outcome: 'retryable', errorCode: '1' }],
-    [{ kind: 'status', status: '5', errorText: 'Internal Error' }, { outcome: 'retryable', errorCode: '5' }],
-    [{ kind: 'http', status: 429 }, { outcome: 'retryable', errorCode: 'http-429' }],
-    [{ kind: 'http', status: 503 }, { outcome: 'retryable', errorCode: 'http-503' }],
-    [{ kind: 'hang' }, { outcome: 'retryable', errorCode: 'network' }],
+    [{ kind: 'status', status: '1', errorText: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' }, { outcome: 'retryable', reason: 'throttled', errorCode: '1' }],
+    [{ kind: 'status', status: '5', errorText: 'Internal Error' }, { outcome: 'retryable', reason: 'unavailable', errorCode: '5' }],
+    [{ kind: 'http', status: 429 }, { outcome: 'retryable', reason: 'throttled', errorCode: 'http-429' }],
+    [{ kind: 'http', status: 503 }, { outcome: 'retryable', reason: 'unavailable', errorCode: 'http-503' }],
+    [{ kind: 'hang' }, { outcome: 'retryable', reason: 'unavailable', errorCode: 'network' }],
     [{ kind: 'status', status: '6', errorText: 'Invalid Message' }, { outcome: 'rejected', errorCode: '6' }],
     [{ kind: 'status', status: '7', errorText: 'Number barred' }, { outcome: 'rejected', errorCode: '7', detail: 'Number barred' }],
     [{ kind: 'http', status: 401 }, { outcome: 'rejected', errorCode: 'http-401' }],

@@ -113,15 +113,16 @@ describe('local host end to end', () => {
     });
     expect(sent.find((sms) => sms.clientRef === 'job-101-received')).toMatchObject({ to: '447770123456', from: 'RepairRelay' });
 
+    // The client table moves before Cosmos and job_trans catch up: wait for all three.
     await eventually(async () => {
-      for (const id of [101, 102, 103]) expect(await clientStatus(client.pool, id)).toBe('OPENED');
+      for (const id of [101, 102, 103]) {
+        expect(await clientStatus(client.pool, id)).toBe('OPENED');
+        expect((await documents.get(id))?.job_status).toBe('OPENED');
+        const trans = await jobTransRows(ledger.pool, id);
+        expect(trans.map((row) => row.Job_status)).toContain('NEW');
+        expect(trans.at(-1)?.Job_status).toBe('OPENED');
+      }
     });
-    for (const id of [101, 102, 103]) {
-      expect((await documents.get(id))?.job_status).toBe('OPENED');
-      const trans = await jobTransRows(ledger.pool, id);
-      expect(trans.map((row) => row.Job_status)).toContain('NEW');
-      expect(trans.at(-1)?.Job_status).toBe('OPENED');
-    }
     expect((await jobTransRows(ledger.pool, 103)).at(-1)?.Update_note).toMatch(/no mobile/i);
 
     const listing = (await (await fetch(`${host.apiUrl}/dev/sms`)).json()) as { count: number; sms: Array<{ to: string; text: string }> };
@@ -176,9 +177,9 @@ describe('local host end to end', () => {
       await eventually(async () => {
         expect(host.sandbox!.sent.map((sms) => sms.clientRef)).toContain('job-101-closed');
         expect(await clientStatus(client.pool, 101)).toBe('CLOSED');
+        expect((await documents.get(101))?.job_status).toBe('CLOSED');
+        expect((await jobTransRows(ledger.pool, 101)).at(-1)?.Job_status).toBe('CLOSED');
       });
-      expect((await documents.get(101))?.job_status).toBe('CLOSED');
-      expect((await jobTransRows(ledger.pool, 101)).at(-1)?.Job_status).toBe('CLOSED');
 
       const again = await postPayment(host.apiUrl, payment);
       expect(again.status).toBe(200);

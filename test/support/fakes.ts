@@ -4,7 +4,7 @@ import type { ClientJobs, JobDocuments, JobTracking, JobTransaction, JobTransact
 import type { Clock, Logger, PhoneKeys } from '../../src/domain/shared/ports.js';
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
-import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState } from '../../src/domain/notifications/ports.js';
+import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState, SendPacer } from '../../src/domain/notifications/ports.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
 import { roundToAmount } from '../../src/domain/shared/money.js';
 
@@ -341,6 +341,15 @@ export class FakeSmsGateway implements SmsGateway {
     const reply = this.replies.shift() ?? { outcome: 'accepted', providerMessageId: `vonage-${this.calls.length}`, price: '0.033' };
     if (reply.outcome === 'accepted') this.sent.push(request);
     return reply;
+  }
+}
+
+/** Lets every send through at once, counting them. */
+export class FakePacer implements SendPacer {
+  acquired = 0;
+
+  async acquire(): Promise<void> {
+    this.acquired += 1;
   }
 }
 

@@ -1,6 +1,7 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import https from 'node:https';
+import { isLoopbackUrl } from '../system/loopback.js';
 
 export interface CosmosSettings {
   endpoint: string;
@@ -10,18 +11,13 @@ export interface CosmosSettings {
   managedIdentityClientId?: string;
 }
 
-function isLoopback(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
-}
-
 /**
  * A Cosmos client with a key (local servers, the emulator) or with managed identity (Azure).
  * Only a loopback endpoint may present a self-signed certificate, as the emulator and the
  * embedded local server do.
  */
 export function createCosmosClient(settings: CosmosSettings): CosmosClient {
-  const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: !isLoopback(settings.endpoint) });
+  const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: !isLoopbackUrl(settings.endpoint) });
   if (settings.key) return new CosmosClient({ endpoint: settings.endpoint, key: settings.key, agent });
   const credential = new DefaultAzureCredential(
     settings.managedIdentityClientId ? { managedIdentityClientId: settings.managedIdentityClientId } : {},

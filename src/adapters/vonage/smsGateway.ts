@@ -10,11 +10,12 @@ export interface VonageSettings {
 }
 
 /**
- * Vonage SMS API statuses that may succeed later (throttled, internal error, too many binds).
- * Every other non-zero status is about the message or account and is not retried.
- * https://developer.vonage.com/en/messaging/sms/guides/troubleshooting-sms
+ * Vonage SMS API statuses that may succeed later: 1 is throttling (slow down a little), 5 and 10
+ * an outage (internal error, too many binds). Every other non-zero status is about the message or
+ * account and is not retried. https://developer.vonage.com/en/messaging/sms/guides/troubleshooting-sms
  */
-const RETRYABLE_STATUSES = new Set(['1', '5', '10']);
+const THROTTLED_STATUS = '1';
+const UNAVAILABLE_STATUSES = new Set(['5', '10']);
 
 interface VonageMessage {
   status?: string;
@@ -67,17 +68,18 @@ function classifyFailure(error: unknown): SmsSendResult {
   const failed = failedMessageOf(error);
   if (failed?.status) {
     const detail = failed.errorText ?? 'no error text';
-    return RETRYABLE_STATUSES.has(failed.status)
-      ? { outcome: 'retryable', errorCode: failed.status, detail }
-      : { outcome: 'rejected', errorCode: failed.status, detail };
+    if (failed.status === THROTTLED_STATUS) return { outcome: 'retryable', reason: 'throttled', errorCode: failed.status, detail };
+    if (UNAVAILABLE_STATUSES.has(failed.status)) return { outcome: 'retryable', reason: 'unavailable', errorCode: failed.status, detail };
+    return { outcome: 'rejected', errorCode: failed.status, detail };
   }
   const status = httpStatusOf(error);
-  if (status === 429 || (status !== undefined && status >= 500)) {
-    return { outcome: 'retryable', errorCode: `http-${status}`, detail: `Vonage answered HTTP ${status}` };
+  if (status === 429) return { outcome: 'retryable', reason: 'throttled', errorCode: 'http-429', detail: 'Vonage answered HTTP 429' };
+  if (status !== undefined && status >= 500) {
+    return { outcome: 'retryable', reason: 'unavailable', errorCode: `http-${status}`, detail: `Vonage answered HTTP ${status}` };
   }
   if (status !== undefined) {
     return { outcome: 'rejected', errorCode: `http-${status}`, detail: `Vonage answered HTTP ${status}` };
   }
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { outcome: 'retryable', errorCode: 'network', detail: reason.slice(0, 200) };
+  return { outcome: 'retryable', reason: 'unavailable', errorCode: 'network', detail: reason.slice(0, 200) };
 }

@@ -93,9 +93,15 @@ export interface SmsRequest {
 
 export type SmsSendResult =
   | { outcome: 'accepted'; providerMessageId: string; price?: string }
-  | { outcome: 'retryable'; errorCode: string; detail: string }
+  /** `throttled`: slow down a little (status 1, HTTP 429); `unavailable`: an outage (5xx, status 5/10, network). */
+  | { outcome: 'retryable'; reason: 'throttled' | 'unavailable'; errorCode: string; detail: string }
   | { outcome: 'rejected'; errorCode: string; detail: string };
 
 export interface SmsGateway {
   send(request: SmsRequest): Promise<SmsSendResult>;
+}
+
+/** Paces sends to the provider account's rate; `acquire` resolves when one more send may start. */
+export interface SendPacer {
+  acquire(): Promise<void>;
 }

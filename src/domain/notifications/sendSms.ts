@@ -1,6 +1,6 @@
-import { FINAL_SMS_STATES, type SmsGateway, type SmsLog, type SmsLogEntry, type SmsOutcome, type SmsQueue } from './ports.js';
+import { FINAL_SMS_STATES, type SendPacer, type SmsGateway, type SmsLog, type SmsLogEntry, type SmsOutcome, type SmsQueue, type SmsSendResult } from './ports.js';
 import { completeJobAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
-import { smsMessageKey, smsRetryMessageId, type SmsMessage } from './smsMessage.js';
+import { deferredMessageId, smsMessageKey, smsRetryMessageId, type SmsMessage } from './smsMessage.js';
 import { queuedRegistration } from './smsOutbox.js';
 import type { PhoneKeys } from '../shared/ports.js';
 
@@ -14,6 +14,7 @@ export interface SendSmsSettings {
 export interface SendSmsDeps extends SmsCompletionDeps {
   smsLog: SmsLog;
   gateway: SmsGateway;
+  pacer: SendPacer;
   queue: SmsQueue;
   phoneKeys: PhoneKeys;
   settings: SendSmsSettings;
@@ -28,37 +29,92 @@ export type SendSmsResult =
   | 'claimed-elsewhere'
   | 'interrupted-earlier';
 
-/** Raised while another delivery of the same SMS is mid-send, so the host tries this one again later. */
+/** Raised while another delivery of the same SMS is mid-send, so this one is put off (deferSms). */
 export class SmsInFlightError extends Error {
   override readonly name = 'SmsInFlightError';
+}
+
+/**
+ * Raised when claiming the SMS failed (the database did not confirm it). The provider was not
+ * called, so the claim, if it was stored after all, may be taken back: `deferSms` carries
+ * `unsentAttempt` on the deferred message as that proof.
+ */
+export class SmsClaimNotConfirmedError extends Error {
+  override readonly name = 'SmsClaimNotConfirmedError';
+  constructor(
+    readonly messageKey: string,
+    readonly unsentAttempt: number,
+    options: { cause: unknown },
+  ) {
+    super(`claiming SMS ${messageKey} (attempt ${unsentAttempt}) was not confirmed; the provider was not called`, options);
+  }
 }
 
 const FIRST_RETRY_MS = 30_000;
 const LONGEST_RETRY_MS = 30 * 60_000;
 
-/** Exponential backoff for throttling and Vonage outages: 30 s, 1 min, 2 min, ... capped at 30 min. */
+/** Exponential backoff for provider outages (5xx, status 5/10, network): 30 s, 1 min, 2 min, ... capped at 30 min. */
 export function retryDelayMs(failedAttempts: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failedAttempts - 1), LONGEST_RETRY_MS);
 }
 
+const FIRST_THROTTLE_RETRY_MS = 1_000;
+const LONGEST_THROTTLE_RETRY_MS = 15_000;
+
 /**
- * Sends one SMS at most once. The SMS log entry is claimed (`sending`) before Vonage is called,
- * so a duplicate delivery never reaches Vonage again, and the job moves on only once the SMS has
- * a final outcome.
+ * Throttling means "slow down a little": retried within seconds, growing slowly (1 s, 1.5 s,
+ * 2.25 s, ... capped at 15 s), plus up to a second of jitter so throttled sends spread out.
+ * The jitter is derived from the key and attempt, so a retry's time is reproducible.
+ */
+export function throttleRetryDelayMs(key: string, failedAttempts: number): number {
+  const base = Math.min(FIRST_THROTTLE_RETRY_MS * 1.5 ** Math.max(0, failedAttempts - 1), LONGEST_THROTTLE_RETRY_MS);
+  return Math.round(base) + spread(`${key}#${failedAttempts}`, 1_000);
+}
+
+/** A stable number in [0, range) from a string (FNV-1a), for jitter that tests can predict. */
+function spread(text: string, range: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % range;
+}
+
+function retryDelayFor(key: string, attempt: number, result: Extract<SmsSendResult, { outcome: 'retryable' }>): number {
+  return result.reason === 'throttled' ? throttleRetryDelayMs(key, attempt) : retryDelayMs(attempt);
+}
+
+/**
+ * Sends one SMS at most once. The SMS log entry is claimed (`sending`) immediately before Vonage
+ * is called (after pacing), so a duplicate delivery never reaches Vonage again, and `unknown` is
+ * left only when a request may really have left this process. The job moves on only once the SMS
+ * has a final outcome.
  */
 export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<SendSmsResult> {
   const key = smsMessageKey(message.kind, message.jobId);
   await deps.smsLog.register([queuedRegistration({ messageId: key, body: message }, deps.phoneKeys)]);
-  const entry = await settledEntry(deps.smsLog, key);
+  let entry = await settledEntry(deps.smsLog, key);
 
   if (FINAL_SMS_STATES.includes(entry.state)) {
     await completeJobAfterSms(deps, entry);
     return 'already-settled';
   }
-  if (entry.state === 'sending') return resolveInterruptedSend(deps, entry);
-  if (!(await deps.smsLog.claimForSending(key, entry.state, entry.attempts))) return 'claimed-elsewhere';
+  if (entry.state === 'sending') {
+    if (message.unsentClaim !== entry.attempts) return resolveInterruptedSend(deps, entry);
+    // Our own claim whose confirmation was lost: the provider was never called, so it is taken back.
+    await deps.smsLog.record(key, 'sending', { state: 'retrying', detail: 'claim not confirmed; not sent' });
+    entry = await settledEntry(deps.smsLog, key);
+    if (entry.state !== 'retrying') return 'claimed-elsewhere';
+  }
 
+  await deps.pacer.acquire();
   const attempt = entry.attempts + 1;
+  let claimed: boolean;
+  try {
+    claimed = await deps.smsLog.claimForSending(key, entry.state, entry.attempts);
+  } catch (error) {
+    throw new SmsClaimNotConfirmedError(key, attempt, { cause: error });
+  }
+  if (!claimed) return 'claimed-elsewhere';
+
   const result = await deps.gateway.send({ to: message.to, from: deps.settings.from, text: message.text, clientRef: key });
   if (result.outcome === 'accepted') {
     return settle(deps, key, { state: 'sent', providerMessageId: result.providerMessageId, ...(result.price ? { price: result.price } : {}) }, 'sent');
@@ -70,10 +126,53 @@ export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<S
     return settle(deps, key, { state: 'failed', errorCode: result.errorCode, detail: result.detail }, 'failed');
   }
   await deps.smsLog.record(key, 'sending', { state: 'retrying', errorCode: result.errorCode, detail: result.detail });
-  const retryAt = new Date(deps.clock.now().getTime() + retryDelayMs(attempt));
-  await deps.queue.enqueue([{ messageId: smsRetryMessageId(key, attempt + 1), body: message, scheduledAt: retryAt }]);
-  deps.logger.warn('SMS send will be retried', { messageKey: key, attempt, errorCode: result.errorCode, retryAt: retryAt.toISOString() });
+  const retryAt = new Date(deps.clock.now().getTime() + retryDelayFor(key, attempt, result));
+  await deps.queue.enqueue([{ messageId: smsRetryMessageId(key, attempt + 1), body: withoutClaim(message), scheduledAt: retryAt }]);
+  deps.logger.warn('SMS send will be retried', { messageKey: key, attempt, reason: result.reason, errorCode: result.errorCode, retryAt: retryAt.toISOString() });
   return 'retry-scheduled';
+}
+
+function withoutClaim(message: SmsMessage): SmsMessage {
+  const { unsentClaim: _unsentClaim, ...plain } = message;
+  return plain;
+}
+
+export interface DeferSmsDeps {
+  queue: SmsQueue;
+  clock: SendSmsDeps['clock'];
+  logger: SendSmsDeps['logger'];
+}
+
+/** A message is put off at most this many times in a row (about 8 hours at the longest delay); then the host's own retries and dead-lettering take over. */
+export const MAX_DEFERRALS = 100;
+const FIRST_DEFERRAL_MS = 5_000;
+const LONGEST_DEFERRAL_MS = 5 * 60_000;
+
+/** 5 s, 10 s, 20 s, ... capped at 5 minutes: long enough for a database blip to pass, short enough to notice its end. */
+export function deferralDelayMs(generation: number): number {
+  return Math.min(FIRST_DEFERRAL_MS * 2 ** Math.max(0, generation - 1), LONGEST_DEFERRAL_MS);
+}
+
+export type DeferSmsResult = { outcome: 'deferred'; messageId: string; until: Date } | { outcome: 'give-up' };
+
+/**
+ * Puts a message off after a failure that will pass (a database or Cosmos outage, another
+ * delivery mid-send): a new scheduled message with a fresh id instead of the host's immediate
+ * redelivery, which would burn every delivery in a second and dead-letter the message.
+ */
+export async function deferSms(deps: DeferSmsDeps, message: SmsMessage, currentMessageId: string, cause: unknown): Promise<DeferSmsResult> {
+  const { messageId, generation } = deferredMessageId(currentMessageId);
+  if (generation > MAX_DEFERRALS) return { outcome: 'give-up' };
+  const until = new Date(deps.clock.now().getTime() + deferralDelayMs(generation));
+  const body = cause instanceof SmsClaimNotConfirmedError ? { ...withoutClaim(message), unsentClaim: cause.unsentAttempt } : withoutClaim(message);
+  await deps.queue.enqueue([{ messageId, body, scheduledAt: until }]);
+  deps.logger.warn('SMS put off after a passing failure', {
+    messageId,
+    generation,
+    until: until.toISOString(),
+    cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+  });
+  return { outcome: 'deferred', messageId, until };
 }
 
 async function settle(deps: SendSmsDeps, key: string, outcome: SmsOutcome, result: SendSmsResult): Promise<SendSmsResult> {

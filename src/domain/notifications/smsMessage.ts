@@ -10,6 +10,11 @@ export const smsMessageSchema = z
     jobId: z.number().int().positive(),
     to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +447770123456'),
     text: z.string().trim().min(1).max(918),
+    /**
+     * Set only on a message deferred after its claim could not be confirmed: the claim (attempt
+     * number) that this process knows never reached the provider, so it may be taken back.
+     */
+    unsentClaim: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -23,6 +28,25 @@ export function smsMessageKey(kind: SmsKind, jobId: number): string {
 /** A retry is a new queue message (so duplicate detection keeps it) for the same SMS log key. */
 export function smsRetryMessageId(key: string, attempt: number): string {
   return `${key}-attempt-${attempt}`;
+}
+
+/**
+ * The repair path hands a stale `queued` SMS to the queue again under a new id, tied to the log
+ * entry's last update: concurrent pollers agree on it (the queue keeps one), and the next repair,
+ * after the entry was touched again, gets another.
+ */
+export function requeuedMessageId(key: string, entryUpdatedAt: Date): string {
+  return `${key}-requeue-${entryUpdatedAt.getTime()}`;
+}
+
+/**
+ * A message put off after an infrastructure failure gets a new id each time (`-defer-<n>`), so the
+ * queue's duplicate detection keeps it, and two deliveries of one message defer it only once.
+ */
+export function deferredMessageId(currentMessageId: string): { messageId: string; generation: number } {
+  const match = /^(.*)-defer-(\d+)$/.exec(currentMessageId);
+  const generation = match ? Number(match[2]) + 1 : 1;
+  return { messageId: `${match ? match[1] : currentMessageId}-defer-${generation}`, generation };
 }
 
 export function parseSmsMessage(body: unknown): { ok: true; message: SmsMessage } | { ok: false; detail: string } {

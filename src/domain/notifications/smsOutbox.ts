@@ -4,7 +4,7 @@ import type { PhoneKeys } from '../shared/ports.js';
 import { FINAL_SMS_STATES, type OutboundSms, type SmsLog, type SmsLogEntry, type SmsQueue, type SmsRegistration } from './ports.js';
 import type { ClientJobs } from '../jobs/ports.js';
 import { completeJobAfterSms, completeJobsAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
-import { smsMessageKey, type SmsKind } from './smsMessage.js';
+import { requeuedMessageId, smsMessageKey, type SmsKind } from './smsMessage.js';
 import { courtesyText, feedbackText } from './smsTexts.js';
 
 /** What repairing half-done SMS needs: it re-queues from the client job, so it keys no number. */
@@ -102,9 +102,10 @@ export async function repairSms(deps: SmsRepairDeps, timings: SmsRepairTimings, 
   const messages = requeue.flatMap((entry) => {
     const job = jobs.get(entry.jobId);
     const sms = job && outboundSms(entry.kind, job);
-    return sms && !('reason' in sms) ? [sms] : [];
+    // A fresh id: the queue's duplicate detection would drop the original one for hours.
+    return sms && !('reason' in sms) ? [{ ...sms, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) }] : [];
   });
   await deps.queue.enqueue(messages);
-  for (const message of messages) await deps.smsLog.record(message.messageId, 'queued', { state: 'queued' });
+  for (const { body } of messages) await deps.smsLog.record(smsMessageKey(body.kind, body.jobId), 'queued', { state: 'queued' });
   return repaired + messages.length;
 }
