@@ -24,9 +24,11 @@ import { recordPayment, type PaymentResult } from './domain/payments/recordPayme
 import { recordProviderEvent, type ProviderEvent, type ProviderEventResult } from './domain/payments/recordProviderEvent.js';
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
 import type { JobTransaction } from './domain/jobs/ports.js';
-import type { SmsQueue } from './domain/notifications/ports.js';
+import type { DeadLetter, DeadLetterQueue, SmsQueue } from './domain/notifications/ports.js';
 import { deferSms, sendSms, type DeferSmsResult, type SendSmsResult, type SendSmsSettings } from './domain/notifications/sendSms.js';
 import { TokenBucket } from './adapters/system/tokenBucket.js';
+import { ServiceBusDeadLetters } from './adapters/serviceBus/deadLetters.js';
+import { listDeadLetters, replayDeadLetters } from './domain/notifications/deadLetters.js';
 import type { SmsMessage } from './domain/notifications/smsMessage.js';
 import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
@@ -48,6 +50,10 @@ export interface Relay {
   recordDeliveryReceipt(receipt: DeliveryReceipt): Promise<DeliveryReceiptResult>;
   /** Customer SMS reply (POST /api/webhooks/vonage/inbound). */
   recordInboundSms(sms: InboundSms): Promise<InboundSmsResult>;
+  /** The outbound queue's dead letters (GET /api/ops/dead-letters). */
+  listDeadLetters(max: number): Promise<DeadLetter[]>;
+  /** Sends dead letters back to the queue (POST /api/ops/dead-letters/replay). */
+  replayDeadLetters(max: number): Promise<Array<{ from: string; to: string }>>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -56,9 +62,16 @@ export interface Relay {
 export interface RelayOverrides {
   /** The local host's in-process queue stands in for Service Bus, which has no local emulator here. */
   queue?: SmsQueue;
+  /** The stand-in queue's dead letters; without them (tests with an in-memory queue) there are none to list. */
+  deadLetters?: DeadLetterQueue;
 }
 
 const MINUTE = 60_000;
+
+const noDeadLetterQueue: DeadLetterQueue = {
+  list: () => Promise.reject(new ConfigError('this host has no dead-letter queue (an in-memory queue stands in for Service Bus)')),
+  replay: () => Promise.reject(new ConfigError('this host has no dead-letter queue (an in-memory queue stands in for Service Bus)')),
+};
 /** The health endpoint answers within this, whatever a dependency does (a frozen database never answers). */
 const HEALTH_PROBE_TIMEOUT_MS = 2_000;
 
@@ -126,6 +139,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
         ...(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {}),
       });
   const queue = overrides.queue ?? new ServiceBusSmsQueue(serviceBus!.createSender(config.SMS_QUEUE));
+  const deadLetters: DeadLetterQueue = serviceBus ? new ServiceBusDeadLetters(serviceBus, config.SMS_QUEUE) : (overrides.deadLetters ?? noDeadLetterQueue);
 
   const shared = {
     clientJobs,
@@ -176,6 +190,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordDeliveryReceipt: (receipt) =>
       recordDeliveryReceipt({ ...withLogger('vonageDeliveryReceipt'), settings: { apiKey: config.VONAGE_API_KEY } }, receipt),
     recordInboundSms: (sms) => recordInboundSms({ ...withLogger('vonageInboundSms'), feedback }, sms),
+    listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
+    replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),

@@ -10,6 +10,7 @@ import './jobs/changeJobStatus.js';
 import './jobs/closeJob.js';
 import './jobs/getJob.js';
 import './jobs/pollClientJobs.js';
+import './notifications/deadLetters.js';
 import './notifications/sendSms.js';
 import './notifications/vonageDeliveryReceipt.js';
 import './payments/payments.js';

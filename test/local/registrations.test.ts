@@ -53,6 +53,9 @@ const DESIGN_HTTP_ROUTES = [
 const EXTENSION_HTTP_ROUTES = [
   // Issue 14: Stripe's own webhook events, anonymous and verified by their Stripe-Signature.
   { method: 'POST', route: 'payments/stripe', authLevel: 'anonymous' },
+  // Issue 15: operators list and replay the outbound queue's dead letters (staff only).
+  { method: 'GET', route: 'ops/dead-letters', authLevel: 'function' },
+  { method: 'POST', route: 'ops/dead-letters/replay', authLevel: 'function' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
