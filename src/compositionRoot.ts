@@ -6,6 +6,7 @@ import { MysqlCustomerFeedback } from './adapters/mysql/feedback.js';
 import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
 import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
 import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
+import { MysqlMessageStats } from './adapters/mysql/messageStats.js';
 import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
@@ -25,6 +26,9 @@ import { sendSms, type SendSmsResult, type SendSmsSettings } from './domain/noti
 import type { SmsMessage } from './domain/notifications/smsMessage.js';
 import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
+import type { Clock } from './domain/shared/ports.js';
+import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
+import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -39,6 +43,10 @@ export interface Relay {
   recordDeliveryReceipt(receipt: DeliveryReceipt): Promise<DeliveryReceiptResult>;
   /** Customer SMS reply (POST /api/webhooks/vonage/inbound). */
   recordInboundSms(sms: InboundSms): Promise<InboundSmsResult>;
+  /** Message statistics (POST /api/stats/messages and its batch form): one outcome per message, in order. */
+  recordStatsMessages(messages: readonly StatsMessage[]): Promise<StatsRecordOutcome[]>;
+  /** GET /api/stats. */
+  queryStats(query: StatsQuery): Promise<StatsQueryResult>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -47,6 +55,8 @@ export interface Relay {
 export interface RelayOverrides {
   /** The local host's in-process queue stands in for Service Bus, which has no local emulator here. */
   queue?: SmsQueue;
+  /** Tests fix the time messages are received at. */
+  clock?: Clock;
 }
 
 const MINUTE = 60_000;
@@ -82,6 +92,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
 
   const clientPool = createMysqlPool(config.CLIENT_DB_URL);
   const ledgerPool = createMysqlPool(config.LEDGER_DB_URL);
+  // Statistics send a whole transaction in one round trip, which needs multiple statements.
+  const statsPool = createMysqlPool(config.LEDGER_DB_URL, 10, { multipleStatements: true });
   await migrateLedger(ledgerPool);
 
   const cosmosSettings = {
@@ -114,7 +126,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     tracking: new MysqlJobTracking(ledgerPool),
     payments: new MysqlPayments(ledgerPool),
     queue,
-    clock: systemClock,
+    clock: overrides.clock ?? systemClock,
   };
   const withLogger = (component: string) => ({ ...shared, logger: createConsoleLogger(component) });
   const reachable = async (probe: () => Promise<unknown>) => {
@@ -132,6 +144,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   });
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
+  const stats = new MysqlMessageStats(statsPool);
 
   return {
     config,
@@ -144,6 +157,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordDeliveryReceipt: (receipt) =>
       recordDeliveryReceipt({ ...withLogger('vonageDeliveryReceipt'), settings: { apiKey: config.VONAGE_API_KEY } }, receipt),
     recordInboundSms: (sms) => recordInboundSms({ ...withLogger('vonageInboundSms'), feedback }, sms),
+    recordStatsMessages: (messages) => recordStatsMessages({ stats, clock: shared.clock }, messages),
+    queryStats: (query) => queryStats({ stats }, query),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),
@@ -153,7 +168,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
       return { clientDb, ledgerDb, cosmos: cosmosDb };
     },
     async close() {
-      await Promise.allSettled([clientPool.end(), ledgerPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
+      await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
     },
   };
 }

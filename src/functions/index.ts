@@ -11,3 +11,6 @@ import './jobs/pollClientJobs.js';
 import './notifications/sendSms.js';
 import './notifications/vonageDeliveryReceipt.js';
 import './payments/payments.js';
+import './stats/getStats.js';
+import './stats/recordStatsBatch.js';
+import './stats/recordStatsMessage.js';

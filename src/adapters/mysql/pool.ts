@@ -2,11 +2,15 @@ import mysql from 'mysql2/promise';
 
 export type MysqlPool = mysql.Pool;
 
-/** A pool whose DATETIME values are UTC and whose big numbers come back as strings, never floats. */
-export function createMysqlPool(url: string, connectionLimit = 10): MysqlPool {
+/**
+ * A pool whose DATETIME values are UTC and whose big numbers come back as strings, never floats.
+ * `multipleStatements` lets one round trip carry a whole transaction (values are still placeholders).
+ */
+export function createMysqlPool(url: string, connectionLimit = 10, options: { multipleStatements?: boolean } = {}): MysqlPool {
   return mysql.createPool({
     uri: url,
     connectionLimit,
+    multipleStatements: options.multipleStatements ?? false,
     timezone: 'Z',
     dateStrings: false,
     decimalNumbers: false,

@@ -21,15 +21,15 @@ export function json(status: number, body: unknown): HttpResponseInit {
   return { status, jsonBody: body };
 }
 
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
 }
 
-export async function readRawBody(request: HttpRequest): Promise<Parsed<string>> {
+export async function readRawBody(request: HttpRequest, maxBytes = MAX_BODY_BYTES): Promise<Parsed<string>> {
   const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
+  if (declared > maxBytes) return { ok: false, response: problem(413, `body is larger than ${maxBytes} bytes`) };
   const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { ok: false, response: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`) };
+  if (Buffer.byteLength(raw) > maxBytes) return { ok: false, response: problem(413, `body is larger than ${maxBytes} bytes`) };
   return { ok: true, value: raw };
 }
 
