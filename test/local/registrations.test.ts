@@ -44,7 +44,16 @@ const DESIGN_HTTP_ROUTES = [
   { method: 'GET', route: 'brands/{brandId}/discount-codes', authLevel: 'function' },
   { method: 'POST', route: 'brands/{brandId}/discount-codes/claim', authLevel: 'function' },
   { method: 'POST', route: 'discount-codes/{code}/redeem', authLevel: 'function' },
+  { method: 'GET', route: 'customers/{customerId}/next-send-time', authLevel: 'function' },
+  { method: 'POST', route: 'broadcasts', authLevel: 'function' },
+  { method: 'POST', route: 'stats/messages', authLevel: 'function' },
+  { method: 'GET', route: 'stats', authLevel: 'function' },
+  // Not in DESIGN.md: the bulk form of POST stats/messages (issue 11; ASSUMPTIONS.md, Message statistics).
+  { method: 'POST', route: 'stats/messages:batch', authLevel: 'function' },
 ] as const;
+
+/** Routes we serve beyond DESIGN.md's own list. */
+const BEYOND_DESIGN = new Set(['POST stats/messages:batch']);
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
 const NOT_YET_BUILT = new Set([
@@ -60,6 +69,8 @@ const NOT_YET_BUILT = new Set([
   'GET brands/{brandId}/discount-codes',
   'POST brands/{brandId}/discount-codes/claim',
   'POST discount-codes/{code}/redeem',
+  'GET customers/{customerId}/next-send-time',
+  'POST broadcasts',
 ]);
 
 /**
@@ -173,8 +184,9 @@ describe('function registrations against DESIGN.md, host.json and local.settings
 
   it.skipIf(!existsSync(designFile))('keeps its DESIGN.md route list in step with DESIGN.md itself', () => {
     const design = readFileSync(designFile, 'utf8');
-    const listed = [...design.matchAll(/^\|\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`?]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
-    expect(listed.sort()).toEqual(DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`).sort());
+    // Routes open a table row or a list item.
+    const listed = [...design.matchAll(/^(?:\||-)\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`?]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(listed.sort()).toEqual(DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`).filter((key) => !BEYOND_DESIGN.has(key)).sort());
   });
 
   it('finds every %SETTING% and connection the bindings use in local.settings.sample.json', () => {
