@@ -14,22 +14,18 @@
  */
 // Like the Functions worker: provide @azure/functions-core before any function module is loaded.
 import '../test/setup/functionsCore.js';
-import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { RowDataPacket } from 'mysql2/promise';
 import { migrateLedger } from '../src/adapters/mysql/ledgerMigrations.js';
 import { MysqlMessageStats } from '../src/adapters/mysql/messageStats.js';
 import { createMysqlPool } from '../src/adapters/mysql/pool.js';
-import { buildRelay, provideRelay } from '../src/compositionRoot.js';
-import { loadConfig } from '../src/config.js';
 import { queryStats, type StatsQuery } from '../src/domain/stats/messageStats.js';
 import type { StatsTotal } from '../src/domain/stats/ports.js';
 import { coverInterval, resolveInterval } from '../src/domain/stats/statsInterval.js';
-import { LOCAL_COSMOS_KEY } from '../test/support/cosmos.js';
-import { FakeSmsQueue } from '../test/support/fakes.js';
-import { registrations } from '../test/support/functionsCore.js';
 import '../src/functions/stats/recordStatsBatch.js';
 import '../src/functions/stats/recordStatsMessage.js';
+import { invokeHttp, startBenchRelay } from './lib/functions.js';
 import { envInt, runBenchmark } from './lib/harness.js';
 import { createBenchDatabase, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
@@ -58,15 +54,7 @@ function expect(condition: boolean, message: string): void {
   if (!condition) throw new Error(`verification failed: ${message}`);
 }
 
-async function call(name: string, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const registration = registrations.get(name);
-  if (!registration) throw new Error(`${name} is not registered`);
-  const request = new HttpRequest({ method: 'POST', url: `http://localhost:7071/api/${name}`, headers: { 'content-type': 'application/json' }, body: { string: body } });
-  const context = new InvocationContext({ functionName: name, invocationId: randomUUID(), logHandler: () => undefined });
-  const response = new HttpResponse((await registration.handler(request, context)) as HttpResponseInit);
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (name: string, body: string) => invokeHttp(name, body);
 
 const randomMessage = () => ({
   customerId: 1 + Math.floor(Math.random() * 10_000),
@@ -89,23 +77,8 @@ interface IngestRun {
 }
 
 async function runIngest(cosmos: BenchCosmos): Promise<{ single: IngestRun; batch: IngestRun }> {
-  const client = await createBenchDatabase('client_stats');
-  const ledger = await createBenchDatabase('ledger_stats');
-  const containerName = `jobs_bench_stats_${Date.now()}`;
-  await cosmos.open(containerName);
-  const relay = await buildRelay(
-    loadConfig({
-      CLIENT_DB_URL: client.url,
-      LEDGER_DB_URL: ledger.url,
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: LOCAL_COSMOS_KEY,
-      COSMOS_JOBS_CONTAINER: containerName,
-      VONAGE_API_KEY: 'k',
-      VONAGE_API_SECRET: 's',
-    }),
-    { queue: new FakeSmsQueue() },
-  );
-  provideRelay(async () => relay);
+  const bench = await startBenchRelay(cosmos, 'stats');
+  const { ledger } = bench;
   const counts = async () => {
     const [[row]] = await ledger.pool.query<RowDataPacket[]>(
       'SELECT (SELECT COUNT(*) FROM stats_message) AS stored, (SELECT COALESCE(SUM(message_count), 0) FROM stats_bucket WHERE level = 4) AS counted',
@@ -156,8 +129,7 @@ async function runIngest(cosmos: BenchCosmos): Promise<{ single: IngestRun; batc
       batch: { messages: batchMessages, clients: OPTIONS.batchClients, ...b, stored: afterBatch.stored - afterSingle.stored, counted: afterBatch.counted - afterSingle.counted },
     };
   } finally {
-    await relay.close();
-    await Promise.allSettled([client.drop(), ledger.drop()]);
+    await bench.stop();
   }
 }
 
@@ -371,6 +343,10 @@ async function runQueries(): Promise<QueryRun> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Other work on this shared 2-core machine shows in the figures; the load average says how much. */
+const loadAverage = () => os.loadavg().map((v) => v.toFixed(1)).join(' / ');
+const LOAD_AT_START = loadAverage();
+
 function buildReport(ingest: { single: IngestRun; batch: IngestRun }, q: QueryRun, date: string) {
   const rate = (run: IngestRun) => run.messages / (run.elapsedMs / 1000);
   const ingestHeader = ['route', 'messages', 'clients', 'wall time', 'messages/s', 'target', 'request p50', 'request p99', 'answers'];
@@ -404,7 +380,7 @@ function buildReport(ingest: { single: IngestRun; batch: IngestRun }, q: QueryRu
     textTable(naiveHeader, naiveRows),
   ].join('\n');
   const markdown = [
-    `Run ${date} with \`npm run bench:stats\` (bench/stats.ts) on the machine above.`,
+    `Run ${date} with \`npm run bench:stats\` (bench/stats.ts) on the machine above; load average (1 / 5 / 15 min) ${LOAD_AT_START} at the start and ${loadAverage()} at the end (the machine is shared: other work competed for its 2 cores).`,
     '',
     '### Ingest through the HTTP functions',
     '',
@@ -431,11 +407,7 @@ runBenchmark({
   deadlineMs: OPTIONS.deadlineMs,
   write: OPTIONS.write,
   covered: 'ingest, the 10M-message load, the queries and the naive comparison',
-  async run({ cosmos, date }) {
-    const ingest = await runIngest(cosmos);
-    const queries = await runQueries();
-    return buildReport(ingest, queries, date);
-  },
+  run: async ({ cosmos, date }) => buildReport(await runIngest(cosmos), await runQueries(), date),
 }).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;

@@ -11,6 +11,8 @@ const LEVEL_NUMBER: Record<BucketLevel, number> = { quarter: 1, day: 2, month: 3
 /** Deadlocks and lock-wait timeouts roll the whole transaction back; it is then safe to run again. */
 const RETRYABLE_ERRNOS = new Set([1213, 1205]);
 const ATTEMPTS = 5;
+/** In-memory limit of a query's grouping table (MariaDB's default is 16 MiB, then it goes to disk). */
+const TEMP_TABLE_BYTES = 256 * 1024 * 1024;
 
 const uuidBytes = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex');
 function uuidText(bytes: Buffer): string {
@@ -101,8 +103,10 @@ export class MysqlMessageStats implements MessageStats {
 
   async totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]> {
     if (ranges.length === 0) return [];
-    const where = [`(${ranges.map(() => '(level = ? AND bucket_start BETWEEN ? AND ?)').join(' OR ')})`];
-    const params: unknown[] = ranges.flatMap((r) => [LEVEL_NUMBER[r.level], r.firstStart, r.lastStart]);
+    // One bucket is an equality, so that a lone year bucket is read in key order and grouped without a temporary table.
+    const single = (r: BucketRange) => r.firstStart.getTime() === r.lastStart.getTime();
+    const where = [`(${ranges.map((r) => (single(r) ? '(level = ? AND bucket_start = ?)' : '(level = ? AND bucket_start BETWEEN ? AND ?)')).join(' OR ')})`];
+    const params: unknown[] = ranges.flatMap((r) => (single(r) ? [LEVEL_NUMBER[r.level], r.firstStart] : [LEVEL_NUMBER[r.level], r.firstStart, r.lastStart]));
     if (filter.customerId !== undefined) {
       where.push('customer_id = ?');
       params.push(filter.customerId);
@@ -112,7 +116,9 @@ export class MysqlMessageStats implements MessageStats {
       params.push(filter.type);
     }
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT customer_id, type, SUM(message_count) AS message_count, SUM(total_amount) AS total_amount
+      // Every customer over a year groups a few million bucket rows: keep that temporary table in memory.
+      `SET STATEMENT tmp_table_size = ${TEMP_TABLE_BYTES}, max_heap_table_size = ${TEMP_TABLE_BYTES} FOR
+       SELECT customer_id, type, SUM(message_count) AS message_count, SUM(total_amount) AS total_amount
        FROM stats_bucket WHERE ${where.join(' AND ')}
        GROUP BY customer_id, type ORDER BY customer_id, type`,
       params,
