@@ -18,8 +18,8 @@ function detail(from: string, to: string, tz: string): string {
   return result.detail;
 }
 
-/** Every bucket a cover lists, expanded, so the test can check they tile the interval. */
-function buckets(ranges: BucketRange[]): Array<{ start: number; end: number }> {
+/** Every bucket a cover lists, expanded with its sign, so the test can check the signed sum is the interval. */
+function buckets(ranges: BucketRange[]): Array<{ key: string; start: number; end: number; sign: number }> {
   const next = (level: BucketRange['level'], at: Date) => {
     const probe = new Date(at);
     if (level === 'quarter') return new Date(at.getTime() + 15 * 60_000);
@@ -29,13 +29,22 @@ function buckets(ranges: BucketRange[]): Array<{ start: number; end: number }> {
     return probe;
   };
   return ranges.flatMap((range) => {
-    const out: Array<{ start: number; end: number }> = [];
+    const out: Array<{ key: string; start: number; end: number; sign: number }> = [];
     for (let at = range.firstStart; at <= range.lastStart; at = next(range.level, at)) {
       expect(bucketStart(range.level, at).getTime(), `${range.level} bucket at ${at.toISOString()} is aligned`).toBe(at.getTime());
-      out.push({ start: at.getTime(), end: next(range.level, at).getTime() });
+      out.push({ key: `${range.level} ${at.toISOString()}`, start: at.getTime(), end: next(range.level, at).getTime(), sign: range.sign });
     }
     return out;
   });
+}
+
+/** The signed number of times each quarter hour in [from, to) is counted by the buckets. */
+function multiplicity(tiles: ReturnType<typeof buckets>, from: number, to: number): Map<number, number> {
+  const times = new Map<number, number>();
+  for (const tile of tiles) {
+    for (let q = Math.max(tile.start, from); q < Math.min(tile.end, to); q += 15 * 60_000) times.set(q, (times.get(q) ?? 0) + tile.sign);
+  }
+  return times;
 }
 
 describe('stats interval: inclusive days in an IANA zone', () => {
@@ -79,21 +88,36 @@ describe('stats interval cover', () => {
     ['2020-01-01', '2029-12-31', 'Australia/Adelaide'],
   ];
 
-  it.each(cases)('tiles %s..%s in %s exactly, without gaps or overlaps', (from, to, tz) => {
+  it.each(cases)('counts every quarter hour of %s..%s in %s exactly once and nothing around it, each bucket once', (from, to, tz) => {
     const result = resolveInterval(from, to, tz);
     if (!result.ok) throw new Error(result.detail);
-    const tiles = buckets(coverInterval(result.start, result.end)).sort((a, b) => a.start - b.start);
-    expect(tiles[0]!.start).toBe(result.start.getTime());
-    expect(tiles.at(-1)!.end).toBe(result.end.getTime());
-    for (let i = 1; i < tiles.length; i++) expect(tiles[i]!.start).toBe(tiles[i - 1]!.end);
+    const tiles = buckets(coverInterval(result.start, result.end));
+    expect(new Set(tiles.map((t) => t.key)).size).toBe(tiles.length);
+    // Look at everything the buckets touch, a day either side included.
+    const lo = Math.min(result.start.getTime(), ...tiles.map((t) => t.start)) - 86_400_000;
+    const hi = Math.max(result.end.getTime(), ...tiles.map((t) => t.end)) + 86_400_000;
+    const times = multiplicity(tiles, lo, hi);
+    const wrong: string[] = [];
+    for (let q = lo; q < hi && wrong.length < 3; q += 15 * 60_000) {
+      const expected = q >= result.start.getTime() && q < result.end.getTime() ? 1 : 0;
+      if ((times.get(q) ?? 0) !== expected) wrong.push(`${new Date(q).toISOString()} counted ${times.get(q) ?? 0} times`);
+    }
+    expect(wrong).toEqual([]);
   });
 
-  it('reads one year bucket for a UTC calendar year and a few ranges for a year in New York', () => {
+  it('reads one year bucket for a UTC year, and the UTC year with its edges moved for a year in New York', () => {
     const utc = resolveInterval('2025-01-01', '2025-12-31', 'UTC');
     const ny = resolveInterval('2025-01-01', '2025-12-31', 'America/New_York');
-    if (!utc.ok || !ny.ok) throw new Error('interval refused');
-    expect(coverInterval(utc.start, utc.end)).toEqual([{ level: 'year', firstStart: utc.start, lastStart: utc.start }]);
-    expect(coverInterval(ny.start, ny.end).map((r) => r.level)).toEqual(['quarter', 'day', 'month', 'quarter']);
+    const london = resolveInterval('2026-03-29', '2026-03-29', 'Europe/London');
+    if (!utc.ok || !ny.ok || !london.ok) throw new Error('interval refused');
+    expect(coverInterval(utc.start, utc.end)).toEqual([{ level: 'year', firstStart: utc.start, lastStart: utc.start, sign: 1 }]);
+    expect(coverInterval(ny.start, ny.end).map((r) => `${r.sign > 0 ? '+' : '-'}${r.level} ${r.firstStart.toISOString()}..${r.lastStart.toISOString()}`).sort()).toEqual([
+      '+quarter 2026-01-01T00:00:00.000Z..2026-01-01T04:45:00.000Z',
+      '+year 2025-01-01T00:00:00.000Z..2025-01-01T00:00:00.000Z',
+      '-quarter 2025-01-01T00:00:00.000Z..2025-01-01T04:45:00.000Z',
+    ]);
+    // The 23-hour London day: the UTC day minus its last hour.
+    expect(coverInterval(london.start, london.end).map((r) => [r.level, r.sign])).toEqual([['day', 1], ['quarter', -1]]);
   });
 });
 

@@ -103,10 +103,17 @@ export class MysqlMessageStats implements MessageStats {
 
   async totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]> {
     if (ranges.length === 0) return [];
-    // One bucket is an equality, so that a lone year bucket is read in key order and grouped without a temporary table.
+    // One bucket is an equality, so that a lone year bucket is read in key order.
     const single = (r: BucketRange) => r.firstStart.getTime() === r.lastStart.getTime();
-    const where = [`(${ranges.map((r) => (single(r) ? '(level = ? AND bucket_start = ?)' : '(level = ? AND bucket_start BETWEEN ? AND ?)')).join(' OR ')})`];
-    const params: unknown[] = ranges.flatMap((r) => (single(r) ? [LEVEL_NUMBER[r.level], r.firstStart] : [LEVEL_NUMBER[r.level], r.firstStart, r.lastStart]));
+    const condition = (r: BucketRange) => (single(r) ? '(level = ? AND bucket_start = ?)' : '(level = ? AND bucket_start BETWEEN ? AND ?)');
+    const values = (r: BucketRange) => (single(r) ? [LEVEL_NUMBER[r.level], r.firstStart] : [LEVEL_NUMBER[r.level], r.firstStart, r.lastStart]);
+    const subtracted = ranges.filter((r) => r.sign < 0);
+    // Subtracted buckets count negatively; no bucket is both added and subtracted.
+    const signed = (column: string) =>
+      subtracted.length === 0 ? column : `CASE WHEN ${subtracted.map(condition).join(' OR ')} THEN -${column} ELSE ${column} END`;
+    const where = [`(${ranges.map(condition).join(' OR ')})`];
+    // Placeholders in text order: the two signed sums, then the WHERE clause.
+    const params: unknown[] = [...subtracted.flatMap(values), ...subtracted.flatMap(values), ...ranges.flatMap(values)];
     if (filter.customerId !== undefined) {
       where.push('customer_id = ?');
       params.push(filter.customerId);
@@ -118,9 +125,9 @@ export class MysqlMessageStats implements MessageStats {
     const [rows] = await this.pool.query<RowDataPacket[]>(
       // Every customer over a year groups a few million bucket rows: keep that temporary table in memory.
       `SET STATEMENT tmp_table_size = ${TEMP_TABLE_BYTES}, max_heap_table_size = ${TEMP_TABLE_BYTES} FOR
-       SELECT customer_id, type, SUM(message_count) AS message_count, SUM(total_amount) AS total_amount
+       SELECT customer_id, type, SUM(${signed('CAST(message_count AS SIGNED)')}) AS message_count, SUM(${signed('total_amount')}) AS total_amount
        FROM stats_bucket WHERE ${where.join(' AND ')}
-       GROUP BY customer_id, type ORDER BY customer_id, type`,
+       GROUP BY customer_id, type HAVING message_count > 0 ORDER BY customer_id, type`,
       params,
     );
     return rows.map((row) => ({

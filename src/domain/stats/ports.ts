@@ -21,11 +21,12 @@ export type StatsRecordOutcome =
 export const BUCKET_LEVELS = ['quarter', 'day', 'month', 'year'] as const;
 export type BucketLevel = (typeof BUCKET_LEVELS)[number];
 
-/** Every bucket of `level` whose start lies in [firstStart, lastStart]. */
+/** Every bucket of `level` whose start lies in [firstStart, lastStart], added (sign 1) or subtracted (-1). */
 export interface BucketRange {
   level: BucketLevel;
   firstStart: Date;
   lastStart: Date;
+  sign: 1 | -1;
 }
 
 export interface StatsTotal {
@@ -47,6 +48,9 @@ export interface MessageStats {
    * (in input order; a uuid repeated inside `messages` counts once, later copies compare with the first).
    */
   record(messages: readonly StatsMessage[], receivedAt: Date): Promise<StatsRecordOutcome[]>;
-  /** Sums of the buckets in `ranges`, one row per customerId and type, ordered by customerId then type. */
+  /**
+   * Signed sums of the buckets in `ranges` (no bucket appears twice), one row per customerId and
+   * type whose count is above zero, ordered by customerId then type.
+   */
   totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]>;
 }

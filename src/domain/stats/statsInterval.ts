@@ -64,24 +64,89 @@ function nextBucket(level: BucketLevel, start: Date): Date {
   }
 }
 
-const COARSEST_FIRST: readonly BucketLevel[] = ['year', 'month', 'day', 'quarter'];
+/** The start of the bucket of `level` before the one starting at `start`. */
+function previousBucket(level: BucketLevel, start: Date): Date {
+  const [y, m, d] = [start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()];
+  switch (level) {
+    case 'quarter':
+      return new Date(start.getTime() - QUARTER_MS);
+    case 'day':
+      return new Date(Date.UTC(y, m, d - 1));
+    case 'month':
+      return new Date(Date.UTC(y, m - 1, 1));
+    case 'year':
+      return new Date(Date.UTC(y - 1, 0, 1));
+  }
+}
+
+/** How many buckets of `level` tile [from, to) (both on bucket starts of that level). */
+function bucketsBetween(level: BucketLevel, from: Date, to: Date): number {
+  switch (level) {
+    case 'quarter':
+      return (to.getTime() - from.getTime()) / QUARTER_MS;
+    case 'day':
+      return (to.getTime() - from.getTime()) / 86_400_000;
+    case 'month':
+      return (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth();
+    case 'year':
+      return to.getUTCFullYear() - from.getUTCFullYear();
+  }
+}
+
+interface Cover {
+  ranges: BucketRange[];
+  /** Buckets read: what a query pays per customer and type in the worst case. */
+  buckets: number;
+}
+
+const FINEST_FIRST: readonly BucketLevel[] = ['quarter', 'day', 'month', 'year'];
+const EMPTY: Cover = { ranges: [], buckets: 0 };
+
+function tile(level: BucketLevel, from: Date, to: Date, sign: 1 | -1): Cover {
+  if (from.getTime() >= to.getTime()) return EMPTY;
+  return { ranges: [{ level, firstStart: from, lastStart: previousBucket(level, to), sign }], buckets: bucketsBetween(level, from, to) };
+}
+
+function join(...covers: Cover[]): Cover {
+  return { ranges: covers.flatMap((c) => c.ranges), buckets: covers.reduce((sum, c) => sum + c.buckets, 0) };
+}
+
+const cheaper = (a: Cover, b: Cover) => (b.buckets < a.buckets || (b.buckets === a.buckets && b.ranges.length < a.ranges.length) ? b : a);
 
 /**
- * The fewest buckets that exactly tile [start, end) (both on quarter hours): quarter hours up to
- * the first UTC midnight, days up to the first of a month, months up to a new year, whole years,
- * and the same steps down at the other end. Consecutive buckets of one level form one range, so a
- * year in any zone is at most about nine ranges, whatever the number of messages.
+ * The cheapest signed cover of [from, to) with levels up to FINEST_FIRST[top]: either without that
+ * level, or with a run of its buckets whose ends are rounded down or up, the difference at each
+ * end covered one level finer and added (rounded in) or subtracted (rounded out).
+ */
+function cheapest(from: Date, to: Date, top: number, sign: 1 | -1): Cover {
+  if (from.getTime() >= to.getTime()) return EMPTY;
+  const level = FINEST_FIRST[top]!;
+  if (top === 0) return tile(level, from, to, sign);
+  let best = cheapest(from, to, top - 1, sign);
+  const round = (instant: Date) => {
+    const down = bucketStart(level, instant);
+    return down.getTime() === instant.getTime() ? [down] : [down, nextBucket(level, down)];
+  };
+  for (const start of round(from)) {
+    for (const end of round(to)) {
+      // An empty run is the "without this level" case; a run is never shorter than nothing.
+      if (start.getTime() >= end.getTime()) continue;
+      const head = start < from ? cheapest(start, from, top - 1, -sign as 1 | -1) : cheapest(from, start, top - 1, sign);
+      const tail = end > to ? cheapest(to, end, top - 1, -sign as 1 | -1) : cheapest(end, to, top - 1, sign);
+      best = cheaper(best, join(tile(level, start, end, sign), head, tail));
+    }
+  }
+  return best;
+}
+
+/**
+ * Buckets whose signed sum is exactly [start, end) (both on quarter hours), choosing the fewest
+ * buckets: a year in New York is the UTC year 2025, minus the quarter hours of 1 January before
+ * 05:00 UTC, plus those of 1 January 2026 before 05:00 UTC; a London DST day is one UTC day minus
+ * four quarter hours. The runs at each end never overlap, so no bucket appears twice, and a query
+ * reads about one bucket per customer and type for any interval, whatever the number of messages.
  */
 export function coverInterval(start: Date, end: Date): BucketRange[] {
   if (start.getTime() % QUARTER_MS !== 0 || end.getTime() % QUARTER_MS !== 0) throw new RangeError('interval ends must be on quarter hours');
-  const ranges: BucketRange[] = [];
-  let at = start;
-  while (at < end) {
-    const level = COARSEST_FIRST.find((l) => bucketStart(l, at).getTime() === at.getTime() && nextBucket(l, at) <= end)!;
-    const last = ranges.at(-1);
-    if (last?.level === level) last.lastStart = at;
-    else ranges.push({ level, firstStart: at, lastStart: at });
-    at = nextBucket(level, at);
-  }
-  return ranges;
+  return cheapest(start, end, FINEST_FIRST.length - 1, 1).ranges;
 }
