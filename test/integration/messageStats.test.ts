@@ -272,6 +272,13 @@ describe('message statistics', () => {
       expect(listed.every((row) => row.count === 50 && row.totalAmount === '0.050')).toBe(true);
     });
 
+    it('refuses a body over 1 MiB with 413 and writes nothing', async () => {
+      const before = await rowCounts();
+      const response = await postBatch({ messages: [message(), message({ type: 'x'.repeat(1024 * 1024) })] });
+      expect(response).toMatchObject({ status: 413, contentType: 'application/problem+json' });
+      expect(await rowCounts()).toEqual(before);
+    });
+
     it('counts overlapping batches sent concurrently once per uuid', async () => {
       const customerId = freshCustomer();
       const shared = Array.from({ length: 200 }, () => message({ customerId, amount: '0.001' }));

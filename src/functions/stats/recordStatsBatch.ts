@@ -4,8 +4,8 @@ import type { StatsMessage } from '../../domain/stats/ports.js';
 import { answer, describeIssues, json, parseJson, readRawBody } from '../http/http.js';
 import { statsBatchSchema, statsMessageSchema } from './statsSchemas.js';
 
-/** 1,000 messages of up to ~250 bytes each. */
-export const MAX_BATCH_BODY_BYTES = 256 * 1024;
+/** 1,000 messages of up to about 1 KiB each (a 64-character type may take 256 bytes of UTF-8), with room for whitespace. */
+export const MAX_BATCH_BODY_BYTES = 1024 * 1024;
 
 interface ItemResult {
   index: number;
