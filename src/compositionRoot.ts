@@ -7,6 +7,7 @@ import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
 import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
 import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
 import { MysqlPaymentFlags } from './adapters/mysql/paymentFlags.js';
+import { MysqlMessageStats } from './adapters/mysql/messageStats.js';
 import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
@@ -32,6 +33,9 @@ import { listDeadLetters, replayDeadLetters } from './domain/notifications/deadL
 import type { SmsMessage } from './domain/notifications/smsMessage.js';
 import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
+import type { Clock } from './domain/shared/ports.js';
+import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
+import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -54,6 +58,10 @@ export interface Relay {
   listDeadLetters(max: number): Promise<DeadLetter[]>;
   /** Sends dead letters back to the queue (POST /api/ops/dead-letters/replay). */
   replayDeadLetters(max: number): Promise<Array<{ from: string; to: string }>>;
+  /** Message statistics (POST /api/stats/messages and its batch form): one outcome per message, in order. */
+  recordStatsMessages(messages: readonly StatsMessage[]): Promise<StatsRecordOutcome[]>;
+  /** GET /api/stats. */
+  queryStats(query: StatsQuery): Promise<StatsQueryResult>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -64,6 +72,8 @@ export interface RelayOverrides {
   queue?: SmsQueue;
   /** The stand-in queue's dead letters; without them (tests with an in-memory queue) there are none to list. */
   deadLetters?: DeadLetterQueue;
+  /** Tests fix the time messages are received at. */
+  clock?: Clock;
 }
 
 const MINUTE = 60_000;
@@ -109,12 +119,14 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const ledgerPool = createMysqlPool(config.LEDGER_DB_URL);
   const clientJobs = new MysqlClientJobs(clientPool);
   const phoneKeys = new HmacPhoneKeys(config.PHONE_KEY_SECRET as string);
+  // Statistics send a whole transaction in one round trip, which needs multiple statements.
+  const statsPool = createMysqlPool(config.LEDGER_DB_URL, 10, { multipleStatements: true });
   try {
     await migrateLedger(ledgerPool);
     const rekeyed = await rekeyPhoneLookups({ ledgerPool, clientJobs, phoneKeys });
     if (rekeyed.scanned > 0) createConsoleLogger('startup').info('SMS log phone keys moved to PHONE_KEY_SECRET', { ...rekeyed });
   } catch (error) {
-    await Promise.allSettled([clientPool.end(), ledgerPool.end()]);
+    await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end()]);
     throw error;
   }
 
@@ -150,7 +162,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     payments: new MysqlPayments(ledgerPool),
     queue,
     phoneKeys,
-    clock: systemClock,
+    clock: overrides.clock ?? systemClock,
   };
   const withLogger = (component: string) => ({ ...shared, logger: createConsoleLogger(component) });
   const reachable = async (probe: () => Promise<unknown>) => {
@@ -176,6 +188,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
   const paymentFlags = new MysqlPaymentFlags(ledgerPool);
+  const stats = new MysqlMessageStats(statsPool);
 
   return {
     config,
@@ -192,6 +205,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordInboundSms: (sms) => recordInboundSms({ ...withLogger('vonageInboundSms'), feedback }, sms),
     listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
+    recordStatsMessages: (messages) => recordStatsMessages({ stats, clock: shared.clock }, messages),
+    queryStats: (query) => queryStats({ stats }, query),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),
@@ -201,7 +216,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
       return { clientDb, ledgerDb, cosmos: cosmosDb };
     },
     async close() {
-      await Promise.allSettled([clientPool.end(), ledgerPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
+      await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
     },
   };
 }
