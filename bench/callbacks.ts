@@ -10,20 +10,18 @@
  */
 // Like the Functions worker: provide @azure/functions-core before any function module is loaded.
 import '../test/setup/functionsCore.js';
-import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { migrateLedger } from '../src/adapters/mysql/ledgerMigrations.js';
-import { buildRelay, pollSettings, provideRelay } from '../src/compositionRoot.js';
+import { pollSettings } from '../src/compositionRoot.js';
 import { loadConfig } from '../src/config.js';
 import { signPayment } from '../src/adapters/signatures/paymentSignature.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
-import { LOCAL_COSMOS_KEY } from '../test/support/cosmos.js';
-import { registrations } from '../dev/functionsCore.js';
 import '../src/functions/payments/payments.js';
+import { invokeHttp, startBenchRelay } from './lib/functions.js';
 import { envInt, runBenchmark } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
-import { FakeSmsQueue, TEST_PHONE_KEY_SECRET } from '../test/support/fakes.js';
+import { FakeSmsQueue } from '../test/support/fakes.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
@@ -81,42 +79,14 @@ interface PaymentRun {
 }
 
 async function postPayment(jobId: number): Promise<{ status: number; body: Record<string, unknown> }> {
-  const registration = registrations.get('payments');
-  if (!registration) throw new Error('the payments function is not registered');
   const body = JSON.stringify({ paymentId: randomUUID(), jobId, amount: '45.500', currency: 'GBP', paidAt: new Date().toISOString() });
-  const request = new HttpRequest({
-    method: 'POST',
-    url: 'http://localhost:7071/api/payments',
-    headers: { 'content-type': 'application/json', 'x-signature': signPayment(body, SECRET, Date.now() / 1000) },
-    body: { string: body },
-  });
-  const context = new InvocationContext({ functionName: 'payments', invocationId: randomUUID(), logHandler: () => undefined });
-  const response = new HttpResponse((await registration.handler(request, context)) as HttpResponseInit);
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return invokeHttp('payments', body, { 'x-signature': signPayment(body, SECRET, Date.now() / 1000) });
 }
 
 async function runPayments(cosmos: BenchCosmos): Promise<PaymentRun> {
   const jobs = OPTIONS.paymentJobs;
-  const client = await createBenchDatabase('client_pay');
-  const ledger = await createBenchDatabase('ledger_pay');
-  const containerName = `jobs_bench_pay_${Date.now()}`;
-  const { container } = await cosmos.open(containerName);
-  const relay = await buildRelay(
-    loadConfig({
-      CLIENT_DB_URL: client.url,
-      LEDGER_DB_URL: ledger.url,
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: LOCAL_COSMOS_KEY,
-      COSMOS_JOBS_CONTAINER: containerName,
-      VONAGE_API_KEY: 'k',
-      VONAGE_API_SECRET: 's',
-      PAYMENT_WEBHOOK_SECRET: SECRET,
-      PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
-    }),
-    { queue: new FakeSmsQueue() },
-  );
-  provideRelay(async () => relay);
+  const bench = await startBenchRelay(cosmos, 'pay', { PAYMENT_WEBHOOK_SECRET: SECRET });
+  const { relay, client, ledger } = bench;
   try {
     await client.pool.query(CLIENT_JOBS_DDL);
     const rows: unknown[][] = [];
@@ -161,11 +131,9 @@ async function runPayments(cosmos: BenchCosmos): Promise<PaymentRun> {
     const paymentRows = Number(count?.n);
     expect(statuses.get(201) === jobs && statuses.size === 1, `answers: ${JSON.stringify([...statuses])}, expected ${jobs} x 201`);
     expect(paymentRows === jobs && Number(count?.jobs) === jobs, `payments has ${paymentRows} rows over ${count?.jobs} jobs, expected ${jobs}`);
-    await container.delete().catch(() => undefined);
     return { jobs, concurrency: OPTIONS.concurrency, ingestMs, elapsedMs, latencies, statuses, paymentRows, logLines: lines };
   } finally {
-    await relay.close();
-    await Promise.allSettled([client.drop(), ledger.drop()]);
+    await bench.stop();
   }
 }
 

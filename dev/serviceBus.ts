@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toServiceBusMessage } from '../src/adapters/serviceBus/smsQueue.js';
-import type { OutboundSms, SmsQueue } from '../src/domain/notifications/ports.js';
+import type { DeadLetter, DeadLetterQueue, OutboundSms, SmsQueue } from '../src/domain/notifications/ports.js';
 import { describeError, formatDuration } from './settings.js';
 
 /**
@@ -178,3 +178,24 @@ export class LocalQueue {
 export const localSmsQueue = (queue: LocalQueue): SmsQueue => ({
   enqueue: async (messages: readonly OutboundSms[]) => void queue.send(messages.map(toServiceBusMessage).map((m) => ({ ...m, messageId: String(m.messageId) }))),
 });
+
+/** The app's `DeadLetterQueue` port over a local queue's dead letters. */
+export function localDeadLetters(queue: LocalQueue): DeadLetterQueue {
+  const toDeadLetter = (m: LocalMessage): DeadLetter => ({
+    messageId: m.messageId,
+    sequenceNumber: String(m.sequenceNumber),
+    reason: m.deadLetterReason ?? null,
+    description: m.deadLetterErrorDescription ?? null,
+    deliveryCount: m.deliveryCount,
+    enqueuedAt: m.enqueuedTimeUtc,
+  });
+  return {
+    list: async (max) => queue.deadLetters.slice(0, max).map(toDeadLetter),
+    replay: async (max, replayId) =>
+      queue.deadLetters.splice(0, max).map((m) => {
+        const to = replayId(toDeadLetter(m));
+        queue.send([{ messageId: to, body: m.body, contentType: m.contentType, subject: m.subject }]);
+        return { from: m.messageId, to };
+      }),
+  };
+}

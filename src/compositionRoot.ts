@@ -7,6 +7,7 @@ import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
 import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
 import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
 import { MysqlPaymentFlags } from './adapters/mysql/paymentFlags.js';
+import { MysqlMessageStats } from './adapters/mysql/messageStats.js';
 import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
@@ -24,12 +25,17 @@ import { recordPayment, type PaymentResult } from './domain/payments/recordPayme
 import { recordProviderEvent, type ProviderEvent, type ProviderEventResult } from './domain/payments/recordProviderEvent.js';
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
 import type { JobTransaction } from './domain/jobs/ports.js';
-import type { SmsQueue } from './domain/notifications/ports.js';
+import type { DeadLetter, DeadLetterQueue, SmsQueue } from './domain/notifications/ports.js';
 import { deferSms, sendSms, type DeferSmsResult, type SendSmsResult, type SendSmsSettings } from './domain/notifications/sendSms.js';
 import { TokenBucket } from './adapters/system/tokenBucket.js';
+import { ServiceBusDeadLetters } from './adapters/serviceBus/deadLetters.js';
+import { listDeadLetters, replayDeadLetters } from './domain/notifications/deadLetters.js';
 import type { SmsMessage } from './domain/notifications/smsMessage.js';
 import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
+import type { Clock } from './domain/shared/ports.js';
+import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
+import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -48,6 +54,14 @@ export interface Relay {
   recordDeliveryReceipt(receipt: DeliveryReceipt): Promise<DeliveryReceiptResult>;
   /** Customer SMS reply (POST /api/webhooks/vonage/inbound). */
   recordInboundSms(sms: InboundSms): Promise<InboundSmsResult>;
+  /** The outbound queue's dead letters (GET /api/ops/dead-letters). */
+  listDeadLetters(max: number): Promise<DeadLetter[]>;
+  /** Sends dead letters back to the queue (POST /api/ops/dead-letters/replay). */
+  replayDeadLetters(max: number): Promise<Array<{ from: string; to: string }>>;
+  /** Message statistics (POST /api/stats/messages and its batch form): one outcome per message, in order. */
+  recordStatsMessages(messages: readonly StatsMessage[]): Promise<StatsRecordOutcome[]>;
+  /** GET /api/stats. */
+  queryStats(query: StatsQuery): Promise<StatsQueryResult>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -56,9 +70,18 @@ export interface Relay {
 export interface RelayOverrides {
   /** The local host's in-process queue stands in for Service Bus, which has no local emulator here. */
   queue?: SmsQueue;
+  /** The stand-in queue's dead letters; without them (tests with an in-memory queue) there are none to list. */
+  deadLetters?: DeadLetterQueue;
+  /** Tests fix the time messages are received at. */
+  clock?: Clock;
 }
 
 const MINUTE = 60_000;
+
+const noDeadLetterQueue: DeadLetterQueue = {
+  list: () => Promise.reject(new ConfigError('this host has no dead-letter queue (an in-memory queue stands in for Service Bus)')),
+  replay: () => Promise.reject(new ConfigError('this host has no dead-letter queue (an in-memory queue stands in for Service Bus)')),
+};
 /** The health endpoint answers within this, whatever a dependency does (a frozen database never answers). */
 const HEALTH_PROBE_TIMEOUT_MS = 2_000;
 
@@ -96,12 +119,14 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const ledgerPool = createMysqlPool(config.LEDGER_DB_URL);
   const clientJobs = new MysqlClientJobs(clientPool);
   const phoneKeys = new HmacPhoneKeys(config.PHONE_KEY_SECRET as string);
+  // Statistics send a whole transaction in one round trip, which needs multiple statements.
+  const statsPool = createMysqlPool(config.LEDGER_DB_URL, 10, { multipleStatements: true });
   try {
     await migrateLedger(ledgerPool);
     const rekeyed = await rekeyPhoneLookups({ ledgerPool, clientJobs, phoneKeys });
     if (rekeyed.scanned > 0) createConsoleLogger('startup').info('SMS log phone keys moved to PHONE_KEY_SECRET', { ...rekeyed });
   } catch (error) {
-    await Promise.allSettled([clientPool.end(), ledgerPool.end()]);
+    await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end()]);
     throw error;
   }
 
@@ -126,6 +151,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
         ...(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {}),
       });
   const queue = overrides.queue ?? new ServiceBusSmsQueue(serviceBus!.createSender(config.SMS_QUEUE));
+  const deadLetters: DeadLetterQueue = serviceBus ? new ServiceBusDeadLetters(serviceBus, config.SMS_QUEUE) : (overrides.deadLetters ?? noDeadLetterQueue);
 
   const shared = {
     clientJobs,
@@ -136,7 +162,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     payments: new MysqlPayments(ledgerPool),
     queue,
     phoneKeys,
-    clock: systemClock,
+    clock: overrides.clock ?? systemClock,
   };
   const withLogger = (component: string) => ({ ...shared, logger: createConsoleLogger(component) });
   const reachable = async (probe: () => Promise<unknown>) => {
@@ -162,6 +188,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
   const paymentFlags = new MysqlPaymentFlags(ledgerPool);
+  const stats = new MysqlMessageStats(statsPool);
 
   return {
     config,
@@ -176,6 +203,10 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordDeliveryReceipt: (receipt) =>
       recordDeliveryReceipt({ ...withLogger('vonageDeliveryReceipt'), settings: { apiKey: config.VONAGE_API_KEY } }, receipt),
     recordInboundSms: (sms) => recordInboundSms({ ...withLogger('vonageInboundSms'), feedback }, sms),
+    listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
+    replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
+    recordStatsMessages: (messages) => recordStatsMessages({ stats, clock: shared.clock }, messages),
+    queryStats: (query) => queryStats({ stats }, query),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),
@@ -185,7 +216,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
       return { clientDb, ledgerDb, cosmos: cosmosDb };
     },
     async close() {
-      await Promise.allSettled([clientPool.end(), ledgerPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
+      await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
     },
   };
 }

@@ -10,10 +10,14 @@ import './jobs/changeJobStatus.js';
 import './jobs/closeJob.js';
 import './jobs/getJob.js';
 import './jobs/pollClientJobs.js';
+import './notifications/deadLetters.js';
 import './notifications/sendSms.js';
 import './notifications/vonageDeliveryReceipt.js';
 import './payments/payments.js';
 import './payments/stripeWebhook.js';
+import './stats/getStats.js';
+import './stats/recordStatsBatch.js';
+import './stats/recordStatsMessage.js';
 
 // Settings are validated, the relay built and the ledger migrated when the app starts, so a bad
 // configuration fails the start (in Azure too) rather than the first request.

@@ -1,5 +1,5 @@
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
-import { buildRelay, type Relay } from '../../src/compositionRoot.js';
+import { buildRelay, type Relay, type RelayOverrides } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos.js';
@@ -22,7 +22,11 @@ export interface RealStack {
   stop(): Promise<void>;
 }
 
-export async function startRealStack(settings: Record<string, string> = {}, vonage = { apiKey: 'k', apiSecret: 's' }): Promise<RealStack> {
+export async function startRealStack(
+  settings: Record<string, string> = {},
+  vonage = { apiKey: 'k', apiSecret: 's' },
+  overrides: Omit<RelayOverrides, 'queue'> = {},
+): Promise<RealStack> {
   const [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
   const sandbox = new VonageSandbox({ ...vonage, messagesPerSecond: 1000 });
   const cosmosSettings = cosmos.settingsFor();
@@ -41,7 +45,7 @@ export async function startRealStack(settings: Record<string, string> = {}, vona
   const queue = new FakeSmsQueue();
   const relays: Relay[] = [];
   const newRelay = async () => {
-    const relay = await buildRelay(loadConfig(env), { queue });
+    const relay = await buildRelay(loadConfig(env), { ...overrides, queue });
     relays.push(relay);
     return relay;
   };

@@ -124,6 +124,32 @@ export const LEDGER_MIGRATIONS: Migration[] = [
         ADD INDEX IF NOT EXISTS ix_sms_log_to_hash_version (to_hash_version)`,
     ],
   },
+  {
+    // Seed 002: one row per message uuid, and per-bucket counts and exact totals (UTC quarter hour,
+    // day, month, year) so a query reads a handful of buckets per customer and type, never messages.
+    // `type` compares byte for byte without pad-space ("A", "a" and "A " are three types).
+    name: '006-message-statistics',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS stats_message (
+        uuid BINARY(16) NOT NULL PRIMARY KEY,
+        customer_id BIGINT UNSIGNED NOT NULL,
+        type VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
+        amount DECIMAL(15,3) NOT NULL,
+        received_at DATETIME(3) NOT NULL,
+        ingest_id BIGINT UNSIGNED NOT NULL
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+      `CREATE TABLE IF NOT EXISTS stats_bucket (
+        level TINYINT UNSIGNED NOT NULL,
+        bucket_start DATETIME NOT NULL,
+        customer_id BIGINT UNSIGNED NOT NULL,
+        type VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
+        message_count BIGINT UNSIGNED NOT NULL,
+        total_amount DECIMAL(30,3) NOT NULL,
+        PRIMARY KEY (level, bucket_start, customer_id, type),
+        KEY ix_stats_bucket_customer (customer_id, level, bucket_start)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    ],
+  },
 ];
 
 /** `sms_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */

@@ -37,12 +37,19 @@ async function runWithDeadline(pool: mysql.Pool, method: 'query' | 'execute', sq
 
 /**
  * A pool whose DATETIME values are UTC, whose big numbers come back as strings (never floats),
- * and whose connections and statements have deadlines.
+ * and whose connections and statements have deadlines. `multipleStatements` lets one round trip
+ * carry a whole transaction (values are still placeholders).
  */
-export function createMysqlPool(url: string, connectionLimit = 10, queryTimeoutMs = MYSQL_QUERY_TIMEOUT_MS): MysqlPool {
+export function createMysqlPool(
+  url: string,
+  connectionLimit = 10,
+  options: { multipleStatements?: boolean; queryTimeoutMs?: number } = {},
+): MysqlPool {
+  const queryTimeoutMs = options.queryTimeoutMs ?? MYSQL_QUERY_TIMEOUT_MS;
   const pool = mysql.createPool({
     uri: url,
     connectionLimit,
+    multipleStatements: options.multipleStatements ?? false,
     timezone: 'Z',
     dateStrings: false,
     decimalNumbers: false,

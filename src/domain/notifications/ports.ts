@@ -105,3 +105,26 @@ export interface SmsGateway {
 export interface SendPacer {
   acquire(): Promise<void>;
 }
+
+/** A message the queue gave up on (dead-lettered), as operators see it. */
+export interface DeadLetter {
+  messageId: string;
+  /** The queue's own sequence number, unique within the queue. */
+  sequenceNumber: string;
+  reason: string | null;
+  description: string | null;
+  deliveryCount: number;
+  enqueuedAt: Date | null;
+}
+
+/** The outbound queue's dead-letter sub-queue. */
+export interface DeadLetterQueue {
+  /** Up to `max` dead letters, oldest first, without taking them. */
+  list(max: number): Promise<DeadLetter[]>;
+  /**
+   * Sends up to `max` dead letters back to the queue under `replayId` and removes them from the
+   * dead-letter queue. A replay interrupted between the two is sent again under the same id,
+   * which duplicate detection drops.
+   */
+  replay(max: number, replayId: (letter: DeadLetter) => string): Promise<Array<{ from: string; to: string }>>;
+}

@@ -21,7 +21,7 @@ export function json(status: number, body: unknown): HttpResponseInit {
   return { status, jsonBody: body };
 }
 
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
 }
 
@@ -49,10 +49,10 @@ export function requireJsonContent(request: HttpRequest): Parsed<true> {
 }
 
 /** A JSON body checked by content type, size and schema. */
-export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<Parsed<T>> {
+export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>, maxBytes = MAX_BODY_BYTES): Promise<Parsed<T>> {
   const content = requireJsonContent(request);
   if (!content.ok) return content;
-  const raw = await readRawBody(request);
+  const raw = await readRawBody(request, maxBytes);
   return raw.ok ? parseJson(raw.value.text, schema) : raw;
 }
 

@@ -60,9 +60,24 @@ export function checkVonageSignature(params: Record<string, string>, secret: str
   return check.ok ? { ok: true, value: true } : { ok: false, response: problem(401, check.detail) };
 }
 
-export function parseVonageParams<S extends z.ZodType>(schema: S, params: Record<string, string>): Parsed<z.output<S>> {
+/**
+ * Validates a webhook's parameters. Vonage is lenient, so we are too: a malformed parameter the
+ * webhook can do without (an optional one) is dropped and reported through `onIgnored`, and only
+ * what makes the webhook unusable is refused (400, which Vonage retries for a day).
+ */
+export function parseVonageParams<S extends z.ZodType>(
+  schema: S,
+  params: Record<string, string>,
+  onIgnored: (names: string[]) => void = () => {},
+): Parsed<z.output<S>> {
   const parsed = schema.safeParse(params);
   if (parsed.success) return { ok: true, value: parsed.data };
+  const malformed = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))].filter((name) => name in params);
+  const withoutMalformed = schema.safeParse(Object.fromEntries(Object.entries(params).filter(([name]) => !malformed.includes(name))));
+  if (withoutMalformed.success) {
+    onIgnored(malformed);
+    return { ok: true, value: withoutMalformed.data };
+  }
   const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'parameters'}: ${issue.message}`).join('; ');
   return { ok: false, response: problem(400, detail) };
 }
@@ -72,10 +87,11 @@ export async function readVonageWebhook<S extends z.ZodType>(
   request: HttpRequest,
   secret: string | undefined,
   schema: S,
+  onIgnored?: (names: string[]) => void,
 ): Promise<Parsed<z.output<S>>> {
   const params = await readVonageParams(request);
   if (!params.ok) return params;
   const signature = checkVonageSignature(params.value, secret);
   if (!signature.ok) return signature;
-  return parseVonageParams(schema, params.value);
+  return parseVonageParams(schema, params.value, onIgnored);
 }

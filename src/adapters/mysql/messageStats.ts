@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2/promise';
+import { BUCKET_LEVELS, type BucketLevel, type BucketRange, type MessageStats, type StatsFilter, type StatsMessage, type StatsRecordOutcome, type StatsTotal } from '../../domain/stats/ports.js';
+import { bucketStart } from '../../domain/stats/statsInterval.js';
+import { sameStatsContent } from '../../domain/stats/statsMessage.js';
+import { placeholders, type MysqlPool } from './pool.js';
+
+/** `stats_bucket.level`: 1 quarter hour, 2 UTC day, 3 UTC month, 4 UTC year. */
+const LEVEL_NUMBER: Record<BucketLevel, number> = { quarter: 1, day: 2, month: 3, year: 4 };
+
+/** Deadlocks and lock-wait timeouts roll the whole transaction back; it is then safe to run again. */
+const RETRYABLE_ERRNOS = new Set([1213, 1205]);
+const ATTEMPTS = 5;
+/** In-memory limit of a query's grouping table (MariaDB's default is 16 MiB, then it goes to disk). */
+const TEMP_TABLE_BYTES = 256 * 1024 * 1024;
+
+const uuidBytes = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex');
+function uuidText(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * MariaDB statistics. `record` sends one multi-statement transaction per call, so a batch of a
+ * thousand messages is one round trip: a multi-row INSERT of the messages that skips uuids already
+ * there, one INSERT ... SELECT that adds exactly the rows this call inserted (found by its random
+ * `ingest_id`) to their four buckets, and a read of every uuid to answer per message. The uuid's
+ * primary key serialises concurrent copies: the first commits its row and buckets together, the
+ * others wait for it and then find the row, so a message is counted once.
+ * The pool must allow multiple statements (createMysqlPool(url, n, { multipleStatements: true })).
+ */
+export class MysqlMessageStats implements MessageStats {
+  constructor(private readonly pool: MysqlPool) {}
+
+  async record(messages: readonly StatsMessage[], receivedAt: Date): Promise<StatsRecordOutcome[]> {
+    if (messages.length === 0) return [];
+    // Sorted and unique, so concurrent batches take row locks in the same order.
+    const uuids = [...new Set(messages.map((m) => m.uuid))].sort();
+    const first = new Map<string, StatsMessage>();
+    for (const message of messages) if (!first.has(message.uuid)) first.set(message.uuid, message);
+    const stored = await this.transaction(uuids.map((uuid) => first.get(uuid)!), receivedAt);
+
+    const answered = new Set<string>();
+    return messages.map((message): StatsRecordOutcome => {
+      const row = stored.get(message.uuid);
+      if (!row) throw new Error(`statistics row for ${message.uuid} missing after its insert`);
+      const firstCopy = !answered.has(message.uuid);
+      answered.add(message.uuid);
+      if (row.created && firstCopy) return { outcome: 'created' };
+      return sameStatsContent(row.message, message) ? { outcome: 'duplicate' } : { outcome: 'conflict', stored: row.message };
+    });
+  }
+
+  private async transaction(unique: readonly StatsMessage[], receivedAt: Date): Promise<Map<string, { message: StatsMessage; created: boolean }>> {
+    const ingestId = randomBytes(8).readBigUInt64BE().toString();
+    const keys = unique.map((m) => uuidBytes(m.uuid));
+    const buckets = BUCKET_LEVELS.map((level) => `SELECT ${LEVEL_NUMBER[level]} AS level, CAST(? AS DATETIME) AS bucket_start`).join(' UNION ALL ');
+    const sql = [
+      'START TRANSACTION',
+      `INSERT INTO stats_message (uuid, customer_id, type, amount, received_at, ingest_id) VALUES ${placeholders(unique.length, '(?, ?, ?, ?, ?, ?)')}
+        ON DUPLICATE KEY UPDATE uuid = uuid`,
+      `INSERT INTO stats_bucket (level, bucket_start, customer_id, type, message_count, total_amount)
+        SELECT b.level, b.bucket_start, m.customer_id, m.type, COUNT(*), SUM(m.amount)
+        FROM stats_message m CROSS JOIN (${buckets}) b
+        WHERE m.uuid IN (${placeholders(unique.length)}) AND m.ingest_id = ?
+        GROUP BY b.level, b.bucket_start, m.customer_id, m.type
+        ORDER BY b.level, b.bucket_start, m.customer_id, m.type
+        ON DUPLICATE KEY UPDATE message_count = message_count + VALUES(message_count), total_amount = total_amount + VALUES(total_amount)`,
+      `SELECT uuid, customer_id, type, amount, ingest_id = ? AS created FROM stats_message WHERE uuid IN (${placeholders(unique.length)}) LOCK IN SHARE MODE`,
+      'COMMIT',
+    ].join(';\n');
+    const params = [
+      ...unique.flatMap((m, i) => [keys[i], m.customerId, m.type, m.amount, receivedAt, ingestId]),
+      ...BUCKET_LEVELS.map((level) => bucketStart(level, receivedAt)),
+      ...keys,
+      ingestId,
+      ingestId,
+      ...keys,
+    ];
+
+    for (let attempt = 1; ; attempt++) {
+      const connection = await this.pool.getConnection();
+      try {
+        const [results] = await connection.query<RowDataPacket[][]>(sql, params);
+        const rows = results[3] ?? [];
+        return new Map(
+          rows.map((row) => {
+            const uuid = uuidText(row.uuid as Buffer);
+            const message = { uuid, customerId: Number(row.customer_id), type: String(row.type), amount: String(row.amount) };
+            return [uuid, { message, created: Number(row.created) === 1 }];
+          }),
+        );
+      } catch (error) {
+        // A statement that failed mid-way leaves the transaction open on this connection.
+        await connection.query('ROLLBACK').catch(() => undefined);
+        const errno = (error as { errno?: number }).errno;
+        if (attempt >= ATTEMPTS || errno === undefined || !RETRYABLE_ERRNOS.has(errno)) throw error;
+      } finally {
+        connection.release();
+      }
+    }
+  }
+
+  async totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]> {
+    if (ranges.length === 0) return [];
+    // One bucket is an equality, so that a lone year bucket is read in key order.
+    const single = (r: BucketRange) => r.firstStart.getTime() === r.lastStart.getTime();
+    const condition = (r: BucketRange) => (single(r) ? '(level = ? AND bucket_start = ?)' : '(level = ? AND bucket_start BETWEEN ? AND ?)');
+    const values = (r: BucketRange) => (single(r) ? [LEVEL_NUMBER[r.level], r.firstStart] : [LEVEL_NUMBER[r.level], r.firstStart, r.lastStart]);
+    const subtracted = ranges.filter((r) => r.sign < 0);
+    // Subtracted buckets count negatively; no bucket is both added and subtracted.
+    const signed = (column: string) =>
+      subtracted.length === 0 ? column : `CASE WHEN ${subtracted.map(condition).join(' OR ')} THEN -${column} ELSE ${column} END`;
+    const where = [`(${ranges.map(condition).join(' OR ')})`];
+    // Placeholders in text order: the two signed sums, then the WHERE clause.
+    const params: unknown[] = [...subtracted.flatMap(values), ...subtracted.flatMap(values), ...ranges.flatMap(values)];
+    if (filter.customerId !== undefined) {
+      where.push('customer_id = ?');
+      params.push(filter.customerId);
+    }
+    if (filter.type !== undefined) {
+      where.push('type = ?');
+      params.push(filter.type);
+    }
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      // Every customer over a year groups a few million bucket rows: keep that temporary table in memory.
+      `SET STATEMENT tmp_table_size = ${TEMP_TABLE_BYTES}, max_heap_table_size = ${TEMP_TABLE_BYTES} FOR
+       SELECT customer_id, type, SUM(${signed('CAST(message_count AS SIGNED)')}) AS message_count, SUM(${signed('total_amount')}) AS total_amount
+       FROM stats_bucket WHERE ${where.join(' AND ')}
+       GROUP BY customer_id, type HAVING message_count > 0 ORDER BY customer_id, type`,
+      params,
+    );
+    return rows.map((row) => ({
+      customerId: Number(row.customer_id),
+      type: String(row.type),
+      count: Number(row.message_count),
+      totalAmount: String(row.total_amount),
+    }));
+  }
+}

@@ -1,0 +1,50 @@
+import type { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
+import type { DeadLetter, DeadLetterQueue } from '../../domain/notifications/ports.js';
+
+const RECEIVE_WAIT_MS = 2_000;
+
+function toDeadLetter(message: ServiceBusReceivedMessage): DeadLetter {
+  return {
+    messageId: String(message.messageId ?? ''),
+    sequenceNumber: String(message.sequenceNumber ?? ''),
+    reason: message.deadLetterReason ?? null,
+    description: message.deadLetterErrorDescription ?? null,
+    deliveryCount: message.deliveryCount ?? 0,
+    enqueuedAt: message.enqueuedTimeUtc ?? null,
+  };
+}
+
+/** The Service Bus queue's dead-letter sub-queue: peeked to list, received and completed to replay. */
+export class ServiceBusDeadLetters implements DeadLetterQueue {
+  constructor(
+    private readonly client: ServiceBusClient,
+    private readonly queueName: string,
+  ) {}
+
+  async list(max: number): Promise<DeadLetter[]> {
+    const receiver = this.client.createReceiver(this.queueName, { subQueueType: 'deadLetter' });
+    try {
+      return (await receiver.peekMessages(max)).map(toDeadLetter);
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  async replay(max: number, replayId: (letter: DeadLetter) => string): Promise<Array<{ from: string; to: string }>> {
+    const receiver = this.client.createReceiver(this.queueName, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+    const sender = this.client.createSender(this.queueName);
+    const replayed: Array<{ from: string; to: string }> = [];
+    try {
+      for (const message of await receiver.receiveMessages(max, { maxWaitTimeInMs: RECEIVE_WAIT_MS })) {
+        const letter = toDeadLetter(message);
+        const to = replayId(letter);
+        await sender.sendMessages({ body: message.body, messageId: to, contentType: message.contentType, subject: message.subject });
+        await receiver.completeMessage(message);
+        replayed.push({ from: letter.messageId, to });
+      }
+      return replayed;
+    } finally {
+      await Promise.allSettled([receiver.close(), sender.close()]);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { statsMessageSchema } from './statsSchemas.js';
+
+/** POST /api/stats/messages: one seed 002 message; 201 counted, 200 already counted as is, 409 uuid taken by other content. */
+export async function recordStatsMessageHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const body = await readJsonBody(request, statsMessageSchema);
+    if (!body.ok) return body.response;
+
+    const relay = await getRelay();
+    const [result] = await relay.recordStatsMessages([body.value]);
+    const uuid = body.value.uuid.toLowerCase();
+    if (result?.outcome === 'created') return json(201, { uuid, status: 'created' });
+    if (result?.outcome === 'duplicate') return json(200, { uuid, status: 'duplicate' });
+    if (result?.outcome === 'conflict') {
+      const { stored } = result;
+      return problem(409, `uuid ${uuid} was already counted with other content (customerId ${stored.customerId}, type "${stored.type}", amount "${stored.amount}"); nothing changed`);
+    }
+    throw new Error('the statistics store gave no answer');
+  });
+}
+
+app.http('recordStatsMessage', { route: 'stats/messages', methods: ['POST'], authLevel: 'function', handler: recordStatsMessageHandler });
