@@ -90,6 +90,7 @@ export function pollSettings(config: AppConfig): PollSettings {
     batchSize: config.POLL_BATCH_SIZE,
     lookbackIds: config.POLL_LOOKBACK_IDS,
     sweepIds: config.POLL_SWEEP_ROWS,
+    mirrorRows: config.POLL_MIRROR_ROWS,
     requeueAfterMs: 10 * MINUTE,
     staleSendingMs: 5 * MINUTE,
     maxRunMs: 4 * MINUTE,

@@ -50,6 +50,8 @@ export const configSchema = z.object({
   POLL_LOOKBACK_IDS: positiveInt(500),
   /** Rows of `Jobs` each poll re-reads by key range to find jobs set back to NEW below the checkpoint. */
   POLL_SWEEP_ROWS: positiveInt(2000),
+  /** Open jobs whose client status each poll mirrors; every open job is visited within ceil(open / this) polls. */
+  POLL_MIRROR_ROWS: positiveInt(1000),
   /** Attempts at one SMS before it is given up as failed. */
   SMS_MAX_ATTEMPTS: positiveInt(12),
   /** Sends per second this instance allows itself at Vonage (ASSUMPTIONS.md: with scale-out, the account rate divided by the instances). */

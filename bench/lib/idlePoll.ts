@@ -99,7 +99,7 @@ export interface IdleMeasurement {
 /**
  * Warm-up polls with `deps`, then `polls` timed polls with `timed` (the same ports, perhaps
  * profiled); each poll must scan, ingest and repair nothing, leave the checkpoint at `rows` and
- * find exactly `openJobs` open jobs with nothing to change.
+ * mirror a full slice (`openJobs`, or the settings' `mirrorRows` if fewer) with nothing to change.
  */
 export async function measureIdlePolls(options: {
   deps: PollDeps;
@@ -125,8 +125,9 @@ export async function measureIdlePolls(options: {
     check(report.scanned === 0 && report.ingested === 0 && report.repaired === 0, `idle poll did work: ${JSON.stringify(report)}`);
     check(report.checkpoint === options.rows, `idle poll moved the checkpoint to ${report.checkpoint}`);
     const mirror = report.mirror;
+    const slice = Math.min(options.openJobs, timed.settings.mirrorRows);
     check(
-      mirror?.open === options.openJobs && mirror.advanced === 0 && mirror.flagged === 0 && mirror.closing === 0,
+      mirror?.visited === slice && mirror.advanced === 0 && mirror.flagged === 0 && mirror.closing === 0,
       `idle mirror: ${JSON.stringify(mirror)}`,
     );
   }

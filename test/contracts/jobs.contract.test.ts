@@ -278,16 +278,26 @@ describeContract<PollCheckpoints>(
   (subject) => {
     it('starts at zero and never moves the high-water mark backwards', async () => {
       const checkpoints = subject();
-      expect(await checkpoints.read()).toEqual({ lastJobId: 0, sweepJobId: 0 });
-      await checkpoints.save({ lastJobId: 100, sweepJobId: 10 });
-      await checkpoints.save({ lastJobId: 50, sweepJobId: 20 });
-      expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 20 });
+      expect(await checkpoints.read()).toEqual({ lastJobId: 0, sweepJobId: 0, mirrorJobId: 0 });
+      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 0 });
+      await checkpoints.save({ lastJobId: 50, sweepJobId: 20, mirrorJobId: 0 });
+      expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 20, mirrorJobId: 0 });
+    });
+
+    it('keeps the last saved mirror cursor, forwards, backwards and back to 0', async () => {
+      const checkpoints = subject();
+      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 40 });
+      expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 40 });
+      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 7 });
+      expect((await checkpoints.read()).mirrorJobId).toBe(7);
+      await checkpoints.save({ lastJobId: 60, sweepJobId: 10, mirrorJobId: 0 });
+      expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 0 });
     });
 
     it('keeps the highest lastJobId of concurrent saves', async () => {
       const checkpoints = subject();
-      await Promise.all([70, 300, 120].map((lastJobId) => checkpoints.save({ lastJobId, sweepJobId: 5 })));
-      expect(await checkpoints.read()).toEqual({ lastJobId: 300, sweepJobId: 5 });
+      await Promise.all([70, 300, 120].map((lastJobId) => checkpoints.save({ lastJobId, sweepJobId: 5, mirrorJobId: 9 })));
+      expect(await checkpoints.read()).toEqual({ lastJobId: 300, sweepJobId: 5, mirrorJobId: 9 });
     });
   },
 );

@@ -32,7 +32,7 @@ describe('status mirroring', () => {
     const world = await openedWorld();
     setClientStatus(world, 'IN PROGRESS');
     const report = await world.poll();
-    expect(report.mirror).toMatchObject({ open: 1, advanced: 1, flagged: 0 });
+    expect(report.mirror).toMatchObject({ visited: 1, advanced: 1, flagged: 0 });
     expect(world.documents.docs.get('1')?.job_status).toBe('IN PROGRESS');
     expect(world.transactions.forJob(1).at(-1)).toMatchObject({ status: 'IN PROGRESS', event: 'STATUS' });
 
@@ -67,7 +67,7 @@ describe('status mirroring', () => {
   });
 
   it('reads only open jobs, by id, in chunks', async () => {
-    const world = createWorld(Array.from({ length: 2500 }, (_, i) => clientJob(i + 1)), { batchSize: 5000 });
+    const world = createWorld(Array.from({ length: 2500 }, (_, i) => clientJob(i + 1)), { batchSize: 5000, mirrorRows: 5000 });
     await world.poll();
     const reads: number[] = [];
     const counting = new Proxy(world.clientJobs, {
@@ -79,7 +79,7 @@ describe('status mirroring', () => {
             }
           : Reflect.get(target, prop, receiver),
     });
-    expect((await world.poll({ clientJobs: counting })).mirror).toMatchObject({ open: 2500 });
+    expect((await world.poll({ clientJobs: counting })).mirror).toMatchObject({ visited: 2500 });
     expect(reads).toEqual([1000, 1000, 500]);
   });
 });

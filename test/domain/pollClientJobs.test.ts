@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pollClientJobs } from '../../src/domain/jobs/pollClientJobs.js';
+import { toJobDocument } from '../../src/domain/jobs/job.js';
+import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 
@@ -252,5 +253,163 @@ describe('pollClientJobs', () => {
     expect(world.documents.docs.get('1')?.job_status).toBe('OPENED');
     expect(world.transactions.forJob(1).filter((r) => r.status === 'OPENED')).toHaveLength(1);
     expect(world.gateway.calls).toHaveLength(1);
+  });
+});
+
+/**
+ * Jobs `ids`, ingested long ago and IN PROGRESS (client row, document, tracking), the checkpoint at
+ * the top, so a poll is idle except for mirroring. `poll()` also returns the job ids the mirror read
+ * from the client table, in order: the jobs that poll visited.
+ */
+async function worldWithOpenJobs(ids: number[], mirrorRows: number) {
+  const jobs = ids.map((id) => clientJob(id, { status: 'IN PROGRESS' }));
+  const world = createWorld(jobs, { mirrorRows });
+  await world.documents.createMissing(jobs.map((job) => ({ ...toJobDocument(job, world.clock.now()), job_status: 'IN PROGRESS' })));
+  await world.tracking.track(ids.map((jobId) => ({ jobId, status: 'IN PROGRESS' })));
+  world.checkpoints.value = { ...world.checkpoints.value, lastJobId: Math.max(...ids) };
+  let visited: number[] = [];
+  const clientJobs = new Proxy(world.clientJobs, {
+    get: (target, prop, receiver) =>
+      prop === 'readJobs'
+        ? async (jobIds: number[]) => {
+            visited.push(...jobIds);
+            return target.readJobs(jobIds);
+          }
+        : Reflect.get(target, prop, receiver),
+  });
+  return {
+    world,
+    /** Opens job `id` as a later ingestion would (client row, tracking). */
+    async open(id: number) {
+      world.clientJobs.add(clientJob(id, { status: 'IN PROGRESS' }));
+      await world.tracking.track([{ jobId: id, status: 'IN PROGRESS' }]);
+      world.checkpoints.value = { ...world.checkpoints.value, lastJobId: Math.max(world.checkpoints.value.lastJobId, id) };
+    },
+    async poll(deps: Partial<PollDeps> = {}) {
+      visited = [];
+      const report = await world.poll({ clientJobs, ...deps });
+      return { report, visited };
+    },
+  };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('status mirroring, a slice of the open jobs per poll', () => {
+  it('visits at most POLL_MIRROR_ROWS open jobs per poll, in id order from the saved cursor', async () => {
+    const open = await worldWithOpenJobs(range(1, 2500), 1000);
+    const first = await open.poll();
+    expect(first.visited).toEqual(range(1, 1000));
+    expect(first.report.mirror).toMatchObject({ visited: 1000, advanced: 0, flagged: 0, nextJobId: 1000 });
+    expect(open.world.checkpoints.value.mirrorJobId).toBe(1000);
+    expect((await open.poll()).visited).toEqual(range(1001, 2000));
+    expect(open.world.checkpoints.value).toMatchObject({ lastJobId: 2500, mirrorJobId: 2000 });
+  });
+
+  it('wraps round to the first open job at the end, filling the slice without visiting a job twice', async () => {
+    const open = await worldWithOpenJobs(range(1, 2500), 1000);
+    await open.poll();
+    await open.poll();
+    const third = await open.poll();
+    expect(third.visited).toEqual([...range(2001, 2500), ...range(1, 500)]);
+    expect(open.world.checkpoints.value.mirrorJobId).toBe(500);
+    expect((await open.poll()).visited).toEqual(range(501, 1500));
+
+    const sparse = await worldWithOpenJobs([10, 20, 30], 2);
+    const slices = [];
+    for (let i = 0; i < 4; i++) slices.push((await sparse.poll()).visited);
+    expect(slices).toEqual([[10, 20], [30, 10], [20, 30], [10, 20]]);
+  });
+
+  it('visits every open job each poll when they fit in one slice, and saves no cursor', async () => {
+    const open = await worldWithOpenJobs([3, 7, 9], 1000);
+    let saves = 0;
+    const checkpoints = new Proxy(open.world.checkpoints, {
+      get: (target, prop, receiver) =>
+        prop === 'save' ? (...args: Parameters<typeof target.save>) => ((saves += 1), target.save(...args)) : Reflect.get(target, prop, receiver),
+    });
+    for (let i = 0; i < 3; i++) expect((await open.poll({ checkpoints })).visited).toEqual([3, 7, 9]);
+    expect(saves).toBe(3); // the forward scan's one save per poll, nothing for the mirror
+    expect(open.world.checkpoints.value.mirrorJobId).toBe(0);
+  });
+
+  it.each([
+    [2500, 1000],
+    [2000, 1000],
+    [7, 3],
+    [1, 5],
+  ])('visits every one of %i open jobs within ceil(open / %i) polls, from any cursor', async (count, rows) => {
+    const bound = Math.ceil(count / rows);
+    const ids = range(1, count).map((i) => i * 3);
+    for (const cursor of [0, ids[0]!, ids[Math.floor(count / 2)]!, ids.at(-1)!, ids.at(-1)! + 1]) {
+      const open = await worldWithOpenJobs(ids, rows);
+      open.world.checkpoints.value = { ...open.world.checkpoints.value, mirrorJobId: cursor };
+      const seen = new Set<number>();
+      for (let i = 0; i < bound; i++) {
+        const { visited } = await open.poll();
+        expect(visited.length, `poll ${i + 1} from cursor ${cursor}`).toBe(Math.min(rows, count));
+        expect(new Set(visited).size).toBe(visited.length);
+        visited.forEach((id) => seen.add(id));
+      }
+      expect(seen.size, `after ${bound} polls from cursor ${cursor}`).toBe(count);
+    }
+  });
+
+  it('visits every job that stays open within ceil(most open / rows) polls while jobs close and new ones open', async () => {
+    const open = await worldWithOpenJobs(range(1, 2300), 500);
+    const { world } = open;
+    const stayOpen = new Set(range(1, 2300).filter((id) => id % 10 !== 0));
+    let next = 2301;
+    const seen = new Set<number>();
+    // Each poll closes 46 jobs, then opens 20 new ones: at most 2,300 open, so ceil(2300 / 500) = 5 polls.
+    for (let i = 0; i < 5; i++) {
+      for (const id of range(i * 460 + 1, (i + 1) * 460).filter((id) => id % 10 === 0)) {
+        world.clientJobs.rows.get(id)!.status = 'CLOSED';
+        await world.tracking.advance(id, 'IN PROGRESS', 'CLOSED');
+      }
+      for (let k = 0; k < 20; k++) await open.open(next++);
+      (await open.poll()).visited.forEach((id) => seen.add(id));
+    }
+    expect([...stayOpen].filter((id) => !seen.has(id))).toEqual([]);
+  });
+
+  it('finds client changes within ceil(open / rows) polls: forward moves applied, backward ones flagged once, completed and paid jobs closing', async () => {
+    const open = await worldWithOpenJobs(range(1, 2500), 1000);
+    const { world } = open;
+    await open.poll(); // cursor at 1000
+    world.clientJobs.rows.get(999)!.status = 'JOB COMPLETED'; // just behind the cursor: the last to be reached
+    world.clientJobs.rows.get(1999)!.status = 'NEW';
+    await world.payments.record({ paymentId: 'p-999', jobId: 999, amount: '45.500', currency: 'GBP', paidAt: world.clock.now() });
+
+    const reports = [];
+    for (let i = 0; i < 3; i++) reports.push((await open.poll()).report.mirror);
+    expect(reports.map((m) => [m?.advanced, m?.flagged, m?.closing])).toEqual([
+      [0, 1, 0],
+      [0, 0, 0],
+      [1, 0, 1],
+    ]);
+    expect(world.documents.docs.get('999')?.job_status).toBe('JOB COMPLETED');
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-999-closed']);
+    expect(world.documents.docs.get('1999')).toMatchObject({ job_status: 'IN PROGRESS', flags: [{ status: 'NEW', from: 'IN PROGRESS' }] });
+
+    for (let i = 0; i < 3; i++) expect((await open.poll()).report.mirror).toMatchObject({ advanced: 0, flagged: 0, closing: 0 });
+    expect(world.transactions.forJob(999).filter((r) => r.event === 'STATUS')).toHaveLength(1);
+    expect(world.transactions.forJob(1999).filter((r) => r.event === 'FLAG')).toHaveLength(1);
+  });
+
+  it('keeps the cursor when a crash stops a slice, so the next poll mirrors that slice again, once', async () => {
+    const open = await worldWithOpenJobs(range(1, 2500), 1000);
+    const { world } = open;
+    await open.poll();
+    world.clientJobs.rows.get(1500)!.status = 'JOB COMPLETED';
+    await expect(open.poll({ documents: crashAfter(world.documents, 'update') })).rejects.toBeInstanceOf(InjectedCrash);
+    expect(world.checkpoints.value.mirrorJobId).toBe(1000);
+
+    const again = await open.poll();
+    expect(again.visited).toEqual(range(1001, 2000));
+    expect(again.report.mirror).toMatchObject({ advanced: 1 });
+    expect(world.checkpoints.value.mirrorJobId).toBe(2000);
+    expect(world.transactions.forJob(1500).filter((r) => r.event === 'STATUS')).toHaveLength(1);
+    expect(world.tracking.jobs.get(1500)?.lastStatus).toBe('JOB COMPLETED');
   });
 });

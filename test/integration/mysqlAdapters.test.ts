@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MysqlClientJobs } from '../../src/adapters/mysql/clientJobs.js';
 import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
 import { LEDGER_MIGRATIONS, migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
+import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
 import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
-import { clientStatus, createClientDatabase, createLedgerDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, createClientDatabase, createLedgerDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
 
 let client: ThrowawayDatabase;
 let ledger: ThrowawayDatabase;
@@ -47,6 +48,18 @@ describe('ledger migrations', () => {
     expect(again).toEqual([[], []]);
     const [rows] = await ledger.pool.query<import('mysql2').RowDataPacket[]>('SELECT name FROM schema_migrations');
     expect(rows.map((r) => r.name)).toEqual(LEDGER_MIGRATIONS.map((m) => m.name));
+  });
+
+  it('give a checkpoint saved before the mirror cursor existed a cursor of 0, keeping the rest', async () => {
+    const old = await createThrowawayDatabase('ledger');
+    try {
+      await migrateLedger(old.pool, LEDGER_MIGRATIONS.filter((m) => !m.name.endsWith('-poll-checkpoint-mirror-cursor')));
+      await old.pool.query("INSERT INTO poll_checkpoint (name, last_job_id, sweep_job_id, updated_at) VALUES ('client-jobs', 500, 30, UTC_TIMESTAMP(3))");
+      await migrateLedger(old.pool);
+      expect(await new MysqlPollCheckpoints(old.pool).read()).toEqual({ lastJobId: 500, sweepJobId: 30, mirrorJobId: 0 });
+    } finally {
+      await old.drop();
+    }
   });
 });
 

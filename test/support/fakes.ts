@@ -354,14 +354,14 @@ export class FakePacer implements SendPacer {
 }
 
 export class FakeCheckpoints implements PollCheckpoints {
-  value: PollCheckpoint = { lastJobId: 0, sweepJobId: 0 };
+  value: PollCheckpoint = { lastJobId: 0, sweepJobId: 0, mirrorJobId: 0 };
 
   async read(): Promise<PollCheckpoint> {
     return { ...this.value };
   }
 
   async save(checkpoint: PollCheckpoint): Promise<void> {
-    this.value = { lastJobId: Math.max(this.value.lastJobId, checkpoint.lastJobId), sweepJobId: checkpoint.sweepJobId };
+    this.value = { ...checkpoint, lastJobId: Math.max(this.value.lastJobId, checkpoint.lastJobId) };
   }
 }
 

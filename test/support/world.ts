@@ -21,6 +21,7 @@ export const TEST_POLL_SETTINGS: PollSettings = {
   batchSize: 100,
   lookbackIds: 50,
   sweepIds: 100,
+  mirrorRows: 1000,
   requeueAfterMs: 10 * 60_000,
   staleSendingMs: 5 * 60_000,
   maxRunMs: 60_000,

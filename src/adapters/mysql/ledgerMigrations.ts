@@ -150,6 +150,12 @@ export const LEDGER_MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     ],
   },
+  {
+    // Status mirroring visits a slice of the open jobs per poll (POLL_MIRROR_ROWS) and carries on
+    // from here. 0 (the default for the existing row) starts from the first open job.
+    name: '007-poll-checkpoint-mirror-cursor',
+    statements: ['ALTER TABLE poll_checkpoint ADD COLUMN IF NOT EXISTS mirror_job_id INT NOT NULL DEFAULT 0'],
+  },
 ];
 
 /** `sms_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */

@@ -10,19 +10,23 @@ export class MysqlPollCheckpoints implements PollCheckpoints {
 
   async read(): Promise<PollCheckpoint> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      'SELECT last_job_id, sweep_job_id FROM poll_checkpoint WHERE name = ?',
+      'SELECT last_job_id, sweep_job_id, mirror_job_id FROM poll_checkpoint WHERE name = ?',
       [this.name],
     );
     const row = rows[0];
-    return { lastJobId: Number(row?.last_job_id ?? 0), sweepJobId: Number(row?.sweep_job_id ?? 0) };
+    return {
+      lastJobId: Number(row?.last_job_id ?? 0),
+      sweepJobId: Number(row?.sweep_job_id ?? 0),
+      mirrorJobId: Number(row?.mirror_job_id ?? 0),
+    };
   }
 
   async save(checkpoint: PollCheckpoint): Promise<void> {
     await this.pool.query(
-      `INSERT INTO poll_checkpoint (name, last_job_id, sweep_job_id, updated_at) VALUES (?, ?, ?, UTC_TIMESTAMP(3))
+      `INSERT INTO poll_checkpoint (name, last_job_id, sweep_job_id, mirror_job_id, updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))
        ON DUPLICATE KEY UPDATE last_job_id = GREATEST(last_job_id, VALUES(last_job_id)),
-         sweep_job_id = VALUES(sweep_job_id), updated_at = VALUES(updated_at)`,
-      [this.name, checkpoint.lastJobId, checkpoint.sweepJobId],
+         sweep_job_id = VALUES(sweep_job_id), mirror_job_id = VALUES(mirror_job_id), updated_at = VALUES(updated_at)`,
+      [this.name, checkpoint.lastJobId, checkpoint.sweepJobId, checkpoint.mirrorJobId],
     );
   }
 }

@@ -9,6 +9,8 @@ export interface PollSettings extends SmsRepairTimings {
   batchSize: number;
   lookbackIds: number;
   sweepIds: number;
+  /** Open jobs whose client status each poll mirrors; the next poll carries on from there. */
+  mirrorRows: number;
   /** The poll stops taking new batches after this long and leaves the rest to the next poll. */
   maxRunMs: number;
 }
@@ -33,7 +35,9 @@ export interface PollReport {
  * for a thousand rows or ten million. A bounded look-back below the checkpoint catches ids that
  * committed out of order, and a sweep that walks the rest of the table a slice per poll catches
  * jobs set back to NEW. The SMS log row is the marker that a job's ingestion is complete.
- * Then the open jobs' client statuses are mirrored (mirrorClientStatuses).
+ * Then the client statuses of a slice of the open jobs are mirrored (mirrorClientStatuses), from
+ * the checkpoint's mirror cursor, which is saved only once its slice is done: a crash in between
+ * makes the next poll mirror the same slice again, which changes nothing already mirrored.
  */
 export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
   const { settings } = deps;
@@ -57,7 +61,10 @@ export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
     if (batch.length < settings.batchSize || outOfTime) break;
   }
   report.checkpoint = checkpoint.lastJobId;
-  report.mirror = await mirrorClientStatuses(deps, settings);
+  report.mirror = await mirrorClientStatuses(deps, settings, { afterJobId: checkpoint.mirrorJobId, rows: settings.mirrorRows });
+  if (report.mirror.nextJobId !== checkpoint.mirrorJobId) {
+    await deps.checkpoints.save({ ...checkpoint, mirrorJobId: report.mirror.nextJobId });
+  }
   return report;
 }
 

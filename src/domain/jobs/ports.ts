@@ -57,11 +57,13 @@ export interface PollCheckpoint {
   lastJobId: number;
   /** Where the reconciliation sweep below the checkpoint continues. */
   sweepJobId: number;
+  /** Where status mirroring continues: the last open job it visited (0: from the first open job). */
+  mirrorJobId: number;
 }
 
 export interface PollCheckpoints {
   read(): Promise<PollCheckpoint>;
-  /** `lastJobId` never moves backwards, whatever concurrent pollers write. */
+  /** `lastJobId` never moves backwards, whatever concurrent pollers write; the cursors are the last writer's. */
   save(checkpoint: PollCheckpoint): Promise<void>;
 }
 
