@@ -111,6 +111,8 @@ interface JobDocumentsSubject {
   documents: JobDocuments;
   /** Changes whenever the stored document is written (the fake counts its writes, Cosmos has the etag). */
   revision(jobId: number): Promise<unknown>;
+  /** The same store as another process sees it (Cosmos: another adapter on the container). */
+  elsewhere: JobDocuments;
 }
 
 const cosmosDocuments: Implementation<JobDocumentsSubject> = {
@@ -121,7 +123,7 @@ const cosmosDocuments: Implementation<JobDocumentsSubject> = {
       async fresh() {
         const { container } = await cosmos.openContainer();
         const revision = async (jobId: number) => (await container.item(String(jobId), String(jobId)).read<{ _etag: string }>()).resource?._etag;
-        return { documents: new CosmosJobDocuments(container), revision };
+        return { documents: new CosmosJobDocuments(container), revision, elsewhere: new CosmosJobDocuments(container) };
       },
       stop: () => cosmos.stop(),
     };
@@ -133,7 +135,7 @@ describeContract<JobDocumentsSubject>(
   [
     fakeImplementation(() => {
       const documents = new FakeJobDocuments();
-      return { documents, revision: async () => documents.writes };
+      return { documents, revision: async () => documents.writes, elsewhere: documents };
     }),
     cosmosDocuments,
   ],
@@ -200,6 +202,17 @@ describeContract<JobDocumentsSubject>(
       expect(await documents.get(2)).toEqual({ ...doc(2), job_status: 'OPENED', updated_at: 'at 2' });
       expect(await documents.get(150)).toEqual({ ...doc(150), job_status: 'OPENED', updated_at: 'at 150' });
       await documents.updateMany(new Map());
+    });
+
+    it('updateMany keeps what another process wrote since this one created or updated the document', async () => {
+      const { documents, elsewhere } = subject();
+      await documents.createMissing([doc(601), doc(602)]);
+      await documents.updateMany(new Map([[602, (d: JobDocument): JobDocument => ({ ...d, updated_at: 'ours' })]]));
+      await elsewhere.update(601, withSms('feedback'));
+      await elsewhere.update(602, withSms('feedback'));
+      await documents.updateMany(new Map([[601, withSms('courtesy')], [602, withSms('courtesy')]]));
+      for (const id of [601, 602]) expect(Object.keys((await documents.get(id))!.sms).sort()).toEqual(['courtesy', 'feedback']);
+      expect((await elsewhere.get(602))?.updated_at).toBe('ours');
     });
 
     it('updateMany and a concurrent update lose neither change (optimistic concurrency)', async () => {

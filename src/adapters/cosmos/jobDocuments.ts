@@ -7,6 +7,8 @@ const NOT_FOUND = 404;
 const PRECONDITION_FAILED = 412;
 const MAX_OPTIMISTIC_RETRIES = 8;
 const BULK_CHUNK = 100;
+/** How many documents this process last wrote it keeps, with their ETags (a few batches' worth). */
+const RECENT_WRITES = 5000;
 
 function statusCode(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? Number((error as { code: unknown }).code) : undefined;
@@ -14,8 +16,15 @@ function statusCode(error: unknown): number | undefined {
 
 type StoredJobDocument = JobDocument & { _etag?: string };
 
-/** Job documents keyed and partitioned by `id` (the client's Job_id), so every access is a point operation. */
+/**
+ * Job documents keyed and partitioned by `id` (the client's Job_id), so every access is a point operation.
+ * The documents this process wrote last are kept with their ETags, so `updateMany` can replace
+ * them without reading them first: the replace is conditional on that ETag, and a document someone
+ * else changed since fails it (412) and is read and changed again, as any concurrent write is.
+ */
 export class CosmosJobDocuments implements JobDocuments {
+  private readonly recent = new Map<string, StoredJobDocument>();
+
   constructor(private readonly container: Container) {}
 
   /**
@@ -29,6 +38,7 @@ export class CosmosJobDocuments implements JobDocuments {
         .slice(start, start + BULK_CHUNK)
         .map((doc) => ({ operationType: 'Create', partitionKey: doc.id, resourceBody: { ...doc } as unknown as JSONObject }));
       const results = await this.container.items.bulk(operations, { continueOnError: true });
+      for (const result of results) if (result.statusCode < 400) this.remember(result.resourceBody);
       const failed = results.filter((result) => result.statusCode >= 400 && result.statusCode !== CONFLICT);
       if (failed.length > 0) {
         throw new Error(
@@ -53,6 +63,7 @@ export class CosmosJobDocuments implements JobDocuments {
         const { resource } = await this.container
           .item(current.id, current.id)
           .replace<JobDocument>(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } });
+        this.remember(resource as unknown as JSONObject | undefined);
         return strip(resource as StoredJobDocument | undefined);
       } catch (error) {
         if (statusCode(error) !== PRECONDITION_FAILED || attempt >= MAX_OPTIMISTIC_RETRIES) throw error;
@@ -61,9 +72,10 @@ export class CosmosJobDocuments implements JobDocuments {
   }
 
   /**
-   * Bulk reads of 100 documents, then a bulk replace of the changed ones, each conditional on the
-   * ETag it was read with (IfMatch); the documents another writer changed in between are read and
-   * changed again, as `update` does one at a time.
+   * Bulk reads of 100 documents (only those this process did not just write), then a bulk replace
+   * of the changed ones, each conditional on the ETag it was read or written with (IfMatch); the
+   * documents another writer changed in between are read and changed again, as `update` does one
+   * at a time.
    */
   async updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void> {
     let pending = [...changes.keys()];
@@ -82,38 +94,60 @@ export class CosmosJobDocuments implements JobDocuments {
 
   /** Returns the jobs whose replace lost to a concurrent write. */
   private async changeChunk(jobIds: readonly number[], changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<number[]> {
-    const reads = await this.container.items.bulk(
-      jobIds.map((jobId) => ({ operationType: 'Read', id: jobDocumentId(jobId), partitionKey: jobDocumentId(jobId) })),
-      { continueOnError: true },
-    );
+    const current = new Map<number, StoredJobDocument>();
+    const unknown = jobIds.filter((jobId) => {
+      const known = this.recent.get(jobDocumentId(jobId));
+      if (known) current.set(jobId, structuredClone(known));
+      return !known;
+    });
+    if (unknown.length > 0) {
+      const reads = await this.container.items.bulk(
+        unknown.map((jobId) => ({ operationType: 'Read', id: jobDocumentId(jobId), partitionKey: jobDocumentId(jobId) })),
+        { continueOnError: true },
+      );
+      reads.forEach((result, index) => {
+        if (result.statusCode === NOT_FOUND) return;
+        if (result.statusCode >= 400) throw new Error(`Cosmos bulk read failed for job ${unknown[index]} (status ${result.statusCode})`);
+        current.set(unknown[index]!, result.resourceBody as unknown as StoredJobDocument);
+      });
+    }
     const replaced: number[] = [];
     const operations: OperationInput[] = [];
-    reads.forEach((result, index) => {
-      if (result.statusCode === NOT_FOUND) return;
-      if (result.statusCode >= 400) throw new Error(`Cosmos bulk read failed for job ${jobIds[index]} (status ${result.statusCode})`);
-      const current = result.resourceBody as unknown as StoredJobDocument;
-      const unchanged = strip(current) as JobDocument;
-      const next = changes.get(jobIds[index]!)!(unchanged);
-      if (next === unchanged) return;
-      replaced.push(jobIds[index]!);
+    for (const [jobId, stored] of current) {
+      const unchanged = strip(stored) as JobDocument;
+      const next = changes.get(jobId)!(unchanged);
+      if (next === unchanged) continue;
+      replaced.push(jobId);
       operations.push({
         operationType: 'Replace',
-        id: current.id,
-        partitionKey: current.id,
+        id: stored.id,
+        partitionKey: stored.id,
         resourceBody: { ...next } as unknown as JSONObject,
-        ifMatch: current._etag ?? '',
+        ifMatch: stored._etag ?? '',
       });
-    });
+    }
     if (operations.length === 0) return [];
     const results = await this.container.items.bulk(operations, { continueOnError: true });
     const conflicted: number[] = [];
     results.forEach((result, index) => {
-      if (result.statusCode === PRECONDITION_FAILED) conflicted.push(replaced[index]!);
+      const jobId = replaced[index]!;
+      if (result.statusCode < 400) this.remember(result.resourceBody);
+      else this.recent.delete(jobDocumentId(jobId));
+      if (result.statusCode === PRECONDITION_FAILED) conflicted.push(jobId);
       else if (result.statusCode >= 400 && result.statusCode !== NOT_FOUND) {
-        throw new Error(`Cosmos bulk replace failed for job ${replaced[index]} (status ${result.statusCode})`);
+        throw new Error(`Cosmos bulk replace failed for job ${jobId} (status ${result.statusCode})`);
       }
     });
     return conflicted;
+  }
+
+  /** Keeps a document as written (with its ETag), the oldest forgotten beyond RECENT_WRITES. */
+  private remember(written: JSONObject | undefined): void {
+    const doc = written as StoredJobDocument | undefined;
+    if (!doc?.id || !doc._etag) return;
+    this.recent.delete(doc.id);
+    this.recent.set(doc.id, doc);
+    if (this.recent.size > RECENT_WRITES) this.recent.delete(this.recent.keys().next().value!);
   }
 
   private async read(jobId: number): Promise<StoredJobDocument | undefined> {
