@@ -1,6 +1,7 @@
 import { loadConfig } from '../src/config.js';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
-import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
+import path from 'node:path';
+import { cosmosJournalPath, startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
+import { LOCAL_COSMOS_STATE_DIR, LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
 import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
 import { HostConfigurationError, redactUrl } from './settings.js';
 import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
@@ -10,18 +11,25 @@ export interface LocalDependencies {
   sandbox: VonageSandbox | undefined;
   /** Lines for the start-up summary; never a secret, never a full phone number. */
   describe(ledgerMigrated: boolean): string[];
-  /** Stops the embedded servers; the embedded Cosmos server saves its snapshot first. */
-  stop(): Promise<{ cosmosSaved?: number }>;
+  /** Stops the embedded servers (the embedded Cosmos server has nothing left to save). */
+  stop(): Promise<void>;
 }
 
 export interface DependencyOptions {
-  cosmosSnapshotPath?: string;
+  /** Where the embedded Cosmos server keeps one journal per ledger database; default: memory only. */
+  cosmosStateDir?: string;
   onSms?: (line: string) => void;
   sandboxPort?: number;
   cosmosPort?: number;
 }
 
 export const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
+
+/** LOCAL_COSMOS_STATE: `off` keeps the embedded Cosmos server in memory only; else the journals' directory (default .local). */
+export function cosmosStateDir(appRoot: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.LOCAL_COSMOS_STATE?.trim();
+  return value === 'off' ? undefined : path.resolve(appRoot, value || LOCAL_COSMOS_STATE_DIR);
+}
 
 /**
  * Readies what the app needs on this machine, changing only `settings`: both MySQL databases (and
@@ -40,14 +48,13 @@ export async function embeddedDependencies(settings: Record<string, string | und
 
   let cosmos: EmbeddedCosmos | undefined;
   let sandbox: VonageSandbox | undefined;
-  const stop = async (): Promise<{ cosmosSaved?: number }> => {
-    const [saved] = await Promise.allSettled([cosmos?.stop(), sandbox?.close()]);
-    return saved.status === 'fulfilled' && saved.value ? { cosmosSaved: saved.value.saved } : {};
-  };
+  const stop = async () => void (await Promise.allSettled([cosmos?.stop(), sandbox?.close()]));
   try {
     if (!isSet(settings.COSMOS_ENDPOINT)) {
+      // Cosmos documents belong with the ledger that records them: one journal per ledger database,
+      // and a ledger with no table yet (new or emptied) starts with no documents.
       cosmos = await startEmbeddedCosmos({
-        ...(options.cosmosSnapshotPath ? { snapshotPath: options.cosmosSnapshotPath } : {}),
+        ...(options.cosmosStateDir ? { journalPath: cosmosJournalPath(options.cosmosStateDir, mysql.ledger.url), discardJournal: mysql.ledger.empty } : {}),
         ...(options.cosmosPort === undefined ? {} : { port: options.cosmosPort }),
       });
       settings.COSMOS_ENDPOINT = cosmos.endpoint;
@@ -84,7 +91,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
         `${pad(label)}configured  ${redactUrl(db.url)} (${explicit ? `from ${db.setting}` : 'default URL'}${db.createdDatabase ? '; database created' : ''}${extra})`;
       const cosmosLine = cosmos
         ? `${pad('Cosmos DB')}embedded    ${cosmos.endpoint}, database ${config.COSMOS_DATABASE}, container ${config.COSMOS_JOBS_CONTAINER} (${
-            cosmos.snapshotPath ? `kept in ${cosmos.snapshotPath} between runs; ${cosmos.restored} document(s) restored` : 'in memory, gone when the host stops'
+            cosmos.journalPath
+              ? `journaled to ${cosmos.journalPath} (this ledger's); ${cosmos.discarded ? 'the ledger is empty, so its old journal was discarded' : `${cosmos.restored} document(s) restored`}`
+              : 'in memory, gone when the host stops'
           })`
         : `${pad('Cosmos DB')}configured  ${config.COSMOS_ENDPOINT} (${config.COSMOS_KEY ? 'key' : 'managed identity'})`;
       const vonageLine = sandbox
