@@ -102,7 +102,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     ...(options.cosmosStateDir ? { cosmosStateDir: options.cosmosStateDir } : {}),
     onSms: (line) => log('information', 'sms sandbox', line.replace(/^\[sms sandbox\]\s*/, '')),
   });
-  const stopDependencies = () => dependencies.stop();
   let relay: Relay | undefined;
   const closeRelay = async () => {
     await relay?.close();
@@ -300,7 +299,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           server.closeAllConnections();
           await closing;
           await closeRelay().catch(() => {});
-          await stopDependencies().catch(() => {});
+          await dependencies.stop().catch(() => {});
           log('information', 'host', 'stopped');
         })();
         return stopping;
@@ -310,7 +309,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     return host;
   } catch (error) {
     await closeRelay().catch(() => {});
-    await stopDependencies().catch(() => {});
+    await dependencies.stop().catch(() => {});
     throw error;
   }
 }

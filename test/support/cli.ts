@@ -72,7 +72,7 @@ export async function cosmosJobs(running: Running): Promise<JobDocument[]> {
   if (!endpoint) throw new Error(`no embedded Cosmos endpoint in the output:\n${running.output()}`);
   const client = createCosmosClient({ endpoint, key: LOCAL_COSMOS_KEY, database: 'repair', container: 'jobs' });
   try {
-    return (await client.database('repair').container('jobs').items.readAll<JobDocument>().fetchAll()).resources;
+    return (await client.database('repair').container('jobs').items.readAll<JobDocument>({ maxItemCount: 5000 }).fetchAll()).resources;
   } catch (error) {
     if ((error as { code?: number }).code === 404) return [];
     throw error;
