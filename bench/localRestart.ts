@@ -1,8 +1,8 @@
 /**
  * `npm run bench:local-restart`: how fast `npm start` comes back with a large embedded Cosmos state
  * (issue 13 item 2). The compiled dev host runs under npm in a process group of its own, as in a
- * terminal; it ingests BENCH_RESTART_JOBS client jobs (20,000) and sends their courtesy SMS to the
- * sandbox; then the process group gets SIGTERM (Ctrl+C's path) and the host is started again, timed
+ * terminal; it ingests BENCH_RESTART_JOBS client jobs (20,000) and starts texting them through the
+ * SMS sandbox; then the process group gets SIGTERM (Ctrl+C's path) and the host is started again, timed
  * from spawn to the first 200 from /api/health; then the host is killed with SIGKILL and started
  * again. Each restart must find every document. Throwaway databases, dropped at the end. Not a test.
  *
@@ -45,7 +45,7 @@ void runBenchmark({
   title: 'Local restart',
   deadlineMs: 20 * 60_000,
   write: OPTIONS.write,
-  covered: 'compiling the app, ingesting and texting every job, and three starts of the host',
+  covered: 'compiling the app, an empty start, ingesting every job, and three starts of the host',
   async run({ date }) {
     const appDir = compileApp({ 'start:built': 'node dist/dev/main.js' });
     const groups = new Set<number>(); // hosts' process groups, killed if the run fails
@@ -58,9 +58,9 @@ void runBenchmark({
       const env = { PATH: process.env.PATH, CLIENT_DB_URL: client.url, LEDGER_DB_URL: ledger.url, POLL_SCHEDULE: '* * * * * *', PORT: String(await freePort()) };
       const journal = cosmosJournalPath(path.join(appDir, '.local'), ledger.url);
       /** `npm run start:built` in a process group of its own, timed from spawn to Ready and to a 200 from /api/health. */
-      const start = async () => {
+      const start = async (databases: NodeJS.ProcessEnv = {}) => {
         const started = performance.now();
-        const host = run(appDir, env, { file: 'npm', args: ['run', '--silent', 'start:built'], options: { detached: true } });
+        const host = run(appDir, { ...env, ...databases }, { file: 'npm', args: ['run', '--silent', 'start:built'], options: { detached: true } });
         groups.add(host.child.pid!);
         await waitFor(() => healthy(Number(env.PORT)), '/api/health', host, 120_000);
         const healthMs = performance.now() - started;
@@ -83,6 +83,14 @@ void runBenchmark({
         }
         return ids.size;
       };
+
+      // The same start with nothing to restore (a new, empty database pair): what the journal adds is the difference.
+      const [emptyClient, emptyLedger] = await Promise.all([createBenchDatabase('client'), createBenchDatabase('ledger')]);
+      await emptyClient.pool.query(CLIENT_JOBS_DDL);
+      const baseline = await start({ CLIENT_DB_URL: emptyClient.url, LEDGER_DB_URL: emptyLedger.url });
+      await stop(baseline.host, 'SIGKILL');
+      await Promise.all([emptyClient.drop(), emptyLedger.drop()]);
+      log(`empty start: /api/health in ${seconds(baseline.healthMs)}`);
 
       log(`first start; ingesting ${int(OPTIONS.jobs)} jobs`);
       const first = await start();
@@ -134,9 +142,11 @@ void runBenchmark({
         markdown: [
           `Run ${date} with \`npm run bench:local-restart\` (bench/localRestart.ts) on the machine above; the compiled dev host under \`npm run\` (without \`npm start\`'s build), its own embedded Cosmos server in process.`,
           '',
-          `${int(OPTIONS.jobs)} \`NEW\` client jobs ingested by the running host (poll every second) and their ${int(OPTIONS.jobs)} courtesy SMS sent to the sandbox in ${seconds(ingestMs)}: ${int(documents)} job documents, a journal of ${int(journalLines)} lines (${(journalBytes / 2 ** 20).toFixed(1)} MiB: each document's create, then the SMS updates). Each start is timed from spawning npm to the first 200 from \`/api/health\`; then every job id is looked for in the embedded Cosmos server, and jobs 1 and ${int(OPTIONS.jobs)} through \`GET /api/jobs/{id}\`.`,
+          `${int(OPTIONS.jobs)} \`NEW\` client jobs ingested by the running host (poll every second; ${seconds(ingestMs)} from its first 200 on \`/api/health\` until the poll checkpoint reached the last job), courtesy SMS still going out to the sandbox (30 a second) when it is stopped: ${int(documents)} job documents, a journal of ${int(journalLines)} lines (${(journalBytes / 2 ** 20).toFixed(1)} MiB: the creates, then the SMS updates so far). Each start is timed from spawning npm to the first 200 from \`/api/health\`; then every job id is looked for in the embedded Cosmos server, and jobs 1 and ${int(OPTIONS.jobs)} through \`GET /api/jobs/{id}\`.`,
           '',
           markdownTable(header, rows),
+          '',
+          `The same start against a new, empty database pair (nothing to restore, no jobs): ${seconds(baseline.healthMs)} to the first 200 on \`/api/health\`.`,
           '',
           `The journal's part of each start (\`startEmbeddedCosmos\` on a copy of the final journal, in the bench process: read, replay into the store, compact): ${loads.map(seconds).join(', ')} in three runs; the rest is npm, loading the app, preparing both MySQL databases, migrations and the app's start hook.`,
           '',
