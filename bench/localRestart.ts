@@ -48,7 +48,7 @@ void runBenchmark({
   covered: 'compiling the app, an empty start, ingesting every job, and three starts of the host',
   async run({ date }) {
     const appDir = compileApp({ 'start:built': 'node dist/dev/main.js' });
-    const groups = new Set<number>(); // hosts' process groups, killed if the run fails
+    const hosts: Running[] = []; // their process groups are killed, and their output shown, if the run fails
     try {
       const [client, ledger] = await Promise.all([createBenchDatabase('client'), createBenchDatabase('ledger')]);
       await client.pool.query(CLIENT_JOBS_DDL);
@@ -61,7 +61,7 @@ void runBenchmark({
       const start = async (databases: NodeJS.ProcessEnv = {}) => {
         const started = performance.now();
         const host = run(appDir, { ...env, ...databases }, { file: 'npm', args: ['run', '--silent', 'start:built'], options: { detached: true } });
-        groups.add(host.child.pid!);
+        hosts.push(host);
         await waitFor(() => healthy(Number(env.PORT)), '/api/health', host, 120_000);
         const healthMs = performance.now() - started;
         await waitFor(() => host.output().includes('Ready:'), 'the banner', host);
@@ -153,8 +153,11 @@ void runBenchmark({
           `**Slowest restart ${seconds(slowest)}** (target ≤ 10 s with every document: ${met ? 'met' : 'MISSED'}). Before the journal: 64 s with 20,054 documents in the snapshot (issue 13), and nothing saved when the process group got SIGTERM.`,
         ].join('\n'),
       };
+    } catch (error) {
+      for (const host of hosts) console.error(`--- a host's output, last lines:\n${host.output().split('\n').slice(-30).join('\n')}`);
+      throw error;
     } finally {
-      for (const pid of groups) if (!groupGone(pid)) process.kill(-pid, 'SIGKILL');
+      for (const host of hosts) if (!groupGone(host.child.pid!)) process.kill(-host.child.pid!, 'SIGKILL');
       rmSync(appDir, { recursive: true, force: true });
     }
   },
