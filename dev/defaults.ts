@@ -18,8 +18,8 @@ export const LOCAL_VONAGE_API_SECRET = 'local-sandbox-secret';
 export const LOCAL_DEPS_COSMOS_PORT = 8081;
 export const LOCAL_DEPS_SMS_SANDBOX_PORT = 7072;
 
-/** Where `npm start` keeps the embedded Cosmos server's documents between runs (relative to the app root). */
-export const LOCAL_COSMOS_SNAPSHOT = '.local/cosmos-snapshot.json';
+/** Where `npm start` keeps the embedded Cosmos server's journals, one per ledger database (relative to the app root). */
+export const LOCAL_COSMOS_STATE_DIR = '.local';
 
 /**
  * The client's `Jobs` table exactly as seed 000 describes it. Repair Relay never creates it in a

@@ -1,6 +1,8 @@
 import { loadConfig } from '../src/config.js';
-import { startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
-import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { cosmosJournalPath, startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
+import { LOCAL_COSMOS_STATE_DIR, LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
 import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
 import { HostConfigurationError, redactUrl } from './settings.js';
 import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
@@ -10,18 +12,32 @@ export interface LocalDependencies {
   sandbox: VonageSandbox | undefined;
   /** Lines for the start-up summary; never a secret, never a full phone number. */
   describe(ledgerMigrated: boolean): string[];
-  /** Stops the embedded servers; the embedded Cosmos server saves its snapshot first. */
-  stop(): Promise<{ cosmosSaved?: number }>;
+  /** Stops the embedded servers (the embedded Cosmos server has nothing left to save). */
+  stop(): Promise<void>;
 }
 
 export interface DependencyOptions {
-  cosmosSnapshotPath?: string;
+  /** Where the embedded Cosmos server keeps one journal per ledger database; default: memory only. */
+  cosmosStateDir?: string;
   onSms?: (line: string) => void;
   sandboxPort?: number;
   cosmosPort?: number;
 }
 
 export const isSet = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
+
+/** Secrets that get a local default when unset: setting, value, label and use in the start-up summary. */
+const LOCAL_SECRETS = [
+  ['PAYMENT_WEBHOOK_SECRET', LOCAL_PAYMENT_WEBHOOK_SECRET, 'payments', 'the local default is used (npm run pay signs with it)'],
+  ['PHONE_KEY_SECRET', LOCAL_PHONE_KEY_SECRET, 'phone keys', 'the local default keys phone lookups'],
+  ['STRIPE_WEBHOOK_SECRET', LOCAL_STRIPE_WEBHOOK_SECRET, 'Stripe', 'the local default is used (npm run pay:stripe signs with it)'],
+] as const;
+
+/** LOCAL_COSMOS_STATE: `off` keeps the embedded Cosmos server in memory only; else the journals' directory (default .local). */
+export function cosmosStateDir(appRoot: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.LOCAL_COSMOS_STATE?.trim();
+  return value === 'off' ? undefined : path.resolve(appRoot, value || LOCAL_COSMOS_STATE_DIR);
+}
 
 /**
  * Readies what the app needs on this machine, changing only `settings`: both MySQL databases (and
@@ -39,15 +55,17 @@ export async function embeddedDependencies(settings: Record<string, string | und
   }
 
   let cosmos: EmbeddedCosmos | undefined;
+  let discarded = false;
   let sandbox: VonageSandbox | undefined;
-  const stop = async (): Promise<{ cosmosSaved?: number }> => {
-    const [saved] = await Promise.allSettled([cosmos?.stop(), sandbox?.close()]);
-    return saved.status === 'fulfilled' && saved.value ? { cosmosSaved: saved.value.saved } : {};
-  };
+  const stop = async () => void (await Promise.allSettled([cosmos?.stop(), sandbox?.close()]));
   try {
     if (!isSet(settings.COSMOS_ENDPOINT)) {
+      // Cosmos documents belong with the ledger that records them: one journal per ledger database,
+      // and a ledger with no table yet (new or emptied) starts with no documents.
+      const journalPath = options.cosmosStateDir && cosmosJournalPath(options.cosmosStateDir, mysql.ledger.url);
+      discarded = Boolean(journalPath && mysql.ledger.empty && existsSync(journalPath));
       cosmos = await startEmbeddedCosmos({
-        ...(options.cosmosSnapshotPath ? { snapshotPath: options.cosmosSnapshotPath } : {}),
+        ...(journalPath ? { journalPath, discardJournal: mysql.ledger.empty } : {}),
         ...(options.cosmosPort === undefined ? {} : { port: options.cosmosPort }),
       });
       settings.COSMOS_ENDPOINT = cosmos.endpoint;
@@ -67,12 +85,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
     await stop();
     throw error;
   }
-  const localPaymentSecret = !isSet(settings.PAYMENT_WEBHOOK_SECRET);
-  if (localPaymentSecret) settings.PAYMENT_WEBHOOK_SECRET = LOCAL_PAYMENT_WEBHOOK_SECRET;
-  const localStripeSecret = !isSet(settings.STRIPE_WEBHOOK_SECRET);
-  if (localStripeSecret) settings.STRIPE_WEBHOOK_SECRET = LOCAL_STRIPE_WEBHOOK_SECRET;
-  const localPhoneKeySecret = !isSet(settings.PHONE_KEY_SECRET);
-  if (localPhoneKeySecret) settings.PHONE_KEY_SECRET = LOCAL_PHONE_KEY_SECRET;
+  const localSecrets = new Set(LOCAL_SECRETS.filter(([name]) => !isSet(settings[name])).map(([name]) => name));
+  for (const [name, value] of LOCAL_SECRETS) if (localSecrets.has(name)) settings[name] = value;
 
   return {
     cosmos,
@@ -84,7 +98,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
         `${pad(label)}configured  ${redactUrl(db.url)} (${explicit ? `from ${db.setting}` : 'default URL'}${db.createdDatabase ? '; database created' : ''}${extra})`;
       const cosmosLine = cosmos
         ? `${pad('Cosmos DB')}embedded    ${cosmos.endpoint}, database ${config.COSMOS_DATABASE}, container ${config.COSMOS_JOBS_CONTAINER} (${
-            cosmos.snapshotPath ? `kept in ${cosmos.snapshotPath} between runs; ${cosmos.restored} document(s) restored` : 'in memory, gone when the host stops'
+            cosmos.journalPath
+              ? `journaled to ${cosmos.journalPath} (this ledger's); ${discarded ? 'the ledger is empty, so its old journal was discarded' : `${cosmos.restored} document(s) restored`}`
+              : 'in memory, gone when the host stops'
           })`
         : `${pad('Cosmos DB')}configured  ${config.COSMOS_ENDPOINT} (${config.COSMOS_KEY ? 'key' : 'managed identity'})`;
       const vonageLine = sandbox
@@ -95,15 +111,7 @@ export async function embeddedDependencies(settings: Record<string, string | und
         mysqlLine('ledger MySQL', mysql.ledger, fromEnv.ledger, ledgerMigrated ? '; migrations applied' : '; migrations run when the app starts'),
         cosmosLine,
         vonageLine,
-        localPaymentSecret
-          ? `${pad('payments')}configured locally  PAYMENT_WEBHOOK_SECRET unset, so the local default is used (npm run pay signs with it)`
-          : `${pad('payments')}configured  PAYMENT_WEBHOOK_SECRET set`,
-        localPhoneKeySecret
-          ? `${pad('phone keys')}configured locally  PHONE_KEY_SECRET unset, so the local default keys phone lookups`
-          : `${pad('phone keys')}configured  PHONE_KEY_SECRET set`,
-        localStripeSecret
-          ? `${pad('Stripe')}configured locally  STRIPE_WEBHOOK_SECRET unset, so the local default is used (npm run pay:stripe signs with it)`
-          : `${pad('Stripe')}configured  STRIPE_WEBHOOK_SECRET set`,
+        ...LOCAL_SECRETS.map(([name, , label, use]) => (localSecrets.has(name) ? `${pad(label)}configured locally  ${name} unset, so ${use}` : `${pad(label)}configured  ${name} set`)),
         isSet(settings.VONAGE_SIGNATURE_SECRET)
           ? `${pad('Vonage webhooks')}configured  VONAGE_SIGNATURE_SECRET set (signed webhooks are verified)`
           : `${pad('Vonage webhooks')}unsigned    VONAGE_SIGNATURE_SECRET unset (webhooks are accepted unsigned)`,

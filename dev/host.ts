@@ -35,8 +35,8 @@ export interface LocalHostOptions {
   importModule?: (file: string) => Promise<unknown>;
   /** HTTP port; default the PORT setting (7071). 0 picks a free port. */
   port?: number;
-  /** Keep the embedded Cosmos server's documents in this file between runs; default: memory only. */
-  cosmosSnapshotPath?: string;
+  /** Journal the embedded Cosmos server's data in this directory (one file per ledger database); default: memory only. */
+  cosmosStateDir?: string;
   /** Where log lines go; default the console. */
   log?: (line: string, level: LogLevel) => void;
   /** Also write the effective settings (embedded endpoints, defaults) into process.env, as the CLI does. */
@@ -99,13 +99,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const maxDeliveryCount = Number(settings.LOCAL_QUEUE_MAX_DELIVERY_COUNT?.trim() || 10);
   if (!Number.isInteger(maxDeliveryCount) || maxDeliveryCount < 1) throw new HostConfigurationError('LOCAL_QUEUE_MAX_DELIVERY_COUNT must be a whole number of at least 1');
   const dependencies = await embeddedDependencies(settings, {
-    ...(options.cosmosSnapshotPath ? { cosmosSnapshotPath: options.cosmosSnapshotPath } : {}),
+    ...(options.cosmosStateDir ? { cosmosStateDir: options.cosmosStateDir } : {}),
     onSms: (line) => log('information', 'sms sandbox', line.replace(/^\[sms sandbox\]\s*/, '')),
   });
-  const stopDependencies = async () => {
-    const { cosmosSaved } = await dependencies.stop();
-    if (cosmosSaved !== undefined && dependencies.cosmos?.snapshotPath) log('information', 'host', `embedded Cosmos: ${cosmosSaved} document(s) saved to ${dependencies.cosmos.snapshotPath}`);
-  };
   let relay: Relay | undefined;
   const closeRelay = async () => {
     await relay?.close();
@@ -303,7 +299,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           server.closeAllConnections();
           await closing;
           await closeRelay().catch(() => {});
-          await stopDependencies().catch(() => {});
+          await dependencies.stop().catch(() => {});
           log('information', 'host', 'stopped');
         })();
         return stopping;
@@ -313,7 +309,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     return host;
   } catch (error) {
     await closeRelay().catch(() => {});
-    await stopDependencies().catch(() => {});
+    await dependencies.stop().catch(() => {});
     throw error;
   }
 }

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { ConfigError } from '../src/config.js';
-import { LOCAL_COSMOS_SNAPSHOT } from './defaults.js';
+import { cosmosStateDir } from './dependencies.js';
 import { installFunctionsCore } from './functionsCore.js';
 import { startLocalHost, type LocalHost } from './host.js';
 import { LocalMysqlError } from './mysql.js';
@@ -11,12 +10,10 @@ installFunctionsCore();
 
 /** `npm start`: runs the compiled app on this machine until Ctrl+C (SIGINT) or SIGTERM. */
 async function main(): Promise<void> {
-  const snapshot = process.env.LOCAL_COSMOS_SNAPSHOT?.trim();
-  const cosmosSnapshotPath = snapshot === 'off' ? undefined : path.resolve(findAppRoot(__dirname), snapshot || LOCAL_COSMOS_SNAPSHOT);
-
+  const stateDir = cosmosStateDir(findAppRoot(__dirname));
   let host: LocalHost;
   try {
-    host = await startLocalHost({ exportSettingsToProcessEnv: true, ...(cosmosSnapshotPath ? { cosmosSnapshotPath } : {}) });
+    host = await startLocalHost({ exportSettingsToProcessEnv: true, ...(stateDir ? { cosmosStateDir: stateDir } : {}) });
   } catch (error) {
     const known = error instanceof ConfigError || error instanceof HostConfigurationError || error instanceof LocalMysqlError;
     console.error(`\nnpm start could not start the local host:\n  ${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);

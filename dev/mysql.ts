@@ -33,6 +33,8 @@ export interface PreparedDatabase {
   url: string;
   /** True when the database did not exist and was created now. */
   createdDatabase: boolean;
+  /** True when the database had no table before this run (created now, or emptied). */
+  empty: boolean;
 }
 
 export interface PreparedMysql {
@@ -54,7 +56,8 @@ async function prepareDatabase(url: string, setting: string, withJobsTable: bool
   try {
     connection = await mysql.createConnection({ uri: server.toString(), connectTimeout: 5000 });
     const createdDatabase = !(await exists('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [name]));
-    const hasJobs = !createdDatabase && (await exists('SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [name, 'Jobs']));
+    const empty = createdDatabase || !(await exists('SELECT 1 FROM information_schema.tables WHERE table_schema = ? LIMIT 1', [name]));
+    const hasJobs = !empty && (await exists('SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [name, 'Jobs']));
     const createJobs = withJobsTable && !hasJobs;
     if ((createdDatabase || createJobs) && !isLoopbackUrl(url)) {
       const missing = createdDatabase ? `has no database ${name}` : 'has no Jobs table';
@@ -62,7 +65,7 @@ async function prepareDatabase(url: string, setting: string, withJobsTable: bool
     }
     if (createdDatabase) await ensureDatabase(url);
     if (createJobs) await connection.query(`CREATE TABLE IF NOT EXISTS \`${name}\`.${CLIENT_JOBS_DDL.replace(/^CREATE TABLE /, '')}`);
-    return { setting, url, createdDatabase, createdJobsTable: createJobs };
+    return { setting, url, createdDatabase, empty, createdJobsTable: createJobs };
   } catch (error) {
     throw error instanceof LocalMysqlError ? error : explain(url, setting, error);
   } finally {

@@ -20,16 +20,15 @@ export interface SandboxSms {
   at: string;
 }
 
-export type ScriptedReply =
-  | { kind: 'status'; status: string; errorText: string }
-  | { kind: 'http'; status: number }
-  | { kind: 'hang' };
+export type ScriptedReply = { kind: 'status'; status: string; errorText: string } | { kind: 'http'; status: number } | { kind: 'hang' };
 
 export interface VonageSandboxOptions {
   apiKey: string;
   apiSecret: string;
   /** Messages per second before Vonage answers status 1 (its default account throughput is 30). */
   messagesPerSecond?: number;
+  /** Also answer status 1 to every Nth request (throttling benchmarks and tests). */
+  throttleEvery?: number;
   onSms?: (sms: SandboxSms) => void;
 }
 
@@ -70,9 +69,7 @@ export class VonageSandbox {
     const reply = this.script.shift();
     if (reply?.kind === 'hang') return;
     if (reply?.kind === 'http') {
-      res.writeHead(reply.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'https://developer.vonage.com/api-errors', title: http.STATUS_CODES[reply.status] }));
-      return;
+      return void res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'https://developer.vonage.com/api-errors', title: http.STATUS_CODES[reply.status] }));
     }
     if (reply?.kind === 'status') return this.answer(res, { status: reply.status, 'error-text': reply.errorText });
     if (!this.authorised(req, params)) return this.answer(res, { status: '4', 'error-text': 'Bad Credentials' });
@@ -89,15 +86,8 @@ export class VonageSandbox {
     };
     this.sent.push(sms);
     this.options.onSms?.(sms);
-    return this.answer(res, {
-      to,
-      'message-id': sms.messageId,
-      status: '0',
-      'remaining-balance': '10.00000000',
-      'message-price': sms.price,
-      network: '23410',
-      ...(sms.clientRef ? { 'client-ref': sms.clientRef } : {}),
-    });
+    const accepted = { to, 'message-id': sms.messageId, status: '0', 'remaining-balance': '10.00000000', 'message-price': sms.price, network: '23410' };
+    return this.answer(res, { ...accepted, ...(sms.clientRef ? { 'client-ref': sms.clientRef } : {}) });
   }
 
   private answer(res: http.ServerResponse, message: Record<string, string>): void {
@@ -112,8 +102,9 @@ export class VonageSandbox {
     return key === this.options.apiKey && secret === this.options.apiSecret;
   }
 
-  /** Vonage answers status 1 past the account's throughput (30 messages a second by default). */
+  /** Vonage answers status 1 past the account's throughput (30 messages a second by default); `throttleEvery` adds every Nth request. */
   private throttled(): boolean {
+    if (this.options.throttleEvery && this.requests % this.options.throttleEvery === 0) return true;
     const now = Date.now();
     if (now - this.windowStart >= 1000) [this.windowStart, this.inWindow] = [now, 0];
     return ++this.inWindow > (this.options.messagesPerSecond ?? 30);

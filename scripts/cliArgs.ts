@@ -1,4 +1,4 @@
-import { PaymentInputError } from '../dev/payment.js';
+import { PaymentInputError } from './lib/paymentRequest.js';
 
 /** `<positional>... --name value --name=value`, as the npm run scripts take them. */
 export function parseArgs(argv: string[]): { positional: string[]; flags: Record<string, string> } {

@@ -3,7 +3,7 @@
  * default mysql://root@127.0.0.1:3306/repair_client) so the running host texts them within one poll.
  */
 import { loadConfig } from '../src/config.js';
-import { describeDemoJob, runDemo } from '../dev/demo.js';
+import { describeDemoJob, runDemo } from './lib/demoJobs.js';
 import { describeError, redactUrl } from '../dev/settings.js';
 import { toE164 } from '../src/domain/shared/phone.js';
 

@@ -5,19 +5,17 @@
  * and the client's Jobs table. Service Bus is not here: func start needs the Service Bus emulator or
  * a namespace (SERVICEBUS_CONNECTION), and Azurite for AzureWebJobsStorage (npm run azurite).
  */
-import path from 'node:path';
-import { embeddedDependencies } from '../dev/dependencies.js';
+import { cosmosStateDir, embeddedDependencies } from '../dev/dependencies.js';
 import { describeError, findAppRoot } from '../dev/settings.js';
-import { LOCAL_COSMOS_SNAPSHOT, LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../dev/defaults.js';
+import { LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../dev/defaults.js';
 
 async function main(): Promise<void> {
-  const appRoot = findAppRoot(__dirname);
   const settings: Record<string, string | undefined> = { ...process.env };
-  const snapshot = process.env.LOCAL_COSMOS_SNAPSHOT?.trim();
+  const stateDir = cosmosStateDir(findAppRoot(__dirname));
   const deps = await embeddedDependencies(settings, {
     cosmosPort: LOCAL_DEPS_COSMOS_PORT,
     sandboxPort: LOCAL_DEPS_SMS_SANDBOX_PORT,
-    ...(snapshot === 'off' ? {} : { cosmosSnapshotPath: path.resolve(appRoot, snapshot || LOCAL_COSMOS_SNAPSHOT) }),
+    ...(stateDir ? { cosmosStateDir: stateDir } : {}),
     onSms: (line) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`),
   });
   console.log('Local dependencies for func start:');

@@ -6,7 +6,7 @@
  * that is unset. Repeat a --payment-id to see the callback's idempotency.
  */
 import { LOCAL_PAYMENT_WEBHOOK_SECRET } from '../dev/defaults.js';
-import { buildPaymentRequest, parseJobId, PaymentInputError, postPayment } from '../dev/payment.js';
+import { buildPaymentRequest, parseJobId, PaymentInputError, postPayment } from './lib/paymentRequest.js';
 import { describeError } from '../dev/settings.js';
 import { parseArgs } from './cliArgs.js';
 

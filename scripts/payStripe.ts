@@ -6,7 +6,7 @@
  * to the running host's POST /api/payments/stripe. The second answers "duplicate": one payment.
  * The secret is STRIPE_WEBHOOK_SECRET, or LOCAL_STRIPE_WEBHOOK_SECRET when that is unset.
  */
-import { parseJobId, PaymentInputError } from '../dev/payment.js';
+import { parseJobId, PaymentInputError } from './lib/paymentRequest.js';
 import { parseArgs } from './cliArgs.js';
 import {
   checkoutSessionObject,

@@ -4,7 +4,7 @@ import { changeJobStatus, closeJob, getJobWithHistory } from '../../src/domain/j
 import type { Payment } from '../../src/domain/payments/ports.js';
 import { recordPayment } from '../../src/domain/payments/recordPayment.js';
 import { sendSms } from '../../src/domain/notifications/sendSms.js';
-import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
+import { clientJob, crashAfter, InjectedCrash, isInjectedCrash } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 
 const PAYMENT: Payment = {
@@ -175,7 +175,7 @@ describe('closure', () => {
   ] as const)('ends CLOSED with one feedback SMS after a crash right after %s.%s', async (port, method) => {
     const world = await completedAndPaid();
     const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
-    await expect(world.deliverDue(crashing)).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(world.deliverDue(crashing)).rejects.toSatisfy(isInjectedCrash);
     await world.deliverDue();
     expectClosedOnce(world);
   });

@@ -5,11 +5,11 @@ import {
   MAX_DEFERRALS,
   retryDelayMs,
   sendSms,
-  SmsClaimNotConfirmedError,
+  SmsAttemptNotRecordedError,
   SmsInFlightError,
   throttleRetryDelayMs,
 } from '../../src/domain/notifications/sendSms.js';
-import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
+import { clientJob, crashAfter, isInjectedCrash } from '../support/fakes.js';
 import { createWorld } from '../support/world.js';
 
 async function worldWithQueuedCourtesy(jobCount = 1) {
@@ -127,7 +127,7 @@ describe('sendSms (courtesy)', () => {
     const world = await worldWithQueuedCourtesy();
     const crashingLog = crashAfter(world.smsLog, 'claimForSending');
     const message = world.queue.messages[0]!.body;
-    await expect(sendSms({ ...world.sendDeps, smsLog: crashingLog }, message)).rejects.toBeInstanceOf(SmsClaimNotConfirmedError);
+    await expect(sendSms({ ...world.sendDeps, smsLog: crashingLog }, message)).rejects.toBeInstanceOf(SmsAttemptNotRecordedError);
 
     await expect(sendSms(world.sendDeps, message)).rejects.toBeInstanceOf(SmsInFlightError);
     world.clock.advance(5 * 60_000);
@@ -142,15 +142,32 @@ describe('sendSms (courtesy)', () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
     const failure = await sendSms({ ...world.sendDeps, smsLog: crashAfter(world.smsLog, 'claimForSending') }, queued!.body).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(SmsClaimNotConfirmedError);
+    expect(failure).toBeInstanceOf(SmsAttemptNotRecordedError);
     expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sending', attempts: 1 });
 
     expect(await deferSms(world.sendDeps, queued!.body, queued!.messageId, failure)).toMatchObject({ outcome: 'deferred', messageId: 'job-1-received-defer-1' });
-    expect(world.queue.messages[0]?.body).toMatchObject({ unsentClaim: 1 });
+    expect(world.queue.messages[0]?.body).toMatchObject({ lastAttempt: { attempt: 1, state: 'not-sent' } });
     world.clock.advance(deferralDelayMs(1));
     expect(await world.deliverDue()).toEqual(['sent']);
     expect(world.gateway.calls).toHaveLength(1);
     expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('records Vonage\'s answer from the deferred message when the log could not take it, at once and without sending again', async () => {
+    const world = await worldWithQueuedCourtesy();
+    const [queued] = world.queue.drain(world.clock.now());
+    const failingRecord = { ...world.smsLog, record: async () => Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })) };
+    const failure = await sendSms({ ...world.sendDeps, smsLog: Object.setPrototypeOf(failingRecord, world.smsLog) }, queued!.body).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SmsAttemptNotRecordedError);
+    expect(world.gateway.sent).toHaveLength(1);
+
+    await deferSms(world.sendDeps, queued!.body, queued!.messageId, failure);
+    expect(world.queue.messages[0]?.body.lastAttempt).toEqual({ attempt: 1, state: 'sent', providerMessageId: 'vonage-1', price: '0.033' });
+    world.clock.advance(deferralDelayMs(1));
+    expect(await world.deliverDue()).toEqual(['already-settled']);
+    expect(world.gateway.calls).toHaveLength(1);
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1', attempts: 1 });
     expect(world.clientJobs.status(1)).toBe('OPENED');
   });
 
@@ -160,7 +177,7 @@ describe('sendSms (courtesy)', () => {
     await world.smsLog.claimForSending('job-1-received', 'queued', 0);
     await world.smsLog.record('job-1-received', 'sending', { state: 'retrying' });
     await world.smsLog.claimForSending('job-1-received', 'retrying', 1); // a later claim (attempt 2) by someone else
-    await expect(sendSms(world.sendDeps, { ...queued!.body, unsentClaim: 1 })).rejects.toBeInstanceOf(SmsInFlightError);
+    await expect(sendSms(world.sendDeps, { ...queued!.body, lastAttempt: { attempt: 1, state: 'not-sent' } })).rejects.toBeInstanceOf(SmsInFlightError);
     expect(world.gateway.calls).toHaveLength(0);
   });
 
@@ -175,7 +192,7 @@ describe('sendSms (courtesy)', () => {
       messageId = deferred.outcome === 'deferred' ? deferred.messageId : messageId;
     }
     expect([1, 2, 3, 10, 50].map(deferralDelayMs)).toEqual([5_000, 10_000, 20_000, 300_000, 300_000]);
-    expect(world.queue.messages.map((m) => m.body.unsentClaim)).toEqual([undefined, undefined, undefined]);
+    expect(world.queue.messages.map((m) => m.body.lastAttempt)).toEqual([undefined, undefined, undefined]);
     expect(await deferSms(world.sendDeps, queued!.body, `job-1-received-defer-${MAX_DEFERRALS}`, cause)).toEqual({ outcome: 'give-up' });
   });
 
@@ -189,7 +206,7 @@ describe('sendSms (courtesy)', () => {
   it.each(completionSteps)('finishes on redelivery after a crash right after %s.%s, sending once', async (port, method) => {
     const world = await worldWithQueuedCourtesy();
     const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
-    await expect(world.deliverDue(crashing)).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(world.deliverDue(crashing)).rejects.toSatisfy(isInjectedCrash);
     await world.deliverDue();
 
     expect(world.gateway.calls).toHaveLength(1);
@@ -204,7 +221,7 @@ describe('sendSms (courtesy)', () => {
     async (port, method) => {
       const world = await worldWithQueuedCourtesy();
       const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
-      await expect(world.deliverDue(crashing)).rejects.toBeInstanceOf(InjectedCrash);
+      await expect(world.deliverDue(crashing)).rejects.toSatisfy(isInjectedCrash);
       world.queue.messages.length = 0; // the process died with the message (kill -9 of the local host)
       world.clock.advance(10 * 60_000);
       await world.poll();

@@ -50,6 +50,19 @@ describe('VonageSmsGateway against the Vonage sandbox', () => {
     expect(results.filter((r) => r.outcome === 'retryable' && r.errorCode === '1')).toHaveLength(2);
   });
 
+  it('can be told to throttle every Nth request (throttleEvery), whatever the rate', async () => {
+    const picky = new VonageSandbox({ ...credentials, messagesPerSecond: 1000, throttleEvery: 3 });
+    const pickyGateway = new VonageSmsGateway({ ...credentials, restHost: await picky.listen() });
+    const results: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const result = await pickyGateway.send(request);
+      results.push(result.outcome === 'accepted' ? 'ok' : result.outcome === 'retryable' ? result.reason : result.outcome);
+    }
+    await picky.close();
+    expect(results).toEqual(['ok', 'ok', 'throttled', 'ok', 'ok', 'throttled', 'ok']);
+    expect(picky.sent).toHaveLength(5);
+  });
+
   it('reports an unreachable Vonage as retryable', async () => {
     const down = new VonageSmsGateway({ ...credentials, restHost: 'http://127.0.0.1:9' });
     expect(await down.send(request)).toMatchObject({ outcome: 'retryable', errorCode: 'network' });

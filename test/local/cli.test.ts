@@ -1,46 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileApp, cosmosJobs, freePort, run, waitFor, type Running } from '../support/cli.js';
 import { clientStatus, createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
-
-const repo = path.resolve(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(appDir: string, env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, [path.join(appDir, 'dist/dev/main.js')], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, running: Running, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${running.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * `npm start` as a user runs it: the compiled CLI in a child process, loading the compiled function
@@ -54,16 +16,8 @@ describe('npm start (compiled CLI)', () => {
   let baseEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    appDir = mkdtempSync(path.join(os.tmpdir(), 'repair-relay-cli-'));
-    copyFileSync(path.join(repo, 'package.json'), path.join(appDir, 'package.json'));
-    copyFileSync(path.join(repo, 'host.json'), path.join(appDir, 'host.json'));
-    symlinkSync(path.join(repo, 'node_modules'), path.join(appDir, 'node_modules'), 'dir');
-    // As `npm start` builds: the app (tsconfig.json), then the dev host into the same dist root, so
-    // dist/dev/*.js and the function files share dist/src/*.js. tsc emits even past a type error.
-    for (const project of ['tsconfig.json', 'tsconfig.dev.json']) {
-      spawnSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', path.join(repo, project), '--outDir', path.join(appDir, 'dist')], { stdio: 'ignore' });
-    }
-    expect(existsSync(path.join(appDir, 'dist/dev/main.js'))).toBe(true);
+    // `start:built` is `npm start` without the build, so a test can stop npm's process group as a terminal does.
+    appDir = compileApp({ 'start:built': 'node dist/dev/main.js' });
     [client, ledger] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger')]);
     baseEnv = {
       PATH: process.env.PATH,
@@ -88,7 +42,9 @@ describe('npm start (compiled CLI)', () => {
     expect(out).toMatch(/sendSms\s+service bus\s+queue sms-outbound/);
     const compiledFunctions = readdirSync(path.join(appDir, 'dist/src/functions')).filter((f) => f.endsWith('.js'));
     expect(out).toContain(`${compiledFunctions.length} function file(s)`);
-    expect(out).toMatch(/Cosmos DB\s+embedded\s+https:\/\/127\.0\.0\.1:\d+.*kept in .*\.local\/cosmos-snapshot\.json between runs; 0 document\(s\) restored/);
+    const journal = `${path.join(appDir, '.local', `cosmos-${new URL(ledger.url).pathname.slice(1)}-`)}`;
+    expect(out).toMatch(/Cosmos DB\s+embedded\s+https:\/\/127\.0\.0\.1:\d+.*journaled to .*\.jsonl \(this ledger's\); 0 document\(s\) restored/);
+    expect(out).toContain(journal);
 
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
@@ -100,7 +56,6 @@ describe('npm start (compiled CLI)', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('SIGTERM received: shutting down');
-    expect(first.output()).toMatch(/embedded Cosmos: 1 document\(s\) saved to/);
     expect(first.output()).toContain('[host] stopped');
 
     const second = run(appDir, { ...baseEnv, PORT: String(port) });
@@ -112,6 +67,100 @@ describe('npm start (compiled CLI)', () => {
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   }, 90_000);
+
+  /** A fresh client and ledger database pair; `jobs` NEW jobs in the client table, first names `${prefix}<id>`. */
+  const pairs: ThrowawayDatabase[] = [];
+  async function databasePair(jobs: number, prefix: string): Promise<NodeJS.ProcessEnv> {
+    const [pairClient, pairLedger] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger')]);
+    pairs.push(pairClient, pairLedger);
+    await insertClientJobs(pairClient.pool, Array.from({ length: jobs }, (_, i) => ({ id: i + 1, firstName: `${prefix}${i + 1}` })));
+    return { ...baseEnv, CLIENT_DB_URL: pairClient.url, LEDGER_DB_URL: pairLedger.url, PORT: String(await freePort()) };
+  }
+  afterAll(() => Promise.all(pairs.map((db) => db.drop())));
+
+  const ready = (running: Running) => waitFor(() => running.output().includes('Ready:'), 'the host to be ready', running);
+  const names = (docs: Awaited<ReturnType<typeof cosmosJobs>>) => Object.fromEntries(docs.map((doc) => [doc.id, doc.customer[0]?.client_firstname]));
+  /** Waits until the host's Cosmos server holds `count` job documents and returns their first names by id. */
+  async function ingested(running: Running, count: number): Promise<Record<string, string | null | undefined>> {
+    let docs: Awaited<ReturnType<typeof cosmosJobs>> = [];
+    await waitFor(async () => (docs = await cosmosJobs(running)).length >= count, `${count} job documents`, running, 60_000);
+    return names(docs);
+  }
+  /** A restart that must find `expected` (first names by id) in the embedded Cosmos server, through the store and through the API. */
+  async function restartFinds(env: NodeJS.ProcessEnv, expected: Record<string, unknown>): Promise<void> {
+    const again = run(appDir, env);
+    await ready(again);
+    expect(again.output()).toContain(`${Object.keys(expected).length} document(s) restored`);
+    expect(names(await cosmosJobs(again))).toEqual(expected);
+    const last = Object.keys(expected).length;
+    const job = await fetch(`http://127.0.0.1:${env.PORT}/api/jobs/${last}`);
+    expect(job.status).toBe(200);
+    expect(((await job.json()) as { job: { job_id: string } }).job.job_id).toBe(String(last));
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  }
+
+  it('keeps every Cosmos document the host wrote when it is killed with SIGKILL mid-run (no shutdown at all)', async () => {
+    const env = await databasePair(300, 'Kill');
+    const first = run(appDir, env);
+    await ready(first);
+    const before = await ingested(first, 300);
+    first.child.kill('SIGKILL'); // while courtesy SMS are still being sent and recorded
+    expect(await first.exited).toBeNull();
+    expect(Object.keys(before)).toHaveLength(300);
+    await restartFinds(env, before);
+  }, 120_000);
+
+  it("keeps the Cosmos documents when npm's process group gets SIGTERM, as Ctrl+C in a terminal sends", async () => {
+    const env = await databasePair(200, 'Term');
+    const first = run(appDir, env, { file: 'npm', args: ['run', '--silent', 'start:built'], options: { detached: true } });
+    const group = -first.child.pid!;
+    await ready(first);
+    const before = await ingested(first, 200);
+    process.kill(group, 'SIGTERM');
+    const groupGone = () => {
+      try {
+        process.kill(group, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    await waitFor(groupGone, "npm's process group to exit", first);
+    await restartFinds(env, before);
+  }, 120_000);
+
+  it("keeps each ledger's documents to itself: a second database pair starts empty, and an emptied ledger drops its old documents", async () => {
+    const envA = await databasePair(5, 'Alice');
+    const first = run(appDir, envA);
+    await ready(first);
+    const alice = await ingested(first, 5);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    // Same job ids, another customer: the second pair must see only its own documents.
+    const envB = await databasePair(5, 'Bob');
+    const second = run(appDir, envB);
+    await ready(second);
+    expect(second.output()).toContain('0 document(s) restored');
+    expect(await ingested(second, 5)).toEqual({ 1: 'Bob1', 2: 'Bob2', 3: 'Bob3', 4: 'Bob4', 5: 'Bob5' });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    await restartFinds(envA, alice); // the first pair's documents are still its own
+
+    // The first ledger dropped and created again under the same URL: its old journal is not loaded.
+    const ledgerA = pairs.find((db) => db.url === envA.LEDGER_DB_URL)!;
+    const ledgerName = new URL(ledgerA.url).pathname.slice(1);
+    await ledgerA.pool.query(`DROP DATABASE \`${ledgerName}\``);
+    await ledgerA.pool.query(`CREATE DATABASE \`${ledgerName}\``);
+    const third = run(appDir, envA);
+    await ready(third);
+    expect(third.output()).toContain('the ledger is empty, so its old journal was discarded');
+    expect(await cosmosJobs(third)).toEqual([]);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+  }, 180_000);
 
   it('fails fast with an actionable message when MySQL is unreachable', async () => {
     const started = Date.now();

@@ -3,10 +3,10 @@ import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPaymentSignature } from '../../src/adapters/signatures/paymentSignature.js';
 import { toE164 } from '../../src/domain/shared/phone.js';
-import { DEMO_JOBS, describeDemoJob, runDemo } from '../../dev/demo.js';
+import { DEMO_JOBS, describeDemoJob, runDemo } from '../../scripts/lib/demoJobs.js';
 import { LocalMysqlError, prepareLocalMysql } from '../../dev/mysql.js';
 import { redactUrl } from '../../dev/settings.js';
-import { buildPaymentRequest, normaliseAmount, parseJobId, PaymentInputError } from '../../dev/payment.js';
+import { buildPaymentRequest, normaliseAmount, parseJobId, PaymentInputError } from '../../scripts/lib/paymentRequest.js';
 import { MYSQL_SERVER_URL, insertClientJobs, createClientDatabase } from '../support/mysql.js';
 
 const created: string[] = [];

@@ -398,6 +398,11 @@ export class InjectedCrash extends Error {
  * Wraps a port so that the `nth` call of `method` throws after the real call has taken effect,
  * like a process dying right after a write.
  */
+/** An injected crash, as thrown or as the cause a use case wrapped it in (it cannot tell a crash from a failure). */
+export function isInjectedCrash(error: unknown): boolean {
+  return error instanceof InjectedCrash || (error instanceof Error && error.cause instanceof InjectedCrash);
+}
+
 export function crashAfter<T extends object>(target: T, method: keyof T & string, nth = 1): T {
   let calls = 0;
   return new Proxy(target, {

@@ -145,6 +145,20 @@ describe('Vonage delivery receipts', () => {
     expect(world.gateway.sent).toHaveLength(1);
   });
 
+  it('settles a send whose sender has not recorded the answer yet once a receipt shows Vonage had it', async () => {
+    const world = await openedWorld([]);
+    world.clientJobs.add(clientJob(1));
+    await world.poll();
+    await expect(world.deliverDue({ gateway: crashAfter(world.gateway, 'send') })).rejects.toBeInstanceOf(InjectedCrash);
+    expect(world.smsLog.entries.get('job-1-received')?.state).toBe('sending');
+
+    await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-1', status: 'delivered', 'client-ref': 'job-1-received' }));
+    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1' });
+    expect(await world.deliverDue()).toEqual(['already-settled']);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(world.gateway.sent).toHaveLength(1);
+  });
+
   it('finishes the job when Vonage retries a receipt whose first delivery crashed half-way', async () => {
     const world = await openedWorld();
     const dlr = receipt({ messageId: 'vonage-1', status: 'delivered' });

@@ -105,8 +105,10 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
   const now = deps.clock.now();
   const key = found.messageKey;
   const recovered =
-    found.state === 'unknown' &&
-    (await deps.smsLog.record(key, 'unknown', {
+    // A receipt proves Vonage accepted the SMS: it settles an interrupted send, and one whose
+    // sender has not recorded the answer yet (that sender's own record then finds it settled).
+    (found.state === 'unknown' || found.state === 'sending') &&
+    (await deps.smsLog.record(key, found.state, {
       state: 'sent',
       providerMessageId: found.providerMessageId ?? receipt.messageId,
       ...(receipt.price ? { price: receipt.price } : {}),

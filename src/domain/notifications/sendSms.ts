@@ -1,6 +1,6 @@
 import { FINAL_SMS_STATES, type SendPacer, type SmsGateway, type SmsLog, type SmsLogEntry, type SmsOutcome, type SmsQueue, type SmsSendResult } from './ports.js';
 import { completeJobAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
-import { deferredMessageId, smsMessageKey, smsRetryMessageId, type SmsMessage } from './smsMessage.js';
+import { deferredMessageId, smsMessageKey, smsRetryMessageId, type AttemptReport, type SmsMessage } from './smsMessage.js';
 import { queuedRegistration } from './smsOutbox.js';
 import type { PhoneKeys } from '../shared/ports.js';
 
@@ -35,18 +35,18 @@ export class SmsInFlightError extends Error {
 }
 
 /**
- * Raised when claiming the SMS failed (the database did not confirm it). The provider was not
- * called, so the claim, if it was stored after all, may be taken back: `deferSms` carries
- * `unsentAttempt` on the deferred message as that proof.
+ * Raised when the SMS log could not record an attempt: its claim was not confirmed (the provider
+ * was not called), or the provider's answer could not be written. `deferSms` carries `report` on
+ * the deferred message, so its delivery records what happened instead of waiting for `unknown`.
  */
-export class SmsClaimNotConfirmedError extends Error {
-  override readonly name = 'SmsClaimNotConfirmedError';
+export class SmsAttemptNotRecordedError extends Error {
+  override readonly name = 'SmsAttemptNotRecordedError';
   constructor(
     readonly messageKey: string,
-    readonly unsentAttempt: number,
+    readonly report: AttemptReport,
     options: { cause: unknown },
   ) {
-    super(`claiming SMS ${messageKey} (attempt ${unsentAttempt}) was not confirmed; the provider was not called`, options);
+    super(`the SMS log could not record attempt ${report.attempt} of SMS ${messageKey} (${report.state})`, options);
   }
 }
 
@@ -98,10 +98,15 @@ export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<S
     return 'already-settled';
   }
   if (entry.state === 'sending') {
-    if (message.unsentClaim !== entry.attempts) return resolveInterruptedSend(deps, entry);
-    // Our own claim whose confirmation was lost: the provider was never called, so it is taken back.
-    await deps.smsLog.record(key, 'sending', { state: 'retrying', detail: 'claim not confirmed; not sent' });
+    const report = message.lastAttempt;
+    if (report?.attempt !== entry.attempts) return resolveInterruptedSend(deps, entry);
+    // Our own attempt whose record was lost: record what this process knew of it.
+    await deps.smsLog.record(key, 'sending', outcomeOf(report));
     entry = await settledEntry(deps.smsLog, key);
+    if (FINAL_SMS_STATES.includes(entry.state)) {
+      await completeJobAfterSms(deps, entry);
+      return 'already-settled';
+    }
     if (entry.state !== 'retrying') return 'claimed-elsewhere';
   }
 
@@ -111,21 +116,21 @@ export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<S
   try {
     claimed = await deps.smsLog.claimForSending(key, entry.state, entry.attempts);
   } catch (error) {
-    throw new SmsClaimNotConfirmedError(key, attempt, { cause: error });
+    throw new SmsAttemptNotRecordedError(key, { attempt, state: 'not-sent' }, { cause: error });
   }
   if (!claimed) return 'claimed-elsewhere';
 
   const result = await deps.gateway.send({ to: message.to, from: deps.settings.from, text: message.text, clientRef: key });
   if (result.outcome === 'accepted') {
-    return settle(deps, key, { state: 'sent', providerMessageId: result.providerMessageId, ...(result.price ? { price: result.price } : {}) }, 'sent');
+    return settle(deps, key, attempt, { state: 'sent', providerMessageId: result.providerMessageId, ...(result.price ? { price: result.price } : {}) }, 'sent');
   }
   if (result.outcome === 'rejected') {
-    return settle(deps, key, { state: 'rejected', errorCode: result.errorCode, detail: result.detail }, 'rejected');
+    return settle(deps, key, attempt, { state: 'rejected', errorCode: result.errorCode, detail: result.detail }, 'rejected');
   }
   if (attempt >= deps.settings.maxAttempts) {
-    return settle(deps, key, { state: 'failed', errorCode: result.errorCode, detail: result.detail }, 'failed');
+    return settle(deps, key, attempt, { state: 'failed', errorCode: result.errorCode, detail: result.detail }, 'failed');
   }
-  await deps.smsLog.record(key, 'sending', { state: 'retrying', errorCode: result.errorCode, detail: result.detail });
+  await recordAttempt(deps, key, attempt, { state: 'retrying', errorCode: result.errorCode, detail: result.detail });
   const retryAt = new Date(deps.clock.now().getTime() + retryDelayFor(key, attempt, result));
   await deps.queue.enqueue([{ messageId: smsRetryMessageId(key, attempt + 1), body: withoutClaim(message), scheduledAt: retryAt }]);
   deps.logger.warn('SMS send will be retried', { messageKey: key, attempt, reason: result.reason, errorCode: result.errorCode, retryAt: retryAt.toISOString() });
@@ -133,8 +138,23 @@ export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<S
 }
 
 function withoutClaim(message: SmsMessage): SmsMessage {
-  const { unsentClaim: _unsentClaim, ...plain } = message;
+  const { lastAttempt: _lastAttempt, ...plain } = message;
   return plain;
+}
+
+/** The SMS log outcome of a reported attempt; a claim never sent goes back to `retrying`. */
+function outcomeOf(report: AttemptReport): SmsOutcome {
+  const { attempt: _attempt, state, ...fields } = report;
+  return state === 'not-sent' ? { state: 'retrying', detail: 'claim not confirmed; not sent' } : { state, ...fields };
+}
+
+/** Records the provider's answer; if the log cannot take it, the answer travels on the deferred message. */
+async function recordAttempt(deps: SendSmsDeps, key: string, attempt: number, outcome: SmsOutcome & { state: AttemptReport['state'] }): Promise<void> {
+  try {
+    await deps.smsLog.record(key, 'sending', outcome);
+  } catch (error) {
+    throw new SmsAttemptNotRecordedError(key, { attempt, ...outcome }, { cause: error });
+  }
 }
 
 export interface DeferSmsDeps {
@@ -164,7 +184,7 @@ export async function deferSms(deps: DeferSmsDeps, message: SmsMessage, currentM
   const { messageId, generation } = deferredMessageId(currentMessageId);
   if (generation > MAX_DEFERRALS) return { outcome: 'give-up' };
   const until = new Date(deps.clock.now().getTime() + deferralDelayMs(generation));
-  const body = cause instanceof SmsClaimNotConfirmedError ? { ...withoutClaim(message), unsentClaim: cause.unsentAttempt } : withoutClaim(message);
+  const body = cause instanceof SmsAttemptNotRecordedError ? { ...withoutClaim(message), lastAttempt: cause.report } : withoutClaim(message);
   await deps.queue.enqueue([{ messageId, body, scheduledAt: until }]);
   deps.logger.warn('SMS put off after a passing failure', {
     messageId,
@@ -175,8 +195,14 @@ export async function deferSms(deps: DeferSmsDeps, message: SmsMessage, currentM
   return { outcome: 'deferred', messageId, until };
 }
 
-async function settle(deps: SendSmsDeps, key: string, outcome: SmsOutcome, result: SendSmsResult): Promise<SendSmsResult> {
-  await deps.smsLog.record(key, 'sending', outcome);
+async function settle(
+  deps: SendSmsDeps,
+  key: string,
+  attempt: number,
+  outcome: SmsOutcome & { state: AttemptReport['state'] },
+  result: SendSmsResult,
+): Promise<SendSmsResult> {
+  await recordAttempt(deps, key, attempt, outcome);
   await completeJobAfterSms(deps, await settledEntry(deps.smsLog, key));
   return result;
 }

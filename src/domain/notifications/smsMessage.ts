@@ -11,14 +11,26 @@ export const smsMessageSchema = z
     to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +447770123456'),
     text: z.string().trim().min(1).max(918),
     /**
-     * Set only on a message deferred after its claim could not be confirmed: the claim (attempt
-     * number) that this process knows never reached the provider, so it may be taken back.
+     * Set only on a message put off because the SMS log could not record an attempt: what this
+     * process knows of that attempt (`not-sent` when the claim was never confirmed, else the
+     * provider's answer), so the next delivery records it instead of calling the outcome unknown.
      */
-    unsentClaim: z.number().int().positive().optional(),
+    lastAttempt: z
+      .object({
+        attempt: z.number().int().positive(),
+        state: z.enum(['not-sent', 'sent', 'rejected', 'failed', 'retrying']),
+        providerMessageId: z.string().max(64).optional(),
+        price: z.string().max(16).optional(),
+        errorCode: z.string().max(32).optional(),
+        detail: z.string().max(512).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
 export type SmsMessage = z.infer<typeof smsMessageSchema>;
+export type AttemptReport = NonNullable<SmsMessage['lastAttempt']>;
 
 /** The idempotency key of one SMS: the queue's messageId and the SMS log's key. */
 export function smsMessageKey(kind: SmsKind, jobId: number): string {

@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { isTransientInfrastructureError } from '../../adapters/system/transientErrors.js';
 import { getRelay } from '../../compositionRoot.js';
-import { SmsClaimNotConfirmedError, SmsInFlightError } from '../../domain/notifications/sendSms.js';
+import { SmsAttemptNotRecordedError, SmsInFlightError } from '../../domain/notifications/sendSms.js';
 import { parseSmsMessage } from '../../domain/notifications/smsMessage.js';
 
 /** Thrown for a message that can never be processed: the host dead-letters it once deliveries run out. */
@@ -11,7 +11,7 @@ export class MalformedSmsMessageError extends Error {
 
 /** A failure that will pass: the message is put off with backoff rather than redelivered at once. */
 function passes(error: unknown): boolean {
-  return error instanceof SmsInFlightError || error instanceof SmsClaimNotConfirmedError || isTransientInfrastructureError(error);
+  return error instanceof SmsInFlightError || error instanceof SmsAttemptNotRecordedError || isTransientInfrastructureError(error);
 }
 
 export async function sendSmsHandler(body: unknown, context: InvocationContext): Promise<void> {

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
-import { maskPhone, toE164 } from '../src/domain/shared/phone.js';
-import { prepareClientDatabase } from './mysql.js';
+import { maskPhone, toE164 } from '../../src/domain/shared/phone.js';
+import { prepareClientDatabase } from '../../dev/mysql.js';
 
 /**
  * Realistic jobs as the client's system would create them: three UK mobiles written three ways

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signPayment } from '../src/adapters/signatures/paymentSignature.js';
+import { signPayment } from '../../src/adapters/signatures/paymentSignature.js';
 
 /** A payment callback as the provider sends it (DESIGN.md), ready to post. */
 export interface PaymentRequest {
