@@ -1,4 +1,4 @@
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequest, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import { verifyVonageSignature } from '../../adapters/vonage/webhookSignature.js';
 import { problem, readRawBody, type Parsed } from './http.js';
@@ -87,11 +87,13 @@ export async function readVonageWebhook<S extends z.ZodType>(
   request: HttpRequest,
   secret: string | undefined,
   schema: S,
-  onIgnored?: (names: string[]) => void,
+  context: InvocationContext,
 ): Promise<Parsed<z.output<S>>> {
   const params = await readVonageParams(request);
   if (!params.ok) return params;
   const signature = checkVonageSignature(params.value, secret);
   if (!signature.ok) return signature;
-  return parseVonageParams(schema, params.value, onIgnored);
+  return parseVonageParams(schema, params.value, (names) =>
+    context.warn(`${context.functionName}: ignored malformed optional parameter(s) ${names.join(', ')}`),
+  );
 }
