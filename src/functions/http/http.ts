@@ -48,12 +48,21 @@ export function requireJsonContent(request: HttpRequest): Parsed<true> {
   return { ok: false, response: problem(415, `content-type ${type.slice(0, 60)} is not supported: send application/json`) };
 }
 
-/** A JSON body checked by content type, size and schema. */
-export async function readJsonBody<T>(request: HttpRequest, schema: z.ZodType<T>, maxBytes = MAX_BODY_BYTES): Promise<Parsed<T>> {
+/**
+ * A JSON body checked by content type, size and schema. With `emptyMeans`, a request without a
+ * body is read as that JSON text (a route whose fields all have defaults).
+ */
+export async function readJsonBody<T>(
+  request: HttpRequest,
+  schema: z.ZodType<T>,
+  options: { maxBytes?: number; emptyMeans?: string } = {},
+): Promise<Parsed<T>> {
   const content = requireJsonContent(request);
   if (!content.ok) return content;
-  const raw = await readRawBody(request, maxBytes);
-  return raw.ok ? parseJson(raw.value.text, schema) : raw;
+  const raw = await readRawBody(request, options.maxBytes);
+  if (!raw.ok) return raw;
+  const text = options.emptyMeans !== undefined && raw.value.text.trim() === '' ? options.emptyMeans : raw.value.text;
+  return parseJson(text, schema);
 }
 
 export function parseJson<T>(raw: string, schema: z.ZodType<T>): Parsed<T> {

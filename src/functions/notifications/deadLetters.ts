@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { z } from 'zod';
 import { getRelay } from '../../compositionRoot.js';
 import { MAX_DEAD_LETTERS_PER_CALL } from '../../domain/notifications/deadLetters.js';
-import { answer, json, parseJson, problem, readRawBody, requireJsonContent } from '../http/http.js';
+import { answer, json, problem, readJsonBody } from '../http/http.js';
 
 const maxSchema = z.coerce.number().int().min(1).max(MAX_DEAD_LETTERS_PER_CALL).default(100);
 const replaySchema = z.object({ max: z.number().int().min(1).max(MAX_DEAD_LETTERS_PER_CALL).default(100) }).strict();
@@ -20,12 +20,7 @@ export async function listDeadLettersHandler(request: HttpRequest, context: Invo
 /** Sends dead letters back to the queue once their cause is fixed; the SMS log still sends each SMS at most once. */
 export async function replayDeadLettersHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
-    const content = requireJsonContent(request);
-    if (!content.ok) return content.response;
-    const raw = await readRawBody(request);
-    if (!raw.ok) return raw.response;
-    // An empty body replays with the defaults.
-    const body = parseJson(raw.value.text.trim() === '' ? '{}' : raw.value.text, replaySchema);
+    const body = await readJsonBody(request, replaySchema, { emptyMeans: '{}' });
     if (!body.ok) return body.response;
     const replayed = await (await getRelay()).replayDeadLetters(body.value.max);
     return json(200, { replayed: replayed.length, messages: replayed });

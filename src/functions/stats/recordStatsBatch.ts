@@ -22,7 +22,7 @@ interface ItemResult {
  */
 export async function recordStatsBatchHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
-    const body = await readJsonBody(request, statsBatchSchema, MAX_BATCH_BODY_BYTES);
+    const body = await readJsonBody(request, statsBatchSchema, { maxBytes: MAX_BATCH_BODY_BYTES });
     if (!body.ok) return body.response;
 
     const results: ItemResult[] = [];
