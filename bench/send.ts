@@ -8,11 +8,12 @@
  * otherwise) and counts retries, deferrals, failed function runs and dead letters.
  *
  * Scenarios: light throttling (every 7th Vonage call answers status 1), a burst against Vonage's
- * 30 messages a second, and a database outage (the client and ledger URLs go through a TCP fault
+ * 30 messages a second, a flood against an unthrottled stand-in with pacing off (end-to-end
+ * throughput), and a database outage (the client and ledger URLs go through a TCP fault
  * proxy that refuses and cuts connections, or freezes them, for 20 s).
  *
- * Knobs (environment): BENCH_SEND_ONLY (comma-separated scenario keys: light, burst, refuse,
- * freeze), BENCH_SEND_LIGHT_JOBS (40), BENCH_SEND_BURST_JOBS (2000), BENCH_SEND_OUTAGE_JOBS (3000),
+ * Knobs (environment): BENCH_SEND_ONLY (comma-separated scenario keys: light, burst, flood,
+ * refuse, freeze), BENCH_SEND_LIGHT_JOBS (40), BENCH_SEND_BURST_JOBS (2000), BENCH_SEND_FLOOD_JOBS (5000), BENCH_SEND_OUTAGE_JOBS (3000),
  * BENCH_SEND_OUTAGE_AFTER_SMS (300), BENCH_SEND_OUTAGE_SECONDS (20), VONAGE_MAX_RPS (30),
  * BENCH_SEND_LOG_DIR (write every host and app log line there, one file per scenario),
  * BENCH_WRITE=0 to leave docs/benchmarks.md alone, BENCH_COSMOS=inprocess, BENCH_MYSQL_URL.
@@ -41,6 +42,7 @@ const OPTIONS = {
   only: (process.env.BENCH_SEND_ONLY ?? '').split(',').map((key) => key.trim()).filter(Boolean),
   lightJobs: envInt('BENCH_SEND_LIGHT_JOBS', 40),
   burstJobs: envInt('BENCH_SEND_BURST_JOBS', 2000),
+  floodJobs: envInt('BENCH_SEND_FLOOD_JOBS', 5000),
   outageJobs: envInt('BENCH_SEND_OUTAGE_JOBS', 3000),
   outageAfterSms: envInt('BENCH_SEND_OUTAGE_AFTER_SMS', 300),
   outageMs: envInt('BENCH_SEND_OUTAGE_SECONDS', 20) * 1000,
@@ -55,11 +57,16 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 type FaultKind = 'refuse' | 'freeze';
 
+/** A rate high enough never to throttle or wait: the flood measures the pipeline, not the account's rate. */
+const UNPACED_RPS = 1_000_000;
+
 interface Scenario {
-  key: 'light' | 'burst' | FaultKind;
+  key: 'light' | 'burst' | 'flood' | FaultKind;
   title: string;
   jobs: number;
   sandbox: Pick<VonageSandboxOptions, 'messagesPerSecond' | 'throttleEvery'>;
+  /** VONAGE_MAX_RPS of the app (default: the bench's VONAGE_MAX_RPS). */
+  maxRps?: number;
   fault?: { kind: FaultKind; afterSms: number; forMs: number };
   /** What "met" means, measured from the jobs' insertion (or, with a fault, from the restore). */
   targetMs: number;
@@ -86,6 +93,16 @@ const ALL_SCENARIOS: Scenario[] = [
     targetMs: (1.5 * OPTIONS.burstJobs * 1000) / 30,
     target: `all OPENED within 1.5 × ${int(OPTIONS.burstJobs)}/30 s = ${seconds((1.5 * OPTIONS.burstJobs * 1000) / 30)}`,
     deadlineMs: 3 * ((1.5 * OPTIONS.burstJobs * 1000) / 30),
+  },
+  {
+    key: 'flood',
+    title: 'Unthrottled flood',
+    jobs: OPTIONS.floodJobs,
+    sandbox: { messagesPerSecond: UNPACED_RPS },
+    maxRps: UNPACED_RPS,
+    targetMs: (OPTIONS.floodJobs * 1000) / 500,
+    target: `all OPENED at ≥ 500 jobs/s (${seconds((OPTIONS.floodJobs * 1000) / 500)})`,
+    deadlineMs: 5 * 60_000,
   },
   ...(['refuse', 'freeze'] as const).map(
     (kind): Scenario => ({
@@ -266,7 +283,7 @@ async function runScenario(s: Scenario, cosmos: BenchCosmos): Promise<ScenarioRe
           VONAGE_API_KEY: SANDBOX_CREDENTIALS.apiKey,
           VONAGE_API_SECRET: SANDBOX_CREDENTIALS.apiSecret,
           VONAGE_REST_HOST: restHost,
-          VONAGE_MAX_RPS: String(MAX_RPS),
+          VONAGE_MAX_RPS: String(s.maxRps ?? MAX_RPS),
           PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
         },
         functionFiles: 'src/functions/index.ts',
@@ -418,13 +435,14 @@ function smsCheck(r: ScenarioResult): string {
 }
 
 function buildReport(results: ScenarioResult[], date: string, cosmosWhere: string) {
-  const header = ['scenario', 'jobs', 'all OPENED after', 'SMS per job', 'Vonage requests', 'status 1 answers', 'retries scheduled', 'put off', 'failed runs', 'dead letters', 'target', 'verdict'];
+  const header = ['scenario', 'jobs', 'all OPENED after', 'jobs/s', 'SMS per job', 'Vonage requests', 'status 1 answers', 'retries scheduled', 'put off', 'failed runs', 'dead letters', 'target', 'verdict'];
   const rows: Row[] = results.map((r) => {
     const failed = r.logs.total('failedSendSms') + r.logs.total('failedPoll') + r.logs.total('failedOther');
     return [
       r.scenario.title,
       int(r.scenario.jobs),
       r.finished ? seconds(r.wallMs) : `not after ${seconds(r.wallMs)} (${int(r.opened)} OPENED)`,
+      int((r.opened * 1000) / r.wallMs),
       smsCheck(r),
       int(r.requests),
       int(r.requests - r.accepted),

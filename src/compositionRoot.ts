@@ -26,6 +26,7 @@ import { recordProviderEvent, type ProviderEvent, type ProviderEventResult } fro
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
 import type { JobTransaction } from './domain/jobs/ports.js';
 import type { DeadLetter, DeadLetterQueue, SmsQueue } from './domain/notifications/ports.js';
+import { batchedSmsCompleter } from './domain/notifications/smsCompletion.js';
 import { deferSms, sendSms, type DeferSmsResult, type SendSmsResult, type SendSmsSettings } from './domain/notifications/sendSms.js';
 import { TokenBucket } from './adapters/system/tokenBucket.js';
 import { ServiceBusDeadLetters } from './adapters/serviceBus/deadLetters.js';
@@ -117,7 +118,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   }
 
   const clientPool = createMysqlPool(config.CLIENT_DB_URL);
-  const ledgerPool = createMysqlPool(config.LEDGER_DB_URL);
+  const ledgerPool = createMysqlPool(config.LEDGER_DB_URL, 20);
   const clientJobs = new MysqlClientJobs(clientPool);
   const phoneKeys = new HmacPhoneKeys(config.PHONE_KEY_SECRET as string);
   // Statistics send a whole transaction in one round trip, which needs multiple statements.
@@ -190,11 +191,13 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const feedback = new MysqlCustomerFeedback(ledgerPool);
   const paymentFlags = new MysqlPaymentFlags(ledgerPool);
   const stats = new MysqlMessageStats(statsPool);
+  // One completer for every delivery of this instance, so SMS settling together complete together.
+  const completeJob = batchedSmsCompleter(withLogger('sendSms'));
 
   return {
     config,
     pollClientJobs: () => pollClientJobs({ ...withLogger('pollClientJobs'), checkpoints, settings: pollSettings(config) }),
-    sendSms: (message) => sendSms({ ...withLogger('sendSms'), gateway, pacer, settings: sendSmsSettings(config) }, message),
+    sendSms: (message) => sendSms({ ...withLogger('sendSms'), completeJob, gateway, pacer, settings: sendSmsSettings(config) }, message),
     deferSms: (message, currentMessageId, cause) => deferSms(withLogger('sendSms'), message, currentMessageId, cause),
     recordPayment: (payment) => recordPayment(withLogger('payments'), payment),
     recordProviderEvent: (event) => recordProviderEvent({ ...withLogger('stripeWebhook'), flags: paymentFlags }, event),

@@ -174,7 +174,7 @@ describe('closure', () => {
     ['transactions', 'append'],
   ] as const)('ends CLOSED with one feedback SMS after a crash right after %s.%s', async (port, method) => {
     const world = await completedAndPaid();
-    const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
+    const crashing = { [port]: crashAfter(world.appDeps[port] as object, method as never) };
     await expect(world.deliverDue(crashing)).rejects.toSatisfy(isInjectedCrash);
     await world.deliverDue();
     expectClosedOnce(world);

@@ -48,6 +48,24 @@ describe('sendSms (courtesy)', () => {
     expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(1);
   });
 
+  it('completes the jobs of SMS that settle together in one batch of writes, each delivery finishing with its job', async () => {
+    const world = await worldWithQueuedCourtesy(20);
+    const appends: number[] = [];
+    const append = world.transactions.append.bind(world.transactions);
+    world.transactions.append = (rows) => {
+      appends.push(rows.length);
+      return append(rows);
+    };
+    const results = await Promise.all(world.queue.drain(world.clock.now()).map((m) => sendSms(world.sendDeps, m.body)));
+
+    expect(results).toEqual(Array(20).fill('sent'));
+    for (let id = 1; id <= 20; id++) expect(world.clientJobs.status(id)).toBe('OPENED');
+    expect(world.gateway.calls).toHaveLength(20);
+    // SMS rows then STATUS rows per completion batch: far fewer appends than two per SMS.
+    expect(appends.length).toBeLessThan(10);
+    expect(appends.reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
   it('retries throttling within seconds and outages later with growing backoff, then succeeds', async () => {
     const world = await worldWithQueuedCourtesy();
     world.gateway.reply(
@@ -205,7 +223,7 @@ describe('sendSms (courtesy)', () => {
 
   it.each(completionSteps)('finishes on redelivery after a crash right after %s.%s, sending once', async (port, method) => {
     const world = await worldWithQueuedCourtesy();
-    const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
+    const crashing = { [port]: crashAfter(world.appDeps[port] as object, method as never) };
     await expect(world.deliverDue(crashing)).rejects.toSatisfy(isInjectedCrash);
     await world.deliverDue();
 
@@ -220,7 +238,7 @@ describe('sendSms (courtesy)', () => {
     'finishes through the next poll, as our own move, after a crash right after %s.%s whose message is lost',
     async (port, method) => {
       const world = await worldWithQueuedCourtesy();
-      const crashing = { [port]: crashAfter(world.sendDeps[port] as object, method as never) };
+      const crashing = { [port]: crashAfter(world.appDeps[port] as object, method as never) };
       await expect(world.deliverDue(crashing)).rejects.toSatisfy(isInjectedCrash);
       world.queue.messages.length = 0; // the process died with the message (kill -9 of the local host)
       world.clock.advance(10 * 60_000);

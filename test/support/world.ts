@@ -1,5 +1,6 @@
 import { pollClientJobs, type PollDeps, type PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
 import { sendSms, type SendSmsDeps, type SendSmsResult } from '../../src/domain/notifications/sendSms.js';
+import { batchedSmsCompleter } from '../../src/domain/notifications/smsCompletion.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
 import {
   FakeCheckpoints,
@@ -49,7 +50,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
   const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
   /** Everything the SMS, payment, closure and job API use cases take. */
   const appDeps = { ...ports, settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
-  const sendDeps: SendSmsDeps = appDeps;
+  const sendDeps: SendSmsDeps = { ...appDeps, completeJob: batchedSmsCompleter(appDeps) };
   return {
     ...ports,
     appDeps,
@@ -57,11 +58,13 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     sendDeps,
     poll: (deps: Partial<PollDeps> = {}) => pollClientJobs({ ...pollDeps, ...deps }),
     /** Delivers every due queue message once, as the queue trigger would; a failed one stays on the queue. */
-    async deliverDue(deps: Partial<SendSmsDeps> = {}): Promise<SendSmsResult[]> {
+    async deliverDue(overrides: Partial<typeof appDeps> = {}): Promise<SendSmsResult[]> {
+      const deps = { ...appDeps, ...overrides };
+      const completeJob = batchedSmsCompleter(deps);
       const results: SendSmsResult[] = [];
       for (const message of queue.drain(clock.now())) {
         try {
-          results.push(await sendSms({ ...sendDeps, ...deps }, message.body));
+          results.push(await sendSms({ ...deps, completeJob }, message.body));
         } catch (error) {
           queue.messages.push(message);
           throw error;

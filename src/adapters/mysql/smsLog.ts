@@ -1,6 +1,7 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { SmsDeliveryStatus, SmsDelivery, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsRegistration, SmsState } from '../../domain/notifications/ports.js';
 import type { SmsKind } from '../../domain/notifications/smsMessage.js';
+import { coalesce } from '../../domain/shared/coalesce.js';
 import { SMS_TO_HASH_VERSION } from './ledgerMigrations.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
@@ -56,6 +57,12 @@ function toEntry(row: SmsLogRow): SmsLogEntry {
 
 /** Every state change is a conditional UPDATE on the state it expects, so concurrent consumers cannot both win. */
 export class MysqlSmsLog implements SmsLog {
+  /** Concurrent deliveries each read their entry; reads made together go as one query. */
+  private readonly getTogether = coalesce(async (keys: readonly string[]) => {
+    const entries = new Map((await this.getMany([...new Set(keys)])).map((entry) => [entry.messageKey, entry]));
+    return keys.map((key) => entries.get(key));
+  }, 100);
+
   constructor(private readonly pool: MysqlPool) {}
 
   async register(entries: readonly SmsRegistration[]): Promise<void> {
@@ -68,7 +75,7 @@ export class MysqlSmsLog implements SmsLog {
   }
 
   async get(messageKey: string): Promise<SmsLogEntry | undefined> {
-    return (await this.getMany([messageKey]))[0];
+    return this.getTogether(messageKey);
   }
 
   async getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]> {

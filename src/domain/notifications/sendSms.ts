@@ -1,8 +1,8 @@
 import { FINAL_SMS_STATES, type SendPacer, type SmsGateway, type SmsLog, type SmsLogEntry, type SmsOutcome, type SmsQueue, type SmsSendResult } from './ports.js';
-import { completeJobAfterSms, type SmsCompletionDeps } from './smsCompletion.js';
+import type { SmsCompleter } from './smsCompletion.js';
 import { deferredMessageId, smsMessageKey, smsRetryMessageId, type AttemptReport, type SmsMessage } from './smsMessage.js';
 import { queuedRegistration } from './smsOutbox.js';
-import type { PhoneKeys } from '../shared/ports.js';
+import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
 
 export interface SendSmsSettings {
   from: string;
@@ -11,12 +11,16 @@ export interface SendSmsSettings {
   staleSendingMs: number;
 }
 
-export interface SendSmsDeps extends SmsCompletionDeps {
+export interface SendSmsDeps {
+  /** Moves the job on once its SMS is settled (batchedSmsCompleter). */
+  completeJob: SmsCompleter;
   smsLog: SmsLog;
   gateway: SmsGateway;
   pacer: SendPacer;
   queue: SmsQueue;
   phoneKeys: PhoneKeys;
+  clock: Clock;
+  logger: Logger;
   settings: SendSmsSettings;
 }
 
@@ -90,11 +94,10 @@ function retryDelayFor(key: string, attempt: number, result: Extract<SmsSendResu
  */
 export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<SendSmsResult> {
   const key = smsMessageKey(message.kind, message.jobId);
-  await deps.smsLog.register([queuedRegistration({ messageId: key, body: message }, deps.phoneKeys)]);
-  let entry = await settledEntry(deps.smsLog, key);
+  let entry = await registeredEntry(deps, key, message);
 
   if (FINAL_SMS_STATES.includes(entry.state)) {
-    await completeJobAfterSms(deps, entry);
+    await deps.completeJob(entry);
     return 'already-settled';
   }
   if (entry.state === 'sending') {
@@ -104,7 +107,7 @@ export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<S
     await deps.smsLog.record(key, 'sending', outcomeOf(report));
     entry = await settledEntry(deps.smsLog, key);
     if (FINAL_SMS_STATES.includes(entry.state)) {
-      await completeJobAfterSms(deps, entry);
+      await deps.completeJob(entry);
       return 'already-settled';
     }
     if (entry.state !== 'retrying') return 'claimed-elsewhere';
@@ -119,16 +122,17 @@ export async function sendSms(deps: SendSmsDeps, message: SmsMessage): Promise<S
     throw new SmsAttemptNotRecordedError(key, { attempt, state: 'not-sent' }, { cause: error });
   }
   if (!claimed) return 'claimed-elsewhere';
+  const sending: SmsLogEntry = { ...entry, state: 'sending', attempts: attempt };
 
   const result = await deps.gateway.send({ to: message.to, from: deps.settings.from, text: message.text, clientRef: key });
   if (result.outcome === 'accepted') {
-    return settle(deps, key, attempt, { state: 'sent', providerMessageId: result.providerMessageId, ...(result.price ? { price: result.price } : {}) }, 'sent');
+    return settle(deps, sending, { state: 'sent', providerMessageId: result.providerMessageId, ...(result.price ? { price: result.price } : {}) }, 'sent');
   }
   if (result.outcome === 'rejected') {
-    return settle(deps, key, attempt, { state: 'rejected', errorCode: result.errorCode, detail: result.detail }, 'rejected');
+    return settle(deps, sending, { state: 'rejected', errorCode: result.errorCode, detail: result.detail }, 'rejected');
   }
   if (attempt >= deps.settings.maxAttempts) {
-    return settle(deps, key, attempt, { state: 'failed', errorCode: result.errorCode, detail: result.detail }, 'failed');
+    return settle(deps, sending, { state: 'failed', errorCode: result.errorCode, detail: result.detail }, 'failed');
   }
   await recordAttempt(deps, key, attempt, { state: 'retrying', errorCode: result.errorCode, detail: result.detail });
   const retryAt = new Date(deps.clock.now().getTime() + retryDelayFor(key, attempt, result));
@@ -148,10 +152,13 @@ function outcomeOf(report: AttemptReport): SmsOutcome {
   return state === 'not-sent' ? { state: 'retrying', detail: 'claim not confirmed; not sent' } : { state, ...fields };
 }
 
-/** Records the provider's answer; if the log cannot take it, the answer travels on the deferred message. */
-async function recordAttempt(deps: SendSmsDeps, key: string, attempt: number, outcome: SmsOutcome & { state: AttemptReport['state'] }): Promise<void> {
+/**
+ * Records the provider's answer; if the log cannot take it, the answer travels on the deferred
+ * message. False when another writer moved the entry first.
+ */
+async function recordAttempt(deps: SendSmsDeps, key: string, attempt: number, outcome: SmsOutcome & { state: AttemptReport['state'] }): Promise<boolean> {
   try {
-    await deps.smsLog.record(key, 'sending', outcome);
+    return await deps.smsLog.record(key, 'sending', outcome);
   } catch (error) {
     throw new SmsAttemptNotRecordedError(key, { attempt, ...outcome }, { cause: error });
   }
@@ -195,16 +202,24 @@ export async function deferSms(deps: DeferSmsDeps, message: SmsMessage, currentM
   return { outcome: 'deferred', messageId, until };
 }
 
-async function settle(
-  deps: SendSmsDeps,
-  key: string,
-  attempt: number,
-  outcome: SmsOutcome & { state: AttemptReport['state'] },
-  result: SendSmsResult,
-): Promise<SendSmsResult> {
-  await recordAttempt(deps, key, attempt, outcome);
-  await completeJobAfterSms(deps, await settledEntry(deps.smsLog, key));
+/** Records a final outcome and completes the job from what was written, or from the log when another writer got there first. */
+async function settle(deps: SendSmsDeps, sending: SmsLogEntry, outcome: SmsOutcome & { state: AttemptReport['state'] }, result: SendSmsResult): Promise<SendSmsResult> {
+  const recorded = await recordAttempt(deps, sending.messageKey, sending.attempts, outcome);
+  await deps.completeJob(recorded ? written(sending, outcome, deps.clock.now()) : await settledEntry(deps.smsLog, sending.messageKey));
   return result;
+}
+
+/** The entry as `SmsLog.record` leaves it: the provider's id and price are kept when the outcome has none, the rest replaced. */
+function written(entry: SmsLogEntry, outcome: SmsOutcome, at: Date): SmsLogEntry {
+  return {
+    ...entry,
+    state: outcome.state,
+    providerMessageId: outcome.providerMessageId ?? entry.providerMessageId,
+    price: outcome.price ?? entry.price,
+    errorCode: outcome.errorCode ?? null,
+    detail: outcome.detail ?? null,
+    updatedAt: at,
+  };
 }
 
 async function resolveInterruptedSend(deps: SendSmsDeps, entry: SmsLogEntry): Promise<SendSmsResult> {
@@ -214,9 +229,17 @@ async function resolveInterruptedSend(deps: SendSmsDeps, entry: SmsLogEntry): Pr
   }
   // Vonage may or may not have the message; sending again could text the customer twice.
   if (await deps.smsLog.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted' })) {
-    await completeJobAfterSms(deps, await settledEntry(deps.smsLog, entry.messageKey));
+    await deps.completeJob(await settledEntry(deps.smsLog, entry.messageKey));
   }
   return 'interrupted-earlier';
+}
+
+/** The message's log entry, registered first if the outbox never did (a message queued by hand or by an older release). */
+async function registeredEntry(deps: SendSmsDeps, key: string, message: SmsMessage): Promise<SmsLogEntry> {
+  const entry = await deps.smsLog.get(key);
+  if (entry) return entry;
+  await deps.smsLog.register([queuedRegistration({ messageId: key, body: message }, deps.phoneKeys)]);
+  return settledEntry(deps.smsLog, key);
 }
 
 async function settledEntry(smsLog: SmsLog, key: string): Promise<SmsLogEntry> {

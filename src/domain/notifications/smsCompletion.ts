@@ -1,6 +1,7 @@
 import { statusEventKey, withStatusAtLeast, type JobDocument } from '../jobs/job.js';
 import { isJobStatus, statusRank, type JobStatus } from '../jobs/jobStatus.js';
 import type { ClientJobs, JobDocuments, JobTracking, JobTransactions } from '../jobs/ports.js';
+import { coalesce } from '../shared/coalesce.js';
 import type { Clock, Logger } from '../shared/ports.js';
 import type { SmsLogEntry } from './ports.js';
 import type { SmsKind } from './smsMessage.js';
@@ -52,6 +53,25 @@ export function describeSmsOutcome(entry: SmsLogEntry): string {
  */
 export async function completeJobAfterSms(deps: SmsCompletionDeps, entry: SmsLogEntry): Promise<void> {
   await completeJobsAfterSms(deps, [entry]);
+}
+
+/** Completes the job of one settled SMS; see batchedSmsCompleter. */
+export type SmsCompleter = (entry: SmsLogEntry) => Promise<void>;
+
+/** Settled SMS completed together at most: one batch's writes stay within a few round trips of 100 rows. */
+const MAX_COMPLETION_BATCH = 100;
+
+/**
+ * The send path's completion: SMS that settle while another completion runs (the queue trigger
+ * runs many deliveries at once) are completed together by `completeJobsAfterSms`, so a busy
+ * instance pays its round trips once per batch rather than once per SMS. Each caller's promise
+ * settles when its own job is complete, so a delivery is finished only once its job has moved on.
+ */
+export function batchedSmsCompleter(deps: SmsCompletionDeps): SmsCompleter {
+  return coalesce(async (entries: readonly SmsLogEntry[]) => {
+    await completeJobsAfterSms(deps, entries);
+    return entries.map(() => undefined);
+  }, MAX_COMPLETION_BATCH);
 }
 
 /**
