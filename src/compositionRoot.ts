@@ -3,6 +3,7 @@ import { CosmosJobDocuments } from './adapters/cosmos/jobDocuments.js';
 import { createConsoleLogger, systemClock } from './adapters/system/consoleLogger.js';
 import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
 import { MysqlCustomerFeedback } from './adapters/mysql/feedback.js';
+import { MysqlCustomers } from './adapters/mysql/customers.js';
 import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
 import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
 import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
@@ -162,6 +163,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     smsLog: new MysqlSmsLog(ledgerPool),
     tracking: new MysqlJobTracking(ledgerPool),
     payments: new MysqlPayments(ledgerPool),
+    customers: new MysqlCustomers(ledgerPool),
     queue,
     phoneKeys,
     clock: overrides.clock ?? systemClock,

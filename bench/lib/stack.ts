@@ -7,6 +7,7 @@ import { createCosmosClient, openJobsContainer, type CosmosSettings } from '../.
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { createConsoleLogger, systemClock } from '../../src/adapters/system/consoleLogger.js';
 import { MysqlClientJobs } from '../../src/adapters/mysql/clientJobs.js';
+import { MysqlCustomers } from '../../src/adapters/mysql/customers.js';
 import { MysqlJobTracking } from '../../src/adapters/mysql/jobTracking.js';
 import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
 import { MysqlPayments } from '../../src/adapters/mysql/payments.js';
@@ -148,6 +149,7 @@ export function wirePollDeps(options: {
     smsLog: profile.wrap('smsLog', new MysqlSmsLog(options.ledgerPool)),
     tracking: profile.wrap('tracking', new MysqlJobTracking(options.ledgerPool)),
     payments: profile.wrap('payments', new MysqlPayments(options.ledgerPool)),
+    customers: profile.wrap('customers', new MysqlCustomers(options.ledgerPool)),
     queue: profile.wrap('queue', options.queue),
     checkpoints: profile.wrap('checkpoints', new MysqlPollCheckpoints(options.ledgerPool)),
     phoneKeys: new HmacPhoneKeys(TEST_PHONE_KEY_SECRET),

@@ -141,7 +141,7 @@ describeContract<JobDocumentsSubject>(
   ],
   (subject) => {
     const at = new Date('2026-11-23T10:00:00Z');
-    const doc = (jobId: number) => toJobDocument(clientJob(jobId), at);
+    const doc = (jobId: number) => toJobDocument(clientJob(jobId), at, jobId);
     const withSms = (slot: 'courtesy' | 'feedback') => (d: JobDocument): JobDocument => ({
       ...d,
       sms: { ...d.sms, [slot]: { messageKey: slot, state: 'sent', at: 'now', note: slot } },

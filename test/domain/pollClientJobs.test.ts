@@ -264,7 +264,7 @@ describe('pollClientJobs', () => {
 async function worldWithOpenJobs(ids: number[], mirrorRows: number) {
   const jobs = ids.map((id) => clientJob(id, { status: 'IN PROGRESS' }));
   const world = createWorld(jobs, { mirrorRows });
-  await world.documents.createMissing(jobs.map((job) => ({ ...toJobDocument(job, world.clock.now()), job_status: 'IN PROGRESS' })));
+  await world.documents.createMissing(jobs.map((job) => ({ ...toJobDocument(job, world.clock.now(), null), job_status: 'IN PROGRESS' })));
   await world.tracking.track(ids.map((jobId) => ({ jobId, status: 'IN PROGRESS' })));
   world.checkpoints.value = { ...world.checkpoints.value, lastJobId: Math.max(...ids) };
   let visited: number[] = [];

@@ -51,7 +51,7 @@ describe('job status', () => {
   });
 
   it('never moves a document backwards', () => {
-    const doc = toJobDocument(clientJob(1), new Date('2026-11-23T00:00:00Z'));
+    const doc = toJobDocument(clientJob(1), new Date('2026-11-23T00:00:00Z'), 1);
     const opened = withStatusAtLeast(doc, 'OPENED', new Date());
     expect(opened.job_status).toBe('OPENED');
     expect(withStatusAtLeast(opened, 'NEW', new Date())).toBe(opened);
@@ -60,7 +60,7 @@ describe('job status', () => {
 
 describe('job document', () => {
   it('keeps the seed shape with the id as document id and partition key', () => {
-    const doc = toJobDocument(clientJob(123), new Date('2021-01-01T10:00:00Z'));
+    const doc = toJobDocument(clientJob(123), new Date('2021-01-01T10:00:00Z'), 42);
     expect(doc).toMatchObject({
       id: '123',
       job_id: '123',
@@ -69,6 +69,7 @@ describe('job document', () => {
       job_status: 'NEW',
       customer: [{ client_firstname: 'Joe', client_lastname: 'Bloggs', client_postcode: 'SG13 7TZ', client_mobile: '+447770 123456' }],
       product: [{ product_id: '123', product_type: 'spider catcher' }],
+      customer_id: 42,
     });
     expect(seedJobDate(new Date('2026-11-23T23:59:00Z'))).toBe('23112026');
   });

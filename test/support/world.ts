@@ -6,6 +6,7 @@ import {
   FakeCheckpoints,
   FakeClientJobs,
   FakeClock,
+  FakeCustomers,
   FakeJobDocuments,
   FakeJobTracking,
   FakeJobTransactions,
@@ -43,6 +44,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     checkpoints: new FakeCheckpoints(),
     tracking: new FakeJobTracking(),
     payments: new FakePayments(),
+    customers: new FakeCustomers(),
     phoneKeys: testPhoneKeys,
     logger: new MemoryLogger(),
   };

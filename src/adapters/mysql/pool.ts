@@ -91,3 +91,33 @@ export async function ensureDatabase(url: string): Promise<void> {
 export function placeholders(count: number, group = '?'): string {
   return Array.from({ length: count }, () => group).join(', ');
 }
+
+/** Deadlocks and lock-wait timeouts roll the whole transaction back; it is then safe to run again. */
+const RETRYABLE_TRANSACTION_ERRNOS = new Set([1213, 1205]);
+const TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * Runs `work` in a transaction on one connection of the pool: committed when it returns, rolled
+ * back when it throws. A deadlock or lock-wait timeout runs `work` again (up to 5 times), so `work`
+ * must decide only from what it reads inside the transaction.
+ */
+export async function withTransaction<T>(pool: MysqlPool, work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const connection = await pool.getConnection();
+    let reusable = true;
+    try {
+      await connection.beginTransaction();
+      const result = await work(connection);
+      await connection.commit();
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is broken: closing it ends the transaction too.
+      await connection.rollback().catch(() => (reusable = false));
+      const errno = (error as { errno?: number }).errno;
+      if (attempt >= TRANSACTION_ATTEMPTS || errno === undefined || !RETRYABLE_TRANSACTION_ERRNOS.has(errno)) throw error;
+    } finally {
+      if (reusable) connection.release();
+      else connection.destroy();
+    }
+  }
+}

@@ -39,6 +39,12 @@ export interface JobDocument {
     client_mobile: string | null;
   }>;
   product: Array<{ product_id: string | null; product_type: string | null }>;
+  /**
+   * Our customer (ledger `customers`), found or created by the job's mobile at ingestion; null when
+   * the job has no usable mobile. Absent on documents ingested before customers existed, whose
+   * customer, if any, the ledger's `customer_jobs` does not know either.
+   */
+  customer_id?: number | null;
   source: { system: 'client-jobs'; ingested_at: string };
   sms: Partial<Record<'courtesy' | 'feedback', SmsSummary>>;
   payments?: Array<{ payment_id: string; amount: string; currency: string; paid_at: string }>;
@@ -64,7 +70,7 @@ export function seedJobDate(at: Date): string {
   return `${day}${month}${at.getUTCFullYear()}`;
 }
 
-export function toJobDocument(job: ClientJob, ingestedAt: Date): JobDocument {
+export function toJobDocument(job: ClientJob, ingestedAt: Date, customerId: number | null): JobDocument {
   const at = ingestedAt.toISOString();
   return {
     id: jobDocumentId(job.jobId),
@@ -81,6 +87,7 @@ export function toJobDocument(job: ClientJob, ingestedAt: Date): JobDocument {
       },
     ],
     product: [{ product_id: job.productId, product_type: job.productType }],
+    customer_id: customerId,
     source: { system: 'client-jobs', ingested_at: at },
     sms: {},
     updated_at: at,

@@ -4,6 +4,7 @@ import { FINAL_SMS_STATES, type SmsLogEntry } from '../notifications/ports.js';
 import type { PollCheckpoints } from './ports.js';
 import { smsMessageKey } from '../notifications/smsMessage.js';
 import { queueSms, repairSms, type SmsRepairTimings } from '../notifications/smsOutbox.js';
+import { customersForNewJobs, type JobCustomersDeps } from '../customers/jobCustomers.js';
 
 export interface PollSettings extends SmsRepairTimings {
   batchSize: number;
@@ -15,7 +16,7 @@ export interface PollSettings extends SmsRepairTimings {
   maxRunMs: number;
 }
 
-export interface PollDeps extends MirrorDeps {
+export interface PollDeps extends MirrorDeps, JobCustomersDeps {
   checkpoints: PollCheckpoints;
   settings: PollSettings;
 }
@@ -109,7 +110,9 @@ async function withoutJobsMovedBack(deps: PollDeps, entries: SmsLogEntry[]): Pro
 async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Promise<void> {
   if (jobs.length === 0) return;
   const now = deps.clock.now();
-  await deps.documents.createMissing(jobs.map((job) => toJobDocument(job, now)));
+  // Customers first: a crash after this step finds the same customers again (INSERT IGNORE, then by mobile).
+  const customerOf = await customersForNewJobs(deps, jobs);
+  await deps.documents.createMissing(jobs.map((job) => toJobDocument(job, now, customerOf.get(job.jobId) ?? null)));
   await deps.transactions.append(
     jobs.map((job) => ({
       jobId: job.jobId,
