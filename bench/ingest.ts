@@ -198,6 +198,11 @@ async function verifyIngest(run: {
   const smsRows = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM sms_log');
   expect(queued === withMobile && skipped === noMobile && smsRows === jobs, `sms_log has ${queued} queued + ${skipped} skipped of ${smsRows}`);
 
+  const mobiles = new Set(Array.from({ length: jobs }, (_, i) => toE164(run.mobile(i + 1))).flatMap((phone) => (phone.ok ? [phone.e164] : [])));
+  const customers = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM customers');
+  const linked = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM customer_jobs');
+  expect(customers === mobiles.size && linked === withMobile, `${customers} customers and ${linked} job links, expected ${mobiles.size} and ${withMobile}`);
+
   const tracked = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM job_tracking WHERE is_open = 1');
   expect(tracked === jobs, `job_tracking has ${tracked} open jobs, expected ${jobs}`);
   const opened = await count(run.clientPool, "SELECT COUNT(*) AS n FROM Jobs WHERE Job_status = 'OPENED'");
@@ -218,6 +223,7 @@ async function verifyIngest(run: {
       expect(doc !== undefined, `Cosmos has no document for job ${id}`);
       const status = toE164(run.mobile(id)).ok ? 'NEW' : 'OPENED';
       expect(doc?.job_status === status && doc?.job_id === String(id), `Cosmos document ${id} has status ${doc?.job_status}, expected ${status}`);
+      expect((typeof doc?.customer_id === 'number') === (status === 'NEW'), `Cosmos document ${id} has customer_id ${doc?.customer_id}`);
       found += 1;
     }
   }
@@ -228,6 +234,7 @@ async function verifyIngest(run: {
     `queue: ${int(messages.length)} messages, all messageIds distinct (expected ${int(withMobile)})`,
     `job_trans: ${int(transRows)} rows = ${int(jobs)} INGEST + ${int(noMobile)} SMS + ${int(noMobile)} STATUS (jobs without a mobile are OPENED at once)`,
     `sms_log: ${int(queued)} queued + ${int(skipped)} skipped; job_tracking: ${int(tracked)} open`,
+    `customers: ${int(customers)} (one per distinct mobile), ${int(linked)} job links`,
     `Cosmos: ${int(found)} sampled documents found by point read with the right status; job ${int(jobs + 1)} absent`,
   ];
 }
@@ -338,6 +345,8 @@ const STEP_NAMES: Record<string, string> = {
   'clientJobs.readNewJobsInRange': 'look-back + sweep reads (MySQL client)',
   'smsLog.getMany': 'sms_log marker lookup (MySQL ledger)',
   'documents.createMissing': 'Cosmos bulk create',
+  'customers.findOrCreateByMobiles': 'customers find or create by mobile (MySQL ledger)',
+  'customers.linkJobs': 'customer_jobs insert (MySQL ledger)',
   'transactions.append': 'job_trans insert (MySQL ledger)',
   'tracking.track': 'job_tracking insert (MySQL ledger)',
   'smsLog.register': 'sms_log insert (MySQL ledger)',
