@@ -64,6 +64,9 @@ param vonageRestHost string = 'https://rest.nexmo.com'
 @description('NCRONTAB schedule (6 fields) of the client job poller (POLL_SCHEDULE).')
 param pollSchedule string = '0 */1 * * * *'
 
+@description('IANA time zone of the business (BUSINESS_TIMEZONE); customers without a time zone of their own are in it.')
+param businessTimezone string = 'Europe/London'
+
 @secure()
 @description('Connection URL of the existing client MySQL database that holds `Jobs` (mysql://<user>:<password>@<host>:3306/<database>). Stored in Key Vault.')
 param clientDbUrl string
@@ -275,6 +278,7 @@ var appSettings = {
   VONAGE_FROM: vonageFrom
   VONAGE_REST_HOST: vonageRestHost
   POLL_SCHEDULE: pollSchedule
+  BUSINESS_TIMEZONE: businessTimezone
   AZURE_CLIENT_ID: identity.outputs.clientId
 }
 

@@ -36,6 +36,8 @@ import type { SmsMessage } from './domain/notifications/smsMessage.js';
 import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
 import type { Clock } from './domain/shared/ports.js';
+import type { Customer, CustomerInput, SubscriptionInput } from './domain/customers/customer.js';
+import { createCustomer, getCustomer, replaceSubscriptions, updateCustomer, type CustomerApiResult } from './domain/customers/customerApi.js';
 import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
 import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
 
@@ -64,6 +66,14 @@ export interface Relay {
   recordStatsMessages(messages: readonly StatsMessage[]): Promise<StatsRecordOutcome[]>;
   /** GET /api/stats. */
   queryStats(query: StatsQuery): Promise<StatsQueryResult>;
+  /** POST /api/customers. */
+  createCustomer(input: CustomerInput): Promise<CustomerApiResult>;
+  /** GET /api/customers/{customerId}. */
+  getCustomer(customerId: number): Promise<Customer | undefined>;
+  /** PATCH /api/customers/{customerId}. */
+  updateCustomer(customerId: number, input: CustomerInput): Promise<CustomerApiResult>;
+  /** PUT /api/customers/{customerId}/subscriptions. */
+  replaceSubscriptions(customerId: number, subscriptions: readonly SubscriptionInput[]): Promise<CustomerApiResult>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -213,6 +223,10 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
     recordStatsMessages: (messages) => recordStatsMessages({ stats, clock: shared.clock }, messages),
     queryStats: (query) => queryStats({ stats }, query),
+    createCustomer: (input) => createCustomer(shared, input),
+    getCustomer: (customerId) => getCustomer(shared, customerId),
+    updateCustomer: (customerId, input) => updateCustomer(shared, customerId, input),
+    replaceSubscriptions: (customerId, subscriptions) => replaceSubscriptions(shared, customerId, subscriptions),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),

@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
 
@@ -56,6 +57,11 @@ export const configSchema = z.object({
   SMS_MAX_ATTEMPTS: positiveInt(12),
   /** Sends per second this instance allows itself at Vonage (ASSUMPTIONS.md: with scale-out, the account rate divided by the instances). */
   VONAGE_MAX_RPS: positiveInt(30),
+  /** IANA time zone of the business; a customer without a time zone of their own is in it. */
+  BUSINESS_TIMEZONE: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/London')
+    .default('Europe/London'),
   /** Client id of a user-assigned managed identity, when Cosmos or Service Bus use identity auth. */
   AZURE_CLIENT_ID: z.string().min(1).optional(),
 });

@@ -4,6 +4,10 @@
  */
 import { app } from '@azure/functions';
 import { startRelay } from '../compositionRoot.js';
+import './customers/createCustomer.js';
+import './customers/getCustomer.js';
+import './customers/replaceSubscriptions.js';
+import './customers/updateCustomer.js';
 import './feedback/vonageInboundSms.js';
 import './health/health.js';
 import './jobs/changeJobStatus.js';

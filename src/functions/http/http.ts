@@ -8,12 +8,12 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
 
-/** An RFC 9457 problem response. */
-export function problem(status: number, detail: string): HttpResponseInit {
+/** An RFC 9457 problem response; `extensions` are extra members (e.g. the id a conflict is with). */
+export function problem(status: number, detail: string, extensions: Record<string, unknown> = {}): HttpResponseInit {
   return {
     status,
     headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail }),
+    body: JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, ...extensions }),
   };
 }
 
