@@ -11,7 +11,7 @@ import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import { buildRelay } from '../../src/compositionRoot.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { FakeClock, FakeJobDocuments, MemoryLogger, FakeSmsQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
+import { FakeClock, FakeCustomers, FakeJobDocuments, MemoryLogger, FakeSmsQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
 import { createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
 
 const NUMBER = '+447770123456';
@@ -131,6 +131,7 @@ describe('re-keying legacy sms_log.to_hash values (real MariaDB)', () => {
           smsLog: new MysqlSmsLog(ledger.pool),
           phoneKeys: testPhoneKeys,
           feedback: new MysqlCustomerFeedback(ledger.pool),
+          customers: new FakeCustomers(),
           documents: new FakeJobDocuments(),
           transactions: new MysqlJobTransactions(ledger.pool),
           clock: new FakeClock(),

@@ -153,3 +153,27 @@ describe('reading a reply', () => {
     expect(replyText(long).endsWith('😀')).toBe(true);
   });
 });
+
+describe('STOP', () => {
+  it.each(['STOP', ' stop ', 'Stop'])('"%s" unsubscribes the sender\'s customer from sms, stores no feedback, logs no number', async (text) => {
+    const world = await openedWorld();
+    await closeJobIn(world, 1);
+    const [customer] = world.customers.rows.values();
+    const before = snapshot(world);
+
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-stop', text }))).toEqual({ outcome: 'unsubscribed', customerId: customer!.customerId });
+    expect(world.customers.rows.get(customer!.customerId)?.subscriptions).toEqual([]);
+    expect(snapshot(world)).toEqual(before);
+    expect(JSON.stringify(world.logger.lines)).not.toContain(CUSTOMER_MSISDN);
+    // Vonage resends: still acknowledged, nothing more changes.
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-stop', text }))).toMatchObject({ outcome: 'unsubscribed' });
+  });
+
+  it('acknowledges a STOP from a number no customer has, and treats "STOP please" as a reply', async () => {
+    const world = await openedWorld();
+    await closeJobIn(world, 1);
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-1', msisdn: '447770999999', text: 'STOP' }))).toEqual({ outcome: 'unknown-sender' });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: 'STOP please' }))).toMatchObject({ outcome: 'recorded', score: null });
+    expect([...world.customers.rows.values()][0]?.subscriptions).toEqual([{ channel: 'sms', address: null }]);
+  });
+});

@@ -4,6 +4,7 @@ import type { SmsLog } from '../notifications/ports.js';
 import { maskPhone, toE164 } from '../shared/phone.js';
 import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
 import type { CustomerFeedback, FeedbackReply } from './ports.js';
+import type { Customers } from '../customers/ports.js';
 
 /*
  * Customers' replies to the feedback SMS. Vonage retries anything that is not 2xx, so every step
@@ -26,6 +27,7 @@ export interface InboundSmsDeps {
   smsLog: Pick<SmsLog, 'latestSentTo'>;
   phoneKeys: PhoneKeys;
   feedback: CustomerFeedback;
+  customers: Pick<Customers, 'findByMobile' | 'unsubscribe'>;
   documents: JobDocuments;
   transactions: JobTransactions;
   clock: Clock;
@@ -34,7 +36,16 @@ export interface InboundSmsDeps {
 
 export type InboundSmsResult =
   | { outcome: 'recorded' | 'duplicate'; jobId: number; score: number | null }
-  | { outcome: 'no-feedback-sms' };
+  | { outcome: 'no-feedback-sms' }
+  /** A STOP: the sender's customer no longer gets SMS (already unsubscribed counts too; Vonage resends). */
+  | { outcome: 'unsubscribed'; customerId: number }
+  /** A STOP from a number no customer has. */
+  | { outcome: 'unknown-sender' };
+
+/** The opt-out keyword: the whole text, any case, surrounding spaces ignored. */
+export function isStopRequest(text: string): boolean {
+  return text.trim().toUpperCase() === 'STOP';
+}
 
 /**
  * The score in a reply: the first digit 1 to 5 that stands alone, i.e. with no digit right before
@@ -72,6 +83,7 @@ function senderE164(from: string): string | undefined {
  * it. A reply that matches no feedback SMS is acknowledged and stored nowhere.
  */
 export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
+  if (isStopRequest(sms.text)) return unsubscribeSender(deps, sms);
   const earlier = await deps.feedback.get(sms.messageId);
   if (earlier) {
     await publishFeedback(deps, earlier);
@@ -100,6 +112,26 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   const stored = outcome === 'recorded' ? reply : ((await deps.feedback.get(sms.messageId)) ?? reply);
   await publishFeedback(deps, stored);
   return { outcome, jobId: stored.jobId, score: stored.score };
+}
+
+/**
+ * Unsubscribes the sender's customer from sms. The ledger's subscription row is the record (there
+ * is no job, so no job_trans row); the log line says who by customer id and masked number.
+ */
+async function unsubscribeSender(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
+  const e164 = senderE164(sms.from);
+  const customer = e164 ? await deps.customers.findByMobile(e164) : undefined;
+  if (!customer) {
+    deps.logger.info('STOP from a number no customer has; acknowledged, nothing changed', { from: maskPhone(sms.from), messageId: sms.messageId });
+    return { outcome: 'unknown-sender' };
+  }
+  const removed = await deps.customers.unsubscribe(customer.customerId, 'sms');
+  deps.logger.info(removed ? 'STOP: customer unsubscribed from sms' : 'STOP: customer was not subscribed to sms', {
+    customerId: customer.customerId,
+    from: maskPhone(sms.from),
+    messageId: sms.messageId,
+  });
+  return { outcome: 'unsubscribed', customerId: customer.customerId };
 }
 
 /** Puts the reply on the job document (unless a later one is there) and in job_trans; both idempotent. */
