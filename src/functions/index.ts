@@ -4,6 +4,9 @@
  */
 import { app } from '@azure/functions';
 import { startRelay } from '../compositionRoot.js';
+import './channels/addChannelGateway.js';
+import './channels/listChannels.js';
+import './channels/updateChannelGateway.js';
 import './feedback/vonageInboundSms.js';
 import './health/health.js';
 import './jobs/changeJobStatus.js';
