@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { redactAddresses } from '../src/adapters/email/smtpGateway.js';
 
 /**
  * A local stand-in for a mail server: an in-process SMTP server (smtp-server) that accepts every
@@ -146,4 +147,8 @@ function readMail(raw: string, mailFrom: SMTPServerAddress | false, rcptTo: SMTP
     messageId: headers.get('message-id'),
     at: new Date().toISOString(),
   };
+}
+
+export function describeSinkMail(mail: SinkMail): string {
+  return `[mail sink] email to ${mail.to.map(redactAddresses).join(', ')}: ${redactAddresses(mail.subject)} | ${redactAddresses(mail.text).slice(0, 200)}`;
 }

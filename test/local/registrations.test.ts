@@ -7,6 +7,7 @@ import { LOCAL_COSMOS_KEY } from '../../dev/cosmos.js';
 import { parseTimeSpan, settingReferences } from '../../dev/settings.js';
 import {
   LOCAL_DEPS_COSMOS_PORT,
+  LOCAL_DEPS_MAIL_SINK_PORT,
   LOCAL_DEPS_SMS_SANDBOX_PORT,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_VONAGE_API_KEY,
@@ -233,6 +234,8 @@ describe('local.settings.sample.json', () => {
     expect(config.COSMOS_KEY).toBe(LOCAL_COSMOS_KEY);
     expect(new URL(config.COSMOS_ENDPOINT!).port).toBe(String(LOCAL_DEPS_COSMOS_PORT));
     expect(new URL(config.VONAGE_REST_HOST).port).toBe(String(LOCAL_DEPS_SMS_SANDBOX_PORT));
+    expect(new URL(config.VONAGE_MESSAGES_HOST).port).toBe(String(LOCAL_DEPS_SMS_SANDBOX_PORT));
+    expect(new URL(config.SMTP_URL!).port).toBe(String(LOCAL_DEPS_MAIL_SINK_PORT));
     expect([config.VONAGE_API_KEY, config.VONAGE_API_SECRET]).toEqual([LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET]);
     expect(config.PAYMENT_WEBHOOK_SECRET).toBe(LOCAL_PAYMENT_WEBHOOK_SECRET);
     expect(config.SERVICEBUS_CONNECTION).toContain('UseDevelopmentEmulator=true');
