@@ -63,6 +63,10 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'POST', route: 'ops/dead-letters/replay', authLevel: 'function' },
   // Issue 11: the bulk form of POST stats/messages (ASSUMPTIONS.md, Message statistics).
   { method: 'POST', route: 'stats/messages:batch', authLevel: 'function' },
+  // Issue 9: the Vonage Messages API's status and inbound webhooks (SMS and WhatsApp sent through the
+  // vonage-messages gateway), anonymous and verified by their signed JWT (ASSUMPTIONS.md, Channels and gateways).
+  { method: 'POST', route: 'webhooks/vonage/messages/status', authLevel: 'anonymous' },
+  { method: 'POST', route: 'webhooks/vonage/messages/inbound', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
