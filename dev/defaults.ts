@@ -14,9 +14,17 @@ export const LOCAL_PHONE_KEY_SECRET = 'local-only-phone-key-secret-never-use-in-
 export const LOCAL_VONAGE_API_KEY = 'local-sandbox';
 export const LOCAL_VONAGE_API_SECRET = 'local-sandbox-secret';
 
+/** The local Vonage application the sandbox takes Messages API JWTs from; its key pair is generated at each start. */
+export const LOCAL_VONAGE_APPLICATION_ID = 'local-sandbox-application';
+/** Our WhatsApp number on a local run (a UK drama number, never a real line). */
+export const LOCAL_WHATSAPP_NUMBER = '+447700900999';
+/** Sender of notification email on a local run (the sample settings' value). */
+export const LOCAL_EMAIL_FROM = 'Repair Relay <notify@repair-relay.localhost>';
+
 /** Fixed ports `npm run deps` uses so that local.settings.json can name them for `func start`. */
 export const LOCAL_DEPS_COSMOS_PORT = 8081;
 export const LOCAL_DEPS_SMS_SANDBOX_PORT = 7072;
+export const LOCAL_DEPS_MAIL_SINK_PORT = 7073;
 
 /** Where `npm start` keeps the embedded Cosmos server's journals, one per ledger database (relative to the app root). */
 export const LOCAL_COSMOS_STATE_DIR = '.local';

@@ -1,15 +1,30 @@
 import { loadConfig } from '../src/config.js';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cosmosJournalPath, startEmbeddedCosmos, type EmbeddedCosmos } from './cosmos.js';
-import { LOCAL_COSMOS_STATE_DIR, LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from './defaults.js';
+import {
+  LOCAL_COSMOS_STATE_DIR,
+  LOCAL_EMAIL_FROM,
+  LOCAL_PAYMENT_WEBHOOK_SECRET,
+  LOCAL_PHONE_KEY_SECRET,
+  LOCAL_STRIPE_WEBHOOK_SECRET,
+  LOCAL_VONAGE_API_KEY,
+  LOCAL_VONAGE_API_SECRET,
+  LOCAL_VONAGE_APPLICATION_ID,
+  LOCAL_WHATSAPP_NUMBER,
+} from './defaults.js';
+import { describeSinkMail, MailSink } from './mailSink.js';
 import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
 import { HostConfigurationError, redactUrl } from './settings.js';
-import { describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
+import { maskPhone } from '../src/domain/shared/phone.js';
+import { describeSandboxMessage, describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
 
 export interface LocalDependencies {
   cosmos: EmbeddedCosmos | undefined;
   sandbox: VonageSandbox | undefined;
+  /** The local mail server, when SMTP_URL is unset. */
+  mailSink: MailSink | undefined;
   /** Lines for the start-up summary; never a secret, never a full phone number. */
   describe(ledgerMigrated: boolean): string[];
   /** Stops the embedded servers (the embedded Cosmos server has nothing left to save). */
@@ -20,7 +35,12 @@ export interface DependencyOptions {
   /** Where the embedded Cosmos server keeps one journal per ledger database; default: memory only. */
   cosmosStateDir?: string;
   onSms?: (line: string) => void;
+  /** Each SMS or WhatsApp message the Messages API sandbox accepts. */
+  onMessage?: (line: string) => void;
+  /** Each email the mail sink receives. */
+  onMail?: (line: string) => void;
   sandboxPort?: number;
+  mailSinkPort?: number;
   cosmosPort?: number;
 }
 
@@ -39,10 +59,16 @@ export function cosmosStateDir(appRoot: string, env: NodeJS.ProcessEnv = process
   return value === 'off' ? undefined : path.resolve(appRoot, value || LOCAL_COSMOS_STATE_DIR);
 }
 
+/** A fresh key pair of the local Vonage application: the sandbox derives the public key from it. */
+function localApplicationKey(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+}
+
 /**
  * Readies what the app needs on this machine, changing only `settings`: both MySQL databases (and
  * the client's Jobs table) on a local server, the embedded Cosmos server when COSMOS_ENDPOINT is
- * unset, the SMS sandbox when Vonage credentials are unset, and a local payment secret.
+ * unset, the Vonage sandbox (SMS API and Messages API, with a local application key) when Vonage
+ * credentials are unset, the mail sink when SMTP_URL is unset, and a local payment secret.
  */
 export async function embeddedDependencies(settings: Record<string, string | undefined>, options: DependencyOptions = {}): Promise<LocalDependencies> {
   const initial = loadConfig(settings);
@@ -57,7 +83,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
   let cosmos: EmbeddedCosmos | undefined;
   let discarded = false;
   let sandbox: VonageSandbox | undefined;
-  const stop = async () => void (await Promise.allSettled([cosmos?.stop(), sandbox?.close()]));
+  let mailSink: MailSink | undefined;
+  let localApplication = false;
+  const stop = async () => void (await Promise.allSettled([cosmos?.stop(), sandbox?.close(), mailSink?.close()]));
   try {
     if (!isSet(settings.COSMOS_ENDPOINT)) {
       // Cosmos documents belong with the ledger that records them: one journal per ledger database,
@@ -72,14 +100,28 @@ export async function embeddedDependencies(settings: Record<string, string | und
       settings.COSMOS_KEY = cosmos.key;
     }
     if (!hasKey) {
+      // The Messages API is used with JWT, as in Azure, unless an application is configured (then it must be Vonage's).
+      localApplication = !isSet(settings.VONAGE_APPLICATION_ID) && !isSet(settings.VONAGE_PRIVATE_KEY);
+      const application = localApplication ? { applicationId: LOCAL_VONAGE_APPLICATION_ID, privateKey: localApplicationKey() } : undefined;
       sandbox = new VonageSandbox({
         apiKey: LOCAL_VONAGE_API_KEY,
         apiSecret: LOCAL_VONAGE_API_SECRET,
+        ...(application ? { application } : {}),
         ...(options.onSms ? { onSms: (sms) => options.onSms!(describeSandboxSms(sms)) } : {}),
+        ...(options.onMessage ? { onMessage: (message) => options.onMessage!(describeSandboxMessage(message)) } : {}),
       });
-      settings.VONAGE_REST_HOST = await sandbox.listen(options.sandboxPort ?? 0);
+      const sandboxUrl = await sandbox.listen(options.sandboxPort ?? 0);
+      settings.VONAGE_REST_HOST = sandboxUrl;
+      settings.VONAGE_MESSAGES_HOST = sandboxUrl;
       settings.VONAGE_API_KEY = LOCAL_VONAGE_API_KEY;
       settings.VONAGE_API_SECRET = LOCAL_VONAGE_API_SECRET;
+      if (application) [settings.VONAGE_APPLICATION_ID, settings.VONAGE_PRIVATE_KEY] = [application.applicationId, application.privateKey];
+      if (!isSet(settings.VONAGE_WHATSAPP_NUMBER)) settings.VONAGE_WHATSAPP_NUMBER = LOCAL_WHATSAPP_NUMBER;
+    }
+    if (!isSet(settings.SMTP_URL)) {
+      mailSink = new MailSink(options.onMail ? { onMail: (mail) => options.onMail!(describeSinkMail(mail)) } : {});
+      settings.SMTP_URL = await mailSink.listen(options.mailSinkPort ?? 0);
+      if (!isSet(settings.EMAIL_FROM)) settings.EMAIL_FROM = LOCAL_EMAIL_FROM;
     }
   } catch (error) {
     await stop();
@@ -91,6 +133,7 @@ export async function embeddedDependencies(settings: Record<string, string | und
   return {
     cosmos,
     sandbox,
+    mailSink,
     describe(ledgerMigrated) {
       const config = loadConfig(settings);
       const pad = (label: string) => label.padEnd(16);
@@ -106,11 +149,19 @@ export async function embeddedDependencies(settings: Record<string, string | und
       const vonageLine = sandbox
         ? `${pad('Vonage SMS')}embedded    SMS sandbox ${settings.VONAGE_REST_HOST} (each SMS is printed here with the number masked)`
         : `${pad('Vonage SMS')}configured  ${config.VONAGE_REST_HOST} (VONAGE_API_KEY and VONAGE_API_SECRET set), sender ${config.VONAGE_FROM}`;
+      const whatsapp = config.VONAGE_WHATSAPP_NUMBER ? `WhatsApp from ${maskPhone(config.VONAGE_WHATSAPP_NUMBER)}` : 'no WhatsApp (VONAGE_WHATSAPP_NUMBER unset)';
+      const messagesAuth = localApplication ? 'JWT of a local application key generated at start' : config.VONAGE_APPLICATION_ID ? `JWT of application ${config.VONAGE_APPLICATION_ID}` : 'API key and secret';
+      const messagesLine = `${pad('Vonage Messages')}${sandbox ? 'embedded    Messages API sandbox' : 'configured '} ${config.VONAGE_MESSAGES_HOST} (${messagesAuth}; ${whatsapp})`;
+      const mailLine = mailSink
+        ? `${pad('email')}embedded    mail sink ${settings.SMTP_URL} (SMTP port ${new URL(settings.SMTP_URL as string).port}; each email is printed here with the address hidden), from ${config.EMAIL_FROM}`
+        : `${pad('email')}configured  ${config.SMTP_URL ? redactUrl(config.SMTP_URL) : 'SMTP_URL unset: no email gateway'}${config.EMAIL_FROM ? `, from ${config.EMAIL_FROM}` : ''}`;
       return [
         mysqlLine('client MySQL', mysql.client, fromEnv.client, mysql.client.createdJobsTable ? '; Jobs table created' : ''),
         mysqlLine('ledger MySQL', mysql.ledger, fromEnv.ledger, ledgerMigrated ? '; migrations applied' : '; migrations run when the app starts'),
         cosmosLine,
         vonageLine,
+        messagesLine,
+        mailLine,
         ...LOCAL_SECRETS.map(([name, , label, use]) => (localSecrets.has(name) ? `${pad(label)}configured locally  ${name} unset, so ${use}` : `${pad(label)}configured  ${name} set`)),
         isSet(settings.VONAGE_SIGNATURE_SECRET)
           ? `${pad('Vonage webhooks')}configured  VONAGE_SIGNATURE_SECRET set (signed webhooks are verified)`

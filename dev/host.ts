@@ -101,6 +101,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const dependencies = await embeddedDependencies(settings, {
     ...(options.cosmosStateDir ? { cosmosStateDir: options.cosmosStateDir } : {}),
     onSms: (line) => log('information', 'sms sandbox', line.replace(/^\[sms sandbox\]\s*/, '')),
+    onMessage: (line) => log('information', 'messages sandbox', line.replace(/^\[messages sandbox\]\s*/, '')),
+    onMail: (line) => log('information', 'mail sink', line.replace(/^\[mail sink\]\s*/, '')),
   });
   let relay: Relay | undefined;
   const closeRelay = async () => {

@@ -61,6 +61,18 @@ param vonageFrom string = 'RepairRelay'
 @description('Base URL of the Vonage REST API (VONAGE_REST_HOST).')
 param vonageRestHost string = 'https://rest.nexmo.com'
 
+@description('Base URL of the Vonage Messages API (VONAGE_MESSAGES_HOST).')
+param vonageMessagesHost string = 'https://api.nexmo.com'
+
+@description('Id of the Vonage application whose private key signs Messages API requests (VONAGE_APPLICATION_ID); empty: the Messages API uses the API key and secret.')
+param vonageApplicationId string = ''
+
+@description('Our WhatsApp business number in E.164 (VONAGE_WHATSAPP_NUMBER); empty: WhatsApp has no configured gateway.')
+param vonageWhatsappNumber string = ''
+
+@description('Sender of notification email, `address` or `Name <address>` (EMAIL_FROM); empty (with smtpUrl): email has no configured gateway.')
+param emailFrom string = ''
+
 @description('NCRONTAB schedule (6 fields) of the client job poller (POLL_SCHEDULE).')
 param pollSchedule string = '0 */1 * * * *'
 
@@ -95,6 +107,14 @@ param stripeWebhookSecret string
 @minLength(32)
 @description('Secret that keys the phone lookup keys in the ledger (HMAC-SHA256), at least 32 characters, e.g. `openssl rand -hex 32`. Keep it: a new value unmatches replies to feedback SMS sent before. Stored in Key Vault.')
 param phoneKeySecret string
+
+@secure()
+@description('PEM text of the Vonage application private key (VONAGE_PRIVATE_KEY), not a path; a literal \\n may stand for a line break. Empty with vonageApplicationId empty. Stored in Key Vault.')
+param vonagePrivateKey string = ''
+
+@secure()
+@description('SMTP server of notification email, smtp://user:pass@host:port or smtps://... (SMTP_URL); empty: no email. Stored in Key Vault.')
+param smtpUrl string = ''
 
 @description('Create the ledger database on a new Azure Database for MySQL Flexible Server (Burstable B1ms, MySQL 8.0). When false, ledgerDbUrl points at an existing database.')
 param createLedgerServer bool = false
@@ -138,6 +158,8 @@ var secretNames = {
   PAYMENT_WEBHOOK_SECRET: 'payment-webhook-secret'
   STRIPE_WEBHOOK_SECRET: 'stripe-webhook-secret'
   PHONE_KEY_SECRET: 'phone-key-secret'
+  VONAGE_PRIVATE_KEY: 'vonage-private-key'
+  SMTP_URL: 'smtp-url'
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,6 +244,8 @@ module keyVault 'modules/keyvault.bicep' = {
     paymentWebhookSecret: paymentWebhookSecret
     stripeWebhookSecret: stripeWebhookSecret
     phoneKeySecret: phoneKeySecret
+    vonagePrivateKey: vonagePrivateKey
+    smtpUrl: smtpUrl
   }
 }
 
@@ -275,8 +299,14 @@ var appSettings = {
   PAYMENT_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PAYMENT_WEBHOOK_SECRET}/)'
   STRIPE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.STRIPE_WEBHOOK_SECRET}/)'
   PHONE_KEY_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PHONE_KEY_SECRET}/)'
+  VONAGE_PRIVATE_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_PRIVATE_KEY}/)'
+  SMTP_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.SMTP_URL}/)'
   VONAGE_FROM: vonageFrom
   VONAGE_REST_HOST: vonageRestHost
+  VONAGE_MESSAGES_HOST: vonageMessagesHost
+  VONAGE_APPLICATION_ID: vonageApplicationId
+  VONAGE_WHATSAPP_NUMBER: vonageWhatsappNumber
+  EMAIL_FROM: emailFrom
   POLL_SCHEDULE: pollSchedule
   BUSINESS_TIMEZONE: businessTimezone
   AZURE_CLIENT_ID: identity.outputs.clientId

@@ -1,22 +1,27 @@
 /**
  * `npm run deps`: the dependencies `func start` needs on this machine, on the fixed addresses
  * local.settings.sample.json names: the embedded Cosmos DB server on https://127.0.0.1:8081 (the
- * emulator's port and key) and the SMS sandbox on http://127.0.0.1:7072, plus both MySQL databases
+ * emulator's port and key) and the Vonage sandbox (SMS and Messages APIs) on http://127.0.0.1:7072, the mail sink on
+ * smtp://127.0.0.1:7073, plus both MySQL databases
  * and the client's Jobs table. Service Bus is not here: func start needs the Service Bus emulator or
  * a namespace (SERVICEBUS_CONNECTION), and Azurite for AzureWebJobsStorage (npm run azurite).
  */
 import { cosmosStateDir, embeddedDependencies } from '../dev/dependencies.js';
 import { describeError, findAppRoot } from '../dev/settings.js';
-import { LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../dev/defaults.js';
+import { LOCAL_DEPS_COSMOS_PORT, LOCAL_DEPS_MAIL_SINK_PORT, LOCAL_DEPS_SMS_SANDBOX_PORT } from '../dev/defaults.js';
 
 async function main(): Promise<void> {
   const settings: Record<string, string | undefined> = { ...process.env };
   const stateDir = cosmosStateDir(findAppRoot(__dirname));
+  const print = (line: string) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`);
   const deps = await embeddedDependencies(settings, {
     cosmosPort: LOCAL_DEPS_COSMOS_PORT,
     sandboxPort: LOCAL_DEPS_SMS_SANDBOX_PORT,
+    mailSinkPort: LOCAL_DEPS_MAIL_SINK_PORT,
     ...(stateDir ? { cosmosStateDir: stateDir } : {}),
-    onSms: (line) => console.log(`[${new Date().toISOString().slice(11, 23)}] ${line}`),
+    onSms: print,
+    onMessage: print,
+    onMail: print,
   });
   console.log('Local dependencies for func start:');
   // The secrets come from local.settings.json under func start, not from here.

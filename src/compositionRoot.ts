@@ -17,6 +17,19 @@ import { MysqlSmsLog } from './adapters/mysql/smsLog.js';
 import { createServiceBusClient, ServiceBusSmsQueue } from './adapters/serviceBus/smsQueue.js';
 import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
+import { VonageMessagesGateway, type VonageMessagesAuth } from './adapters/vonage/messagesGateway.js';
+import { SmtpGateway } from './adapters/email/smtpGateway.js';
+import { MysqlGatewayRegistry } from './adapters/mysql/gatewayRegistry.js';
+import {
+  addChannelGateway,
+  listChannels,
+  seedDefaultRoutes,
+  updateChannelGateway,
+  type AddChannelGatewayResult,
+  type ChannelView,
+  type UpdateChannelGatewayResult,
+} from './domain/channels/channelsApi.js';
+import { canCarry, type Channel, type ConfiguredGateways, type GatewayName, type GatewayRouteChange } from './domain/channels/ports.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import type { ClosureResult } from './domain/jobs/closure.js';
 import type { JobDocument } from './domain/jobs/job.js';
@@ -74,6 +87,12 @@ export interface Relay {
   updateCustomer(customerId: number, input: CustomerInput): Promise<CustomerApiResult>;
   /** PUT /api/customers/{customerId}/subscriptions. */
   replaceSubscriptions(customerId: number, subscriptions: readonly SubscriptionInput[]): Promise<CustomerApiResult>;
+  /** GET /api/channels. */
+  listChannels(): Promise<ChannelView[]>;
+  /** POST /api/channels/{channel}/gateways. */
+  addChannelGateway(channel: Channel, input: { gateway: GatewayName; priority: number }): Promise<AddChannelGatewayResult>;
+  /** PATCH /api/channels/{channel}/gateways/{gateway}. */
+  updateChannelGateway(channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<UpdateChannelGatewayResult>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -113,6 +132,49 @@ export function sendSmsSettings(config: AppConfig): SendSmsSettings {
   return { from: config.VONAGE_FROM, maxAttempts: config.SMS_MAX_ATTEMPTS, staleSendingMs: 5 * MINUTE };
 }
 
+/** Messages API auth: the application's JWT when both its settings are there, else the API key and secret. */
+function messagesAuth(config: AppConfig): VonageMessagesAuth {
+  if (Boolean(config.VONAGE_APPLICATION_ID) !== Boolean(config.VONAGE_PRIVATE_KEY)) {
+    throw new ConfigError('Set both VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY (Messages API with JWT), or neither (the API key and secret)');
+  }
+  return config.VONAGE_APPLICATION_ID && config.VONAGE_PRIVATE_KEY
+    ? { applicationId: config.VONAGE_APPLICATION_ID, privateKey: config.VONAGE_PRIVATE_KEY }
+    : { apiKey: config.VONAGE_API_KEY as string, apiSecret: config.VONAGE_API_SECRET as string };
+}
+
+/**
+ * The notification gateways these settings give: both Vonage APIs (the API key and secret are
+ * required anyway), WhatsApp with VONAGE_WHATSAPP_NUMBER, email with SMTP_URL and EMAIL_FROM.
+ */
+export function buildNotificationGateways(config: AppConfig): ConfiguredGateways & { smsApi: VonageSmsGateway; close(): void } {
+  if (Boolean(config.SMTP_URL) !== Boolean(config.EMAIL_FROM)) {
+    throw new ConfigError('Set both SMTP_URL and EMAIL_FROM to send email, or neither');
+  }
+  const smsApi = new VonageSmsGateway({
+    apiKey: config.VONAGE_API_KEY as string,
+    apiSecret: config.VONAGE_API_SECRET as string,
+    restHost: config.VONAGE_REST_HOST,
+    from: config.VONAGE_FROM,
+  });
+  const messages = new VonageMessagesGateway({
+    auth: messagesAuth(config),
+    apiHost: config.VONAGE_MESSAGES_HOST,
+    smsFrom: config.VONAGE_FROM,
+    ...(config.VONAGE_WHATSAPP_NUMBER ? { whatsappFrom: config.VONAGE_WHATSAPP_NUMBER } : {}),
+  });
+  const smtp = config.SMTP_URL && config.EMAIL_FROM ? new SmtpGateway({ url: config.SMTP_URL, from: config.EMAIL_FROM }) : undefined;
+  return {
+    smsApi,
+    get(channel, gateway) {
+      if (!canCarry(gateway, channel)) return undefined;
+      if (gateway === 'vonage-sms') return smsApi;
+      if (gateway === 'vonage-messages') return messages.carries(channel) ? messages : undefined;
+      return smtp;
+    },
+    close: () => smtp?.close(),
+  };
+}
+
 function required(config: AppConfig, names: Array<keyof AppConfig>, hint: string): void {
   const missing = names.filter((name) => config[name] === undefined);
   if (missing.length > 0) throw new ConfigError(`Missing setting ${missing.join(', ')}: ${hint}`);
@@ -128,18 +190,22 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     );
   }
 
+  const gateways = buildNotificationGateways(config);
   const clientPool = createMysqlPool(config.CLIENT_DB_URL);
   const ledgerPool = createMysqlPool(config.LEDGER_DB_URL, 20);
   const clientJobs = new MysqlClientJobs(clientPool);
   const phoneKeys = new HmacPhoneKeys(config.PHONE_KEY_SECRET as string);
   // Statistics send a whole transaction in one round trip, which needs multiple statements.
   const statsPool = createMysqlPool(config.LEDGER_DB_URL, 10, { multipleStatements: true });
+  const registry = new MysqlGatewayRegistry(ledgerPool);
   try {
     await migrateLedger(ledgerPool);
+    await seedDefaultRoutes({ registry, gateways });
     const rekeyed = await rekeyPhoneLookups({ ledgerPool, clientJobs, phoneKeys });
     if (rekeyed.scanned > 0) createConsoleLogger('startup').info('SMS log phone keys moved to PHONE_KEY_SECRET', { ...rekeyed });
   } catch (error) {
     await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end()]);
+    gateways.close();
     throw error;
   }
 
@@ -194,11 +260,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     }
   };
   const pacer = new TokenBucket(config.VONAGE_MAX_RPS);
-  const gateway = new VonageSmsGateway({
-    apiKey: config.VONAGE_API_KEY as string,
-    apiSecret: config.VONAGE_API_SECRET as string,
-    restHost: config.VONAGE_REST_HOST,
-  });
+  const gateway = gateways.smsApi;
+  const channels = { registry, gateways };
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
   const paymentFlags = new MysqlPaymentFlags(ledgerPool);
@@ -227,6 +290,9 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     getCustomer: (customerId) => getCustomer(shared, customerId),
     updateCustomer: (customerId, input) => updateCustomer(shared, customerId, input),
     replaceSubscriptions: (customerId, subscriptions) => replaceSubscriptions(shared, customerId, subscriptions),
+    listChannels: () => listChannels(channels),
+    addChannelGateway: (channel, input) => addChannelGateway(channels, channel, input),
+    updateChannelGateway: (channel, gatewayName, change) => updateChannelGateway(channels, channel, gatewayName, change),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),
@@ -236,6 +302,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
       return { clientDb, ledgerDb, cosmos: cosmosDb };
     },
     async close() {
+      gateways.close();
       await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end(), serviceBus?.close(), Promise.resolve(cosmos.dispose())]);
     },
   };

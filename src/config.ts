@@ -29,6 +29,35 @@ export const configSchema = z.object({
   VONAGE_FROM: z.string().min(1).max(15).default('RepairRelay'),
   VONAGE_REST_HOST: z.url().default('https://rest.nexmo.com'),
   VONAGE_SIGNATURE_SECRET: optionalSecret,
+  /** The Vonage application whose key signs Messages API requests (JWT); without it, VONAGE_API_KEY and VONAGE_API_SECRET (basic auth). */
+  VONAGE_APPLICATION_ID: z.string().trim().min(1).max(64).optional(),
+  /**
+   * The application's private key as PEM text (a Key Vault secret in Azure), not a file path.
+   * App settings cannot hold line breaks everywhere, so a literal `\n` stands for one.
+   */
+  VONAGE_PRIVATE_KEY: z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n').trim())
+    .refine((value) => /^-----BEGIN (RSA )?PRIVATE KEY-----\n[\s\S]+\n-----END (RSA )?PRIVATE KEY-----$/.test(value), 'must be the PEM text of the private key (-----BEGIN PRIVATE KEY----- ...), not a file path')
+    .optional(),
+  /** Base URL of the Vonage Messages API (tests point it at a mock). */
+  VONAGE_MESSAGES_HOST: z.url().default('https://api.nexmo.com'),
+  /** Our WhatsApp business number, E.164; without it, WhatsApp has no configured gateway. */
+  VONAGE_WHATSAPP_NUMBER: z
+    .string()
+    .regex(/^\+?[1-9]\d{6,14}$/, 'must be a phone number in E.164 form such as +447700900123')
+    .optional(),
+  /** Email: `smtp://user:pass@host:port` or `smtps://...`; without it (or EMAIL_FROM), email has no configured gateway. */
+  SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\/[^/\s]+/.test(value) && URL.canParse(value), 'must look like smtp://user:pass@host:port or smtps://...')
+    .optional(),
+  /** The sender of notification email: `address` or `Name <address>`. */
+  EMAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/, 'must be an address or Name <address>')
+    .optional(),
   PAYMENT_WEBHOOK_SECRET: optionalSecret,
   /** The signing secret (`whsec_...`) of the Stripe webhook endpoint that calls POST /api/payments/stripe. */
   STRIPE_WEBHOOK_SECRET: optionalSecret,

@@ -52,6 +52,14 @@ param stripeWebhookSecret string
 @description('Secret that keys the phone lookup keys in the ledger (HMAC-SHA256).')
 param phoneKeySecret string
 
+@secure()
+@description('PEM text of the Vonage application private key (Messages API JWT); may be empty.')
+param vonagePrivateKey string = ''
+
+@secure()
+@description('SMTP URL of notification email, with its credentials; may be empty.')
+param smtpUrl string = ''
+
 @description('Days a deleted vault or secret can be recovered.')
 @minValue(7)
 @maxValue(90)
@@ -137,6 +145,24 @@ resource phoneKeySecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   name: secretNames.PHONE_KEY_SECRET
   properties: {
     value: phoneKeySecret
+  }
+}
+
+resource vonagePrivateKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: secretNames.VONAGE_PRIVATE_KEY
+  properties: {
+    value: vonagePrivateKey
+    contentType: 'application/x-pem-file'
+  }
+}
+
+resource smtpUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: secretNames.SMTP_URL
+  properties: {
+    value: smtpUrl
+    contentType: 'smtp-url'
   }
 }
 

@@ -109,6 +109,8 @@ const KEY_VAULT_SETTINGS = [
   'PAYMENT_WEBHOOK_SECRET',
   'STRIPE_WEBHOOK_SECRET',
   'PHONE_KEY_SECRET',
+  'VONAGE_PRIVATE_KEY',
+  'SMTP_URL',
 ];
 
 const configNames = Object.keys(configSchema.shape);
@@ -279,6 +281,7 @@ describe('names agree with the code and DESIGN.md', () => {
     for (const [setting, param] of [
       ['VONAGE_FROM', 'vonageFrom'],
       ['VONAGE_REST_HOST', 'vonageRestHost'],
+      ['VONAGE_MESSAGES_HOST', 'vonageMessagesHost'],
       ['POLL_SCHEDULE', 'pollSchedule'],
     ] as const) {
       expect(appSettings.get(setting)).toBe(param);

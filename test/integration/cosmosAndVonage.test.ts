@@ -3,7 +3,7 @@ import { VonageSmsGateway } from '../../src/adapters/vonage/smsGateway.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 
 describe('VonageSmsGateway against the Vonage sandbox', () => {
-  const credentials = { apiKey: 'key123', apiSecret: 'secret456' };
+  const credentials = { apiKey: 'key123', apiSecret: 'secret456', from: 'RepairRelay' };
   let sandbox: VonageSandbox;
   let gateway: VonageSmsGateway;
   let restHost: string;
@@ -37,7 +37,7 @@ describe('VonageSmsGateway against the Vonage sandbox', () => {
   });
 
   it('treats bad credentials as a permanent rejection', async () => {
-    const wrong = new VonageSmsGateway({ apiKey: 'key123', apiSecret: 'nope', restHost });
+    const wrong = new VonageSmsGateway({ ...credentials, apiSecret: 'nope', restHost });
     expect(await wrong.send(request)).toMatchObject({ outcome: 'rejected', errorCode: '4' });
   });
 

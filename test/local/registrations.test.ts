@@ -7,6 +7,7 @@ import { LOCAL_COSMOS_KEY } from '../../dev/cosmos.js';
 import { parseTimeSpan, settingReferences } from '../../dev/settings.js';
 import {
   LOCAL_DEPS_COSMOS_PORT,
+  LOCAL_DEPS_MAIL_SINK_PORT,
   LOCAL_DEPS_SMS_SANDBOX_PORT,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_VONAGE_API_KEY,
@@ -62,6 +63,10 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'POST', route: 'ops/dead-letters/replay', authLevel: 'function' },
   // Issue 11: the bulk form of POST stats/messages (ASSUMPTIONS.md, Message statistics).
   { method: 'POST', route: 'stats/messages:batch', authLevel: 'function' },
+  // Issue 9: the Vonage Messages API's status and inbound webhooks (SMS and WhatsApp sent through the
+  // vonage-messages gateway), anonymous and verified by their signed JWT (ASSUMPTIONS.md, Channels and gateways).
+  { method: 'POST', route: 'webhooks/vonage/messages/status', authLevel: 'anonymous' },
+  { method: 'POST', route: 'webhooks/vonage/messages/inbound', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
@@ -69,6 +74,10 @@ const NOT_YET_BUILT = new Set([
   'GET channels',
   'POST channels/{channel}/gateways',
   'PATCH channels/{channel}/gateways/{gateway}',
+  'POST customers',
+  'GET customers/{customerId}',
+  'PATCH customers/{customerId}',
+  'PUT customers/{customerId}/subscriptions',
   'GET notifications',
   'POST brands/{brandId}/discount-codes',
   'GET brands/{brandId}/discount-codes',
@@ -232,6 +241,8 @@ describe('local.settings.sample.json', () => {
     expect(config.COSMOS_KEY).toBe(LOCAL_COSMOS_KEY);
     expect(new URL(config.COSMOS_ENDPOINT!).port).toBe(String(LOCAL_DEPS_COSMOS_PORT));
     expect(new URL(config.VONAGE_REST_HOST).port).toBe(String(LOCAL_DEPS_SMS_SANDBOX_PORT));
+    expect(new URL(config.VONAGE_MESSAGES_HOST).port).toBe(String(LOCAL_DEPS_SMS_SANDBOX_PORT));
+    expect(new URL(config.SMTP_URL!).port).toBe(String(LOCAL_DEPS_MAIL_SINK_PORT));
     expect([config.VONAGE_API_KEY, config.VONAGE_API_SECRET]).toEqual([LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET]);
     expect(config.PAYMENT_WEBHOOK_SECRET).toBe(LOCAL_PAYMENT_WEBHOOK_SECRET);
     expect(config.SERVICEBUS_CONNECTION).toContain('UseDevelopmentEmulator=true');

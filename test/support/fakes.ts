@@ -6,8 +6,20 @@ import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
 import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState, SendPacer } from '../../src/domain/notifications/ports.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
+import {
+  canCarry,
+  type Channel,
+  type ConfiguredGateways,
+  type GatewayName,
+  type GatewayRegistry,
+  type GatewayRoute,
+  type GatewayRouteChange,
+  type GatewaySendResult,
+  type NotificationGateway,
+  type NotificationRequest,
+} from '../../src/domain/channels/ports.js';
 import { roundToAmount } from '../../src/domain/shared/money.js';
-import type { Channel, Customer, CustomerProfile, CustomerState } from '../../src/domain/customers/customer.js';
+import type { Customer, CustomerProfile, CustomerState } from '../../src/domain/customers/customer.js';
 import type { CustomerDecision, Customers, CustomerWriteOutcome, MobileOwner } from '../../src/domain/customers/ports.js';
 
 /** In-memory fakes of every port, with the same guarantees as the real adapters (test/contracts proves it). */
@@ -343,6 +355,65 @@ export class FakeSmsGateway implements SmsGateway {
     const reply = this.replies.shift() ?? { outcome: 'accepted', providerMessageId: `vonage-${this.calls.length}`, price: '0.033' };
     if (reply.outcome === 'accepted') this.sent.push(request);
     return reply;
+  }
+}
+
+/** A notification gateway that answers what the test scripts (accepted by default), recording every request. */
+export class FakeNotificationGateway implements NotificationGateway {
+  readonly calls: NotificationRequest[] = [];
+  private readonly replies: GatewaySendResult[] = [];
+
+  constructor(readonly name: GatewayName) {}
+
+  reply(...results: GatewaySendResult[]): void {
+    this.replies.push(...results);
+  }
+
+  async send(request: NotificationRequest): Promise<GatewaySendResult> {
+    this.calls.push(request);
+    return this.replies.shift() ?? { outcome: 'accepted', providerMessageId: `${this.name}-${this.calls.length}` };
+  }
+}
+
+/** These gateways, each configured for every channel it can carry. */
+export function fakeConfiguredGateways(...gateways: NotificationGateway[]): ConfiguredGateways {
+  return { get: (channel, name) => gateways.find((gateway) => gateway.name === name && canCarry(name, channel)) };
+}
+
+export class FakeGatewayRegistry implements GatewayRegistry {
+  readonly routes: GatewayRoute[] = [];
+
+  private find(channel: Channel, gateway: GatewayName): GatewayRoute | undefined {
+    return this.routes.find((route) => route.channel === channel && route.gateway === gateway);
+  }
+
+  async list(): Promise<GatewayRoute[]> {
+    return [...this.routes]
+      .sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : a.priority - b.priority || (a.gateway < b.gateway ? -1 : a.gateway > b.gateway ? 1 : 0)))
+      .map((route) => ({ ...route }));
+  }
+
+  async add(route: Omit<GatewayRoute, 'enabled'>): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }> {
+    const existing = this.find(route.channel, route.gateway);
+    if (existing) return { outcome: 'exists', route: { ...existing } };
+    this.routes.push({ ...route, enabled: true });
+    return { outcome: 'added', route: { ...route, enabled: true } };
+  }
+
+  async update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<GatewayRoute | undefined> {
+    const route = this.find(channel, gateway);
+    if (!route) return undefined;
+    if (change.priority !== undefined) route.priority = change.priority;
+    if (change.enabled !== undefined) route.enabled = change.enabled;
+    return { ...route };
+  }
+
+  async routeFor(channel: Channel): Promise<GatewayName[]> {
+    return (await this.list()).filter((route) => route.channel === channel && route.enabled).map((route) => route.gateway);
+  }
+
+  async seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>): Promise<void> {
+    for (const route of routes) await this.add(route);
   }
 }
 

@@ -30,6 +30,8 @@ export async function startRealStack(
   const [client, ledger, cosmos] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), startLocalCosmos()]);
   const sandbox = new VonageSandbox({ ...vonage, messagesPerSecond: 1000 });
   const cosmosSettings = cosmos.settingsFor();
+  // Both Vonage APIs are the sandbox: nothing a test does reaches Vonage.
+  const sandboxUrl = await sandbox.listen();
   const env = {
     CLIENT_DB_URL: client.url,
     LEDGER_DB_URL: ledger.url,
@@ -38,7 +40,8 @@ export async function startRealStack(
     COSMOS_JOBS_CONTAINER: cosmosSettings.container,
     VONAGE_API_KEY: vonage.apiKey,
     VONAGE_API_SECRET: vonage.apiSecret,
-    VONAGE_REST_HOST: await sandbox.listen(),
+    VONAGE_REST_HOST: sandboxUrl,
+    VONAGE_MESSAGES_HOST: sandboxUrl,
     PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
     ...settings,
   };

@@ -190,6 +190,22 @@ export const LEDGER_MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     ],
   },
+  {
+    // Which gateways carry each notification channel, in which order (DESIGN.md, Notifications).
+    // Rows are seeded at start-up for the configured providers (INSERT IGNORE), so operators' changes stick.
+    name: '009-notification-gateways',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS notification_gateways (
+        channel VARCHAR(16) NOT NULL,
+        gateway VARCHAR(32) NOT NULL,
+        priority SMALLINT UNSIGNED NOT NULL,
+        enabled TINYINT(1) NOT NULL DEFAULT 1,
+        created_at DATETIME(3) NOT NULL,
+        updated_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (channel, gateway)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    ],
+  },
 ];
 
 /** `sms_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */

@@ -1,11 +1,15 @@
 import { Vonage } from '@vonage/server-sdk';
-import type { SmsGateway, SmsRequest, SmsSendResult } from '../../domain/notifications/ports.js';
+import type { GatewaySendResult, NotificationGateway, NotificationRequest } from '../../domain/channels/ports.js';
+import type { SmsGateway, SmsRequest } from '../../domain/notifications/ports.js';
 import { roundToAmount } from '../../domain/shared/money.js';
+import { classifyVonageError } from './failures.js';
 
 export interface VonageSettings {
   apiKey: string;
   apiSecret: string;
   restHost: string;
+  /** The sender of notifications (VONAGE_FROM); an SmsRequest names its own. */
+  from: string;
   timeoutMs?: number;
 }
 
@@ -24,31 +28,31 @@ interface VonageMessage {
   errorText?: string;
 }
 
-function httpStatusOf(error: unknown): number | undefined {
-  const response = (error as { response?: { status?: unknown } } | null)?.response;
-  return typeof response?.status === 'number' ? response.status : undefined;
-}
-
 function failedMessageOf(error: unknown): VonageMessage | undefined {
   const response = (error as { response?: { messages?: VonageMessage[] } } | null)?.response;
   return response?.messages?.find((m) => m.status !== '0');
 }
 
-export class VonageSmsGateway implements SmsGateway {
+/** The Vonage SMS API: the `sms` channel's `vonage-sms` gateway, and the SMS sender of seed 000. */
+export class VonageSmsGateway implements SmsGateway, NotificationGateway {
+  readonly name = 'vonage-sms';
   private readonly vonage: Vonage;
 
-  constructor(settings: VonageSettings) {
+  constructor(private readonly settings: VonageSettings) {
     this.vonage = new Vonage(
       { apiKey: settings.apiKey, apiSecret: settings.apiSecret },
       { restHost: settings.restHost.replace(/\/$/, ''), timeout: settings.timeoutMs ?? 15_000 },
     );
   }
 
-  async send(request: SmsRequest): Promise<SmsSendResult> {
+  async send(request: SmsRequest | NotificationRequest): Promise<GatewaySendResult> {
+    if ('channel' in request && request.channel !== 'sms') {
+      return { outcome: 'rejected', errorCode: 'unsupported-channel', detail: `the Vonage SMS API cannot carry ${request.channel}` };
+    }
     try {
       const response = await this.vonage.sms.send({
         to: request.to.replace(/^\+/, ''),
-        from: request.from,
+        from: 'from' in request ? request.from : this.settings.from,
         text: request.text,
         clientRef: request.clientRef,
       });
@@ -64,7 +68,7 @@ export class VonageSmsGateway implements SmsGateway {
   }
 }
 
-function classifyFailure(error: unknown): SmsSendResult {
+function classifyFailure(error: unknown): GatewaySendResult {
   const failed = failedMessageOf(error);
   if (failed?.status) {
     const detail = failed.errorText ?? 'no error text';
@@ -72,14 +76,5 @@ function classifyFailure(error: unknown): SmsSendResult {
     if (UNAVAILABLE_STATUSES.has(failed.status)) return { outcome: 'retryable', reason: 'unavailable', errorCode: failed.status, detail };
     return { outcome: 'rejected', errorCode: failed.status, detail };
   }
-  const status = httpStatusOf(error);
-  if (status === 429) return { outcome: 'retryable', reason: 'throttled', errorCode: 'http-429', detail: 'Vonage answered HTTP 429' };
-  if (status !== undefined && status >= 500) {
-    return { outcome: 'retryable', reason: 'unavailable', errorCode: `http-${status}`, detail: `Vonage answered HTTP ${status}` };
-  }
-  if (status !== undefined) {
-    return { outcome: 'rejected', errorCode: `http-${status}`, detail: `Vonage answered HTTP ${status}` };
-  }
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { outcome: 'retryable', reason: 'unavailable', errorCode: 'network', detail: reason.slice(0, 200) };
+  return classifyVonageError(error);
 }

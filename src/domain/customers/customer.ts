@@ -1,14 +1,14 @@
 import { IANAZone } from 'luxon';
 import { isEmailAddress, MAX_EMAIL_LENGTH } from '../shared/email.js';
 import { toE164 } from '../shared/phone.js';
+import { CHANNELS, type Channel } from '../channels/ports.js';
 
 /*
  * A customer is a person we message (DESIGN "Customers"). These are the rules of their fields; the
  * edge checks only the shape of a request (types), so every semantic refusal here is a 422.
  */
 
-export const CHANNELS = ['sms', 'whatsapp', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel } from '../channels/ports.js';
 
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,3 +1,4 @@
+import type { GatewaySendResult } from '../channels/ports.js';
 import type { SmsKind, SmsMessage } from './smsMessage.js';
 
 export type SmsState =
@@ -91,11 +92,8 @@ export interface SmsRequest {
   clientRef: string;
 }
 
-export type SmsSendResult =
-  | { outcome: 'accepted'; providerMessageId: string; price?: string }
-  /** `throttled`: slow down a little (status 1, HTTP 429); `unavailable`: an outage (5xx, status 5/10, network). */
-  | { outcome: 'retryable'; reason: 'throttled' | 'unavailable'; errorCode: string; detail: string }
-  | { outcome: 'rejected'; errorCode: string; detail: string };
+/** An SMS API answer is a gateway answer like any other (the Vonage SMS gateway is both). */
+export type SmsSendResult = GatewaySendResult;
 
 export interface SmsGateway {
   send(request: SmsRequest): Promise<SmsSendResult>;

@@ -1,0 +1,70 @@
+import { canCarry, CHANNELS, DEFAULT_ROUTES, GATEWAY_CHANNELS, type Channel, type ConfiguredGateways, type GatewayName, type GatewayRegistry, type GatewayRoute, type GatewayRouteChange } from './ports.js';
+
+/*
+ * The channels API (GET /api/channels, POST and PATCH of a channel's gateways). The edge checks
+ * shapes (a known channel and gateway name, a priority in PRIORITY_RANGE); the rules that need
+ * the data of GATEWAY_CHANNELS or the registry are here.
+ */
+
+export interface ChannelsDeps {
+  registry: GatewayRegistry;
+  gateways: ConfiguredGateways;
+}
+
+export interface ChannelGatewayView {
+  gateway: GatewayName;
+  priority: number;
+  enabled: boolean;
+  /** Whether this deployment has the settings (credentials, sender) the gateway needs for the channel. */
+  configured: boolean;
+}
+
+export interface ChannelView {
+  channel: Channel;
+  gateways: ChannelGatewayView[];
+}
+
+function view(deps: ChannelsDeps, route: GatewayRoute): ChannelGatewayView {
+  return { gateway: route.gateway, priority: route.priority, enabled: route.enabled, configured: deps.gateways.get(route.channel, route.gateway) !== undefined };
+}
+
+/** Every channel, with no gateway too, and its gateways in the order they are tried. */
+export async function listChannels(deps: ChannelsDeps): Promise<ChannelView[]> {
+  const routes = await deps.registry.list();
+  return CHANNELS.map((channel) => ({
+    channel,
+    gateways: routes
+      .filter((route) => route.channel === channel)
+      .sort((a, b) => a.priority - b.priority || a.gateway.localeCompare(b.gateway))
+      .map((route) => view(deps, route)),
+  }));
+}
+
+export type AddChannelGatewayResult =
+  | { outcome: 'added'; channel: Channel; gateway: ChannelGatewayView }
+  | { outcome: 'exists'; detail: string }
+  | { outcome: 'cannot-carry'; detail: string };
+
+export async function addChannelGateway(deps: ChannelsDeps, channel: Channel, input: { gateway: GatewayName; priority: number }): Promise<AddChannelGatewayResult> {
+  if (!canCarry(input.gateway, channel)) {
+    return { outcome: 'cannot-carry', detail: `gateway ${input.gateway} cannot carry ${channel}; it carries ${GATEWAY_CHANNELS[input.gateway].join(', ')}` };
+  }
+  const added = await deps.registry.add({ channel, gateway: input.gateway, priority: input.priority });
+  if (added.outcome === 'exists') {
+    return { outcome: 'exists', detail: `${channel} already has gateway ${input.gateway} (priority ${added.route.priority}); change it with PATCH` };
+  }
+  return { outcome: 'added', channel, gateway: view(deps, added.route) };
+}
+
+export type UpdateChannelGatewayResult = { outcome: 'updated'; channel: Channel; gateway: ChannelGatewayView } | { outcome: 'not-found'; detail: string };
+
+export async function updateChannelGateway(deps: ChannelsDeps, channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<UpdateChannelGatewayResult> {
+  const updated = await deps.registry.update(channel, gateway, change);
+  if (!updated) return { outcome: 'not-found', detail: `${channel} has no gateway ${gateway}; add it with POST /api/channels/${channel}/gateways` };
+  return { outcome: 'updated', channel, gateway: view(deps, updated) };
+}
+
+/** Start-up: the default routes of the gateways this deployment has settings for, added only where missing. */
+export async function seedDefaultRoutes(deps: ChannelsDeps): Promise<void> {
+  await deps.registry.seed(DEFAULT_ROUTES.filter((route) => deps.gateways.get(route.channel, route.gateway) !== undefined));
+}

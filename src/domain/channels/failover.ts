@@ -1,0 +1,57 @@
+import type { Channel, ConfiguredGateways, GatewayName, GatewayRegistry, GatewaySendResult, NotificationGateway, NotificationRequest } from './ports.js';
+
+/** One gateway tried for one message, for the delivery log. */
+export interface FailoverAttempt {
+  gateway: GatewayName;
+  outcome: GatewaySendResult['outcome'];
+  /** The provider's error code; null when it accepted the message. */
+  errorCode: string | null;
+}
+
+export type FailoverResult =
+  /** The answer of the gateway that accepted or permanently rejected the message, or of the last one when all failed retryably. */
+  | (GatewaySendResult & { gateway: GatewayName; attempts: FailoverAttempt[] })
+  /** The channel has no enabled gateway with credentials: nothing was sent. */
+  | { outcome: 'no-gateway'; detail: string; attempts: [] };
+
+export interface FailoverHooks {
+  /**
+   * Runs before each gateway is called (the caller records which gateway it is about to try, so
+   * a crash mid-send is never sent again elsewhere). A throw stops the failover and is passed on;
+   * no gateway is called after it.
+   */
+  beforeAttempt?(gateway: GatewayName, attempt: number): Promise<void>;
+}
+
+/** The gateways to try for `channel`, first to try first: enabled in the registry, and configured. */
+export async function gatewaysFor(deps: { registry: GatewayRegistry; gateways: ConfiguredGateways }, channel: Channel): Promise<NotificationGateway[]> {
+  const names = await deps.registry.routeFor(channel);
+  return names.map((name) => deps.gateways.get(channel, name)).filter((gateway): gateway is NotificationGateway => gateway !== undefined);
+}
+
+/**
+ * Sends through `gateways` in order. A retryable failure moves to the next gateway at once; an
+ * accepted or permanently rejected message stops there (a bad number is bad everywhere); when
+ * every gateway failed retryably, the last answer is returned and the caller retries later.
+ * A gateway that throws (rather than answering) stops the failover with that error: whether it
+ * sent is unknown, so trying another gateway could send twice.
+ */
+export async function sendWithFailover(
+  gateways: readonly NotificationGateway[],
+  request: NotificationRequest,
+  hooks: FailoverHooks = {},
+): Promise<FailoverResult> {
+  if (gateways.length === 0) {
+    return { outcome: 'no-gateway', detail: `no enabled gateway with credentials carries ${request.channel}`, attempts: [] };
+  }
+  const attempts: FailoverAttempt[] = [];
+  let last: (GatewaySendResult & { gateway: GatewayName }) | undefined;
+  for (const gateway of gateways) {
+    await hooks.beforeAttempt?.(gateway.name, attempts.length + 1);
+    const result = await gateway.send(request);
+    attempts.push({ gateway: gateway.name, outcome: result.outcome, errorCode: result.outcome === 'accepted' ? null : result.errorCode });
+    last = { ...result, gateway: gateway.name };
+    if (result.outcome !== 'retryable') break;
+  }
+  return { ...last!, attempts };
+}

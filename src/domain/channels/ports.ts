@@ -1,0 +1,104 @@
+/*
+ * Notification channels and the gateways (providers) that carry them (DESIGN.md, Notifications).
+ * Which gateways carry a channel, and in what order, is an operator's choice kept in the ledger;
+ * which gateways can carry it at all is fixed here, as data.
+ */
+
+export const CHANNELS = ['sms', 'whatsapp', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const GATEWAY_NAMES = ['vonage-sms', 'vonage-messages', 'smtp'] as const;
+export type GatewayName = (typeof GATEWAY_NAMES)[number];
+
+/** The channels each gateway can carry: the Vonage SMS API only SMS, the Messages API SMS and WhatsApp, SMTP email. */
+export const GATEWAY_CHANNELS: Readonly<Record<GatewayName, readonly Channel[]>> = {
+  'vonage-sms': ['sms'],
+  'vonage-messages': ['sms', 'whatsapp'],
+  smtp: ['email'],
+};
+
+export function canCarry(gateway: GatewayName, channel: Channel): boolean {
+  return GATEWAY_CHANNELS[gateway].includes(channel);
+}
+
+export function isChannel(value: string): value is Channel {
+  return (CHANNELS as readonly string[]).includes(value);
+}
+
+export function isGatewayName(value: string): value is GatewayName {
+  return (GATEWAY_NAMES as readonly string[]).includes(value);
+}
+
+/** Priorities are whole numbers in this range; 1 is tried first. */
+export const PRIORITY_RANGE = { min: 1, max: 1000 } as const;
+
+/** The routes a new deployment starts with, for the gateways it has credentials for (seeded once; operators' changes stick). */
+export const DEFAULT_ROUTES: ReadonlyArray<{ channel: Channel; gateway: GatewayName; priority: number }> = [
+  { channel: 'sms', gateway: 'vonage-sms', priority: 1 },
+  { channel: 'sms', gateway: 'vonage-messages', priority: 2 },
+  { channel: 'whatsapp', gateway: 'vonage-messages', priority: 1 },
+  { channel: 'email', gateway: 'smtp', priority: 1 },
+];
+
+export interface NotificationRequest {
+  channel: Channel;
+  /** E.164 (`+447700900123`) for sms and whatsapp, an email address for email. */
+  to: string;
+  text: string;
+  /** Email only. */
+  subject?: string;
+  /** Email only: the HTML alternative of `text`. */
+  html?: string;
+  /** The notification id: the provider echoes it back, and the email Message-ID is derived from it. */
+  clientRef: string;
+}
+
+/**
+ * A gateway's answer. `retryable` may succeed later or elsewhere (timeout, 5xx, throttling,
+ * network: the next gateway is tried at once); `rejected` is permanent (invalid number, bad
+ * address, refused credentials) and no other gateway is tried.
+ */
+export type GatewaySendResult =
+  | { outcome: 'accepted'; providerMessageId: string; /** 3-decimal string */ price?: string }
+  /** `throttled`: slow down a little (HTTP 429, SMS API status 1); `unavailable`: an outage (5xx, network, timeout, SMTP 4xx). */
+  | { outcome: 'retryable'; reason: 'throttled' | 'unavailable'; errorCode: string; detail: string }
+  | { outcome: 'rejected'; errorCode: string; detail: string };
+
+export interface NotificationGateway {
+  readonly name: GatewayName;
+  /** Never throws for a provider's answer or a network failure: those are results. */
+  send(request: NotificationRequest): Promise<GatewaySendResult>;
+}
+
+/** The gateways this deployment has credentials (and a sender) for. */
+export interface ConfiguredGateways {
+  /** The gateway that can send `channel` now; undefined when it cannot carry it or lacks settings. */
+  get(channel: Channel, gateway: GatewayName): NotificationGateway | undefined;
+}
+
+/** One row of the registry: `gateway` carries `channel` at `priority` (1 first) when `enabled`. */
+export interface GatewayRoute {
+  channel: Channel;
+  gateway: GatewayName;
+  priority: number;
+  enabled: boolean;
+}
+
+export interface GatewayRouteChange {
+  priority?: number;
+  enabled?: boolean;
+}
+
+/** The ledger's table of routes (notification_gateways). */
+export interface GatewayRegistry {
+  /** Every route, ordered by channel, priority and gateway. */
+  list(): Promise<GatewayRoute[]>;
+  /** Adds an enabled route; `exists` (the stored route) when the pair is there already, which is left as it is. */
+  add(route: Omit<GatewayRoute, 'enabled'>): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }>;
+  /** Changes what `change` names; undefined when the pair does not exist. */
+  update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<GatewayRoute | undefined>;
+  /** The enabled gateways of `channel`, first to try first. Cheap: called for every message. */
+  routeFor(channel: Channel): Promise<GatewayName[]>;
+  /** Adds the routes that do not exist yet; existing ones (an operator's changes) are kept. */
+  seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>): Promise<void>;
+}

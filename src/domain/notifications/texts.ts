@@ -1,0 +1,70 @@
+import type { ClientJob } from '../jobs/job.js';
+import type { Channel } from '../channels/ports.js';
+
+/** The job events a customer is told about (DESIGN.md, Notifications). */
+export const JOB_EVENTS = ['job-received', 'job-in-progress', 'job-completed', 'job-closed'] as const;
+export type JobEvent = (typeof JOB_EVENTS)[number];
+
+/** What one notification says: plain text for SMS and WhatsApp; email adds a subject and HTML. */
+export interface NotificationContent {
+  text: string;
+  subject?: string;
+  html?: string;
+}
+
+type JobFacts = Pick<ClientJob, 'jobId' | 'firstName' | 'jobType' | 'productType'>;
+
+function greeting(job: JobFacts): string {
+  const name = job.firstName?.trim();
+  return name ? `Hi ${name}` : 'Hello';
+}
+
+function itemName(job: JobFacts): string {
+  const product = job.productType?.trim();
+  return product ? `your ${product}` : 'your item';
+}
+
+function repairName(job: JobFacts): string {
+  const product = job.productType?.trim();
+  return product ? `${product} repair` : 'repair';
+}
+
+/** Every event's message, once: the sentence the customer reads and the email subject. */
+const WORDING: Record<JobEvent, (job: JobFacts, channel: Channel) => { subject: string; body: string }> = {
+  'job-received': (job, channel) => ({
+    subject: `We have received ${itemName(job)} (job ${job.jobId})`,
+    body: `we have received ${itemName(job)}${job.jobType?.trim() ? ` for ${job.jobType.trim()}` : ''} (job ${job.jobId}). We will ${channel === 'email' ? 'let you know' : 'text you'} when it is done.`,
+  }),
+  'job-in-progress': (job) => ({
+    subject: `Work has started on ${itemName(job)} (job ${job.jobId})`,
+    body: `work has started on ${itemName(job)} (job ${job.jobId}).`,
+  }),
+  'job-completed': (job) => ({
+    subject: `Your ${repairName(job)} is finished (job ${job.jobId})`,
+    body: `your ${repairName(job)} (job ${job.jobId}) is finished and ready for you.`,
+  }),
+  'job-closed': (job, channel) => ({
+    subject: `How did we do? (job ${job.jobId})`,
+    // Scores come back as text replies (SMS or WhatsApp); an email cannot be answered with one.
+    body:
+      channel === 'email'
+        ? `your ${repairName(job)} (job ${job.jobId}) is complete. Thank you for choosing us; we would love to hear how we did.`
+        : `your ${repairName(job)} (job ${job.jobId}) is complete. How did we do? Reply with a score from 1 (poor) to 5 (excellent).`,
+  }),
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The message of `event` for `channel`, from the client's job: the one place customer texts are written. */
+export function jobNotificationContent(event: JobEvent, channel: Channel, job: JobFacts): NotificationContent {
+  const { subject, body } = WORDING[event](job, channel);
+  const text = `${greeting(job)}, ${body}`;
+  if (channel !== 'email') return { text };
+  return {
+    subject,
+    text,
+    html: `<!doctype html><html><body><p>${escapeHtml(greeting(job))},</p><p>${escapeHtml(body.charAt(0).toUpperCase() + body.slice(1))}</p><p>Repair Relay</p></body></html>`,
+  };
+}

@@ -1,0 +1,30 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { answer, json } from '../http/http.js';
+import { messagesInboundSchema } from '../http/vonageMessagesSchemas.js';
+import { readVonageMessagesWebhook } from '../http/vonageMessagesWebhook.js';
+
+/**
+ * Customers' replies through the Messages API (SMS or WhatsApp), read as feedback like SMS API
+ * replies. A message without text (an image, a location) is acknowledged and stored nowhere.
+ */
+export async function vonageMessagesInboundHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const relay = await getRelay();
+    const inbound = await readVonageMessagesWebhook(request, relay.config.VONAGE_SIGNATURE_SECRET, messagesInboundSchema);
+    if (!inbound.ok) return inbound.response;
+    if (inbound.value.kind === 'other') {
+      context.log(`${context.functionName}: ${inbound.value.messageType} message ${inbound.value.messageId} has no text; acknowledged, stored nowhere`);
+      return json(200, { messageId: inbound.value.messageId, status: 'ignored' });
+    }
+    const result = await relay.recordInboundSms(inbound.value.sms);
+    return json(200, { messageId: inbound.value.sms.messageId, status: result.outcome });
+  });
+}
+
+app.http('vonageMessagesInbound', {
+  route: 'webhooks/vonage/messages/inbound',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: vonageMessagesInboundHandler,
+});

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { InboundSms } from '../../domain/feedback/recordReply.js';
+import type { DeliveryReceipt } from '../../domain/notifications/deliveryReceipts.js';
+import type { SmsDeliveryStatus } from '../../domain/notifications/ports.js';
+import { roundToAmount } from '../../domain/shared/money.js';
+
+/*
+ * Vonage Messages API webhooks (JSON, snake_case), validated here at the edge and turned into the
+ * same plain domain values as the SMS API's: a DeliveryReceipt and an InboundSms.
+ */
+
+/** Messages API statuses, and the SMS API delivery status each means (ASSUMPTIONS.md, Channels and gateways). */
+export const MESSAGES_STATUS_TO_DELIVERY: Readonly<Record<string, SmsDeliveryStatus>> = {
+  // Handed to the network (or WhatsApp), not delivered yet: the SMS API's "accepted".
+  submitted: 'accepted',
+  delivered: 'delivered',
+  // Read implies delivered; the log keeps delivery, not reading.
+  read: 'delivered',
+  rejected: 'rejected',
+  // Vonage could not deliver it (unreachable, expired, blocked): the SMS API's "failed".
+  undeliverable: 'failed',
+};
+const MESSAGES_STATUSES = Object.keys(MESSAGES_STATUS_TO_DELIVERY) as [string, ...string[]];
+
+const messageUuid = z
+  .string()
+  .trim()
+  .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 visible ASCII characters');
+
+/** ISO 8601 with a zone, as the Messages API writes it (`2026-06-15T12:00:00.000Z`). */
+const isoTimestamp = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/, 'must be an ISO 8601 date and time with a zone')
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date and time')
+  .transform((value) => new Date(value));
+
+/** The error's code: its title when that is a number (Vonage writes "1320"), else the number after `#` in its type URL. */
+function errorCodeOf(error: { type?: string | undefined; title?: string | number | undefined } | undefined): string | null {
+  const title = error?.title === undefined ? '' : String(error.title);
+  if (/^\d{1,16}$/.test(title)) return title;
+  return /#(\d{1,16})$/.exec(error?.type ?? '')?.[1] ?? null;
+}
+
+export const messagesStatusSchema = z
+  .object({
+    message_uuid: messageUuid,
+    status: z.enum(MESSAGES_STATUSES, { error: `must be one of ${MESSAGES_STATUSES.join(', ')}` }),
+    timestamp: isoTimestamp,
+    to: z.string().max(320),
+    from: z.string().max(320),
+    channel: z.string().min(1).max(32),
+    client_ref: z.string().max(191).optional(),
+    error: z
+      .object({ type: z.string().max(512).optional(), title: z.union([z.string().max(256), z.number()]).optional(), detail: z.string().max(2048).optional() })
+      .optional(),
+    usage: z.object({ currency: z.string().max(8).optional(), price: z.string().regex(/^\d{1,9}(\.\d{1,12})?$/).optional() }).optional(),
+  })
+  .transform(
+    (p): DeliveryReceipt => ({
+      messageId: p.message_uuid,
+      status: MESSAGES_STATUS_TO_DELIVERY[p.status]!,
+      errorCode: errorCodeOf(p.error),
+      clientRef: p.client_ref ?? null,
+      // The Messages API names no account in the body; a verified signature already proves it is ours.
+      apiKey: null,
+      price: p.usage?.price === undefined ? null : roundToAmount(p.usage.price),
+      reportedAt: p.timestamp,
+    }),
+  );
+
+export type MessagesInbound = { kind: 'text'; sms: InboundSms } | { kind: 'other'; messageId: string; messageType: string };
+
+export const messagesInboundSchema = z
+  .object({
+    message_uuid: messageUuid,
+    /** The sender, E.164 without '+' (SMS and WhatsApp); whether it is a usable number is decided later. */
+    from: z.string().trim().min(1).max(32),
+    to: z.string().max(64),
+    channel: z.string().min(1).max(32),
+    message_type: z.string().min(1).max(32),
+    text: z.string().max(4096).optional(),
+    timestamp: isoTimestamp,
+  })
+  .refine((p) => p.message_type !== 'text' || p.text !== undefined, { message: 'a text message must carry text', path: ['text'] })
+  .transform(
+    (p): MessagesInbound =>
+      p.message_type === 'text'
+        ? { kind: 'text', sms: { messageId: p.message_uuid, from: p.from, text: p.text ?? '' } }
+        : { kind: 'other', messageId: p.message_uuid, messageType: p.message_type },
+  );
