@@ -4,6 +4,10 @@
  */
 import { app } from '@azure/functions';
 import { startRelay } from '../compositionRoot.js';
+import './discounts/claimDiscountCode.js';
+import './discounts/generateDiscountCodes.js';
+import './discounts/getDiscountCodes.js';
+import './discounts/redeemDiscountCode.js';
 import './feedback/vonageInboundSms.js';
 import './health/health.js';
 import './jobs/changeJobStatus.js';

@@ -74,10 +74,6 @@ const NOT_YET_BUILT = new Set([
   'POST channels/{channel}/gateways',
   'PATCH channels/{channel}/gateways/{gateway}',
   'GET notifications',
-  'POST brands/{brandId}/discount-codes',
-  'GET brands/{brandId}/discount-codes',
-  'POST brands/{brandId}/discount-codes/claim',
-  'POST discount-codes/{code}/redeem',
   'GET customers/{customerId}/next-send-time',
   'POST broadcasts',
 ]);
