@@ -26,6 +26,8 @@ export const CLAIM_SHARDS = 64;
 /** Each attempt ends in a write some other claim won; a claim loses this many times only under a storm. */
 const MAX_CLAIM_ATTEMPTS = 200;
 const MAX_OPTIMISTIC_RETRIES = 50;
+/** Codes of a shard read in one bulk request when a claim needs one. */
+const CODE_READ_AHEAD = 32;
 
 /**
  * Documents of the `discountCodes` container (partition key /brandId). In a brand's partition:
@@ -103,6 +105,8 @@ interface BrandView {
   generated: number;
   cursors: CursorView[];
   lanes: Lane[];
+  /** Codes read ahead of their claims, by seq (codes never change). */
+  codes: Map<number, string>;
 }
 
 type ShardStep = { kind: 'taken'; claim: ClaimDoc } | { kind: 'exhausted' } | { kind: 'claim-changed' };
@@ -126,6 +130,7 @@ function shardSize(generated: number, shard: number): number {
  */
 export class CosmosDiscountCodes implements DiscountCodes {
   private readonly brands = new Map<string, BrandView>();
+  private readonly firstLooks = new Map<string, Promise<BrandView | undefined>>();
 
   constructor(
     private readonly container: Container,
@@ -217,27 +222,51 @@ export class CosmosDiscountCodes implements DiscountCodes {
   // Claims
 
   async claim(brandId: string, customerId: number): Promise<ClaimOutcome> {
-    const brand = this.brands.get(brandId) ?? (await this.refresh(brandId))?.view;
+    const brand = this.brands.get(brandId) ?? (await this.firstRefresh(brandId));
     if (!brand) return { status: 'unknown-brand' };
-    let claim = await this.read<ClaimDoc>(brandId, claimId(customerId));
+    // Most claims are a customer's first: creating the claim finds an earlier one (409) without reading first.
+    let claim: ClaimDoc | undefined;
+    let claimRead = false;
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
       if (claim?.code) return { status: 'already-claimed', code: claim.code };
       // A claim left by an earlier or concurrent request of the customer is completed first.
       let holding = claim && (await this.take(brandId, brand, claim.seq, customerId)) ? claim : undefined;
       if (!holding) {
         const step = await this.takeNextCode(brandId, brand, customerId, claim);
-        if (step === 'none-left') return { status: 'none-left' };
-        if (step.kind === 'taken') holding = step.claim;
+        if (step === 'none-left' && claimRead) return { status: 'none-left' };
+        if (step !== 'none-left' && step.kind === 'taken') holding = step.claim;
       }
       if (holding) {
-        const stored = await this.read<CodeDoc>(brandId, codeId(holding.seq));
-        if (!stored) throw new Error(`code ${holding.seq} of brand ${brandId} is taken but missing`);
+        const code = await this.codeAt(brandId, brand, holding.seq);
         // Settled by this request: 201; a concurrent request of the customer that settles first answers it instead.
-        if (await this.replaceIfMatch<ClaimDoc>({ ...holding, code: stored.code })) return { status: 'claimed', code: stored.code };
+        if (await this.replaceIfMatch<ClaimDoc>({ ...holding, code })) return { status: 'claimed', code };
       }
       claim = await this.read<ClaimDoc>(brandId, claimId(customerId));
+      claimRead = true;
     }
     throw new Error(`claim of customer ${customerId} at brand ${brandId} lost ${MAX_CLAIM_ATTEMPTS} races in a row`);
+  }
+
+  /**
+   * The code numbered seq. Claims in a shard go in order, so on a miss the shard's next codes are
+   * read too, in one bulk request, and kept until claimed.
+   */
+  private async codeAt(brandId: string, brand: BrandView, seq: number): Promise<string> {
+    const cached = brand.codes.get(seq);
+    if (cached !== undefined) {
+      brand.codes.delete(seq);
+      return cached;
+    }
+    const ahead = Array.from({ length: CODE_READ_AHEAD }, (_, i) => seq + i * CLAIM_SHARDS).filter((next) => next === seq || next < brand.generated);
+    const reads = await this.bulk(ahead.map((next) => ({ operationType: 'Read', id: codeId(next), partitionKey: brandId })));
+    failuresOf(reads, 'read codes', NOT_FOUND);
+    reads.forEach((read, i) => {
+      const doc = read.resourceBody as unknown as CodeDoc | undefined;
+      if (read.statusCode < 400 && doc && i > 0) brand.codes.set(doc.seq, doc.code);
+    });
+    const code = (reads[0]!.resourceBody as unknown as CodeDoc | undefined)?.code;
+    if (reads[0]!.statusCode >= 400 || code === undefined) throw new Error(`code ${seq} of brand ${brandId} is taken but missing`);
+    return code;
   }
 
   /** Tries the shards with codes left, the least busy in this process first, until a code is taken or none is left. */
@@ -310,6 +339,17 @@ export class CosmosDiscountCodes implements DiscountCodes {
     return brand.cursors[shard]!;
   }
 
+  /** The first look at a brand, shared by the claims that arrive together before it is known. */
+  private firstRefresh(brandId: string): Promise<BrandView | undefined> {
+    let pending = this.firstLooks.get(brandId);
+    if (!pending) {
+      pending = this.refresh(brandId).then((found) => found?.view);
+      this.firstLooks.set(brandId, pending);
+      void pending.finally(() => this.firstLooks.delete(brandId)).catch(() => undefined);
+    }
+    return pending;
+  }
+
   /** Reads the brand and all its cursors in one bulk request, into this process's view; undefined for an unknown brand. */
   private async refresh(brandId: string): Promise<{ doc: BrandDoc; view: BrandView } | undefined> {
     const reads = await this.bulk([
@@ -326,6 +366,7 @@ export class CosmosDiscountCodes implements DiscountCodes {
         generated: 0,
         cursors: Array.from({ length: CLAIM_SHARDS }, () => ({ next: 0, etag: undefined })),
         lanes: Array.from({ length: CLAIM_SHARDS }, () => ({ waiting: 0, tail: Promise.resolve() })),
+        codes: new Map(),
       };
       this.brands.set(brandId, view);
     }
