@@ -1,4 +1,4 @@
-import type { Container, JSONObject, OperationInput, OperationResponse } from '@azure/cosmos';
+import type { Container, OperationInput, OperationResponse } from '@azure/cosmos';
 import { createHash } from 'node:crypto';
 import type {
   ClaimOutcome,
