@@ -50,6 +50,9 @@ param cosmosDatabaseName string = 'repair'
 @description('Cosmos DB container of the job documents, partitioned by /id (COSMOS_JOBS_CONTAINER).')
 param cosmosJobsContainerName string = 'jobs'
 
+@description('Cosmos DB container of the discount codes, partitioned by /brandId (COSMOS_DISCOUNT_CODES_CONTAINER).')
+param cosmosDiscountCodesContainerName string = 'discountCodes'
+
 @description('Service Bus queue of outbound SMS messages (SMS_QUEUE).')
 param smsQueueName string = 'sms-outbound'
 
@@ -213,6 +216,7 @@ module cosmos 'modules/cosmos.bicep' = {
     tags: tags
     databaseName: cosmosDatabaseName
     jobsContainerName: cosmosJobsContainerName
+    discountCodesContainerName: cosmosDiscountCodesContainerName
   }
 }
 
@@ -289,6 +293,7 @@ var appSettings = {
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
   COSMOS_DATABASE: cosmos.outputs.databaseName
   COSMOS_JOBS_CONTAINER: cosmos.outputs.jobsContainerName
+  COSMOS_DISCOUNT_CODES_CONTAINER: cosmos.outputs.discountCodesContainerName
   SERVICEBUS_CONNECTION__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   SERVICEBUS_CONNECTION__credential: 'managedidentity'
   SERVICEBUS_CONNECTION__clientId: identity.outputs.clientId
@@ -355,6 +360,7 @@ output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
 output COSMOS_DATABASE string = cosmos.outputs.databaseName
 output COSMOS_JOBS_CONTAINER string = cosmos.outputs.jobsContainerName
+output COSMOS_DISCOUNT_CODES_CONTAINER string = cosmos.outputs.discountCodesContainerName
 output SERVICEBUS_NAMESPACE string = serviceBus.outputs.namespaceName
 output SERVICEBUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output SMS_QUEUE string = serviceBus.outputs.queueName

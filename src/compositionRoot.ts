@@ -1,5 +1,7 @@
-import { createCosmosClient, openJobsContainer } from './adapters/cosmos/client.js';
+import { createCosmosClient, openDiscountCodesContainer, openJobsContainer } from './adapters/cosmos/client.js';
+import { CosmosDiscountCodes } from './adapters/cosmos/discountCodes.js';
 import { CosmosJobDocuments } from './adapters/cosmos/jobDocuments.js';
+import { cryptoRandom } from './adapters/system/cryptoRandom.js';
 import { createConsoleLogger, systemClock } from './adapters/system/consoleLogger.js';
 import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
 import { MysqlCustomerFeedback } from './adapters/mysql/feedback.js';
@@ -53,6 +55,16 @@ import type { Customer, CustomerInput, SubscriptionInput } from './domain/custom
 import { createCustomer, getCustomer, replaceSubscriptions, updateCustomer, type CustomerApiResult } from './domain/customers/customerApi.js';
 import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
 import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
+import {
+  claimDiscountCode,
+  discountCodeCounts,
+  generateDiscountCodes,
+  redeemDiscountCode,
+  type GenerationRequest,
+  type GenerationResult,
+  type GenerationSettings,
+} from './domain/discounts/discountCodes.js';
+import type { ClaimOutcome, DiscountCodeCounts, RedeemOutcome } from './domain/discounts/ports.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -93,6 +105,14 @@ export interface Relay {
   addChannelGateway(channel: Channel, input: { gateway: GatewayName; priority: number }): Promise<AddChannelGatewayResult>;
   /** PATCH /api/channels/{channel}/gateways/{gateway}. */
   updateChannelGateway(channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<UpdateChannelGatewayResult>;
+  /** POST /api/brands/{brandId}/discount-codes. */
+  generateDiscountCodes(request: GenerationRequest): Promise<GenerationResult>;
+  /** GET /api/brands/{brandId}/discount-codes; undefined for a brand without codes. */
+  discountCodeCounts(brandId: string): Promise<DiscountCodeCounts | undefined>;
+  /** POST /api/brands/{brandId}/discount-codes/claim. */
+  claimDiscountCode(brandId: string, customerId: number): Promise<ClaimOutcome>;
+  /** POST /api/discount-codes/{code}/redeem, the code normalized. */
+  redeemDiscountCode(code: string): Promise<RedeemOutcome>;
   /** Each dependency's reachability, for the health endpoint. */
   checkHealth(): Promise<Record<'clientDb' | 'ledgerDb' | 'cosmos', 'ok' | 'unreachable'>>;
   close(): Promise<void>;
@@ -127,6 +147,9 @@ export function pollSettings(config: AppConfig): PollSettings {
     maxRunMs: 4 * MINUTE,
   };
 }
+
+/** Chunks of 2,000 codes (40 bulk requests); a request stops starting chunks after a minute, far inside the HTTP limit of 230 s. */
+export const DISCOUNT_GENERATION_SETTINGS: GenerationSettings = { chunkSize: 2000, timeBudgetMs: MINUTE };
 
 export function sendSmsSettings(config: AppConfig): SendSmsSettings {
   return { from: config.VONAGE_FROM, maxAttempts: config.SMS_MAX_ATTEMPTS, staleSendingMs: 5 * MINUTE };
@@ -218,6 +241,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   };
   const cosmos = createCosmosClient(cosmosSettings);
   const container = await openJobsContainer(cosmos, cosmosSettings);
+  const discountCodesContainer = await openDiscountCodesContainer(cosmos, cosmosSettings, config.COSMOS_DISCOUNT_CODES_CONTAINER);
 
   const serviceBus = overrides.queue
     ? undefined
@@ -268,6 +292,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const stats = new MysqlMessageStats(statsPool);
   // One completer for every delivery of this instance, so SMS settling together complete together.
   const completeJob = batchedSmsCompleter(withLogger('sendSms'));
+  const discountCodes = new CosmosDiscountCodes(discountCodesContainer, shared.clock);
 
   return {
     config,
@@ -293,6 +318,11 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     listChannels: () => listChannels(channels),
     addChannelGateway: (channel, input) => addChannelGateway(channels, channel, input),
     updateChannelGateway: (channel, gatewayName, change) => updateChannelGateway(channels, channel, gatewayName, change),
+    generateDiscountCodes: (request) =>
+      generateDiscountCodes({ codes: discountCodes, random: cryptoRandom, clock: shared.clock, settings: DISCOUNT_GENERATION_SETTINGS }, request),
+    discountCodeCounts: (brandId) => discountCodeCounts({ codes: discountCodes }, brandId),
+    claimDiscountCode: (brandId, customerId) => claimDiscountCode({ codes: discountCodes }, brandId, customerId),
+    redeemDiscountCode: (code) => redeemDiscountCode({ codes: discountCodes }, code),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([
         reachable(() => clientPool.query('SELECT 1')),

@@ -21,6 +21,8 @@ export const configSchema = z.object({
   COSMOS_KEY: optionalSecret,
   COSMOS_DATABASE: z.string().min(1).default('repair'),
   COSMOS_JOBS_CONTAINER: z.string().min(1).default('jobs'),
+  /** Container of discount codes, partitioned by /brandId. */
+  COSMOS_DISCOUNT_CODES_CONTAINER: z.string().min(1).default('discountCodes'),
   SERVICEBUS_CONNECTION: optionalSecret,
   SERVICEBUS_CONNECTION__fullyQualifiedNamespace: z.string().min(1).optional(),
   SMS_QUEUE: z.string().min(1).default('sms-outbound'),

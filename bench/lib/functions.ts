@@ -13,13 +13,19 @@ import { createBenchDatabase, type BenchCosmos, type BenchDatabase } from './sta
  * response), with its log lines dropped. Function modules must be imported after
  * test/setup/functionsCore.js.
  */
-export async function invokeHttp(name: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function invokeHttp(
+  name: string,
+  body: string,
+  headers: Record<string, string> = {},
+  params: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const registration = registrations.get(name);
   if (!registration) throw new Error(`the ${name} function is not registered`);
   const request = new HttpRequest({
     method: 'POST',
     url: `http://localhost:7071/api/${name}`,
     headers: { 'content-type': 'application/json', ...headers },
+    params,
     body: { string: body },
   });
   const context = new InvocationContext({ functionName: name, invocationId: randomUUID(), logHandler: () => undefined });

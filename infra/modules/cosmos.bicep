@@ -1,4 +1,4 @@
-// Cosmos DB for NoSQL, serverless, with the job documents' database and container. Key (local)
+// Cosmos DB for NoSQL, serverless, with the job documents' database and containers (jobs, discount codes). Key (local)
 // auth is disabled: the app reaches it with its managed identity through a Cosmos SQL role
 // assignment (access.bicep). The data-plane role cannot create databases or containers, so
 // they are created here (src/adapters/cosmos/client.ts relies on that).
@@ -20,9 +20,14 @@ param databaseName string
 @description('Container of job documents (COSMOS_JOBS_CONTAINER).')
 param jobsContainerName string
 
+@description('Container of discount codes (COSMOS_DISCOUNT_CODES_CONTAINER).')
+param discountCodesContainerName string
+
 // The app writes each job with its job id as both `id` and partition key; this is not a
 // parameter because the code depends on it.
 var jobsPartitionKeyPath = '/id'
+// Discount codes live in their brand's partition (src/adapters/cosmos/discountCodes.ts); fixed for the same reason.
+var discountCodesPartitionKeyPath = '/brandId'
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   name: accountName
@@ -79,8 +84,25 @@ resource jobsContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   }
 }
 
+resource discountCodesContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: discountCodesContainerName
+  properties: {
+    resource: {
+      id: discountCodesContainerName
+      partitionKey: {
+        paths: [
+          discountCodesPartitionKeyPath
+        ]
+        kind: 'Hash'
+      }
+    }
+  }
+}
+
 output accountName string = account.name
 output accountId string = account.id
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
 output jobsContainerName string = jobsContainer.name
+output discountCodesContainerName string = discountCodesContainer.name

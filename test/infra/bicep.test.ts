@@ -256,8 +256,16 @@ describe('names agree with the code and DESIGN.md', () => {
   const named: Array<{ setting: string; param: string; moduleName: string; moduleParam: string; output: string }> = [
     { setting: 'COSMOS_DATABASE', param: 'cosmosDatabaseName', moduleName: 'cosmos', moduleParam: 'databaseName', output: 'cosmos.outputs.databaseName' },
     { setting: 'COSMOS_JOBS_CONTAINER', param: 'cosmosJobsContainerName', moduleName: 'cosmos', moduleParam: 'jobsContainerName', output: 'cosmos.outputs.jobsContainerName' },
+    { setting: 'COSMOS_DISCOUNT_CODES_CONTAINER', param: 'cosmosDiscountCodesContainerName', moduleName: 'cosmos', moduleParam: 'discountCodesContainerName', output: 'cosmos.outputs.discountCodesContainerName' },
     { setting: 'SMS_QUEUE', param: 'smsQueueName', moduleName: 'serviceBus', moduleParam: 'smsQueueName', output: 'serviceBus.outputs.queueName' },
   ];
+
+  /** The Cosmos container whose name is the module parameter `nameParam`. */
+  const containerNamed = (nameParam: string) => {
+    const found = cosmosModule.resourcesOfType('Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers').filter((c) => property(c, 'name') === nameParam);
+    expect(found, `infra/modules/cosmos.bicep declares one container named by ${nameParam}`).toHaveLength(1);
+    return found[0]!;
+  };
 
   it('creates the database, container and queue under the names configSchema defaults to', () => {
     expect(configDefaults).toMatchObject({ COSMOS_DATABASE: 'repair', COSMOS_JOBS_CONTAINER: 'jobs', SMS_QUEUE: 'sms-outbound' });
@@ -267,14 +275,14 @@ describe('names agree with the code and DESIGN.md', () => {
       expect(appSettings.get(setting), `${setting} comes from the created resource`).toBe(output);
     }
     const database = onlyResource(cosmosModule, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases');
-    const container = onlyResource(cosmosModule, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
+    const container = containerNamed('jobsContainerName');
     const queue = onlyResource(serviceBusModule, 'Microsoft.ServiceBus/namespaces/queues');
     expect(property(database, 'name')).toBe('databaseName');
-    expect(property(container, 'name')).toBe('jobsContainerName');
     expect(property(queue, 'name')).toBe('smsQueueName');
     expect(cosmosModule.outputs().get('databaseName')).toBe(`${database.name}.name`);
     expect(cosmosModule.outputs().get('jobsContainerName')).toBe(`${container.name}.name`);
     expect(serviceBusModule.outputs().get('queueName')).toBe(`${queue.name}.name`);
+    expect(cosmosModule.outputs().get('discountCodesContainerName')).toBe(`${containerNamed('discountCodesContainerName').name}.name`);
   });
 
   it('gives the other literal settings the defaults configSchema has', () => {
@@ -289,10 +297,11 @@ describe('names agree with the code and DESIGN.md', () => {
     }
   });
 
-  it('partitions the jobs container by /id, as the code writes it', () => {
-    const container = onlyResource(cosmosModule, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
-    const paths = arrayItems(property(container, 'properties.resource.partitionKey.paths') ?? '[]');
-    expect(paths.map((p) => resolveString(cosmosModule, p))).toEqual(['/id']);
+  it('partitions the jobs container by /id and the discount codes by /brandId, as the code writes them', () => {
+    const partitionPaths = (nameParam: string) =>
+      arrayItems(property(containerNamed(nameParam), 'properties.resource.partitionKey.paths') ?? '[]').map((p) => resolveString(cosmosModule, p));
+    expect(partitionPaths('jobsContainerName')).toEqual(['/id']);
+    expect(partitionPaths('discountCodesContainerName')).toEqual(['/brandId']);
     const adapter = readFileSync(join(repoRoot, 'src', 'adapters', 'cosmos', 'client.ts'), 'utf8');
     const codePaths = /partitionKey:\s*\{\s*paths:\s*\[\s*'([^']+)'\s*\]/.exec(adapter);
     if (codePaths) expect(codePaths[1]).toBe('/id');

@@ -79,10 +79,6 @@ const NOT_YET_BUILT = new Set([
   'PATCH customers/{customerId}',
   'PUT customers/{customerId}/subscriptions',
   'GET notifications',
-  'POST brands/{brandId}/discount-codes',
-  'GET brands/{brandId}/discount-codes',
-  'POST brands/{brandId}/discount-codes/claim',
-  'POST discount-codes/{code}/redeem',
   'GET customers/{customerId}/next-send-time',
   'POST broadcasts',
 ]);

@@ -29,12 +29,18 @@ export function createCosmosClient(settings: CosmosSettings): CosmosClient {
  * With a key the database and container are created when missing; with managed identity they come
  * from the Bicep templates, because Cosmos data-plane roles cannot create them.
  */
-export async function openJobsContainer(client: CosmosClient, settings: CosmosSettings): Promise<Container> {
-  if (!settings.key) return client.database(settings.database).container(settings.container);
+async function openContainer(client: CosmosClient, settings: CosmosSettings, container: string, partitionKeyPath: string): Promise<Container> {
+  if (!settings.key) return client.database(settings.database).container(container);
   const { database } = await client.databases.createIfNotExists({ id: settings.database });
-  const { container } = await database.containers.createIfNotExists({
-    id: settings.container,
-    partitionKey: { paths: ['/id'] },
-  });
-  return container;
+  const { container: opened } = await database.containers.createIfNotExists({ id: container, partitionKey: { paths: [partitionKeyPath] } });
+  return opened;
+}
+
+export function openJobsContainer(client: CosmosClient, settings: CosmosSettings): Promise<Container> {
+  return openContainer(client, settings, settings.container, '/id');
+}
+
+/** Discount codes (src/adapters/cosmos/discountCodes.ts), partitioned by brand. */
+export function openDiscountCodesContainer(client: CosmosClient, settings: CosmosSettings, container: string): Promise<Container> {
+  return openContainer(client, settings, container, '/brandId');
 }

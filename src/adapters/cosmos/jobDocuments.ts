@@ -10,7 +10,7 @@ const BULK_CHUNK = 100;
 /** How many documents this process last wrote it keeps, with their ETags (a few batches' worth). */
 const RECENT_WRITES = 5000;
 
-function statusCode(error: unknown): number | undefined {
+export function statusCode(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? Number((error as { code: unknown }).code) : undefined;
 }
 

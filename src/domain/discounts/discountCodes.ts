@@ -1,0 +1,94 @@
+import type { Clock } from '../shared/ports.js';
+import { newDiscountCodes } from './discountCode.js';
+import type { ClaimOutcome, DiscountCodeCounts, DiscountCodes, RandomSource, RedeemOutcome } from './ports.js';
+
+export interface GenerationSettings {
+  /** Codes written per step; each step's progress is saved, so a repeat continues after the last whole step. */
+  chunkSize: number;
+  /** A request stops starting steps after this long and answers "in progress", well inside the host's timeout. */
+  timeBudgetMs: number;
+}
+
+export interface GenerateCodesDeps {
+  codes: DiscountCodes;
+  random: RandomSource;
+  clock: Clock;
+  settings: GenerationSettings;
+}
+
+export interface GenerationRequest {
+  brandId: string;
+  count: number;
+  /** The caller's Idempotency-Key; without one the request gets a fresh key, returned so it can be continued. */
+  idempotencyKey?: string;
+}
+
+export type GenerationResult =
+  | { status: 'complete'; batchKey: string; counts: DiscountCodeCounts }
+  /** The time budget ran out: repeating the request with `batchKey` continues it. */
+  | { status: 'in-progress'; batchKey: string; counts: DiscountCodeCounts }
+  | { status: 'key-reused'; batchKey: string; requested: number };
+
+/** A collision among 8e14 codes is rare; this many in a row for one chunk means something else is wrong. */
+const MAX_COLLISION_ROUNDS = 8;
+
+/**
+ * Generates `count` codes for a brand in chunks, each recorded by the store before the next, so
+ * an interrupted request is completed (never doubled) by a repeat with the same Idempotency-Key.
+ */
+export async function generateDiscountCodes(deps: GenerateCodesDeps, request: GenerationRequest): Promise<GenerationResult> {
+  const { codes, random, clock, settings } = deps;
+  const { brandId, count } = request;
+  const batchKey = request.idempotencyKey ?? Array.from(random.bytes(16), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const start = await codes.startGeneration(brandId, batchKey, count);
+  if (start.status === 'key-reused') return { status: 'key-reused', batchKey, requested: start.requested };
+
+  const deadline = clock.now().getTime() + settings.timeBudgetMs;
+  let finished = start.status === 'completed';
+  while (!finished && clock.now().getTime() < deadline) {
+    const chunk = await codes.nextGenerationChunk(brandId, batchKey, settings.chunkSize);
+    if (!chunk) {
+      finished = true;
+      break;
+    }
+    const chunkCodes = newDiscountCodes(random, chunk.size);
+    let offered = chunkCodes.map((_, index) => index);
+    for (let round = 1; offered.length > 0; round++) {
+      if (round > MAX_COLLISION_ROUNDS) throw new Error(`discount codes kept colliding for brand ${brandId} (${offered.length} left after ${MAX_COLLISION_ROUNDS} rounds)`);
+      const collided = await codes.reserveCodes(brandId, offered.map((index) => ({ seq: chunk.from + index, code: chunkCodes[index]! })));
+      offered = collided.map((position) => offered[position]!);
+      const replacements = newDiscountCodes(random, offered.length);
+      offered.forEach((index, position) => (chunkCodes[index] = replacements[position]!));
+    }
+    await codes.fillChunk(brandId, chunk, chunkCodes);
+  }
+  const counts = await codes.counts(brandId);
+  if (!counts) throw new Error(`brand ${brandId} has no code counts after a generation`);
+  return { status: finished ? 'complete' : 'in-progress', batchKey, counts };
+}
+
+export interface ClaimCodeDeps {
+  codes: DiscountCodes;
+}
+
+/** One code of the brand for the customer; asking again gives the same code (the feedback reward calls this too). */
+export function claimDiscountCode(deps: ClaimCodeDeps, brandId: string, customerId: number): Promise<ClaimOutcome> {
+  return deps.codes.claim(brandId, customerId);
+}
+
+export interface RedeemCodeDeps {
+  codes: DiscountCodes;
+}
+
+/** `code` normalized by normalizeDiscountCode. */
+export function redeemDiscountCode(deps: RedeemCodeDeps, code: string): Promise<RedeemOutcome> {
+  return deps.codes.redeem(code);
+}
+
+export interface CodeCountsDeps {
+  codes: DiscountCodes;
+}
+
+export function discountCodeCounts(deps: CodeCountsDeps, brandId: string): Promise<DiscountCodeCounts | undefined> {
+  return deps.codes.counts(brandId);
+}

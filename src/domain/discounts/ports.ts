@@ -1,0 +1,69 @@
+/**
+ * Discount codes (seed 004). A brand's codes are numbered 0, 1, 2, ... (`seq`) in the order they
+ * were generated; a customer holds at most one code of a brand; a code is redeemed at most once.
+ */
+
+/** Unpredictable bytes (the adapter uses node:crypto), so the domain stays free of I/O. */
+export interface RandomSource {
+  bytes(count: number): Uint8Array;
+}
+
+export interface DiscountCodeCounts {
+  brandId: string;
+  generated: number;
+  claimed: number;
+  redeemed: number;
+  available: number;
+}
+
+/** A range of sequence numbers a generation fills next: [from, from + size). */
+export interface GenerationChunk {
+  from: number;
+  size: number;
+}
+
+export type GenerationStart =
+  | { status: 'open' }
+  | { status: 'completed' }
+  /** The Idempotency-Key was used before for another count. */
+  | { status: 'key-reused'; requested: number };
+
+export type ClaimOutcome =
+  | { status: 'claimed'; code: string }
+  /** The customer had claimed before: the same code. */
+  | { status: 'already-claimed'; code: string }
+  | { status: 'none-left' }
+  | { status: 'unknown-brand' };
+
+export type RedeemOutcome =
+  | { status: 'redeemed'; brandId: string; code: string }
+  | { status: 'already-redeemed'; brandId: string }
+  /** A code nobody has claimed cannot be redeemed: it was never handed to a customer. */
+  | { status: 'not-claimed'; brandId: string }
+  | { status: 'unknown-code' };
+
+/**
+ * Where codes live. Every method is safe to repeat and to run concurrently from several
+ * processes: the store's conditional writes, not this process, keep the rules.
+ */
+export interface DiscountCodes {
+  /** Records generation request `batchKey` of `count` codes (or finds it again when repeated). */
+  startGeneration(brandId: string, batchKey: string, count: number): Promise<GenerationStart>;
+  /**
+   * The next sequence numbers to fill for the brand: those of an unfinished earlier generation
+   * first (whoever asks completes it), then this one's; undefined once `batchKey` is complete.
+   */
+  nextGenerationChunk(brandId: string, batchKey: string, maxSize: number): Promise<GenerationChunk | undefined>;
+  /**
+   * Registers codes as existing across all brands; returns the indexes of `entries` whose code
+   * exists already (a collision, found by the store), which the caller replaces and offers again.
+   */
+  reserveCodes(brandId: string, entries: ReadonlyArray<{ seq: number; code: string }>): Promise<number[]>;
+  /** Stores the chunk's codes under their sequence numbers (a number already filled keeps its code) and makes them claimable. */
+  fillChunk(brandId: string, chunk: GenerationChunk, codes: readonly string[]): Promise<void>;
+  counts(brandId: string): Promise<DiscountCodeCounts | undefined>;
+  /** One code of the brand for the customer, the same one on every repeat. */
+  claim(brandId: string, customerId: number): Promise<ClaimOutcome>;
+  /** `code` as normalized (upper case). */
+  redeem(code: string): Promise<RedeemOutcome>;
+}

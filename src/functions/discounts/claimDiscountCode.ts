@@ -1,0 +1,29 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { brandIdFrom, claimBodySchema } from './discountSchemas.js';
+
+/** POST /api/brands/{brandId}/discount-codes/claim `{customerId}`: 201 `{code}`, 200 the same code again, 409 none left, 404 unknown brand. */
+export async function claimDiscountCodeHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const brandId = brandIdFrom(request);
+    if (!brandId.ok) return brandId.response;
+    const body = await readJsonBody(request, claimBodySchema);
+    if (!body.ok) return body.response;
+
+    const relay = await getRelay();
+    const result = await relay.claimDiscountCode(brandId.value, body.value.customerId);
+    switch (result.status) {
+      case 'claimed':
+        return json(201, { code: result.code });
+      case 'already-claimed':
+        return json(200, { code: result.code });
+      case 'none-left':
+        return problem(409, `brand ${brandId.value} has no discount codes left`);
+      case 'unknown-brand':
+        return problem(404, `brand ${brandId.value} has no discount codes`);
+    }
+  });
+}
+
+app.http('claimDiscountCode', { route: 'brands/{brandId}/discount-codes/claim', methods: ['POST'], authLevel: 'function', handler: claimDiscountCodeHandler });

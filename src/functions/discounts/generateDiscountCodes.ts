@@ -1,0 +1,35 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { brandIdFrom, checkCount, generationBodySchema, idempotencyKeyFrom } from './discountSchemas.js';
+
+/**
+ * POST /api/brands/{brandId}/discount-codes `{count}` with an optional Idempotency-Key header:
+ * 201 `{brandId, generated, available}` once all are written; 202 with the key when the request
+ * ran out of time (repeat it with that key to continue); a repeat of a finished request is 201 again.
+ */
+export async function generateDiscountCodesHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const brandId = brandIdFrom(request);
+    if (!brandId.ok) return brandId.response;
+    const key = idempotencyKeyFrom(request);
+    if (!key.ok) return key.response;
+    const body = await readJsonBody(request, generationBodySchema);
+    if (!body.ok) return body.response;
+    const count = checkCount(body.value.count);
+    if (!count.ok) return count.response;
+
+    const relay = await getRelay();
+    const result = await relay.generateDiscountCodes({ brandId: brandId.value, count: count.value, ...(key.value === undefined ? {} : { idempotencyKey: key.value }) });
+    if (result.status === 'key-reused') {
+      return problem(422, `Idempotency-Key was used for a request of ${result.requested} codes; use a new key for ${count.value}`);
+    }
+    const { generated, available } = result.counts;
+    if (result.status === 'in-progress') {
+      return json(202, { brandId: brandId.value, generated, available, idempotencyKey: result.batchKey, detail: 'not finished yet: repeat the request with this Idempotency-Key to continue' });
+    }
+    return json(201, { brandId: brandId.value, generated, available });
+  });
+}
+
+app.http('generateDiscountCodes', { route: 'brands/{brandId}/discount-codes', methods: ['POST'], authLevel: 'function', handler: generateDiscountCodesHandler });

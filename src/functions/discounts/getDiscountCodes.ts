@@ -1,0 +1,18 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { answer, json, problem } from '../http/http.js';
+import { brandIdFrom } from './discountSchemas.js';
+
+/** GET /api/brands/{brandId}/discount-codes: `{brandId, generated, claimed, redeemed, available}`; 404 for a brand without codes. */
+export async function getDiscountCodesHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const brandId = brandIdFrom(request);
+    if (!brandId.ok) return brandId.response;
+    const relay = await getRelay();
+    const counts = await relay.discountCodeCounts(brandId.value);
+    if (!counts) return problem(404, `brand ${brandId.value} has no discount codes`);
+    return json(200, counts);
+  });
+}
+
+app.http('getDiscountCodes', { route: 'brands/{brandId}/discount-codes', methods: ['GET'], authLevel: 'function', handler: getDiscountCodesHandler });

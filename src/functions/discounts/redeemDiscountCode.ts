@@ -1,0 +1,26 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getRelay } from '../../compositionRoot.js';
+import { answer, json, problem } from '../http/http.js';
+import { codeFrom } from './discountSchemas.js';
+
+/** POST /api/discount-codes/{code}/redeem (any case): 200 the first time, 409 after, or for a code not yet claimed; 404 unknown. */
+export async function redeemDiscountCodeHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const code = codeFrom(request);
+    if (!code.ok) return code.response;
+    const relay = await getRelay();
+    const result = await relay.redeemDiscountCode(code.value);
+    switch (result.status) {
+      case 'redeemed':
+        return json(200, { code: result.code, brandId: result.brandId, status: 'redeemed' });
+      case 'already-redeemed':
+        return problem(409, `discount code ${code.value} was already redeemed`);
+      case 'not-claimed':
+        return problem(409, `discount code ${code.value} has not been handed to a customer, so it cannot be redeemed`);
+      case 'unknown-code':
+        return problem(404, `discount code ${code.value} is unknown`);
+    }
+  });
+}
+
+app.http('redeemDiscountCode', { route: 'discount-codes/{code}/redeem', methods: ['POST'], authLevel: 'function', handler: redeemDiscountCodeHandler });
