@@ -21,7 +21,7 @@ import '../src/functions/payments/payments.js';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
 import { envInt, runBenchmark } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
-import { FakeSmsQueue } from '../test/support/fakes.js';
+import { FakeNotificationQueue } from '../test/support/fakes.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
@@ -173,7 +173,7 @@ async function runMirror(cosmos: BenchCosmos): Promise<MirrorRun> {
 
     const { container } = await cosmos.open(`jobs_bench_mirror_${Date.now()}`);
     const settings = pollSettings(loadConfig(process.env));
-    const queue = new FakeSmsQueue();
+    const queue = new FakeNotificationQueue();
     const profile = new Profile();
     const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile: new Profile() });
     const timed = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile });

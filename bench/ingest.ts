@@ -2,7 +2,7 @@
  * `npm run bench:ingest` (issue 2): how fast pollClientJobs ingests a backlog, batched against
  * one job at a time, and what an idle poll costs on a 1,000,000-row `Jobs` table. Real adapters
  * throughout: MariaDB (throwaway databases, dropped at the end), the embedded Cosmos server and an
- * in-memory queue behind the SmsQueue port. Not a test; `npm test` never runs it.
+ * in-memory queue behind the NotificationQueue port. Not a test; `npm test` never runs it.
  *
  * Knobs (environment): BENCH_INGEST_JOBS (100000), BENCH_NO_MOBILE_JOBS (20000), BENCH_NAIVE_JOBS (10000), BENCH_IDLE_ROWS
  * (1000000), BENCH_IDLE_POLLS (200), BENCH_WRITE=0 to leave docs/benchmarks.md alone,
@@ -16,7 +16,7 @@ import { pollSettings } from '../src/compositionRoot.js';
 import { loadConfig } from '../src/config.js';
 import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/jobs/pollClientJobs.js';
 import { toE164 } from '../src/domain/shared/phone.js';
-import { FakeSmsQueue } from '../test/support/fakes.js';
+import { FakeNotificationQueue } from '../test/support/fakes.js';
 import { JOB_COLUMNS, loadIdleJobs, measureIdlePolls, openTrackedJobs, waitForInnodbToSettle } from './lib/idlePoll.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
 import { envInt, runBenchmark } from './lib/harness.js';
@@ -132,7 +132,7 @@ async function runIngest(cosmos: BenchCosmos, label: string, jobs: number, setti
     const loadMs = performance.now() - loadStart;
     const containerName = `jobs_bench_${label}_${Date.now()}`;
     const { container } = await cosmos.open(containerName);
-    const queue = new FakeSmsQueue();
+    const queue = new FakeNotificationQueue();
     const profile = new Profile();
     const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile });
     log(`${label}: ${int(jobs)} NEW jobs loaded in ${(loadMs / 1000).toFixed(1)} s; polling with batch size ${settings.batchSize}`);
@@ -165,7 +165,7 @@ async function verifyIngest(run: {
   clientPool: MysqlPool;
   ledgerPool: MysqlPool;
   container: import('@azure/cosmos').Container;
-  queue: FakeSmsQueue;
+  queue: FakeNotificationQueue;
   reports: PollReport[];
 }): Promise<string[]> {
   const { jobs } = run;
@@ -193,10 +193,10 @@ async function verifyIngest(run: {
   const ingestJobs = await count(run.ledgerPool, "SELECT COUNT(DISTINCT Job_id) AS n FROM job_trans WHERE event_type = 'INGEST'");
   expect(ingestJobs === jobs, `INGEST rows cover ${ingestJobs} jobs, expected ${jobs}`);
 
-  const queued = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM sms_log WHERE kind = 'job-received' AND state = 'queued'");
-  const skipped = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM sms_log WHERE kind = 'job-received' AND state = 'skipped'");
-  const smsRows = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM sms_log');
-  expect(queued === withMobile && skipped === noMobile && smsRows === jobs, `sms_log has ${queued} queued + ${skipped} skipped of ${smsRows}`);
+  const queued = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM notification_log WHERE kind = 'job-received' AND state = 'queued'");
+  const skipped = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM notification_log WHERE kind = 'job-received' AND state = 'skipped'");
+  const smsRows = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM notification_log');
+  expect(queued === withMobile && skipped === noMobile && smsRows === jobs, `notification_log has ${queued} queued + ${skipped} skipped of ${smsRows}`);
 
   const mobiles = new Set(Array.from({ length: jobs }, (_, i) => toE164(run.mobile(i + 1))).flatMap((phone) => (phone.ok ? [phone.e164] : [])));
   const customers = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM customers');
@@ -233,7 +233,7 @@ async function verifyIngest(run: {
   return [
     `queue: ${int(messages.length)} messages, all messageIds distinct (expected ${int(withMobile)})`,
     `job_trans: ${int(transRows)} rows = ${int(jobs)} INGEST + ${int(noMobile)} SMS + ${int(noMobile)} STATUS (jobs without a mobile are OPENED at once)`,
-    `sms_log: ${int(queued)} queued + ${int(skipped)} skipped; job_tracking: ${int(tracked)} open`,
+    `notification_log: ${int(queued)} queued + ${int(skipped)} skipped; job_tracking: ${int(tracked)} open`,
     `customers: ${int(customers)} (one per distinct mobile), ${int(linked)} job links`,
     `Cosmos: ${int(found)} sampled documents found by point read with the right status; job ${int(jobs + 1)} absent`,
   ];
@@ -288,7 +288,7 @@ async function runIdle(cosmos: BenchCosmos, baseSettings: PollSettings): Promise
       if (every === 0) await waitForInnodbToSettle(ledger.pool, ['job_tracking', 'poll_checkpoint']);
       if (every > 0) log(`idle: ${int(openJobs)} tracked jobs opened in ${((performance.now() - openStart) / 1000).toFixed(1)} s`);
       const profile = new Profile();
-      const queue = new FakeSmsQueue();
+      const queue = new FakeNotificationQueue();
       const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile: new Profile() });
       const timed = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile });
       const measured = await measureIdlePolls({ deps, timed, rows, openJobs, polls: OPTIONS.idlePolls, warmupPolls: OPTIONS.idleWarmupPolls, ledgerPool: ledger.pool });
@@ -343,13 +343,13 @@ const STEP_NAMES: Record<string, string> = {
   'checkpoints.save': 'checkpoint save (MySQL ledger)',
   'clientJobs.readJobsAfter': 'read Jobs batch by key range (MySQL client)',
   'clientJobs.readNewJobsInRange': 'look-back + sweep reads (MySQL client)',
-  'smsLog.getMany': 'sms_log marker lookup (MySQL ledger)',
+  'notificationLog.getMany': 'notification_log marker lookup (MySQL ledger)',
   'documents.createMissing': 'Cosmos bulk create',
   'customers.findOrCreateByMobiles': 'customers find or create by mobile (MySQL ledger)',
   'customers.linkJobs': 'customer_jobs insert (MySQL ledger)',
   'transactions.append': 'job_trans insert (MySQL ledger)',
   'tracking.track': 'job_tracking insert (MySQL ledger)',
-  'smsLog.register': 'sms_log insert (MySQL ledger)',
+  'notificationLog.register': 'notification_log insert (MySQL ledger)',
   'queue.enqueue': 'queue enqueue (in memory)',
   'tracking.openJobsAfter': 'mirror: open jobs (MySQL ledger)',
   'clientJobs.readJobs': 'mirror: client statuses by id (MySQL client)',
@@ -473,7 +473,7 @@ function buildReport(
     `Machine: ${machineLine(machine)}; Cosmos server ${cosmosWhere}`,
     `Poll settings: ${JSON.stringify(settings)}`,
     '',
-    'Backlog ingestion (Jobs -> Cosmos + job_trans + sms_log + queue)',
+    'Backlog ingestion (Jobs -> Cosmos + job_trans + notification_log + queue)',
     textTable(ingestHeader, ingestRows),
     `Speed-up ${speedup.toFixed(1)}x (target ≥ ${OPTIONS.targetSpeedup}x: ${verdictIngest})`,
     noMobileLine,
@@ -502,7 +502,7 @@ function buildReport(
     '',
     '### Backlog ingestion',
     '',
-    `${int(batched.jobs)} \`NEW\` jobs (one in ${OPTIONS.noMobileEvery} without a mobile) ingested end to end by \`pollClientJobs\` with the real adapters: Cosmos documents, \`job_trans\`, \`sms_log\` and \`job_tracking\` rows in a ledger migrated by the real migrations, messages on an in-memory queue. The no-mobile backlog (issue 13 item 3) is ${int(noMobile.jobs)} jobs none of which has a usable mobile (no number, an empty one, landlines, a note), so every courtesy SMS is skipped and every job is opened at once, in the client table, Cosmos, \`job_trans\` and \`job_tracking\`. The naive path is the same code with batch size 1 (one round trip per job for every read and write), on a sample of ${int(naive.jobs)} jobs. Wall time covers every poll until the checkpoint reaches the last job, including the status mirror at the end of each poll.`,
+    `${int(batched.jobs)} \`NEW\` jobs (one in ${OPTIONS.noMobileEvery} without a mobile) ingested end to end by \`pollClientJobs\` with the real adapters: Cosmos documents, \`job_trans\`, \`notification_log\` and \`job_tracking\` rows in a ledger migrated by the real migrations, messages on an in-memory queue. The no-mobile backlog (issue 13 item 3) is ${int(noMobile.jobs)} jobs none of which has a usable mobile (no number, an empty one, landlines, a note), so every courtesy SMS is skipped and every job is opened at once, in the client table, Cosmos, \`job_trans\` and \`job_tracking\`. The naive path is the same code with batch size 1 (one round trip per job for every read and write), on a sample of ${int(naive.jobs)} jobs. Wall time covers every poll until the checkpoint reaches the last job, including the status mirror at the end of each poll.`,
     '',
     markdownTable(ingestHeader, ingestRows),
     '',

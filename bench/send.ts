@@ -214,7 +214,7 @@ interface ScenarioResult {
   accepted: number;
   deadLetters: string[];
   leftOnQueue: number;
-  smsLog: Record<string, number>;
+  notificationLog: Record<string, number>;
   logs: LogCounter;
   fault?: {
     smsAtFault: number;
@@ -384,7 +384,7 @@ async function measure(
   }
   smsPerJob.stray = [...perJob.values()].reduce((a, b) => a + b, 0);
   logs.closed = true;
-  const [states] = await ledgerPool.query<RowDataPacket[]>('SELECT state, COUNT(*) AS n FROM sms_log GROUP BY state ORDER BY state');
+  const [states] = await ledgerPool.query<RowDataPacket[]>('SELECT state, COUNT(*) AS n FROM notification_log GROUP BY state ORDER BY state');
   const smsAt = sandbox.sent.map((sms) => Date.parse(sms.at));
   const epochStart = Date.now() - since();
   const exact = smsPerJob.one === s.jobs && smsPerJob.stray === 0;
@@ -405,7 +405,7 @@ async function measure(
     accepted: sandbox.sent.length,
     deadLetters: queue.deadLetters.map((m) => m.messageId),
     leftOnQueue: queue.pending().length,
-    smsLog: Object.fromEntries(states.map((row) => [String(row.state), Number(row.n)])),
+    notificationLog: Object.fromEntries(states.map((row) => [String(row.state), Number(row.n)])),
     logs,
     ...(fault
       ? {
@@ -478,7 +478,7 @@ function buildReport(results: ScenarioResult[], date: string, cosmosWhere: strin
       r.lastSmsMs === undefined ? '-' : seconds(r.lastSmsMs - f.healAtMs),
       f.othersRecoveryMs === undefined ? '-' : `${seconds(f.othersRecoveryMs)} (${int(r.scenario.jobs - f.interrupted)} jobs)`,
       f.recoveryMs === undefined ? 'not recovered' : seconds(f.recoveryMs),
-      Object.entries(r.smsLog)
+      Object.entries(r.notificationLog)
         .map(([state, n]) => `${state} ${int(n)}`)
         .join(', '),
     ];

@@ -13,7 +13,7 @@ import { maskPhone } from '../src/domain/shared/phone.js';
 import { embeddedDependencies, isSet, type LocalDependencies } from './dependencies.js';
 import { hooksFor, installFunctionsCore, type Registration } from './functionsCore.js';
 import { createHttpListener, httpFunctions, type DevRoute } from './http.js';
-import { localDeadLetters, LocalQueue, localSmsQueue, type LocalMessage } from './serviceBus.js';
+import { localDeadLetters, LocalQueue, localNotificationQueue, type LocalMessage } from './serviceBus.js';
 import { describeError, findAppRoot, formatDuration, HostConfigurationError, problem, readHostJson, resolveSettingReferences } from './settings.js';
 import { createTimer } from './timers.js';
 import type { VonageSandbox } from './vonageSandbox.js';
@@ -120,7 +120,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     // The one queue the app sends to; a trigger on any other queue would never receive a message.
     const smsQueue = new LocalQueue(config.SMS_QUEUE, { maxDeliveryCount, log: (level, message) => log(level, 'service bus', message) });
-    provideRelay(() => buildRelay(config, { queue: localSmsQueue(smsQueue), deadLetters: localDeadLetters(smsQueue) }));
+    provideRelay(() => buildRelay(config, { queue: localNotificationQueue(smsQueue), deadLetters: localDeadLetters(smsQueue) }));
     relay = await getRelay();
 
     // Load the function files as the worker does: each `app.*` call lands in the capture.

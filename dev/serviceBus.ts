@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { toServiceBusMessage } from '../src/adapters/serviceBus/smsQueue.js';
-import type { DeadLetter, DeadLetterQueue, OutboundSms, SmsQueue } from '../src/domain/notifications/ports.js';
+import { toServiceBusMessage } from '../src/adapters/serviceBus/notificationQueue.js';
+import type { DeadLetter, DeadLetterQueue, OutboundNotification, NotificationQueue } from '../src/domain/notifications/ports.js';
 import { describeError, formatDuration } from './settings.js';
 
 /**
@@ -174,9 +174,9 @@ export class LocalQueue {
   }
 }
 
-/** The app's `SmsQueue` port over a local queue, with the Service Bus adapter's own message mapping. */
-export const localSmsQueue = (queue: LocalQueue): SmsQueue => ({
-  enqueue: async (messages: readonly OutboundSms[]) => void queue.send(messages.map(toServiceBusMessage).map((m) => ({ ...m, messageId: String(m.messageId) }))),
+/** The app's `NotificationQueue` port over a local queue, with the Service Bus adapter's own message mapping. */
+export const localNotificationQueue = (queue: LocalQueue): NotificationQueue => ({
+  enqueue: async (messages: readonly OutboundNotification[]) => void queue.send(messages.map(toServiceBusMessage).map((m) => ({ ...m, messageId: String(m.messageId) }))),
 });
 
 /** The app's `DeadLetterQueue` port over a local queue's dead letters. */

@@ -15,8 +15,8 @@ import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
 import { rekeyPhoneLookups } from './adapters/mysql/rekeyPhoneLookups.js';
-import { MysqlSmsLog } from './adapters/mysql/smsLog.js';
-import { createServiceBusClient, ServiceBusSmsQueue } from './adapters/serviceBus/smsQueue.js';
+import { MysqlNotificationLog } from './adapters/mysql/notificationLog.js';
+import { createServiceBusClient, ServiceBusNotificationQueue } from './adapters/serviceBus/notificationQueue.js';
 import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
 import { VonageMessagesGateway, type VonageMessagesAuth } from './adapters/vonage/messagesGateway.js';
@@ -41,13 +41,19 @@ import { recordPayment, type PaymentResult } from './domain/payments/recordPayme
 import { recordProviderEvent, type ProviderEvent, type ProviderEventResult } from './domain/payments/recordProviderEvent.js';
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
 import type { JobTransaction } from './domain/jobs/ports.js';
-import type { DeadLetter, DeadLetterQueue, SmsQueue } from './domain/notifications/ports.js';
-import { batchedSmsCompleter } from './domain/notifications/smsCompletion.js';
-import { deferSms, sendSms, type DeferSmsResult, type SendSmsResult, type SendSmsSettings } from './domain/notifications/sendSms.js';
+import type { DeadLetter, DeadLetterQueue, NotificationQueue } from './domain/notifications/ports.js';
+import { batchedCompleter } from './domain/notifications/completion.js';
+import {
+  deferNotification,
+  sendNotification,
+  type DeferNotificationResult,
+  type SendNotificationResult,
+  type SendNotificationSettings,
+} from './domain/notifications/sendNotification.js';
 import { TokenBucket } from './adapters/system/tokenBucket.js';
 import { ServiceBusDeadLetters } from './adapters/serviceBus/deadLetters.js';
 import { listDeadLetters, replayDeadLetters } from './domain/notifications/deadLetters.js';
-import type { SmsMessage } from './domain/notifications/smsMessage.js';
+import type { NotificationMessage } from './domain/notifications/notificationMessage.js';
 import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult } from './domain/notifications/deliveryReceipts.js';
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
 import type { Clock } from './domain/shared/ports.js';
@@ -70,9 +76,9 @@ import type { ClaimOutcome, DiscountCodeCounts, RedeemOutcome } from './domain/d
 export interface Relay {
   readonly config: AppConfig;
   pollClientJobs(): Promise<PollReport>;
-  sendSms(message: SmsMessage): Promise<SendSmsResult>;
-  /** Puts a message off after a failure that will pass, as a new scheduled message (sendSms function). */
-  deferSms(message: SmsMessage, currentMessageId: string, cause: unknown): Promise<DeferSmsResult>;
+  sendNotification(message: NotificationMessage): Promise<SendNotificationResult>;
+  /** Puts a message off after a failure that will pass, as a new scheduled message (sendNotification function). */
+  deferNotification(message: NotificationMessage, currentMessageId: string, cause: unknown): Promise<DeferNotificationResult>;
   recordPayment(payment: Payment): Promise<PaymentResult>;
   /** A verified payment provider event (POST /api/payments/stripe). */
   recordProviderEvent(event: ProviderEvent): Promise<ProviderEventResult>;
@@ -120,7 +126,7 @@ export interface Relay {
 
 export interface RelayOverrides {
   /** The local host's in-process queue stands in for Service Bus, which has no local emulator here. */
-  queue?: SmsQueue;
+  queue?: NotificationQueue;
   /** The stand-in queue's dead letters; without them (tests with an in-memory queue) there are none to list. */
   deadLetters?: DeadLetterQueue;
   /** Tests fix the time messages are received at. */
@@ -151,8 +157,8 @@ export function pollSettings(config: AppConfig): PollSettings {
 /** Chunks of 2,000 codes (40 bulk requests); a request stops starting chunks after a minute, far inside the HTTP limit of 230 s. */
 export const DISCOUNT_GENERATION_SETTINGS: GenerationSettings = { chunkSize: 2000, timeBudgetMs: MINUTE };
 
-export function sendSmsSettings(config: AppConfig): SendSmsSettings {
-  return { from: config.VONAGE_FROM, maxAttempts: config.SMS_MAX_ATTEMPTS, staleSendingMs: 5 * MINUTE };
+export function sendNotificationSettings(config: AppConfig): SendNotificationSettings {
+  return { maxAttempts: config.SMS_MAX_ATTEMPTS, staleSendingMs: 5 * MINUTE };
 }
 
 /** Messages API auth: the application's JWT when both its settings are there, else the API key and secret. */
@@ -169,7 +175,7 @@ function messagesAuth(config: AppConfig): VonageMessagesAuth {
  * The notification gateways these settings give: both Vonage APIs (the API key and secret are
  * required anyway), WhatsApp with VONAGE_WHATSAPP_NUMBER, email with SMTP_URL and EMAIL_FROM.
  */
-export function buildNotificationGateways(config: AppConfig): ConfiguredGateways & { smsApi: VonageSmsGateway; close(): void } {
+export function buildNotificationGateways(config: AppConfig): ConfiguredGateways & { close(): void } {
   if (Boolean(config.SMTP_URL) !== Boolean(config.EMAIL_FROM)) {
     throw new ConfigError('Set both SMTP_URL and EMAIL_FROM to send email, or neither');
   }
@@ -187,7 +193,6 @@ export function buildNotificationGateways(config: AppConfig): ConfiguredGateways
   });
   const smtp = config.SMTP_URL && config.EMAIL_FROM ? new SmtpGateway({ url: config.SMTP_URL, from: config.EMAIL_FROM }) : undefined;
   return {
-    smsApi,
     get(channel, gateway) {
       if (!canCarry(gateway, channel)) return undefined;
       if (gateway === 'vonage-sms') return smsApi;
@@ -253,17 +258,18 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
           : {}),
         ...(config.AZURE_CLIENT_ID ? { managedIdentityClientId: config.AZURE_CLIENT_ID } : {}),
       });
-  const queue = overrides.queue ?? new ServiceBusSmsQueue(serviceBus!.createSender(config.SMS_QUEUE));
+  const queue = overrides.queue ?? new ServiceBusNotificationQueue(serviceBus!.createSender(config.SMS_QUEUE));
   const deadLetters: DeadLetterQueue = serviceBus ? new ServiceBusDeadLetters(serviceBus, config.SMS_QUEUE) : (overrides.deadLetters ?? noDeadLetterQueue);
 
   const shared = {
     clientJobs,
     documents: new CosmosJobDocuments(container),
     transactions: new MysqlJobTransactions(ledgerPool),
-    smsLog: new MysqlSmsLog(ledgerPool),
+    notificationLog: new MysqlNotificationLog(ledgerPool),
     tracking: new MysqlJobTracking(ledgerPool),
     payments: new MysqlPayments(ledgerPool),
     customers: new MysqlCustomers(ledgerPool),
+    stats: new MysqlMessageStats(statsPool),
     queue,
     phoneKeys,
     clock: overrides.clock ?? systemClock,
@@ -284,21 +290,20 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     }
   };
   const pacer = new TokenBucket(config.VONAGE_MAX_RPS);
-  const gateway = gateways.smsApi;
   const channels = { registry, gateways };
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
   const paymentFlags = new MysqlPaymentFlags(ledgerPool);
-  const stats = new MysqlMessageStats(statsPool);
   // One completer for every delivery of this instance, so SMS settling together complete together.
-  const completeJob = batchedSmsCompleter(withLogger('sendSms'));
+  const completeJob = batchedCompleter(withLogger('sendNotification'));
   const discountCodes = new CosmosDiscountCodes(discountCodesContainer, shared.clock);
 
   return {
     config,
     pollClientJobs: () => pollClientJobs({ ...withLogger('pollClientJobs'), checkpoints, settings: pollSettings(config) }),
-    sendSms: (message) => sendSms({ ...withLogger('sendSms'), completeJob, gateway, pacer, settings: sendSmsSettings(config) }, message),
-    deferSms: (message, currentMessageId, cause) => deferSms(withLogger('sendSms'), message, currentMessageId, cause),
+    sendNotification: (message) =>
+      sendNotification({ ...withLogger('sendNotification'), completeJob, registry, gateways, pacer, settings: sendNotificationSettings(config) }, message),
+    deferNotification: (message, currentMessageId, cause) => deferNotification(withLogger('sendNotification'), message, currentMessageId, cause),
     recordPayment: (payment) => recordPayment(withLogger('payments'), payment),
     recordProviderEvent: (event) => recordProviderEvent({ ...withLogger('stripeWebhook'), flags: paymentFlags }, event),
     closeJob: (jobId) => closeJob(withLogger('closeJob'), jobId),
@@ -309,8 +314,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordInboundSms: (sms) => recordInboundSms({ ...withLogger('vonageInboundSms'), feedback }, sms),
     listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
-    recordStatsMessages: (messages) => recordStatsMessages({ stats, clock: shared.clock }, messages),
-    queryStats: (query) => queryStats({ stats }, query),
+    recordStatsMessages: (messages) => recordStatsMessages(shared, messages),
+    queryStats: (query) => queryStats(shared, query),
     createCustomer: (input) => createCustomer(shared, input),
     getCustomer: (customerId) => getCustomer(shared, customerId),
     updateCustomer: (customerId, input) => updateCustomer(shared, customerId, input),

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
-import { FakeSmsQueue, TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
+import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
 import { registrations } from '../../dev/functionsCore.js';
 import { createBenchDatabase, type BenchCosmos, type BenchDatabase } from './stack.js';
 
@@ -61,7 +61,7 @@ export async function startBenchRelay(cosmos: BenchCosmos, purpose: string, sett
       PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
       ...settings,
     }),
-    { queue: new FakeSmsQueue() },
+    { queue: new FakeNotificationQueue() },
   );
   provideRelay(async () => relay);
   return {

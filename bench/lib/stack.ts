@@ -13,10 +13,10 @@ import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.j
 import { MysqlPayments } from '../../src/adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
-import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
-import type { SmsQueue } from '../../src/domain/notifications/ports.js';
+import type { NotificationQueue } from '../../src/domain/notifications/ports.js';
 import { LOCAL_COSMOS_KEY, startLocalCosmos } from '../../test/support/cosmos.js';
 import { TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
 import type { Profile } from './profile.js';
@@ -137,7 +137,7 @@ export function wirePollDeps(options: {
   clientPool: MysqlPool;
   ledgerPool: MysqlPool;
   container: Container;
-  queue: SmsQueue;
+  queue: NotificationQueue;
   settings: PollSettings;
   profile: Profile;
 }): PollDeps {
@@ -146,7 +146,7 @@ export function wirePollDeps(options: {
     clientJobs: profile.wrap('clientJobs', new MysqlClientJobs(options.clientPool)),
     documents: profile.wrap('documents', new CosmosJobDocuments(options.container)),
     transactions: profile.wrap('transactions', new MysqlJobTransactions(options.ledgerPool)),
-    smsLog: profile.wrap('smsLog', new MysqlSmsLog(options.ledgerPool)),
+    notificationLog: profile.wrap('notificationLog', new MysqlNotificationLog(options.ledgerPool)),
     tracking: profile.wrap('tracking', new MysqlJobTracking(options.ledgerPool)),
     payments: profile.wrap('payments', new MysqlPayments(options.ledgerPool)),
     customers: profile.wrap('customers', new MysqlCustomers(options.ledgerPool)),

@@ -1,46 +1,46 @@
 import { expect, it } from 'vitest';
-import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
-import type { SmsLog, SmsLogEntry, SmsRegistration } from '../../src/domain/notifications/ports.js';
-import { FakeClock, FakeSmsLog, testPhoneKeys } from '../support/fakes.js';
+import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
+import type { NotificationLog, NotificationEntry, NotificationRegistration } from '../../src/domain/notifications/ports.js';
+import { FakeClock, FakeNotificationLog, testPhoneKeys } from '../support/fakes.js';
 import { createLedgerDatabase } from '../support/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, pinnedClockPool, SteppedClock, type Implementation } from './harness.js';
 
-interface SmsLogSubject {
-  log: SmsLog;
+interface NotificationLogSubject {
+  log: NotificationLog;
   /** The time the log stamps its writes with. */
   clock: SteppedClock;
 }
 
 const ledgerDb = databasePerFile(createLedgerDatabase);
 
-const mysqlSmsLog: Implementation<SmsLogSubject> = {
+const mysqlNotificationLog: Implementation<NotificationLogSubject> = {
   name: 'MySQL',
   async start() {
     const { pool, clock } = pinnedClockPool(ledgerDb().url);
     return {
       async fresh() {
-        await pool.query('DELETE FROM sms_log');
-        return { log: new MysqlSmsLog(pool), clock: await clock() };
+        await pool.query('DELETE FROM notification_log');
+        return { log: new MysqlNotificationLog(pool), clock: await clock() };
       },
       stop: () => pool.end(),
     };
   },
 };
 
-describeContract<SmsLogSubject>(
-  'SmsLog',
+describeContract<NotificationLogSubject>(
+  'NotificationLog',
   [
     fakeImplementation(() => {
       const clock = new SteppedClock();
-      return { log: new FakeSmsLog(clock), clock };
+      return { log: new FakeNotificationLog(clock), clock };
     }),
-    mysqlSmsLog,
+    mysqlNotificationLog,
   ],
   (subject) => {
     const MINUTE = 60_000;
     const START = new FakeClock().now();
     const phone = testPhoneKeys.lookupKey('+447770123456');
-    const registration = (messageKey: string, overrides: Partial<SmsRegistration> = {}): SmsRegistration => ({
+    const registration = (messageKey: string, overrides: Partial<NotificationRegistration> = {}): NotificationRegistration => ({
       messageKey,
       jobId: 5,
       kind: 'job-received',
@@ -50,7 +50,7 @@ describeContract<SmsLogSubject>(
       detail: null,
       ...overrides,
     });
-    const registered = (r: SmsRegistration, updatedAt: Date): SmsLogEntry => ({
+    const registered = (r: NotificationRegistration, updatedAt: Date): NotificationEntry => ({
       ...r,
       attempts: 0,
       providerMessageId: null,
@@ -58,7 +58,7 @@ describeContract<SmsLogSubject>(
       errorCode: null,
       updatedAt,
     });
-    const keys = (entries: SmsLogEntry[]) => entries.map((e) => e.messageKey).sort();
+    const keys = (entries: NotificationEntry[]) => entries.map((e) => e.messageKey).sort();
 
     it('register adds an entry with no attempts, stamped with the current time', async () => {
       const { log, clock } = subject();
@@ -176,13 +176,13 @@ describeContract<SmsLogSubject>(
     });
 
     /** Registers these entries in one write at `minute` past the start, then records each sent. */
-    const sendAt = async (minute: number, ...entries: SmsRegistration[]) => {
+    const sendAt = async (minute: number, ...entries: NotificationRegistration[]) => {
       const { log, clock } = subject();
       await clock.advanceTo(START.getTime() + minute * MINUTE);
       await log.register(entries);
       for (const entry of entries) await log.record(entry.messageKey, entry.state, { state: 'sent' });
     };
-    const closed = (jobId: number, overrides: Partial<SmsRegistration> = {}) =>
+    const closed = (jobId: number, overrides: Partial<NotificationRegistration> = {}) =>
       registration(`job-${jobId}-closed`, { jobId, kind: 'job-closed', ...overrides });
     const latestClosed = async () => (await subject().log.latestSentTo(phone, 'job-closed'))?.messageKey;
 

@@ -3,7 +3,7 @@ import { requestClosure } from '../../src/domain/jobs/closure.js';
 import { changeJobStatus, closeJob, getJobWithHistory } from '../../src/domain/jobs/jobApi.js';
 import type { Payment } from '../../src/domain/payments/ports.js';
 import { recordPayment } from '../../src/domain/payments/recordPayment.js';
-import { sendSms } from '../../src/domain/notifications/sendSms.js';
+import { sendSms } from '../../src/domain/notifications/sendNotification.js';
 import { clientJob, crashAfter, InjectedCrash, isInjectedCrash } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 
@@ -168,7 +168,7 @@ describe('closure', () => {
   });
 
   it.each([
-    ['smsLog', 'record'],
+    ['notificationLog', 'record'],
     ['clientJobs', 'moveStatuses'],
     ['documents', 'updateMany'],
     ['transactions', 'append'],

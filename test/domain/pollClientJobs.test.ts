@@ -8,9 +8,9 @@ function expectIngestedOnce(world: World, jobIds: number[]): void {
   for (const id of jobIds) {
     expect(world.documents.docs.has(String(id)), `document ${id}`).toBe(true);
     expect(world.transactions.forJob(id).filter((r) => r.event === 'INGEST'), `NEW row ${id}`).toHaveLength(1);
-    expect(world.smsLog.entries.get(`job-${id}-received`), `sms log ${id}`).toBeDefined();
+    expect(world.notificationLog.entries.get(`job-${id}-received`), `sms log ${id}`).toBeDefined();
   }
-  const sendable = jobIds.filter((id) => world.smsLog.entries.get(`job-${id}-received`)?.state !== 'skipped');
+  const sendable = jobIds.filter((id) => world.notificationLog.entries.get(`job-${id}-received`)?.state !== 'skipped');
   // A repaired crash may hand an SMS to the queue again under a `-requeue-` id; the SMS log still sends it once.
   const queuedKeys = new Set([...world.queue.seen].map((messageId) => messageId.replace(/-requeue-\d+$/, '')));
   expect([...queuedKeys].sort()).toEqual(sendable.map((id) => `job-${id}-received`).sort());
@@ -100,7 +100,7 @@ describe('pollClientJobs', () => {
   const ingestionSteps = [
     ['documents', 'createMissing'],
     ['transactions', 'append'],
-    ['smsLog', 'register'],
+    ['notificationLog', 'register'],
     ['queue', 'enqueue'],
     ['checkpoints', 'save'],
   ] as const;
@@ -156,7 +156,7 @@ describe('pollClientJobs', () => {
           },
         });
       const deps = {
-        smsLog: counted('smsLog', world.smsLog),
+        notificationLog: counted('notificationLog', world.notificationLog),
         clientJobs: counted('clientJobs', world.clientJobs),
         documents: counted('documents', world.documents),
         transactions: counted('transactions', world.transactions),
@@ -167,7 +167,7 @@ describe('pollClientJobs', () => {
       expect(report).toMatchObject({ ingested: 8, courtesyQueued: 3, courtesyImpossible: 5 });
       expectOpenedOnce(world);
       const count = (call: string) => calls.filter((c) => c === call).length;
-      expect(count('smsLog.get')).toBe(0);
+      expect(count('notificationLog.get')).toBe(0);
       expect(count('clientJobs.moveStatus')).toBe(0);
       expect(count('clientJobs.moveStatuses')).toBe(1);
       expect(count('documents.update')).toBe(0);
@@ -243,8 +243,8 @@ describe('pollClientJobs', () => {
   it('opens a job whose SMS was settled but whose status a crash left behind', async () => {
     const world = createWorld([clientJob(1)]);
     await world.poll();
-    await world.deliverDue({ smsLog: crashAfter(world.smsLog, 'record') }).catch(() => undefined);
-    expect(world.smsLog.entries.get('job-1-received')?.state).toBe('sent');
+    await world.deliverDue({ notificationLog: crashAfter(world.notificationLog, 'record') }).catch(() => undefined);
+    expect(world.notificationLog.entries.get('job-1-received')?.state).toBe('sent');
     expect(world.clientJobs.status(1)).toBe('NEW');
     world.queue.drain(world.clock.now());
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isNextStatus } from '../../src/domain/jobs/jobStatus.js';
 import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../src/domain/shared/money.js';
 import { maskPhone, toE164 } from '../../src/domain/shared/phone.js';
-import { parseSmsMessage, smsMessageKey } from '../../src/domain/notifications/smsMessage.js';
+import { parseSmsMessage, smsMessageKey } from '../../src/domain/notifications/notificationMessage.js';
 import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../src/domain/jobs/job.js';
 import { clientJob } from '../support/fakes.js';
 

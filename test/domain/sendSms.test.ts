@@ -8,7 +8,7 @@ import {
   SmsAttemptNotRecordedError,
   SmsInFlightError,
   throttleRetryDelayMs,
-} from '../../src/domain/notifications/sendSms.js';
+} from '../../src/domain/notifications/sendNotification.js';
 import { clientJob, crashAfter, isInjectedCrash } from '../support/fakes.js';
 import { createWorld } from '../support/world.js';
 
@@ -25,7 +25,7 @@ describe('sendSms (courtesy)', () => {
     expect(await world.deliverDue()).toEqual(['sent']);
 
     expect(world.gateway.sent).toEqual([{ to: '+447770123456', from: 'RepairRelay', text: message.text, clientRef: 'job-1-received' }]);
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'vonage-1', price: '0.033' });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'vonage-1', price: '0.033' });
     expect(world.clientJobs.status(1)).toBe('OPENED');
     expect(world.documents.docs.get('1')).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'sent', providerMessageId: 'vonage-1' } } });
     expect(world.transactions.forJob(1).map((r) => [r.event, r.status])).toEqual([
@@ -91,7 +91,7 @@ describe('sendSms (courtesy)', () => {
     });
     world.clock.advance(retryDelayMs(2));
     expect(await world.deliverDue()).toEqual(['sent']);
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 3 });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 3 });
     expect(world.gateway.sent).toHaveLength(1);
     expect(world.clientJobs.status(1)).toBe('OPENED');
   });
@@ -122,7 +122,7 @@ describe('sendSms (courtesy)', () => {
     world.gateway.reply({ outcome: 'rejected', errorCode: '7', detail: 'Number barred' });
     expect(await world.deliverDue()).toEqual(['rejected']);
     expect(world.queue.messages).toHaveLength(0);
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'rejected', errorCode: '7' });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'rejected', errorCode: '7' });
     expect(world.clientJobs.status(1)).toBe('OPENED');
     expect(world.transactions.forJob(1).find((r) => r.event === 'SMS')?.note).toContain('Number barred');
   });
@@ -136,22 +136,22 @@ describe('sendSms (courtesy)', () => {
       world.clock.advance(retryDelayMs(4));
     }
     expect(world.gateway.calls).toHaveLength(4);
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'failed', attempts: 4 });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'failed', attempts: 4 });
     expect(world.queue.messages).toHaveLength(0);
     expect(world.clientJobs.status(1)).toBe('OPENED');
   });
 
   it('never sends again after a crash between the claim and recording the send', async () => {
     const world = await worldWithQueuedCourtesy();
-    const crashingLog = crashAfter(world.smsLog, 'claimForSending');
+    const crashingLog = crashAfter(world.notificationLog, 'claimForSending');
     const message = world.queue.messages[0]!.body;
-    await expect(sendSms({ ...world.sendDeps, smsLog: crashingLog }, message)).rejects.toBeInstanceOf(SmsAttemptNotRecordedError);
+    await expect(sendSms({ ...world.sendDeps, notificationLog: crashingLog }, message)).rejects.toBeInstanceOf(SmsAttemptNotRecordedError);
 
     await expect(sendSms(world.sendDeps, message)).rejects.toBeInstanceOf(SmsInFlightError);
     world.clock.advance(5 * 60_000);
     expect(await sendSms(world.sendDeps, message)).toBe('interrupted-earlier');
     expect(world.gateway.calls).toHaveLength(0);
-    expect(world.smsLog.entries.get('job-1-received')?.state).toBe('unknown');
+    expect(world.notificationLog.entries.get('job-1-received')?.state).toBe('unknown');
     expect(world.clientJobs.status(1)).toBe('OPENED');
     expect(world.transactions.forJob(1).find((r) => r.event === 'SMS')?.note).toContain('not resent');
   });
@@ -159,24 +159,24 @@ describe('sendSms (courtesy)', () => {
   it('takes back a claim whose confirmation was lost and sends once when the deferred message comes back', async () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
-    const failure = await sendSms({ ...world.sendDeps, smsLog: crashAfter(world.smsLog, 'claimForSending') }, queued!.body).catch((error: unknown) => error);
+    const failure = await sendSms({ ...world.sendDeps, notificationLog: crashAfter(world.notificationLog, 'claimForSending') }, queued!.body).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SmsAttemptNotRecordedError);
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sending', attempts: 1 });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sending', attempts: 1 });
 
     expect(await deferSms(world.sendDeps, queued!.body, queued!.messageId, failure)).toMatchObject({ outcome: 'deferred', messageId: 'job-1-received-defer-1' });
     expect(world.queue.messages[0]?.body).toMatchObject({ lastAttempt: { attempt: 1, state: 'not-sent' } });
     world.clock.advance(deferralDelayMs(1));
     expect(await world.deliverDue()).toEqual(['sent']);
     expect(world.gateway.calls).toHaveLength(1);
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 2 });
     expect(world.clientJobs.status(1)).toBe('OPENED');
   });
 
   it('records Vonage\'s answer from the deferred message when the log could not take it, at once and without sending again', async () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
-    const failingRecord = { ...world.smsLog, record: async () => Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })) };
-    const failure = await sendSms({ ...world.sendDeps, smsLog: Object.setPrototypeOf(failingRecord, world.smsLog) }, queued!.body).catch((error: unknown) => error);
+    const failingRecord = { ...world.notificationLog, record: async () => Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })) };
+    const failure = await sendSms({ ...world.sendDeps, notificationLog: Object.setPrototypeOf(failingRecord, world.notificationLog) }, queued!.body).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SmsAttemptNotRecordedError);
     expect(world.gateway.sent).toHaveLength(1);
 
@@ -185,16 +185,16 @@ describe('sendSms (courtesy)', () => {
     world.clock.advance(deferralDelayMs(1));
     expect(await world.deliverDue()).toEqual(['already-settled']);
     expect(world.gateway.calls).toHaveLength(1);
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1', attempts: 1 });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1', attempts: 1 });
     expect(world.clientJobs.status(1)).toBe('OPENED');
   });
 
   it('never takes back a claim on the strength of a stale proof: another delivery may be sending', async () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
-    await world.smsLog.claimForSending('job-1-received', 'queued', 0);
-    await world.smsLog.record('job-1-received', 'sending', { state: 'retrying' });
-    await world.smsLog.claimForSending('job-1-received', 'retrying', 1); // a later claim (attempt 2) by someone else
+    await world.notificationLog.claimForSending('job-1-received', 'queued', 0);
+    await world.notificationLog.record('job-1-received', 'sending', { state: 'retrying' });
+    await world.notificationLog.claimForSending('job-1-received', 'retrying', 1); // a later claim (attempt 2) by someone else
     await expect(sendSms(world.sendDeps, { ...queued!.body, lastAttempt: { attempt: 1, state: 'not-sent' } })).rejects.toBeInstanceOf(SmsInFlightError);
     expect(world.gateway.calls).toHaveLength(0);
   });
@@ -215,7 +215,7 @@ describe('sendSms (courtesy)', () => {
   });
 
   const completionSteps = [
-    ['smsLog', 'record'],
+    ['notificationLog', 'record'],
     ['clientJobs', 'moveStatuses'],
     ['documents', 'updateMany'],
     ['transactions', 'append'],

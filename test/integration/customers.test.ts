@@ -6,7 +6,7 @@ import { MysqlJobTracking } from '../../src/adapters/mysql/jobTracking.js';
 import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
 import { MysqlPayments } from '../../src/adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
-import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
 import { pollSettings, provideRelay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
@@ -165,7 +165,7 @@ describe('customers', () => {
         clientJobs: new MysqlClientJobs(stack.client.pool),
         documents: stack.documents,
         transactions: new MysqlJobTransactions(ledger),
-        smsLog: new MysqlSmsLog(ledger),
+        notificationLog: new MysqlNotificationLog(ledger),
         tracking: new MysqlJobTracking(ledger),
         payments: new MysqlPayments(ledger),
         customers: new MysqlCustomers(ledger),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished }
 import { MysqlMessageStats } from '../../src/adapters/mysql/messageStats.js';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { recordOwnMessage } from '../../src/domain/stats/messageStats.js';
+import { recordOwnMessages } from '../../src/domain/stats/messageStats.js';
 import { parseRoute } from '../../dev/http.js';
 import { MemoryLogger } from '../support/fakes.js';
 import { registrations } from '../../dev/functionsCore.js';
@@ -301,7 +301,7 @@ describe('message statistics', () => {
     });
   });
 
-  describe('recordOwnMessage', () => {
+  describe('recordOwnMessages', () => {
     it('counts a retried send once, with the uuid derived from its idempotency key and the price rounded half up', async () => {
       const customerId = freshCustomer();
       const pool = createMysqlPool(stack.ledger.url, 4, { multipleStatements: true });
@@ -310,14 +310,14 @@ describe('message statistics', () => {
       const logger = new MemoryLogger();
       const deps = { stats: store, clock, logger };
       const sms = { customerId, channel: 'sms', event: 'job-received', price: '0.03350000', messageKey: 'job-123-received' };
-      const first = await recordOwnMessage(deps, sms);
-      const retries = await Promise.all(Array.from({ length: 10 }, () => recordOwnMessage(deps, sms)));
+      const [first] = await recordOwnMessages(deps, [sms]);
+      const retries = (await Promise.all(Array.from({ length: 10 }, () => recordOwnMessages(deps, [sms])))).flat();
       expect(first).toEqual({ outcome: 'created' });
       expect(retries.every((r) => r.outcome === 'duplicate')).toBe(true);
       // A retry that comes back with another price keeps the first and says so.
-      expect(await recordOwnMessage(deps, { ...sms, price: '0.04' })).toMatchObject({ outcome: 'conflict' });
+      expect(await recordOwnMessages(deps, [{ ...sms, price: '0.04' }])).toMatchObject([{ outcome: 'conflict' }]);
       expect(logger.lines.some((l) => l.level === 'warn' && l.fields?.messageKey === 'job-123-received')).toBe(true);
-      await recordOwnMessage(deps, { ...sms, event: 'job-closed', price: null, messageKey: 'job-123-closed' });
+      await recordOwnMessages(deps, [{ ...sms, event: 'job-closed', price: null, messageKey: 'job-123-closed' }]);
       expect((await stats({ from: '2026-06-15', to: '2026-06-15', customerId: String(customerId) })).body.stats).toEqual([
         { customerId, type: 'sms.job-closed', count: 1, totalAmount: '0.000' },
         { customerId, type: 'sms.job-received', count: 1, totalAmount: '0.034' },

@@ -3,7 +3,7 @@ import { MysqlClientJobs } from '../../src/adapters/mysql/clientJobs.js';
 import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
 import { LEDGER_MIGRATIONS, migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
 import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
-import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
 import { clientStatus, createClientDatabase, createLedgerDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
 
 let client: ThrowawayDatabase;
@@ -80,9 +80,9 @@ describe('MysqlJobTransactions', () => {
   });
 });
 
-describe('MysqlSmsLog', () => {
+describe('MysqlNotificationLog', () => {
   it('registers once and changes state only from the expected state', async () => {
-    const log = new MysqlSmsLog(ledger.pool);
+    const log = new MysqlNotificationLog(ledger.pool);
     const entry = { messageKey: 'job-5-received', jobId: 5, kind: 'job-received' as const, state: 'queued' as const, toMasked: '***456', toHash: null, detail: null };
     await log.register([entry]);
     await log.register([{ ...entry, state: 'skipped' }]);

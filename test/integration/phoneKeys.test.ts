@@ -6,12 +6,12 @@ import { MysqlCustomerFeedback } from '../../src/adapters/mysql/feedback.js';
 import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
 import { LEDGER_MIGRATIONS, migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
 import { legacyPhoneLookupKey, rekeyPhoneLookups } from '../../src/adapters/mysql/rekeyPhoneLookups.js';
-import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import { buildRelay } from '../../src/compositionRoot.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { FakeClock, FakeCustomers, FakeJobDocuments, MemoryLogger, FakeSmsQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
+import { FakeClock, FakeCustomers, FakeJobDocuments, MemoryLogger, FakeNotificationQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
 import { createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
 
 const NUMBER = '+447770123456';
@@ -39,7 +39,7 @@ describe('PHONE_KEY_SECRET setting', () => {
   const base = { COSMOS_ENDPOINT: 'https://127.0.0.1:8081/', VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' };
 
   it('is required by the app: buildRelay stops with a ConfigError before touching any store', async () => {
-    const building = buildRelay(loadConfig(base), { queue: new FakeSmsQueue() });
+    const building = buildRelay(loadConfig(base), { queue: new FakeNotificationQueue() });
     await expect(building).rejects.toBeInstanceOf(ConfigError);
     await expect(building).rejects.toThrow('Missing setting PHONE_KEY_SECRET');
   });
@@ -59,22 +59,22 @@ describe('PHONE_KEY_SECRET setting', () => {
   });
 });
 
-describe('re-keying legacy sms_log.to_hash values (real MariaDB)', () => {
+describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () => {
   let client: ThrowawayDatabase;
   let ledger: ThrowawayDatabase;
   const deps = () => ({ ledgerPool: ledger.pool, clientJobs: new MysqlClientJobs(client.pool), phoneKeys: testPhoneKeys });
 
-  /** An sms_log row as a release before PHONE_KEY_SECRET wrote it (no to_hash_version: the column default). */
+  /** An notification_log row as a release before PHONE_KEY_SECRET wrote it (no to_hash_version: the column default). */
   async function insertLegacyRow(messageKey: string, jobId: number, toHash: string | null, state = 'sent'): Promise<void> {
     await ledger.pool.query(
-      `INSERT INTO sms_log (message_key, Job_id, kind, state, attempts, to_masked, to_hash, created_at, updated_at)
+      `INSERT INTO notification_log (message_key, Job_id, kind, state, attempts, to_masked, to_hash, created_at, updated_at)
        VALUES (?, ?, ?, ?, 1, '***456', ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`,
       [messageKey, jobId, messageKey.endsWith('closed') ? 'job-closed' : 'job-received', state, toHash],
     );
   }
 
   async function row(messageKey: string): Promise<{ to_hash: string | null; to_hash_version: number } | undefined> {
-    const [rows] = await ledger.pool.query<RowDataPacket[]>('SELECT to_hash, to_hash_version FROM sms_log WHERE message_key = ?', [messageKey]);
+    const [rows] = await ledger.pool.query<RowDataPacket[]>('SELECT to_hash, to_hash_version FROM notification_log WHERE message_key = ?', [messageKey]);
     return rows[0] as { to_hash: string | null; to_hash_version: number } | undefined;
   }
 
@@ -128,7 +128,7 @@ describe('re-keying legacy sms_log.to_hash values (real MariaDB)', () => {
     const reply = (messageId: string, from: string, text: string) =>
       recordInboundSms(
         {
-          smsLog: new MysqlSmsLog(ledger.pool),
+          notificationLog: new MysqlNotificationLog(ledger.pool),
           phoneKeys: testPhoneKeys,
           feedback: new MysqlCustomerFeedback(ledger.pool),
           customers: new FakeCustomers(),
@@ -146,7 +146,7 @@ describe('re-keying legacy sms_log.to_hash values (real MariaDB)', () => {
   });
 
   it('leaves rows the app writes now alone, and re-keys a legacy row an older instance writes later', async () => {
-    await new MysqlSmsLog(ledger.pool).register([
+    await new MysqlNotificationLog(ledger.pool).register([
       { messageKey: 'job-6-received', jobId: 6, kind: 'job-received', state: 'queued', toMasked: '***321', toHash: testPhoneKeys.lookupKey('+447789654321'), detail: null },
     ]);
     expect(await row('job-6-received')).toEqual({ to_hash: testPhoneKeys.lookupKey('+447789654321'), to_hash_version: 2 });
@@ -164,7 +164,7 @@ describe('re-keying legacy sms_log.to_hash values (real MariaDB)', () => {
     };
     const verifyAll = async () => {
       const [rows] = await ledger.pool.query<RowDataPacket[]>(
-        'SELECT Job_id, to_hash, to_hash_version FROM sms_log WHERE Job_id >= 1000 ORDER BY Job_id',
+        'SELECT Job_id, to_hash, to_hash_version FROM notification_log WHERE Job_id >= 1000 ORDER BY Job_id',
       );
       expect(rows).toHaveLength(ids.length);
       for (const r of rows) {
@@ -179,7 +179,7 @@ describe('re-keying legacy sms_log.to_hash values (real MariaDB)', () => {
     expect(locked.filter((r) => r.scanned > 0)).toHaveLength(1); // the others waited for the lock and found nothing
     await verifyAll();
 
-    await ledger.pool.query('DELETE FROM sms_log WHERE Job_id >= 1000');
+    await ledger.pool.query('DELETE FROM notification_log WHERE Job_id >= 1000');
     await insertAll();
     // lockWaitSeconds 0: the instances that do not get the lock work alongside the one that has it.
     // Each waits at its first read of Jobs until all three have read the same first batch.

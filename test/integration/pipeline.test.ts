@@ -4,7 +4,7 @@ import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { FakeSmsQueue } from '../support/fakes.js';
+import { FakeNotificationQueue } from '../support/fakes.js';
 import { registrations } from '../../dev/functionsCore.js';
 import {
   clientStatus,
@@ -22,7 +22,7 @@ describe('job sync pipeline', () => {
   let ledger: ThrowawayDatabase;
   let sandbox: VonageSandbox;
   let documents: CosmosJobDocuments;
-  let queue: FakeSmsQueue;
+  let queue: FakeNotificationQueue;
   let relay: Relay;
 
   /** Runs the registered queue-trigger handler on every due message, as the Functions host would. */

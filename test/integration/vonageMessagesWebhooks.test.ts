@@ -86,7 +86,7 @@ describe('Messages API webhooks against the real stack', () => {
     for (const message of stack.queue.drain(new Date())) await relay.sendSms(message.body);
   };
   const delivery = async (messageKey: string) => {
-    const [rows] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT delivery_status, delivery_error_code, delivered_at FROM sms_log WHERE message_key = ?', [messageKey]);
+    const [rows] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT delivery_status, delivery_error_code, delivered_at FROM notification_log WHERE message_key = ?', [messageKey]);
     return rows[0];
   };
   const feedbackRows = async () => (await stack.ledger.pool.query<RowDataPacket[]>('SELECT * FROM feedback ORDER BY received_at'))[0];

@@ -3,14 +3,14 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { MysqlCustomerFeedback } from '../../src/adapters/mysql/feedback.js';
-import { MysqlSmsLog } from '../../src/adapters/mysql/smsLog.js';
+import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
 import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
 import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { FakeSmsQueue, testPhoneKeys } from '../support/fakes.js';
+import { FakeNotificationQueue, testPhoneKeys } from '../support/fakes.js';
 import {
   clientStatus,
   createLedgerDatabase,
@@ -37,7 +37,7 @@ async function postSigned(handler: Handler, route: string, params: Record<string
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-interface SmsLogRow extends RowDataPacket {
+interface NotificationLogRow extends RowDataPacket {
   state: string;
   provider_message_id: string | null;
   delivery_status: string | null;
@@ -54,14 +54,14 @@ describe('Vonage webhooks against the real stack', () => {
   let sandbox: VonageSandbox;
   let relay: Relay;
   let documents: CosmosJobDocuments;
-  let queue: FakeSmsQueue;
+  let queue: FakeNotificationQueue;
 
   async function sendQueued(): Promise<void> {
     for (const message of queue.drain(new Date())) await relay.sendSms(message.body);
   }
 
-  async function smsLogRow(messageKey: string): Promise<SmsLogRow | undefined> {
-    const [rows] = await ledger.pool.query<SmsLogRow[]>('SELECT * FROM sms_log WHERE message_key = ?', [messageKey]);
+  async function notificationLogRow(messageKey: string): Promise<NotificationLogRow | undefined> {
+    const [rows] = await ledger.pool.query<NotificationLogRow[]>('SELECT * FROM notification_log WHERE message_key = ?', [messageKey]);
     return rows[0];
   }
 
@@ -93,7 +93,7 @@ describe('Vonage webhooks against the real stack', () => {
   beforeEach(() => provideRelay(async () => relay));
   afterAll(async () => stack?.stop());
 
-  it('records the delivery receipt of a courtesy SMS in sms_log, Cosmos and job_trans, once', async () => {
+  it('records the delivery receipt of a courtesy SMS in notification_log, Cosmos and job_trans, once', async () => {
     await insertClientJobs(client.pool, [{ id: 1 }]);
     await relay.pollClientJobs();
     await sendQueued();
@@ -103,7 +103,7 @@ describe('Vonage webhooks against the real stack', () => {
     const response = await postSigned(vonageDeliveryReceiptHandler, 'status', receipt(sms.messageId, { 'client-ref': 'job-1-received' }));
     expect(response).toEqual({ status: 200, body: { messageId: sms.messageId, status: 'recorded' } });
 
-    expect(await smsLogRow('job-1-received')).toMatchObject({
+    expect(await notificationLogRow('job-1-received')).toMatchObject({
       state: 'sent',
       provider_message_id: sms.messageId,
       delivery_status: 'delivered',
@@ -138,11 +138,11 @@ describe('Vonage webhooks against the real stack', () => {
     await sendQueued();
     const sms = sandbox.sent.find((s) => s.clientRef === 'job-2-received')!;
     // as if the process had died after Vonage accepted the SMS and the entry was later found stale
-    await ledger.pool.query("UPDATE sms_log SET state = 'unknown', provider_message_id = NULL, price = NULL WHERE message_key = 'job-2-received'");
+    await ledger.pool.query("UPDATE notification_log SET state = 'unknown', provider_message_id = NULL, price = NULL WHERE message_key = 'job-2-received'");
 
     const response = await postSigned(vonageDeliveryReceiptHandler, 'status', receipt(sms.messageId, { 'client-ref': 'job-2-received', status: 'failed', 'err-code': '6' }));
     expect(response.status).toBe(200);
-    expect(await smsLogRow('job-2-received')).toMatchObject({
+    expect(await notificationLogRow('job-2-received')).toMatchObject({
       state: 'sent',
       provider_message_id: sms.messageId,
       delivery_status: 'failed',
@@ -161,7 +161,7 @@ describe('Vonage webhooks against the real stack', () => {
     await sendQueued();
     expect(await clientStatus(client.pool, 1)).toBe('CLOSED');
     const feedbackSms = sandbox.sent.find((s) => s.clientRef === 'job-1-closed')!;
-    expect((await smsLogRow('job-1-closed'))?.to_hash).toBe(testPhoneKeys.lookupKey(`+${feedbackSms.to}`));
+    expect((await notificationLogRow('job-1-closed'))?.to_hash).toBe(testPhoneKeys.lookupKey(`+${feedbackSms.to}`));
 
     const reply = { msisdn: feedbackSms.to, to: '447700900000', messageId: '3000000012345678', text: ' 5 stars! ', type: 'text', keyword: '5', 'message-timestamp': '2026-11-23 10:00:00' };
     const response = await postSigned(vonageInboundSmsHandler, 'inbound', reply);
@@ -204,32 +204,32 @@ describe('Vonage webhooks against the real stack', () => {
 
 describe('ledger adapters for the Vonage webhooks', () => {
   let ledger: ThrowawayDatabase;
-  let smsLog: MysqlSmsLog;
+  let notificationLog: MysqlNotificationLog;
   let feedback: MysqlCustomerFeedback;
 
   beforeAll(async () => {
     ledger = await createLedgerDatabase();
-    smsLog = new MysqlSmsLog(ledger.pool);
+    notificationLog = new MysqlNotificationLog(ledger.pool);
     feedback = new MysqlCustomerFeedback(ledger.pool);
   });
   afterAll(async () => ledger?.drop());
 
   it('finds entries by Vonage id and stores the delivery status by compare-and-set', async () => {
-    await smsLog.register([{ messageKey: 'job-1-received', jobId: 1, kind: 'job-received', state: 'queued', toMasked: '***456', toHash: 'h1', detail: null }]);
-    await smsLog.claimForSending('job-1-received', 'queued', 0);
-    await smsLog.record('job-1-received', 'sending', { state: 'sent', providerMessageId: 'V1', price: '0.033' });
+    await notificationLog.register([{ messageKey: 'job-1-received', jobId: 1, kind: 'job-received', state: 'queued', toMasked: '***456', toHash: 'h1', detail: null }]);
+    await notificationLog.claimForSending('job-1-received', 'queued', 0);
+    await notificationLog.record('job-1-received', 'sending', { state: 'sent', providerMessageId: 'V1', price: '0.033' });
 
-    expect(await smsLog.findByProviderMessageId('V1')).toMatchObject({ messageKey: 'job-1-received', delivery: null });
-    expect(await smsLog.findByProviderMessageId('V2')).toBeUndefined();
-    const updatedAt = (await smsLog.get('job-1-received'))!.updatedAt;
+    expect(await notificationLog.findByProviderMessageId('V1')).toMatchObject({ messageKey: 'job-1-received', delivery: null });
+    expect(await notificationLog.findByProviderMessageId('V2')).toBeUndefined();
+    const updatedAt = (await notificationLog.get('job-1-received'))!.updatedAt;
 
-    expect(await smsLog.recordDelivery('job-1-received', null, { status: 'accepted', errorCode: '0', deliveredAt: null })).toBe(true);
-    expect(await smsLog.recordDelivery('job-1-received', null, { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(false);
+    expect(await notificationLog.recordDelivery('job-1-received', null, { status: 'accepted', errorCode: '0', deliveredAt: null })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', null, { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(false);
     const at = new Date('2026-11-23T09:10:11.000Z');
-    expect(await smsLog.recordDelivery('job-1-received', 'accepted', { status: 'delivered', errorCode: '0', deliveredAt: at })).toBe(true);
-    expect(await smsLog.recordDelivery('job-1-received', 'delivered', { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', 'accepted', { status: 'delivered', errorCode: '0', deliveredAt: at })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', 'delivered', { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(true);
 
-    const entry = await smsLog.getWithDelivery('job-1-received');
+    const entry = await notificationLog.getWithDelivery('job-1-received');
     expect(entry?.delivery).toEqual({ status: 'failed', errorCode: '6', deliveredAt: at });
     expect(entry?.updatedAt).toEqual(updatedAt);
   });
@@ -244,19 +244,19 @@ describe('ledger adapters for the Vonage webhooks', () => {
       toHash,
       detail: null,
     });
-    await smsLog.register([entry('job-10-closed', 10, 'job-closed', 'h2')]);
+    await notificationLog.register([entry('job-10-closed', 10, 'job-closed', 'h2')]);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await smsLog.register([entry('job-11-closed', 11, 'job-closed', 'h2'), entry('job-11-received', 11, 'job-received', 'h3')]);
+    await notificationLog.register([entry('job-11-closed', 11, 'job-closed', 'h2'), entry('job-11-received', 11, 'job-received', 'h3')]);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await smsLog.register([entry('job-12-closed', 12, 'job-closed', 'h2')]);
+    await notificationLog.register([entry('job-12-closed', 12, 'job-closed', 'h2')]);
     for (const key of ['job-11-closed', 'job-10-closed', 'job-11-received']) {
-      await smsLog.claimForSending(key, 'queued', 0);
-      await smsLog.record(key, 'sending', { state: 'sent', providerMessageId: `P-${key}` });
+      await notificationLog.claimForSending(key, 'queued', 0);
+      await notificationLog.record(key, 'sending', { state: 'sent', providerMessageId: `P-${key}` });
     }
     // job 12's feedback SMS is still queued, so not sent: job 11's is the latest sent one
-    expect((await smsLog.latestSentTo('h2', 'job-closed'))?.messageKey).toBe('job-11-closed');
-    expect(await smsLog.latestSentTo('h3', 'job-closed')).toBeUndefined();
-    expect(await smsLog.latestSentTo('nope', 'job-closed')).toBeUndefined();
+    expect((await notificationLog.latestSentTo('h2', 'job-closed'))?.messageKey).toBe('job-11-closed');
+    expect(await notificationLog.latestSentTo('h3', 'job-closed')).toBeUndefined();
+    expect(await notificationLog.latestSentTo('nope', 'job-closed')).toBeUndefined();
   });
 
   it('stores a reply once per inbound message id', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalQueue, localSmsQueue, type LocalMessage } from '../../dev/serviceBus.js';
+import { LocalQueue, localNotificationQueue, type LocalMessage } from '../../dev/serviceBus.js';
 
 const sms = (jobId: number) => ({ kind: 'job-received' as const, jobId, to: '+447770123456', text: `hello ${jobId}` });
 
@@ -116,7 +116,7 @@ describe('in-process Service Bus queue', () => {
   it('takes messages through the app port with the Service Bus adapter mapping', () => {
     const queue = new LocalQueue('sms-outbound');
 
-    const port = localSmsQueue(queue);
+    const port = localNotificationQueue(queue);
     const at = new Date(Date.now() + 60_000);
     return port
       .enqueue([

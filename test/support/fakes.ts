@@ -4,8 +4,24 @@ import type { ClientJobs, JobDocuments, JobTracking, JobTransaction, JobTransact
 import type { Clock, Logger, PhoneKeys } from '../../src/domain/shared/ports.js';
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
-import type { OutboundSms, SmsDelivery, SmsDeliveryStatus, SmsGateway, SmsLog, SmsLogEntry, SmsLogEntryWithDelivery, SmsOutcome, SmsQueue, SmsRegistration, SmsRequest, SmsSendResult, SmsState, SendPacer } from '../../src/domain/notifications/ports.js';
+import {
+  FINAL_NOTIFICATION_STATES,
+  type AttemptOutcome,
+  type Delivery,
+  type DeliveryStatus,
+  type NotificationEntry,
+  type NotificationEntryWithDelivery,
+  type NotificationFilter,
+  type NotificationLog,
+  type NotificationQueue,
+  type NotificationRegistration,
+  type NotificationState,
+  type OutboundNotification,
+  type SendPacer,
+} from '../../src/domain/notifications/ports.js';
+import { notificationOutcome } from '../../src/domain/notifications/deliveryLog.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
+import type { MessageStats, StatsMessage, StatsRecordOutcome, StatsTotal } from '../../src/domain/stats/ports.js';
 import {
   canCarry,
   type Channel,
@@ -209,86 +225,113 @@ export class FakeJobTracking implements JobTracking {
   }
 }
 
-export class FakeSmsLog implements SmsLog {
-  readonly entries = new Map<string, SmsLogEntry>();
+export class FakeNotificationLog implements NotificationLog {
+  readonly entries = new Map<string, NotificationEntry>();
   /** The `delivery_status`, `delivery_error_code` and `delivered_at` columns, by message key. */
-  readonly deliveries = new Map<string, SmsDelivery>();
-  /** The `created_at` column, by message key. */
-  private readonly createdAt = new Map<string, Date>();
+  readonly deliveries = new Map<string, Delivery>();
 
   constructor(private readonly clock: Clock) {}
 
-  async register(entries: readonly SmsRegistration[]): Promise<void> {
+  async register(entries: readonly NotificationRegistration[]): Promise<void> {
     for (const e of entries) {
       if (this.entries.has(e.messageKey)) continue;
-      this.createdAt.set(e.messageKey, this.clock.now());
+      const now = this.clock.now();
       this.entries.set(e.messageKey, {
         ...e,
         attempts: 0,
+        gateway: null,
         providerMessageId: null,
         price: null,
         errorCode: null,
-        updatedAt: this.clock.now(),
+        createdAt: now,
+        updatedAt: now,
+        settledAt: FINAL_NOTIFICATION_STATES.includes(e.state) ? now : null,
       });
     }
   }
 
-  async get(messageKey: string): Promise<SmsLogEntry | undefined> {
+  async get(messageKey: string): Promise<NotificationEntry | undefined> {
     const entry = this.entries.get(messageKey);
     return entry && { ...entry };
   }
 
-  async getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]> {
+  async getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]> {
     return [...new Set(messageKeys)].flatMap((key) => {
       const entry = this.entries.get(key);
       return entry ? [{ ...entry }] : [];
     });
   }
 
-  async claimForSending(messageKey: string, expected: SmsState, attempts: number): Promise<boolean> {
+  async forJobs(jobIds: readonly number[], kind: NotificationEntry['kind']): Promise<NotificationEntry[]> {
+    const wanted = new Set(jobIds);
+    return [...this.entries.values()].filter((e) => wanted.has(e.jobId) && e.kind === kind).map((e) => ({ ...e }));
+  }
+
+  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== expected || entry.attempts !== attempts) return false;
-    Object.assign(entry, { state: 'sending', attempts: attempts + 1, updatedAt: this.clock.now() });
+    Object.assign(entry, { state: 'sending', attempts: attempts + 1, gateway, updatedAt: this.clock.now() });
     return true;
   }
 
-  async record(messageKey: string, expected: SmsState, outcome: SmsOutcome): Promise<boolean> {
+  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean> {
+    const entry = this.entries.get(messageKey);
+    if (!entry || entry.state !== 'sending' || entry.attempts !== attempts) return false;
+    Object.assign(entry, { attempts: attempts + 1, gateway, updatedAt: this.clock.now() });
+    return true;
+  }
+
+  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== expected) return false;
+    const now = this.clock.now();
     Object.assign(entry, {
       state: outcome.state,
+      gateway: outcome.gateway ?? entry.gateway,
       providerMessageId: outcome.providerMessageId ?? entry.providerMessageId,
       price: outcome.price === undefined ? entry.price : roundToAmount(outcome.price),
       errorCode: outcome.errorCode ?? null,
       detail: outcome.detail?.slice(0, 512) ?? null,
-      updatedAt: this.clock.now(),
+      reason: outcome.reason ?? null,
+      updatedAt: now,
+      settledAt: FINAL_NOTIFICATION_STATES.includes(outcome.state) ? now : null,
     });
     return true;
   }
 
-  async getWithDelivery(messageKey: string): Promise<SmsLogEntryWithDelivery | undefined> {
+  async getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined> {
     const entry = this.entries.get(messageKey);
     const delivery = this.deliveries.get(messageKey);
     return entry && { ...entry, delivery: delivery ? { ...delivery } : null };
   }
 
-  async findByProviderMessageId(providerMessageId: string): Promise<SmsLogEntryWithDelivery | undefined> {
+  async findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined> {
     const entry = [...this.entries.values()].find((e) => e.providerMessageId === providerMessageId);
     return entry && this.getWithDelivery(entry.messageKey);
   }
 
-  async recordDelivery(messageKey: string, expected: SmsDeliveryStatus | null, delivery: SmsDelivery): Promise<boolean> {
+  async recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean> {
     const current = this.deliveries.get(messageKey);
     if (!this.entries.has(messageKey) || (current?.status ?? null) !== expected) return false;
     this.deliveries.set(messageKey, { ...delivery, deliveredAt: delivery.deliveredAt ?? current?.deliveredAt ?? null });
     return true;
   }
 
+  async list(filter: NotificationFilter): Promise<NotificationEntryWithDelivery[]> {
+    const entries = await Promise.all([...this.entries.keys()].map((key) => this.getWithDelivery(key)));
+    return entries
+      .filter((e): e is NotificationEntryWithDelivery => e !== undefined)
+      .filter((e) => (filter.jobId === undefined || e.jobId === filter.jobId) && (filter.customerId === undefined || e.customerId === filter.customerId))
+      .filter((e) => filter.outcome === undefined || notificationOutcome(e).outcome === filter.outcome)
+      .sort((a, b) => byTimeThenKey([b.createdAt, b.messageKey], [a.createdAt, a.messageKey]))
+      .slice(0, filter.limit);
+  }
+
   /** Like `ORDER BY created_at DESC, message_key DESC`: entries created together go by the highest key. */
-  async latestSentTo(toHash: string, kind: SmsLogEntry['kind']): Promise<SmsLogEntry | undefined> {
+  async latestSentTo(toHash: string, kind: NotificationEntry['kind']): Promise<NotificationEntry | undefined> {
     const [entry] = [...this.entries.values()]
       .filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent')
-      .sort((a, b) => byTimeThenKey([this.createdAt.get(b.messageKey)!, b.messageKey], [this.createdAt.get(a.messageKey)!, a.messageKey]));
+      .sort((a, b) => byTimeThenKey([b.createdAt, b.messageKey], [a.createdAt, a.messageKey]));
     return entry && { ...entry };
   }
 }
@@ -317,12 +360,12 @@ export class FakeCustomerFeedback implements CustomerFeedback {
 }
 
 /** Like Service Bus with duplicate detection: a messageId seen before is dropped. */
-export class FakeSmsQueue implements SmsQueue {
-  readonly messages: OutboundSms[] = [];
+export class FakeNotificationQueue implements NotificationQueue {
+  readonly messages: OutboundNotification[] = [];
   readonly seen = new Set<string>();
   duplicatesDropped = 0;
 
-  async enqueue(messages: readonly OutboundSms[]): Promise<void> {
+  async enqueue(messages: readonly OutboundNotification[]): Promise<void> {
     for (const message of messages) {
       if (this.seen.has(message.messageId)) {
         this.duplicatesDropped += 1;
@@ -334,36 +377,24 @@ export class FakeSmsQueue implements SmsQueue {
   }
 
   /** Takes every message whose scheduled time has come, as a receiver would. */
-  drain(now: Date): OutboundSms[] {
+  drain(now: Date): OutboundNotification[] {
     const due = this.messages.filter((m) => !m.scheduledAt || m.scheduledAt <= now);
     for (const m of due) this.messages.splice(this.messages.indexOf(m), 1);
     return due;
   }
 }
 
-export class FakeSmsGateway implements SmsGateway {
-  readonly sent: SmsRequest[] = [];
-  readonly calls: SmsRequest[] = [];
-  private readonly replies: SmsSendResult[] = [];
-
-  reply(...results: SmsSendResult[]): void {
-    this.replies.push(...results);
-  }
-
-  async send(request: SmsRequest): Promise<SmsSendResult> {
-    this.calls.push(request);
-    const reply = this.replies.shift() ?? { outcome: 'accepted', providerMessageId: `vonage-${this.calls.length}`, price: '0.033' };
-    if (reply.outcome === 'accepted') this.sent.push(request);
-    return reply;
-  }
-}
-
 /** A notification gateway that answers what the test scripts (accepted by default), recording every request. */
 export class FakeNotificationGateway implements NotificationGateway {
   readonly calls: NotificationRequest[] = [];
+  /** The requests it accepted. */
+  readonly sent: NotificationRequest[] = [];
   private readonly replies: GatewaySendResult[] = [];
 
-  constructor(readonly name: GatewayName) {}
+  constructor(
+    readonly name: GatewayName,
+    private readonly accepted: (n: number) => GatewaySendResult = (n) => ({ outcome: 'accepted', providerMessageId: `${name}-${n}` }),
+  ) {}
 
   reply(...results: GatewaySendResult[]): void {
     this.replies.push(...results);
@@ -371,7 +402,16 @@ export class FakeNotificationGateway implements NotificationGateway {
 
   async send(request: NotificationRequest): Promise<GatewaySendResult> {
     this.calls.push(request);
-    return this.replies.shift() ?? { outcome: 'accepted', providerMessageId: `${this.name}-${this.calls.length}` };
+    const reply = this.replies.shift() ?? this.accepted(this.calls.length);
+    if (reply.outcome === 'accepted') this.sent.push(request);
+    return reply;
+  }
+}
+
+/** The Vonage SMS API as seed 000's tests know it: message ids `vonage-<n>`, price 0.033. */
+export class FakeSmsGateway extends FakeNotificationGateway {
+  constructor() {
+    super('vonage-sms', (n) => ({ outcome: 'accepted', providerMessageId: `vonage-${n}`, price: '0.033' }));
   }
 }
 
@@ -572,5 +612,27 @@ export class FakeCustomers implements Customers {
     const before = row?.subscriptions.length ?? 0;
     if (row) row.subscriptions = row.subscriptions.filter((subscription) => subscription.channel !== channel);
     return (row?.subscriptions.length ?? 0) < before;
+  }
+}
+
+/** Message statistics in memory: each uuid recorded once, as the ledger's primary key does; `totals` is not needed by the fake world. */
+export class FakeMessageStats implements MessageStats {
+  readonly messages = new Map<string, StatsMessage>();
+
+  async record(messages: readonly StatsMessage[]): Promise<StatsRecordOutcome[]> {
+    return messages.map((message) => {
+      const stored = this.messages.get(message.uuid);
+      if (!stored) {
+        this.messages.set(message.uuid, { ...message });
+        return { outcome: 'created' as const };
+      }
+      return stored.amount === message.amount && stored.type === message.type && stored.customerId === message.customerId
+        ? { outcome: 'duplicate' as const }
+        : { outcome: 'conflict' as const, stored: { ...stored } };
+    });
+  }
+
+  async totals(): Promise<StatsTotal[]> {
+    throw new Error('FakeMessageStats keeps messages, not buckets: query statistics against MariaDB');
   }
 }

@@ -3,7 +3,7 @@ import { buildRelay, type Relay, type RelayOverrides } from '../../src/compositi
 import { loadConfig } from '../../src/config.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos.js';
-import { FakeSmsQueue, TEST_PHONE_KEY_SECRET } from './fakes.js';
+import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from './fakes.js';
 import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from './mysql.js';
 
 /** The real adapters wired by the composition root: throwaway MariaDB databases, embedded Cosmos, the Vonage sandbox. */
@@ -12,7 +12,7 @@ export interface RealStack {
   ledger: ThrowawayDatabase;
   cosmos: LocalCosmos;
   sandbox: VonageSandbox;
-  queue: FakeSmsQueue;
+  queue: FakeNotificationQueue;
   relay: Relay;
   /** The settings the relays were built from. */
   env: Record<string, string | undefined>;
@@ -45,7 +45,7 @@ export async function startRealStack(
     PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
     ...settings,
   };
-  const queue = new FakeSmsQueue();
+  const queue = new FakeNotificationQueue();
   const relays: Relay[] = [];
   const newRelay = async () => {
     const relay = await buildRelay(loadConfig(env), { ...overrides, queue });

@@ -1,20 +1,23 @@
 import { pollClientJobs, type PollDeps, type PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
-import { sendSms, type SendSmsDeps, type SendSmsResult } from '../../src/domain/notifications/sendSms.js';
-import { batchedSmsCompleter } from '../../src/domain/notifications/smsCompletion.js';
+import { sendNotification, type SendNotificationDeps, type SendNotificationResult } from '../../src/domain/notifications/sendNotification.js';
+import { batchedCompleter } from '../../src/domain/notifications/completion.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
 import {
   FakeCheckpoints,
   FakeClientJobs,
   FakeClock,
   FakeCustomers,
+  FakeGatewayRegistry,
+  FakeMessageStats,
+  fakeConfiguredGateways,
   FakeJobDocuments,
   FakeJobTracking,
   FakeJobTransactions,
   FakePacer,
   FakePayments,
   FakeSmsGateway,
-  FakeSmsLog,
-  FakeSmsQueue,
+  FakeNotificationLog,
+  FakeNotificationQueue,
   MemoryLogger,
   testPhoneKeys,
 } from './fakes.js';
@@ -37,9 +40,10 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     clientJobs: new FakeClientJobs(jobs),
     documents: new FakeJobDocuments(),
     transactions: new FakeJobTransactions(),
-    smsLog: new FakeSmsLog(clock),
-    queue: new FakeSmsQueue(),
+    notificationLog: new FakeNotificationLog(clock),
+    queue: new FakeNotificationQueue(),
     gateway: new FakeSmsGateway(),
+    stats: new FakeMessageStats(),
     pacer: new FakePacer(),
     checkpoints: new FakeCheckpoints(),
     tracking: new FakeJobTracking(),
@@ -49,24 +53,29 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     logger: new MemoryLogger(),
   };
   const { queue } = ports;
+  // seed 000's single route: SMS through the Vonage SMS API
+  const registry = new FakeGatewayRegistry();
+  registry.routes.push({ channel: 'sms', gateway: 'vonage-sms', priority: 1, enabled: true });
+  const gateways = fakeConfiguredGateways(ports.gateway);
   const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
   /** Everything the SMS, payment, closure and job API use cases take. */
-  const appDeps = { ...ports, settings: { from: 'RepairRelay', maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
-  const sendDeps: SendSmsDeps = { ...appDeps, completeJob: batchedSmsCompleter(appDeps) };
+  const appDeps = { ...ports, registry, gateways, settings: { maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
+  const sendDeps: SendNotificationDeps = { ...appDeps, completeJob: batchedCompleter(appDeps) };
   return {
     ...ports,
+    registry,
     appDeps,
     pollDeps,
     sendDeps,
     poll: (deps: Partial<PollDeps> = {}) => pollClientJobs({ ...pollDeps, ...deps }),
     /** Delivers every due queue message once, as the queue trigger would; a failed one stays on the queue. */
-    async deliverDue(overrides: Partial<typeof appDeps> = {}): Promise<SendSmsResult[]> {
+    async deliverDue(overrides: Partial<typeof appDeps> = {}): Promise<SendNotificationResult[]> {
       const deps = { ...appDeps, ...overrides };
-      const completeJob = batchedSmsCompleter(deps);
-      const results: SendSmsResult[] = [];
+      const completeJob = batchedCompleter(deps);
+      const results: SendNotificationResult[] = [];
       for (const message of queue.drain(clock.now())) {
         try {
-          results.push(await sendSms({ ...deps, completeJob }, message.body));
+          results.push(await sendNotification({ ...deps, completeJob }, message.body));
         } catch (error) {
           queue.messages.push(message);
           throw error;

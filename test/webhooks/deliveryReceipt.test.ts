@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SmsDelivery, SmsDeliveryStatus, SmsLog } from '../../src/domain/notifications/ports.js';
+import type { Delivery, DeliveryStatus, NotificationLog } from '../../src/domain/notifications/ports.js';
 import { recordDeliveryReceipt, withDeliverySummary } from '../../src/domain/notifications/deliveryReceipts.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { closeJobIn, openedWorld, receipt, type WebhookWorld } from './helpers.js';
@@ -9,8 +9,8 @@ function snapshot(world: WebhookWorld) {
   return {
     rows: world.transactions.rows.length,
     writes: world.documents.writes,
-    deliveries: JSON.stringify([...world.smsLog.deliveries]),
-    entries: JSON.stringify([...world.smsLog.entries]),
+    deliveries: JSON.stringify([...world.notificationLog.deliveries]),
+    entries: JSON.stringify([...world.notificationLog.entries]),
   };
 }
 
@@ -20,7 +20,7 @@ describe('Vonage delivery receipts', () => {
     const result = await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-1', status: 'delivered', 'client-ref': 'job-1-received' }));
 
     expect(result).toEqual({ outcome: 'recorded', jobId: 1, messageKey: 'job-1-received', deliveryStatus: 'delivered' });
-    expect(world.smsLog.deliveries.get('job-1-received')).toEqual({
+    expect(world.notificationLog.deliveries.get('job-1-received')).toEqual({
       status: 'delivered',
       errorCode: '0',
       deliveredAt: new Date('2026-11-23T09:10:11Z'),
@@ -75,7 +75,7 @@ describe('Vonage delivery receipts', () => {
 
     const row = world.transactions.rows.at(-1)!;
     expect(row).toMatchObject({ status: 'CLOSED', eventKey: 'dlr-vonage-2-failed', note: 'Feedback SMS failed (error 6)' });
-    expect(world.smsLog.deliveries.get('job-1-closed')).toEqual({ status: 'failed', errorCode: '6', deliveredAt: null });
+    expect(world.notificationLog.deliveries.get('job-1-closed')).toEqual({ status: 'failed', errorCode: '6', deliveredAt: null });
     expect(world.documents.docs.get('1')?.sms.feedback).toMatchObject({ delivery: { status: 'failed', errorCode: '6' } });
     expect(world.documents.docs.get('1')?.sms.courtesy).not.toHaveProperty('delivery');
     for (const r of world.transactions.rows) expect(r.note).not.toMatch(/7770|123456/);
@@ -87,7 +87,7 @@ describe('Vonage delivery receipts', () => {
     const result = await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-1', status: 'accepted' }));
 
     expect(result).toMatchObject({ deliveryStatus: 'delivered' });
-    expect(world.smsLog.deliveries.get('job-1-received')?.status).toBe('delivered');
+    expect(world.notificationLog.deliveries.get('job-1-received')?.status).toBe('delivered');
     expect(world.documents.docs.get('1')?.sms.courtesy).toMatchObject({ delivery: { status: 'delivered' } });
     expect(world.transactions.rows.filter((r) => r.eventKey.startsWith('dlr-')).map((r) => r.eventKey)).toEqual([
       'dlr-vonage-1-delivered',
@@ -98,24 +98,24 @@ describe('Vonage delivery receipts', () => {
   it('moves an intermediate status on to a final one', async () => {
     const world = await openedWorld();
     await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-1', status: 'buffered', 'err-code': '0' }));
-    expect(world.smsLog.deliveries.get('job-1-received')).toMatchObject({ status: 'buffered', deliveredAt: null });
+    expect(world.notificationLog.deliveries.get('job-1-received')).toMatchObject({ status: 'buffered', deliveredAt: null });
     await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-1', status: 'expired', 'err-code': '2' }));
-    expect(world.smsLog.deliveries.get('job-1-received')).toMatchObject({ status: 'expired', errorCode: '2' });
+    expect(world.notificationLog.deliveries.get('job-1-received')).toMatchObject({ status: 'expired', errorCode: '2' });
     expect(world.transactions.rows.at(-1)?.note).toBe('Courtesy SMS expired before it could be delivered (error 2)');
   });
 
   it('does not overwrite a final status that a concurrent receipt stored first', async () => {
     const world = await openedWorld();
-    const racing: SmsLog = Object.create(world.smsLog, {
+    const racing: NotificationLog = Object.create(world.notificationLog, {
       recordDelivery: {
-        value: async (key: string, expected: SmsDeliveryStatus | null, delivery: SmsDelivery) => {
-          if (expected === null) await world.smsLog.recordDelivery(key, null, { status: 'delivered', errorCode: '0', deliveredAt: new Date() });
-          return world.smsLog.recordDelivery(key, expected, delivery);
+        value: async (key: string, expected: DeliveryStatus | null, delivery: Delivery) => {
+          if (expected === null) await world.notificationLog.recordDelivery(key, null, { status: 'delivered', errorCode: '0', deliveredAt: new Date() });
+          return world.notificationLog.recordDelivery(key, expected, delivery);
         },
       },
     });
-    await recordDeliveryReceipt({ ...world.receiptDeps, smsLog: racing }, receipt({ messageId: 'vonage-1', status: 'accepted' }));
-    expect(world.smsLog.deliveries.get('job-1-received')?.status).toBe('delivered');
+    await recordDeliveryReceipt({ ...world.receiptDeps, notificationLog: racing }, receipt({ messageId: 'vonage-1', status: 'accepted' }));
+    expect(world.notificationLog.deliveries.get('job-1-received')?.status).toBe('delivered');
   });
 
   it('settles a send interrupted by a crash as sent once a receipt shows Vonage had it', async () => {
@@ -125,12 +125,12 @@ describe('Vonage delivery receipts', () => {
     await expect(world.deliverDue({ gateway: crashAfter(world.gateway, 'send') })).rejects.toBeInstanceOf(InjectedCrash);
     world.clock.advance(6 * 60_000);
     await world.deliverDue();
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'unknown', providerMessageId: null });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'unknown', providerMessageId: null });
     expect(world.gateway.sent).toHaveLength(1);
 
     await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-1', status: 'delivered', 'client-ref': 'job-1-received' }));
 
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1', price: '0.033' });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1', price: '0.033' });
     expect(world.documents.docs.get('1')?.sms.courtesy).toMatchObject({
       state: 'sent',
       providerMessageId: 'vonage-1',
@@ -141,7 +141,7 @@ describe('Vonage delivery receipts', () => {
       'Courtesy SMS delivered; its interrupted send is now known to have reached Vonage (message vonage-1)',
     );
     // the later receipt finds it by its Vonage id now
-    expect(await world.smsLog.findByProviderMessageId('vonage-1')).toMatchObject({ messageKey: 'job-1-received' });
+    expect(await world.notificationLog.findByProviderMessageId('vonage-1')).toMatchObject({ messageKey: 'job-1-received' });
     expect(world.gateway.sent).toHaveLength(1);
   });
 
@@ -150,10 +150,10 @@ describe('Vonage delivery receipts', () => {
     world.clientJobs.add(clientJob(1));
     await world.poll();
     await expect(world.deliverDue({ gateway: crashAfter(world.gateway, 'send') })).rejects.toBeInstanceOf(InjectedCrash);
-    expect(world.smsLog.entries.get('job-1-received')?.state).toBe('sending');
+    expect(world.notificationLog.entries.get('job-1-received')?.state).toBe('sending');
 
     await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-1', status: 'delivered', 'client-ref': 'job-1-received' }));
-    expect(world.smsLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1' });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1' });
     expect(await world.deliverDue()).toEqual(['already-settled']);
     expect(world.clientJobs.status(1)).toBe('OPENED');
     expect(world.gateway.sent).toHaveLength(1);
@@ -162,7 +162,7 @@ describe('Vonage delivery receipts', () => {
   it('finishes the job when Vonage retries a receipt whose first delivery crashed half-way', async () => {
     const world = await openedWorld();
     const dlr = receipt({ messageId: 'vonage-1', status: 'delivered' });
-    await expect(recordDeliveryReceipt({ ...world.receiptDeps, smsLog: crashAfter(world.smsLog, 'recordDelivery') }, dlr)).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(recordDeliveryReceipt({ ...world.receiptDeps, notificationLog: crashAfter(world.notificationLog, 'recordDelivery') }, dlr)).rejects.toBeInstanceOf(InjectedCrash);
     expect(world.transactions.rows.some((r) => r.eventKey === 'dlr-vonage-1-delivered')).toBe(false);
 
     await recordDeliveryReceipt(world.receiptDeps, dlr);
@@ -173,7 +173,7 @@ describe('Vonage delivery receipts', () => {
   it('leaves the summary of another SMS in the same slot alone', async () => {
     const world = await openedWorld();
     const doc = world.documents.docs.get('1')!;
-    const entry = (await world.smsLog.getWithDelivery('job-1-received'))!;
+    const entry = (await world.notificationLog.getWithDelivery('job-1-received'))!;
     const other = { ...entry, messageKey: 'job-1-received-old', delivery: { status: 'failed' as const, errorCode: '6', deliveredAt: null } };
     expect(withDeliverySummary(doc, other, world.clock.now())).toBe(doc);
   });

@@ -79,8 +79,8 @@ function snapshot(world: WebhookWorld) {
   return JSON.stringify({
     rows: world.transactions.rows,
     docs: [...world.documents.docs],
-    deliveries: [...world.smsLog.deliveries],
-    entries: [...world.smsLog.entries],
+    deliveries: [...world.notificationLog.deliveries],
+    entries: [...world.notificationLog.entries],
     replies: [...world.feedback.replies],
   });
 }
@@ -120,7 +120,7 @@ describe('POST /api/webhooks/vonage/status', () => {
   it.each<Encoding>(['form', 'json', 'query'])('records a signed receipt sent as %s', async (encoding) => {
     const response = await send(signed(receiptParams()), encoding);
     expect(response).toMatchObject({ status: 200, body: { messageId: 'vonage-1', status: 'recorded' } });
-    expect(world.smsLog.deliveries.get('job-1-received')?.status).toBe('delivered');
+    expect(world.notificationLog.deliveries.get('job-1-received')?.status).toBe('delivered');
     expect(world.transactions.rows.filter((r) => r.eventKey === 'dlr-vonage-1-delivered')).toHaveLength(1);
   });
 
@@ -136,7 +136,7 @@ describe('POST /api/webhooks/vonage/status', () => {
     });
     const init = await vonageDeliveryReceiptHandler(request, new InvocationContext());
     expect(init.status ?? 200).toBe(200);
-    expect(world.smsLog.deliveries.get('job-1-received')?.status).toBe('delivered');
+    expect(world.notificationLog.deliveries.get('job-1-received')?.status).toBe('delivered');
   });
 
   it('writes nothing more for a repeated receipt', async () => {

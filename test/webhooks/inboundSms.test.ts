@@ -64,7 +64,7 @@ describe('customer replies to the feedback SMS', () => {
     const world = await openedWorld();
     world.gateway.reply({ outcome: 'rejected', errorCode: '7', detail: 'Number barred' });
     await closeJobIn(world, 1);
-    expect(world.smsLog.entries.get('job-1-closed')?.state).toBe('rejected');
+    expect(world.notificationLog.entries.get('job-1-closed')?.state).toBe('rejected');
     expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-3', text: '5' }))).toEqual({ outcome: 'no-feedback-sms' });
   });
 

@@ -206,9 +206,35 @@ export const LEDGER_MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     ],
   },
+  {
+    // One pipeline for every message (issue 9): the SMS log becomes the notification log, one row
+    // per job, event and channel. Existing rows were all SMS, sent (if at all) through the SMS API;
+    // their settled time and reason are derived once from what they hold.
+    name: '010-notification-log',
+    statements: [
+      'RENAME TABLE sms_log TO notification_log',
+      `ALTER TABLE notification_log
+        MODIFY kind VARCHAR(32) NOT NULL,
+        ADD COLUMN customer_id BIGINT UNSIGNED NULL AFTER Job_id,
+        ADD COLUMN channel VARCHAR(16) NULL AFTER kind,
+        ADD COLUMN gateway VARCHAR(32) NULL AFTER attempts,
+        ADD COLUMN reason VARCHAR(32) NULL AFTER detail,
+        ADD COLUMN settled_at DATETIME(3) NULL AFTER updated_at,
+        ADD INDEX ix_notification_log_job_kind (Job_id, kind),
+        ADD INDEX ix_notification_log_customer (customer_id, created_at),
+        ADD INDEX ix_notification_log_created (created_at),
+        DROP INDEX ix_sms_log_job`,
+      `UPDATE notification_log SET
+        channel = 'sms',
+        gateway = IF(attempts > 0, 'vonage-sms', NULL),
+        settled_at = IF(state IN ('sent', 'rejected', 'failed', 'skipped', 'unknown'), updated_at, NULL),
+        reason = CASE state WHEN 'skipped' THEN 'no-address' WHEN 'rejected' THEN 'invalid-recipient'
+          WHEN 'failed' THEN 'provider-error' WHEN 'unknown' THEN 'outcome-unknown' ELSE NULL END`,
+    ],
+  },
 ];
 
-/** `sms_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */
+/** `notification_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */
 export const SMS_TO_HASH_VERSION = { legacySha256: 1, hmac: 2 } as const;
 
 const LOCK_NAME = 'repair-relay-ledger-migrations';

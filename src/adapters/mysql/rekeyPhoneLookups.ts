@@ -7,7 +7,7 @@ import { SMS_TO_HASH_VERSION, withNamedLock } from './ledgerMigrations.js';
 import type { MysqlPool } from './pool.js';
 
 /*
- * A data migration, run at every start after the schema migrations (buildRelay): `sms_log` rows
+ * A data migration, run at every start after the schema migrations (buildRelay): `notification_log` rows
  * whose `to_hash` is still the bare SHA-256 key of older releases (`to_hash_version` 1) get the
  * HMAC key of PhoneKeys. The ledger never stored the number, so it is read again from the client's
  * `Jobs` row of the SMS (by primary key, in batches) and accepted only if it still gives the old
@@ -58,7 +58,7 @@ export async function rekeyPhoneLookups(deps: RekeyDeps): Promise<RekeyReport> {
     const report: RekeyReport = { scanned: 0, rekeyed: 0, cleared: 0 };
     for (let after = ''; ; ) {
       const [rows] = await connection.query<LegacyRow[]>(
-        `SELECT message_key, Job_id, to_hash FROM sms_log
+        `SELECT message_key, Job_id, to_hash FROM notification_log
          WHERE to_hash_version = ? AND message_key > ? ORDER BY message_key LIMIT ?`,
         [SMS_TO_HASH_VERSION.legacySha256, after, batchSize],
       );
@@ -73,7 +73,7 @@ export async function rekeyPhoneLookups(deps: RekeyDeps): Promise<RekeyReport> {
         for (const row of rows) {
           const key = row.to_hash === null ? null : confirmedKey(deps.phoneKeys, row.to_hash, mobiles.get(Number(row.Job_id)));
           const [result] = await connection.query<ResultSetHeader>(
-            'UPDATE sms_log SET to_hash = ?, to_hash_version = ? WHERE message_key = ? AND to_hash_version = ? AND to_hash <=> ?',
+            'UPDATE notification_log SET to_hash = ?, to_hash_version = ? WHERE message_key = ? AND to_hash_version = ? AND to_hash <=> ?',
             [key, SMS_TO_HASH_VERSION.hmac, row.message_key, SMS_TO_HASH_VERSION.legacySha256, row.to_hash],
           );
           if (result.affectedRows === 1 && row.to_hash !== null) report[key === null ? 'cleared' : 'rekeyed'] += 1;

@@ -9,7 +9,7 @@ export const MIN_PHONE_KEY_SECRET_LENGTH = 32;
 
 /**
  * Phone lookup keys as HMAC-SHA256(PHONE_KEY_SECRET, context + E.164), in hex (64 characters,
- * `sms_log.to_hash`). Without the secret, nobody can enumerate the UK mobile range to find whose
+ * `notification_log.to_hash`). Without the secret, nobody can enumerate the UK mobile range to find whose
  * number a key is, which a bare hash allowed.
  */
 export class HmacPhoneKeys implements PhoneKeys {

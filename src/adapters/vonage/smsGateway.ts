@@ -1,6 +1,5 @@
 import { Vonage } from '@vonage/server-sdk';
 import type { GatewaySendResult, NotificationGateway, NotificationRequest } from '../../domain/channels/ports.js';
-import type { SmsGateway, SmsRequest } from '../../domain/notifications/ports.js';
 import { roundToAmount } from '../../domain/shared/money.js';
 import { classifyVonageError } from './failures.js';
 
@@ -8,7 +7,7 @@ export interface VonageSettings {
   apiKey: string;
   apiSecret: string;
   restHost: string;
-  /** The sender of notifications (VONAGE_FROM); an SmsRequest names its own. */
+  /** The sender of every SMS (VONAGE_FROM). */
   from: string;
   timeoutMs?: number;
 }
@@ -33,8 +32,8 @@ function failedMessageOf(error: unknown): VonageMessage | undefined {
   return response?.messages?.find((m) => m.status !== '0');
 }
 
-/** The Vonage SMS API: the `sms` channel's `vonage-sms` gateway, and the SMS sender of seed 000. */
-export class VonageSmsGateway implements SmsGateway, NotificationGateway {
+/** The Vonage SMS API: the `sms` channel's `vonage-sms` gateway, the SMS sender of seed 000. */
+export class VonageSmsGateway implements NotificationGateway {
   readonly name = 'vonage-sms';
   private readonly vonage: Vonage;
 
@@ -45,14 +44,14 @@ export class VonageSmsGateway implements SmsGateway, NotificationGateway {
     );
   }
 
-  async send(request: SmsRequest | NotificationRequest): Promise<GatewaySendResult> {
-    if ('channel' in request && request.channel !== 'sms') {
+  async send(request: NotificationRequest): Promise<GatewaySendResult> {
+    if (request.channel !== 'sms') {
       return { outcome: 'rejected', errorCode: 'unsupported-channel', detail: `the Vonage SMS API cannot carry ${request.channel}` };
     }
     try {
       const response = await this.vonage.sms.send({
         to: request.to.replace(/^\+/, ''),
-        from: 'from' in request ? request.from : this.settings.from,
+        from: this.settings.from,
         text: request.text,
         clientRef: request.clientRef,
       });

@@ -6,6 +6,8 @@ export interface FailoverAttempt {
   outcome: GatewaySendResult['outcome'];
   /** The provider's error code; null when it accepted the message. */
   errorCode: string | null;
+  /** Why a retryable attempt failed: throttling everywhere is retried sooner than an outage. */
+  reason?: 'throttled' | 'unavailable';
 }
 
 export type FailoverResult =
@@ -49,7 +51,12 @@ export async function sendWithFailover(
   for (const gateway of gateways) {
     await hooks.beforeAttempt?.(gateway.name, attempts.length + 1);
     const result = await gateway.send(request);
-    attempts.push({ gateway: gateway.name, outcome: result.outcome, errorCode: result.outcome === 'accepted' ? null : result.errorCode });
+    attempts.push({
+      gateway: gateway.name,
+      outcome: result.outcome,
+      errorCode: result.outcome === 'accepted' ? null : result.errorCode,
+      ...(result.outcome === 'retryable' ? { reason: result.reason } : {}),
+    });
     last = { ...result, gateway: gateway.name };
     if (result.outcome !== 'retryable') break;
   }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
-import type { SmsLog } from '../notifications/ports.js';
+import type { NotificationLog } from '../notifications/ports.js';
 import { maskPhone, toE164 } from '../shared/phone.js';
 import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
 import type { CustomerFeedback, FeedbackReply } from './ports.js';
@@ -24,7 +24,7 @@ export interface InboundSms {
 export const MAX_REPLY_CHARS = 640;
 
 export interface InboundSmsDeps {
-  smsLog: Pick<SmsLog, 'latestSentTo'>;
+  notificationLog: Pick<NotificationLog, 'latestSentTo'>;
   phoneKeys: PhoneKeys;
   feedback: CustomerFeedback;
   customers: Pick<Customers, 'findByMobile' | 'unsubscribe'>;
@@ -91,7 +91,7 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   }
 
   const e164 = senderE164(sms.from);
-  const feedbackSms = e164 ? await deps.smsLog.latestSentTo(deps.phoneKeys.lookupKey(e164), 'job-closed') : undefined;
+  const feedbackSms = e164 ? await deps.notificationLog.latestSentTo(deps.phoneKeys.lookupKey(e164), 'job-closed') : undefined;
   if (!feedbackSms) {
     deps.logger.info('SMS reply matches no feedback SMS; acknowledged, stored nowhere', {
       from: maskPhone(sms.from),

@@ -1,10 +1,9 @@
-import { FINAL_SMS_STATES } from '../notifications/ports.js';
+import { FINAL_NOTIFICATION_STATES } from '../notifications/ports.js';
 import type { JobTransactions } from './ports.js';
-import { completeJobAfterSms } from '../notifications/smsCompletion.js';
-import { smsMessageKey } from '../notifications/smsMessage.js';
-import { queueSms, type SmsOutboxDeps } from '../notifications/smsOutbox.js';
+import { completeJobAfterNotification } from '../notifications/completion.js';
+import { queueJobNotifications, type NotificationOutboxDeps } from '../notifications/outbox.js';
 
-export interface ClosureDeps extends SmsOutboxDeps {
+export interface ClosureDeps extends NotificationOutboxDeps {
   transactions: JobTransactions;
 }
 
@@ -16,9 +15,9 @@ export type ClosureResult =
   | { outcome: 'unknown-job' };
 
 /**
- * Starts closing a completed job: the feedback SMS is queued, and its settlement moves the job to
- * CLOSED (smsCompletion). The SMS's deterministic key means any number of triggers (payment,
- * status mirroring, an explicit request) send one feedback SMS.
+ * Starts closing a completed job: the feedback request is queued through the customer's channels,
+ * and the first of them to settle moves the job to CLOSED (completion.ts). Deterministic keys mean
+ * any number of triggers (payment, status mirroring, an explicit request) send one per channel.
  */
 export async function requestClosure(deps: ClosureDeps, jobId: number, reason: string): Promise<ClosureResult> {
   const [job] = await deps.clientJobs.readJobs([jobId]);
@@ -26,14 +25,15 @@ export async function requestClosure(deps: ClosureDeps, jobId: number, reason: s
   if (job.status === 'CLOSED') return { outcome: 'already-closed' };
   if (job.status !== 'JOB COMPLETED') return { outcome: 'not-completed', status: job.status };
 
-  const existing = await deps.smsLog.get(smsMessageKey('job-closed', jobId));
-  if (existing) {
-    if (FINAL_SMS_STATES.includes(existing.state)) await completeJobAfterSms(deps, existing);
+  const existing = await deps.notificationLog.forJobs([jobId], 'job-closed');
+  if (existing.length > 0) {
+    const settled = existing.find((entry) => FINAL_NOTIFICATION_STATES.includes(entry.state));
+    if (settled) await completeJobAfterNotification(deps, settled);
     return { outcome: 'in-progress' };
   }
   await deps.transactions.append([
     { jobId, status: 'JOB COMPLETED', note: `Closure requested: ${reason}`, event: 'CLOSURE', eventKey: `job-${jobId}-closure-requested`, at: deps.clock.now() },
   ]);
-  await queueSms(deps, 'job-closed', [job]);
+  await queueJobNotifications(deps, 'job-closed', [job]);
   return { outcome: 'started' };
 }

@@ -13,7 +13,8 @@ export interface ClientJob {
   productType: string | null;
 }
 
-export interface SmsSummary {
+/** What the job document says about one notification (its log entry in short). */
+export interface NotificationSummary {
   messageKey: string;
   state: string;
   at: string;
@@ -46,7 +47,10 @@ export interface JobDocument {
    */
   customer_id?: number | null;
   source: { system: 'client-jobs'; ingested_at: string };
-  sms: Partial<Record<'courtesy' | 'feedback', SmsSummary>>;
+  /** The courtesy and feedback SMS, where seed 000's readers find them. */
+  sms: Partial<Record<'courtesy' | 'feedback', NotificationSummary>>;
+  /** Every other notification (other channels, other events), by notification id. */
+  notifications?: Record<string, NotificationSummary>;
   payments?: Array<{ payment_id: string; amount: string; currency: string; paid_at: string }>;
   /**
    * Refunds the payment provider reported, one entry per refunded charge with the total refunded

@@ -3,10 +3,10 @@ import { statusEventKey, withStatusAtLeast, type ClientJob } from './job.js';
 import { isJobStatus, statusRank, type JobStatus } from './jobStatus.js';
 import type { Payments } from '../payments/ports.js';
 import type { TrackedJob } from './ports.js';
-import { FINAL_SMS_STATES, type SmsLogEntry } from '../notifications/ports.js';
-import { completeJobAfterSms, SMS_STEPS } from '../notifications/smsCompletion.js';
-import { SMS_KINDS, smsMessageKey } from '../notifications/smsMessage.js';
-import { repairSms, type SmsRepairTimings } from '../notifications/smsOutbox.js';
+import { FINAL_NOTIFICATION_STATES, type NotificationEntry } from '../notifications/ports.js';
+import { completeJobAfterNotification, EVENT_STEPS } from '../notifications/completion.js';
+import { queueJobNotifications, repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
+import type { JobEvent } from '../notifications/texts.js';
 
 export interface MirrorDeps extends ClosureDeps {
   payments: Pick<Payments, 'paidJobs'>;
@@ -16,7 +16,7 @@ export interface MirrorReport {
   /** Open jobs looked at in this poll (at most the slice). */
   visited: number;
   advanced: number;
-  /** Our own moves (courtesy or feedback SMS settled) that a crash left half-written, now finished. */
+  /** Our own moves (courtesy or feedback message settled) that a crash left half-written, now finished. */
   finished: number;
   flagged: number;
   closing: number;
@@ -44,7 +44,7 @@ const MISSING = '(job missing)';
  * Forward moves are applied; a backward or unknown status is logged and flagged once, never
  * applied. A job that is completed and paid starts closing.
  */
-export async function mirrorClientStatuses(deps: MirrorDeps, timings: SmsRepairTimings, slice: MirrorSlice): Promise<MirrorReport> {
+export async function mirrorClientStatuses(deps: MirrorDeps, timings: NotificationRepairTimings, slice: MirrorSlice): Promise<MirrorReport> {
   const report: MirrorReport = { visited: 0, advanced: 0, finished: 0, flagged: 0, closing: 0, nextJobId: 0 };
   let after = slice.afterJobId;
   // Once wrapped round, the jobs past the starting cursor were visited already in this poll.
@@ -70,11 +70,15 @@ export async function mirrorClientStatuses(deps: MirrorDeps, timings: SmsRepairT
   return report;
 }
 
-async function mirrorChunk(deps: MirrorDeps, timings: SmsRepairTimings, tracked: readonly TrackedJob[], report: MirrorReport): Promise<void> {
+/** The customer hears of these client moves (DESIGN.md, Notifications: job events). */
+const EVENT_OF_STATUS: Partial<Record<JobStatus, JobEvent>> = { 'IN PROGRESS': 'job-in-progress', 'JOB COMPLETED': 'job-completed' };
+
+async function mirrorChunk(deps: MirrorDeps, timings: NotificationRepairTimings, tracked: readonly TrackedJob[], report: MirrorReport): Promise<void> {
   if (tracked.length === 0) return;
   report.visited += tracked.length;
   const jobs = new Map((await deps.clientJobs.readJobs(tracked.map((t) => t.jobId))).map((job) => [job.jobId, job]));
   const completed: number[] = [];
+  const applied: Array<{ entry: TrackedJob; status: JobStatus }> = [];
   const ownSteps = await settledOwnSteps(deps, tracked.filter((t) => isForwardMove(t.lastStatus, jobs.get(t.jobId)?.status ?? null)));
   for (const tracking of tracked) {
     let entry = tracking;
@@ -85,12 +89,13 @@ async function mirrorChunk(deps: MirrorDeps, timings: SmsRepairTimings, tracked:
       const own = ownSteps.get(entry.jobId);
       if (own) {
         // Our own step (OPENED, CLOSED) that a crash cut short after the client update: finish it as ours.
-        await completeJobAfterSms(deps, own);
+        await completeJobAfterNotification(deps, own);
         report.finished += 1;
-        entry = { ...entry, lastStatus: SMS_STEPS[own.kind].to };
+        entry = { ...entry, lastStatus: EVENT_STEPS[own.kind].move!.to };
       }
       if (observed !== entry.lastStatus) {
         await applyClientStatus(deps, entry, observed);
+        applied.push({ entry, status: observed });
         report.advanced += 1;
       }
       if (observed === 'JOB COMPLETED') completed.push(entry.jobId);
@@ -99,18 +104,28 @@ async function mirrorChunk(deps: MirrorDeps, timings: SmsRepairTimings, tracked:
       report.flagged += 1;
     }
   }
+  // The customer is told before tracking moves on: a crash in between mirrors the move again,
+  // and the notifications' keys make the second time a no-op.
+  for (const [status, event] of Object.entries(EVENT_OF_STATUS) as Array<[JobStatus, JobEvent]>) {
+    const moved = applied.filter((a) => a.status === status).map((a) => jobs.get(a.entry.jobId)!);
+    await queueJobNotifications(deps, event, moved);
+  }
+  for (const { entry, status } of applied) await deps.tracking.advance(entry.jobId, entry.lastStatus, status);
   report.closing += await closeCompletedAndPaid(deps, timings, completed);
 }
 
-/** The settled SMS whose step starts at each job's tracked status (NEW: courtesy, JOB COMPLETED: feedback). */
-async function settledOwnSteps(deps: MirrorDeps, moved: readonly TrackedJob[]): Promise<Map<number, SmsLogEntry>> {
-  const keys = moved.flatMap((t) => {
-    const kind = SMS_KINDS.find((k) => SMS_STEPS[k].from === t.lastStatus);
-    return kind ? [smsMessageKey(kind, t.jobId)] : [];
-  });
-  if (keys.length === 0) return new Map();
-  const settled = (await deps.smsLog.getMany(keys)).filter((entry) => FINAL_SMS_STATES.includes(entry.state));
-  return new Map(settled.map((entry) => [entry.jobId, entry]));
+/** The settled notification whose step starts at each job's tracked status (NEW: courtesy, JOB COMPLETED: feedback). */
+async function settledOwnSteps(deps: MirrorDeps, moved: readonly TrackedJob[]): Promise<Map<number, NotificationEntry>> {
+  const settled = new Map<number, NotificationEntry>();
+  for (const [event, step] of Object.entries(EVENT_STEPS) as Array<[JobEvent, (typeof EVENT_STEPS)[JobEvent]]>) {
+    const from = step.move?.from;
+    const jobIds = moved.filter((t) => t.lastStatus === from).map((t) => t.jobId);
+    if (jobIds.length === 0) continue;
+    for (const entry of await deps.notificationLog.forJobs(jobIds, event)) {
+      if (FINAL_NOTIFICATION_STATES.includes(entry.state)) settled.set(entry.jobId, entry);
+    }
+  }
+  return settled;
 }
 
 function isForwardMove(from: string, to: string | null): to is JobStatus {
@@ -123,7 +138,6 @@ async function applyClientStatus(deps: MirrorDeps, entry: TrackedJob, status: Jo
   await deps.transactions.append([
     { jobId: entry.jobId, status, note: `Client system moved the job from ${entry.lastStatus} to ${status}`, event: 'STATUS', eventKey: statusEventKey(entry.jobId, status), at: now },
   ]);
-  await deps.tracking.advance(entry.jobId, entry.lastStatus, status);
 }
 
 async function flagClientStatus(deps: MirrorDeps, entry: TrackedJob, job: ClientJob | undefined): Promise<void> {
@@ -145,10 +159,10 @@ async function flagClientStatus(deps: MirrorDeps, entry: TrackedJob, job: Client
   await deps.tracking.flag(entry.jobId, label);
 }
 
-async function closeCompletedAndPaid(deps: MirrorDeps, timings: SmsRepairTimings, completed: number[]): Promise<number> {
+async function closeCompletedAndPaid(deps: MirrorDeps, timings: NotificationRepairTimings, completed: number[]): Promise<number> {
   if (completed.length === 0) return 0;
-  const closingEntries = await deps.smsLog.getMany(completed.map((id) => smsMessageKey('job-closed', id)));
-  await repairSms(deps, timings, closingEntries);
+  const closingEntries = await deps.notificationLog.forJobs(completed, 'job-closed');
+  await repairNotifications(deps, timings, closingEntries);
   const closing = new Set(closingEntries.map((entry) => entry.jobId));
   const paid = await deps.payments.paidJobs(completed.filter((id) => !closing.has(id)));
   for (const jobId of paid) await requestClosure(deps, jobId, 'job completed and paid');

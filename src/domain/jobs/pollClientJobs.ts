@@ -1,12 +1,11 @@
 import { statusEventKey, toJobDocument, type ClientJob } from './job.js';
 import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirrorClientStatuses.js';
-import { FINAL_SMS_STATES, type SmsLogEntry } from '../notifications/ports.js';
+import { FINAL_NOTIFICATION_STATES, type NotificationEntry } from '../notifications/ports.js';
 import type { PollCheckpoints } from './ports.js';
-import { smsMessageKey } from '../notifications/smsMessage.js';
-import { queueSms, repairSms, type SmsRepairTimings } from '../notifications/smsOutbox.js';
+import { queueJobNotifications, repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
 import { customersForNewJobs, type JobCustomersDeps } from '../customers/jobCustomers.js';
 
-export interface PollSettings extends SmsRepairTimings {
+export interface PollSettings extends NotificationRepairTimings {
   batchSize: number;
   lookbackIds: number;
   sweepIds: number;
@@ -16,7 +15,9 @@ export interface PollSettings extends SmsRepairTimings {
   maxRunMs: number;
 }
 
-export interface PollDeps extends MirrorDeps, JobCustomersDeps {
+export interface PollDeps extends MirrorDeps {
+  /** Ingestion finds or creates customers; their notifications read them. */
+  customers: JobCustomersDeps['customers'] & MirrorDeps['customers'];
   checkpoints: PollCheckpoints;
   settings: PollSettings;
 }
@@ -35,7 +36,7 @@ export interface PollReport {
  * Finds new client jobs by primary-key range from a checkpoint, so an idle poll costs the same
  * for a thousand rows or ten million. A bounded look-back below the checkpoint catches ids that
  * committed out of order, and a sweep that walks the rest of the table a slice per poll catches
- * jobs set back to NEW. The SMS log row is the marker that a job's ingestion is complete.
+ * jobs set back to NEW. An entry of its courtesy notification in the notification log is the marker that a job's ingestion is complete.
  * Then the client statuses of a slice of the open jobs are mirrored (mirrorClientStatuses), from
  * the checkpoint's mirror cursor, which is saved only once its slice is done: a crash in between
  * makes the next poll mirror the same slice again, which changes nothing already mirrored.
@@ -86,11 +87,11 @@ async function readReconciliationCandidates(
 
 async function processCandidates(deps: PollDeps, candidates: ClientJob[], report: PollReport): Promise<void> {
   if (candidates.length === 0) return;
-  const byKey = new Map(candidates.map((job) => [smsMessageKey('job-received', job.jobId), job]));
-  const known = new Map((await deps.smsLog.getMany([...byKey.keys()])).map((entry) => [entry.messageKey, entry]));
-  const fresh = [...byKey.values()].filter((job) => !known.has(smsMessageKey('job-received', job.jobId)));
-  await ingest(deps, fresh, report);
-  report.repaired += await repairSms(deps, deps.settings, await withoutJobsMovedBack(deps, [...known.values()]));
+  const byId = new Map(candidates.map((job) => [job.jobId, job]));
+  const known = await deps.notificationLog.forJobs([...byId.keys()], 'job-received');
+  const announced = new Set(known.map((entry) => entry.jobId));
+  await ingest(deps, [...byId.values()].filter((job) => !announced.has(job.jobId)), report);
+  report.repaired += await repairNotifications(deps, deps.settings, await withoutJobsMovedBack(deps, known));
 }
 
 /**
@@ -98,10 +99,10 @@ async function processCandidates(deps: PollDeps, candidates: ClientJob[], report
  * still NEW) or one the client set back to NEW after we opened it. Only the first is repaired;
  * status mirroring flags the second.
  */
-async function withoutJobsMovedBack(deps: PollDeps, entries: SmsLogEntry[]): Promise<SmsLogEntry[]> {
-  const kept: SmsLogEntry[] = [];
+async function withoutJobsMovedBack(deps: PollDeps, entries: NotificationEntry[]): Promise<NotificationEntry[]> {
+  const kept: NotificationEntry[] = [];
   for (const entry of entries) {
-    const settled = FINAL_SMS_STATES.includes(entry.state);
+    const settled = FINAL_NOTIFICATION_STATES.includes(entry.state);
     if (!settled || (await deps.documents.get(entry.jobId))?.job_status === 'NEW') kept.push(entry);
   }
   return kept;
@@ -124,7 +125,7 @@ async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Pr
     })),
   );
   await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })));
-  const courtesy = await queueSms(deps, 'job-received', jobs);
+  const courtesy = await queueJobNotifications(deps, 'job-received', jobs);
   report.ingested += jobs.length;
   report.courtesyQueued += courtesy.queued;
   report.courtesyImpossible += courtesy.skipped;

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { JobDocument, SmsSummary } from '../jobs/job.js';
+import type { JobDocument, NotificationSummary } from '../jobs/job.js';
 import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
-import type { SmsDelivery, SmsDeliveryStatus, SmsLog, SmsLogEntryWithDelivery } from './ports.js';
-import { describeSmsOutcome, SMS_STEPS } from './smsCompletion.js';
+import type { Delivery, DeliveryStatus, NotificationLog, NotificationEntryWithDelivery } from './ports.js';
+import { describeNotificationOutcome, EVENT_STEPS, notificationLabel, summaryOf, withSummary } from './completion.js';
 
 /*
  * Delivery receipts (DLRs) for the SMS we sent. Vonage retries anything that is not 2xx, so every
@@ -14,7 +14,7 @@ import { describeSmsOutcome, SMS_STEPS } from './smsCompletion.js';
 export interface DeliveryReceipt {
   /** Vonage's message id. */
   messageId: string;
-  status: SmsDeliveryStatus;
+  status: DeliveryStatus;
   errorCode: string | null;
   /** Our idempotency key, echoed back by Vonage. */
   clientRef: string | null;
@@ -26,7 +26,7 @@ export interface DeliveryReceipt {
 }
 
 export interface DeliveryReceiptDeps {
-  smsLog: SmsLog;
+  notificationLog: NotificationLog;
   documents: JobDocuments;
   transactions: JobTransactions;
   clock: Clock;
@@ -36,20 +36,20 @@ export interface DeliveryReceiptDeps {
 }
 
 export type DeliveryReceiptResult =
-  | { outcome: 'recorded'; jobId: number; messageKey: string; deliveryStatus: SmsDeliveryStatus | null }
+  | { outcome: 'recorded'; jobId: number; messageKey: string; deliveryStatus: DeliveryStatus | null }
   | { outcome: 'unknown-message' }
   | { outcome: 'other-account' };
 
 /** The SMS summary on the job document, with what the delivery receipts said. */
-export interface SmsSummaryWithDelivery extends SmsSummary {
-  delivery?: { status: SmsDeliveryStatus; errorCode: string | null; deliveredAt?: string };
+export interface NotificationSummaryWithDelivery extends NotificationSummary {
+  delivery?: { status: DeliveryStatus; errorCode: string | null; deliveredAt?: string };
 }
 
 /**
  * Intermediate statuses (accepted, buffered) never replace a final one that arrived first, so
  * receipts that cross on the network cannot move an SMS back; among equals the latest wins.
  */
-const DELIVERY_RANK: Record<SmsDeliveryStatus, number> = {
+const DELIVERY_RANK: Record<DeliveryStatus, number> = {
   accepted: 1,
   buffered: 1,
   unknown: 2,
@@ -59,7 +59,7 @@ const DELIVERY_RANK: Record<SmsDeliveryStatus, number> = {
   rejected: 3,
 };
 
-const RECEIPT_WORDING: Record<SmsDeliveryStatus, string> = {
+const RECEIPT_WORDING: Record<DeliveryStatus, string> = {
   delivered: 'delivered',
   accepted: 'accepted by the mobile network, not delivered yet',
   buffered: 'held by the mobile network until the phone can be reached',
@@ -74,10 +74,10 @@ export function deliveryReceiptEventKey(receipt: Pick<DeliveryReceipt, 'messageI
 }
 
 /** The job_trans note of a receipt: what happened to the SMS, never the number it went to. */
-export function describeDeliveryReceipt(entry: Pick<SmsLogEntryWithDelivery, 'kind'>, receipt: DeliveryReceipt, recovered: boolean): string {
+export function describeDeliveryReceipt(entry: Pick<NotificationEntryWithDelivery, 'kind' | 'channel'>, receipt: DeliveryReceipt, recovered: boolean): string {
   const error = receipt.errorCode && receipt.errorCode !== '0' ? ` (error ${receipt.errorCode})` : '';
   const recovery = recovered ? `; its interrupted send is now known to have reached Vonage (message ${receipt.messageId})` : '';
-  return `${SMS_STEPS[entry.kind].label} ${RECEIPT_WORDING[receipt.status]}${error}${recovery}`;
+  return `${notificationLabel(entry)} ${RECEIPT_WORDING[receipt.status]}${error}${recovery}`;
 }
 
 /**
@@ -92,8 +92,8 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
     return { outcome: 'other-account' };
   }
   const found =
-    (await deps.smsLog.findByProviderMessageId(receipt.messageId)) ??
-    (receipt.clientRef ? await deps.smsLog.getWithDelivery(receipt.clientRef) : undefined);
+    (await deps.notificationLog.findByProviderMessageId(receipt.messageId)) ??
+    (receipt.clientRef ? await deps.notificationLog.getWithDelivery(receipt.clientRef) : undefined);
   if (!found) {
     deps.logger.info('delivery receipt for a message Repair Relay did not send; acknowledged, nothing written', {
       messageId: receipt.messageId,
@@ -108,7 +108,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
     // A receipt proves Vonage accepted the SMS: it settles an interrupted send, and one whose
     // sender has not recorded the answer yet (that sender's own record then finds it settled).
     (found.state === 'unknown' || found.state === 'sending') &&
-    (await deps.smsLog.record(key, found.state, {
+    (await deps.notificationLog.record(key, found.state, {
       state: 'sent',
       providerMessageId: found.providerMessageId ?? receipt.messageId,
       ...(receipt.price ? { price: receipt.price } : {}),
@@ -116,12 +116,12 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
     }));
   await storeDelivery(deps, found, receipt, now);
 
-  const entry = (await deps.smsLog.getWithDelivery(key)) ?? found;
+  const entry = (await deps.notificationLog.getWithDelivery(key)) ?? found;
   const doc = await deps.documents.update(entry.jobId, (current) => withDeliverySummary(current, entry, now));
   await deps.transactions.append([
     {
       jobId: entry.jobId,
-      status: doc?.job_status ?? SMS_STEPS[entry.kind].to,
+      status: doc?.job_status ?? EVENT_STEPS[entry.kind].status,
       note: describeDeliveryReceipt(entry, receipt, recovered),
       event: 'SMS',
       eventKey: deliveryReceiptEventKey(receipt),
@@ -132,8 +132,8 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
 }
 
 /** Compare-and-set on the stored delivery status, retried a few times against a concurrent receipt. */
-async function storeDelivery(deps: DeliveryReceiptDeps, found: SmsLogEntryWithDelivery, receipt: DeliveryReceipt, now: Date): Promise<void> {
-  const next: SmsDelivery = {
+async function storeDelivery(deps: DeliveryReceiptDeps, found: NotificationEntryWithDelivery, receipt: DeliveryReceipt, now: Date): Promise<void> {
+  const next: Delivery = {
     status: receipt.status,
     errorCode: receipt.errorCode,
     deliveredAt: receipt.status === 'delivered' ? (receipt.reportedAt ?? now) : null,
@@ -142,23 +142,21 @@ async function storeDelivery(deps: DeliveryReceiptDeps, found: SmsLogEntryWithDe
   for (let attempt = 1; attempt <= 5; attempt++) {
     if (stored && DELIVERY_RANK[next.status] < DELIVERY_RANK[stored.status]) return;
     if (stored && stored.status === next.status && stored.errorCode === next.errorCode) return;
-    if (await deps.smsLog.recordDelivery(found.messageKey, stored?.status ?? null, next)) return;
-    stored = (await deps.smsLog.getWithDelivery(found.messageKey))?.delivery ?? null;
+    if (await deps.notificationLog.recordDelivery(found.messageKey, stored?.status ?? null, next)) return;
+    stored = (await deps.notificationLog.getWithDelivery(found.messageKey))?.delivery ?? null;
   }
   throw new Error(`delivery status of SMS ${found.messageKey} kept changing under us; Vonage will retry the receipt`);
 }
 
 /** Mirrors the SMS log entry (state, Vonage id, delivery) into the document's summary of that SMS. */
-export function withDeliverySummary(doc: JobDocument, entry: SmsLogEntryWithDelivery, now: Date): JobDocument {
-  const slot = SMS_STEPS[entry.kind].slot;
-  const existing = doc.sms[slot] as SmsSummaryWithDelivery | undefined;
-  if (existing && existing.messageKey !== entry.messageKey) return doc;
-  const base: SmsSummaryWithDelivery = existing ?? { messageKey: entry.messageKey, state: entry.state, at: now.toISOString(), note: describeSmsOutcome(entry) };
+export function withDeliverySummary(doc: JobDocument, entry: NotificationEntryWithDelivery, now: Date): JobDocument {
+  const existing = summaryOf(doc, entry) as NotificationSummaryWithDelivery | undefined;
+  const base: NotificationSummaryWithDelivery = existing ?? { messageKey: entry.messageKey, state: entry.state, at: now.toISOString(), note: describeNotificationOutcome(entry) };
   const stateChanged = base.state !== entry.state;
-  const next: SmsSummaryWithDelivery = {
+  const next: NotificationSummaryWithDelivery = {
     ...base,
     state: entry.state,
-    ...(stateChanged ? { at: now.toISOString(), note: describeSmsOutcome(entry) } : {}),
+    ...(stateChanged ? { at: now.toISOString(), note: describeNotificationOutcome(entry) } : {}),
     ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}),
     ...(entry.delivery
       ? {
@@ -171,6 +169,6 @@ export function withDeliverySummary(doc: JobDocument, entry: SmsLogEntryWithDeli
       : {}),
   };
   if (isDeepStrictEqual(existing, next)) return doc;
-  return { ...doc, sms: { ...doc.sms, [slot]: next }, updated_at: now.toISOString() };
+  return { ...withSummary(doc, entry, next), updated_at: now.toISOString() };
 }
 

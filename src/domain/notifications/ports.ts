@@ -1,7 +1,8 @@
-import type { GatewaySendResult } from '../channels/ports.js';
-import type { SmsKind, SmsMessage } from './smsMessage.js';
+import type { Channel, GatewayName } from '../channels/ports.js';
+import type { NotificationMessage } from './notificationMessage.js';
+import type { JobEvent } from './texts.js';
 
-export type SmsState =
+export type NotificationState =
   | 'queued'
   | 'sending'
   | 'retrying'
@@ -11,92 +12,116 @@ export type SmsState =
   | 'skipped'
   | 'unknown';
 
-export const FINAL_SMS_STATES: readonly SmsState[] = ['sent', 'rejected', 'failed', 'skipped', 'unknown'];
+export const FINAL_NOTIFICATION_STATES: readonly NotificationState[] = ['sent', 'rejected', 'failed', 'skipped', 'unknown'];
 
-export interface SmsLogEntry {
+/**
+ * Why a notification was skipped or failed (DESIGN.md, Notifications): `not-subscribed` (the
+ * customer takes no channel), `no-address` (no usable number or email), `invalid-recipient` (a
+ * gateway refused the recipient for good), `provider-error` (every attempt failed), `no-gateway`
+ * (no enabled gateway carries the channel), `outcome-unknown` (a send was cut off mid-way),
+ * `delivery-failed` (the provider's receipt says it never arrived).
+ */
+export type NotificationReason = 'not-subscribed' | 'no-address' | 'invalid-recipient' | 'provider-error' | 'no-gateway' | 'outcome-unknown' | 'delivery-failed';
+
+export interface NotificationEntry {
   messageKey: string;
   jobId: number;
-  kind: SmsKind;
-  state: SmsState;
+  customerId: number | null;
+  /** The job event the notification tells of. */
+  kind: JobEvent;
+  /** null only for the `not-subscribed` entry of a customer who takes no channel. */
+  channel: Channel | null;
+  state: NotificationState;
   attempts: number;
+  /** The gateway of the latest attempt (the one that sent it, once sent). */
+  gateway: GatewayName | null;
   toMasked: string;
-  /** PhoneKeys.lookupKey() of the number, to match a customer's reply; null when there was no usable number. */
+  /** PhoneKeys.lookupKey() of the number, to match a customer's reply; null for email or no usable number. */
   toHash: string | null;
   providerMessageId: string | null;
   price: string | null;
   errorCode: string | null;
   detail: string | null;
+  reason: NotificationReason | null;
+  createdAt: Date;
   updatedAt: Date;
+  /** When it reached a final state. */
+  settledAt: Date | null;
 }
 
-export interface SmsOutcome {
-  state: SmsState;
+export interface AttemptOutcome {
+  state: NotificationState;
+  gateway?: GatewayName;
   providerMessageId?: string;
   price?: string;
   errorCode?: string;
   detail?: string;
+  reason?: NotificationReason;
 }
 
-export type SmsRegistration = Pick<SmsLogEntry, 'messageKey' | 'jobId' | 'kind' | 'state' | 'toMasked' | 'toHash' | 'detail'>;
+export type NotificationRegistration = Pick<NotificationEntry, 'messageKey' | 'jobId' | 'customerId' | 'kind' | 'channel' | 'state' | 'toMasked' | 'toHash' | 'detail' | 'reason'>;
 
-/** Where Vonage's delivery receipts say an SMS is (`status` of the SMS API's DLR webhook). */
-export const SMS_DELIVERY_STATUSES = ['accepted', 'buffered', 'delivered', 'expired', 'failed', 'rejected', 'unknown'] as const;
-export type SmsDeliveryStatus = (typeof SMS_DELIVERY_STATUSES)[number];
+/** Where a provider's delivery receipt says a message is (`status` of the SMS API's DLR webhook; Messages API statuses are mapped onto these). */
+export const DELIVERY_STATUSES = ['accepted', 'buffered', 'delivered', 'expired', 'failed', 'rejected', 'unknown'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export interface SmsDelivery {
-  status: SmsDeliveryStatus;
-  /** Vonage's `err-code` ("0" when delivered); null when the receipt had none. */
+export interface Delivery {
+  status: DeliveryStatus;
+  /** The provider's error code ("0" when delivered); null when the receipt had none. */
   errorCode: string | null;
-  /** When Vonage reported the SMS delivered; null until it is. */
+  /** When the provider reported the message delivered; null until it is. */
   deliveredAt: Date | null;
 }
 
-export interface SmsLogEntryWithDelivery extends SmsLogEntry {
-  delivery: SmsDelivery | null;
+export interface NotificationEntryWithDelivery extends NotificationEntry {
+  delivery: Delivery | null;
 }
 
-/** The SMS log: one row per SMS we mean to send, keyed by its idempotency key. */
-export interface SmsLog {
+/** What `GET /api/notifications` asks the log for; `outcome` is DESIGN.md's, derived from state and delivery. */
+export interface NotificationFilter {
+  jobId?: number;
+  customerId?: number;
+  outcome?: NotificationOutcome;
+  limit: number;
+}
+
+export const NOTIFICATION_OUTCOMES = ['scheduled', 'queued', 'sent', 'delivered', 'failed', 'skipped'] as const;
+export type NotificationOutcome = (typeof NOTIFICATION_OUTCOMES)[number];
+
+/** The notification log: one row per notification (job, event, channel) we mean to send, keyed by its idempotency key. */
+export interface NotificationLog {
   /** Adds the entries that do not exist yet; existing ones keep their state. */
-  register(entries: readonly SmsRegistration[]): Promise<void>;
-  get(messageKey: string): Promise<SmsLogEntry | undefined>;
-  getMany(messageKeys: readonly string[]): Promise<SmsLogEntry[]>;
-  /** Moves `queued`/`retrying` to `sending` and counts the attempt; false if another consumer won. */
-  claimForSending(messageKey: string, expected: SmsState, attempts: number): Promise<boolean>;
+  register(entries: readonly NotificationRegistration[]): Promise<void>;
+  get(messageKey: string): Promise<NotificationEntry | undefined>;
+  getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]>;
+  /** Every entry of these jobs for `kind`, whatever its channel (the marker that the event was announced). */
+  forJobs(jobIds: readonly number[], kind: JobEvent): Promise<NotificationEntry[]>;
+  /** Moves `queued`/`retrying` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
+  claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean>;
+  /** Moves a claimed (`sending`) entry on to the next gateway after a retryable failure, counting the attempt; false if it is no longer ours. */
+  switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean>;
   /** Writes the outcome only if the entry is still in `expected`; false when another writer moved it. */
-  record(messageKey: string, expected: SmsState, outcome: SmsOutcome): Promise<boolean>;
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
   /** The entry with its delivery status. */
-  getWithDelivery(messageKey: string): Promise<SmsLogEntryWithDelivery | undefined>;
-  /** The entry Vonage knows by this message id, with its delivery status. */
-  findByProviderMessageId(providerMessageId: string): Promise<SmsLogEntryWithDelivery | undefined>;
+  getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined>;
+  /** The entry a provider knows by this message id, with its delivery status. */
+  findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined>;
   /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
-  recordDelivery(messageKey: string, expected: SmsDeliveryStatus | null, delivery: SmsDelivery): Promise<boolean>;
-  /** The most recently created entry of `kind` in state `sent` to the number with this PhoneKeys.lookupKey(). */
-  latestSentTo(toHash: string, kind: SmsKind): Promise<SmsLogEntry | undefined>;
+  recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean>;
+  /** The most recently created entry of `kind` in state `sent` to the number with this PhoneKeys.lookupKey(), on any channel. */
+  latestSentTo(toHash: string, kind: JobEvent): Promise<NotificationEntry | undefined>;
+  /** Newest first, at most `limit`. */
+  list(filter: NotificationFilter): Promise<NotificationEntryWithDelivery[]>;
 }
 
-export interface OutboundSms {
+export interface OutboundNotification {
   messageId: string;
-  body: SmsMessage;
+  body: NotificationMessage;
   scheduledAt?: Date;
 }
 
-export interface SmsQueue {
-  enqueue(messages: readonly OutboundSms[]): Promise<void>;
-}
-
-export interface SmsRequest {
-  to: string;
-  from: string;
-  text: string;
-  clientRef: string;
-}
-
-/** An SMS API answer is a gateway answer like any other (the Vonage SMS gateway is both). */
-export type SmsSendResult = GatewaySendResult;
-
-export interface SmsGateway {
-  send(request: SmsRequest): Promise<SmsSendResult>;
+export interface NotificationQueue {
+  enqueue(messages: readonly OutboundNotification[]): Promise<void>;
 }
 
 /** Paces sends to the provider account's rate; `acquire` resolves when one more send may start. */

@@ -57,7 +57,7 @@ export interface OwnMessage {
   event: string;
   /** The provider's price as it reported it (e.g. Vonage's "0.03330000"); none counts as zero. */
   price?: string | null;
-  /** The message's idempotency key, e.g. the sms_log `messageKey` `job-123-received`. */
+  /** The message's idempotency key, e.g. the notification_log `messageKey` `job-123-received`. */
   messageKey: string;
 }
 
@@ -76,23 +76,23 @@ export function ownStatsMessage(message: OwnMessage): StatsMessage {
 }
 
 /**
- * Records a message Repair Relay sent (DESIGN.md, Message statistics): type `<channel>.<event>`,
- * the provider's price rounded half up to three decimals, a uuid derived from the idempotency key.
- * A conflict (the same key recorded with another price) is logged, not thrown: statistics never
- * stop a message from settling.
+ * Records messages Repair Relay sent (DESIGN.md, Message statistics), in one round trip: type
+ * `<channel>.<event>`, the provider's price rounded half up to three decimals, a uuid derived from
+ * the idempotency key. A conflict (the same key recorded with another price) is logged, not
+ * thrown: statistics never stop a message from settling.
  */
-export async function recordOwnMessage(deps: RecordOwnMessageDeps, message: OwnMessage): Promise<StatsRecordOutcome> {
-  const stats = ownStatsMessage(message);
-  const [result] = await recordStatsMessages(deps, [stats]);
-  if (!result) throw new Error('the statistics store answered nothing for one message');
-  if (result.outcome === 'conflict') {
+export async function recordOwnMessages(deps: RecordOwnMessageDeps, messages: readonly OwnMessage[]): Promise<StatsRecordOutcome[]> {
+  const stats = messages.map(ownStatsMessage);
+  const results = await recordStatsMessages(deps, stats);
+  results.forEach((result, index) => {
+    if (result.outcome !== 'conflict') return;
     deps.logger.warn('own message already counted with other content; kept the first', {
-      messageKey: message.messageKey,
-      uuid: stats.uuid,
-      type: stats.type,
-      amount: stats.amount,
+      messageKey: messages[index]!.messageKey,
+      uuid: stats[index]!.uuid,
+      type: stats[index]!.type,
+      amount: stats[index]!.amount,
       storedAmount: result.stored.amount,
     });
-  }
-  return result;
+  });
+  return results;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InboundSms } from '../../domain/feedback/recordReply.js';
 import type { DeliveryReceipt } from '../../domain/notifications/deliveryReceipts.js';
-import type { SmsDeliveryStatus } from '../../domain/notifications/ports.js';
+import type { DeliveryStatus } from '../../domain/notifications/ports.js';
 import { roundToAmount } from '../../domain/shared/money.js';
 
 /*
@@ -10,7 +10,7 @@ import { roundToAmount } from '../../domain/shared/money.js';
  */
 
 /** Messages API statuses, and the SMS API delivery status each means (ASSUMPTIONS.md, Channels and gateways). */
-export const MESSAGES_STATUS_TO_DELIVERY: Readonly<Record<string, SmsDeliveryStatus>> = {
+export const MESSAGES_STATUS_TO_DELIVERY: Readonly<Record<string, DeliveryStatus>> = {
   // Handed to the network (or WhatsApp), not delivered yet: the SMS API's "accepted".
   submitted: 'accepted',
   delivered: 'delivered',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InboundSms } from '../../domain/feedback/recordReply.js';
 import type { DeliveryReceipt } from '../../domain/notifications/deliveryReceipts.js';
-import { SMS_DELIVERY_STATUSES } from '../../domain/notifications/ports.js';
+import { DELIVERY_STATUSES } from '../../domain/notifications/ports.js';
 import { roundToAmount } from '../../domain/shared/money.js';
 
 /*
@@ -27,7 +27,7 @@ const vonageTimestamp = z
 export const deliveryReceiptSchema = z
   .object({
     messageId: vonageMessageId,
-    status: z.enum(SMS_DELIVERY_STATUSES, { error: `must be one of ${SMS_DELIVERY_STATUSES.join(', ')}` }),
+    status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` }),
     'err-code': optional(z.string().regex(/^\d{1,16}$/, 'must be a number')),
     'client-ref': optional(z.string().max(191)),
     'api-key': optional(z.string().max(64)),

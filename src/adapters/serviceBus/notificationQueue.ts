@@ -1,6 +1,6 @@
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
 import { DefaultAzureCredential } from '@azure/identity';
-import type { OutboundSms, SmsQueue } from '../../domain/notifications/ports.js';
+import type { OutboundNotification, NotificationQueue } from '../../domain/notifications/ports.js';
 
 export interface ServiceBusSettings {
   connectionString?: string;
@@ -20,29 +20,29 @@ export function createServiceBusClient(settings: ServiceBusSettings): ServiceBus
   return new ServiceBusClient(settings.fullyQualifiedNamespace, credential);
 }
 
-export function toServiceBusMessage(sms: OutboundSms): ServiceBusMessage {
+export function toServiceBusMessage(notification: OutboundNotification): ServiceBusMessage {
   return {
-    messageId: sms.messageId,
-    body: sms.body,
+    messageId: notification.messageId,
+    body: notification.body,
     contentType: 'application/json',
-    subject: sms.body.kind,
-    ...(sms.scheduledAt ? { scheduledEnqueueTimeUtc: sms.scheduledAt } : {}),
+    subject: `${notification.body.channel}.${notification.body.event}`,
+    ...(notification.scheduledAt ? { scheduledEnqueueTimeUtc: notification.scheduledAt } : {}),
   };
 }
 
 /** Sends in as few batches as fit; the queue's duplicate detection drops a repeated messageId. */
-export class ServiceBusSmsQueue implements SmsQueue {
+export class ServiceBusNotificationQueue implements NotificationQueue {
   constructor(private readonly sender: ServiceBusSender) {}
 
-  async enqueue(messages: readonly OutboundSms[]): Promise<void> {
+  async enqueue(messages: readonly OutboundNotification[]): Promise<void> {
     let batch = await this.sender.createMessageBatch();
-    for (const sms of messages) {
-      const message = toServiceBusMessage(sms);
+    for (const notification of messages) {
+      const message = toServiceBusMessage(notification);
       if (batch.tryAddMessage(message)) continue;
-      if (batch.count === 0) throw new Error(`SMS message ${sms.messageId} is too large for one Service Bus batch`);
+      if (batch.count === 0) throw new Error(`message ${notification.messageId} is too large for one Service Bus batch`);
       await this.sender.sendMessages(batch);
       batch = await this.sender.createMessageBatch();
-      if (!batch.tryAddMessage(message)) throw new Error(`SMS message ${sms.messageId} is too large for one Service Bus batch`);
+      if (!batch.tryAddMessage(message)) throw new Error(`message ${notification.messageId} is too large for one Service Bus batch`);
     }
     if (batch.count > 0) await this.sender.sendMessages(batch);
   }

@@ -1,0 +1,240 @@
+import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Channel, GatewayName } from '../../domain/channels/ports.js';
+import {
+  FINAL_NOTIFICATION_STATES,
+  type AttemptOutcome,
+  type Delivery,
+  type DeliveryStatus,
+  type NotificationEntry,
+  type NotificationEntryWithDelivery,
+  type NotificationFilter,
+  type NotificationLog,
+  type NotificationOutcome,
+  type NotificationReason,
+  type NotificationRegistration,
+  type NotificationState,
+} from '../../domain/notifications/ports.js';
+import type { JobEvent } from '../../domain/notifications/texts.js';
+import { coalesce } from '../../domain/shared/coalesce.js';
+import { SMS_TO_HASH_VERSION } from './ledgerMigrations.js';
+import { placeholders, type MysqlPool } from './pool.js';
+
+const COLUMNS =
+  'message_key, Job_id, customer_id, kind, channel, state, attempts, gateway, to_masked, to_hash, provider_message_id, price, error_code, detail, reason, created_at, updated_at, settled_at';
+const WITH_DELIVERY = `${COLUMNS}, delivery_status, delivery_error_code, delivered_at`;
+
+interface NotificationLogRow extends RowDataPacket {
+  message_key: string;
+  Job_id: number;
+  customer_id: string | null;
+  kind: JobEvent;
+  channel: Channel | null;
+  state: NotificationState;
+  attempts: number;
+  gateway: GatewayName | null;
+  to_masked: string;
+  to_hash: string | null;
+  provider_message_id: string | null;
+  price: string | null;
+  error_code: string | null;
+  detail: string | null;
+  reason: NotificationReason | null;
+  created_at: Date;
+  updated_at: Date;
+  settled_at: Date | null;
+}
+
+interface NotificationLogDeliveryRow extends NotificationLogRow {
+  delivery_status: DeliveryStatus | null;
+  delivery_error_code: string | null;
+  delivered_at: Date | null;
+}
+
+function toEntryWithDelivery(row: NotificationLogDeliveryRow): NotificationEntryWithDelivery {
+  return {
+    ...toEntry(row),
+    delivery: row.delivery_status ? { status: row.delivery_status, errorCode: row.delivery_error_code, deliveredAt: row.delivered_at } : null,
+  };
+}
+
+function toEntry(row: NotificationLogRow): NotificationEntry {
+  return {
+    messageKey: row.message_key,
+    jobId: Number(row.Job_id),
+    customerId: row.customer_id === null ? null : Number(row.customer_id),
+    kind: row.kind,
+    channel: row.channel,
+    state: row.state,
+    attempts: Number(row.attempts),
+    gateway: row.gateway,
+    toMasked: row.to_masked,
+    toHash: row.to_hash,
+    providerMessageId: row.provider_message_id,
+    price: row.price,
+    errorCode: row.error_code,
+    detail: row.detail,
+    reason: row.reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    settledAt: row.settled_at,
+  };
+}
+
+const FINAL_STATES_SQL = FINAL_NOTIFICATION_STATES.map((state) => `'${state}'`).join(', ');
+
+/** DESIGN.md's outcome of an entry as SQL, the same rule as `notificationOutcome` in the domain's delivery log. */
+const OUTCOME_CONDITIONS: Record<NotificationOutcome, string> = {
+  scheduled: 'FALSE',
+  queued: "state IN ('queued', 'sending', 'retrying')",
+  sent: "state = 'sent' AND (delivery_status IS NULL OR delivery_status NOT IN ('delivered', 'failed', 'expired', 'rejected'))",
+  delivered: "state = 'sent' AND delivery_status = 'delivered'",
+  failed: "state IN ('rejected', 'failed', 'unknown') OR (state = 'sent' AND delivery_status IN ('failed', 'expired', 'rejected'))",
+  skipped: "state = 'skipped'",
+};
+
+/** Every state change is a conditional UPDATE on the state it expects, so concurrent consumers cannot both win. */
+export class MysqlNotificationLog implements NotificationLog {
+  /** Concurrent deliveries each read their entry; reads made together go as one query. */
+  private readonly getTogether = coalesce(async (keys: readonly string[]) => {
+    const entries = new Map((await this.getMany([...new Set(keys)])).map((entry) => [entry.messageKey, entry]));
+    return keys.map((key) => entries.get(key));
+  }, 100);
+
+  constructor(private readonly pool: MysqlPool) {}
+
+  async register(entries: readonly NotificationRegistration[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.pool.query(
+      `INSERT IGNORE INTO notification_log
+         (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at)
+       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL))`)}`,
+      entries.flatMap((e) => [
+        e.messageKey,
+        e.jobId,
+        e.customerId,
+        e.kind,
+        e.channel,
+        e.state,
+        e.toMasked,
+        e.toHash,
+        SMS_TO_HASH_VERSION.hmac,
+        e.detail?.slice(0, 512) ?? null,
+        e.reason,
+        e.state,
+      ]),
+    );
+  }
+
+  async get(messageKey: string): Promise<NotificationEntry | undefined> {
+    return this.getTogether(messageKey);
+  }
+
+  async getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]> {
+    if (messageKeys.length === 0) return [];
+    const [rows] = await this.pool.query<NotificationLogRow[]>(`SELECT ${COLUMNS} FROM notification_log WHERE message_key IN (${placeholders(messageKeys.length)})`, [
+      ...messageKeys,
+    ]);
+    return rows.map(toEntry);
+  }
+
+  async forJobs(jobIds: readonly number[], kind: JobEvent): Promise<NotificationEntry[]> {
+    if (jobIds.length === 0) return [];
+    const [rows] = await this.pool.query<NotificationLogRow[]>(
+      `SELECT ${COLUMNS} FROM notification_log WHERE Job_id IN (${placeholders(jobIds.length)}) AND kind = ?`,
+      [...jobIds, kind],
+    );
+    return rows.map(toEntry);
+  }
+
+  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `UPDATE notification_log SET state = 'sending', attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
+       WHERE message_key = ? AND state = ? AND attempts = ?`,
+      [gateway, messageKey, expected, attempts],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `UPDATE notification_log SET attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
+       WHERE message_key = ? AND state = 'sending' AND attempts = ?`,
+      [gateway, messageKey, attempts],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
+         price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = UTC_TIMESTAMP(3),
+         settled_at = IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL)
+       WHERE message_key = ? AND state = ?`,
+      [
+        outcome.state,
+        outcome.gateway ?? null,
+        outcome.providerMessageId ?? null,
+        outcome.price ?? null,
+        outcome.errorCode ?? null,
+        outcome.detail?.slice(0, 512) ?? null,
+        outcome.reason ?? null,
+        outcome.state,
+        messageKey,
+        expected,
+      ],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined> {
+    return this.selectWithDelivery('message_key = ?', messageKey);
+  }
+
+  async findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined> {
+    return this.selectWithDelivery('provider_message_id = ?', providerMessageId);
+  }
+
+  private async selectWithDelivery(where: string, value: string): Promise<NotificationEntryWithDelivery | undefined> {
+    const [rows] = await this.pool.query<NotificationLogDeliveryRow[]>(`SELECT ${WITH_DELIVERY} FROM notification_log WHERE ${where} LIMIT 1`, [value]);
+    return rows[0] && toEntryWithDelivery(rows[0]);
+  }
+
+  /** Leaves `updated_at` alone: it times the send (stale `sending`, re-queueing), which a receipt does not touch. */
+  async recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean> {
+    const [result] = await this.pool.execute<ResultSetHeader>(
+      `UPDATE notification_log SET delivery_status = ?, delivery_error_code = ?, delivered_at = COALESCE(?, delivered_at)
+       WHERE message_key = ? AND delivery_status <=> ?`,
+      [delivery.status, delivery.errorCode, delivery.deliveredAt, messageKey, expected],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async latestSentTo(toHash: string, kind: JobEvent): Promise<NotificationEntry | undefined> {
+    const [rows] = await this.pool.query<NotificationLogRow[]>(
+      `SELECT ${COLUMNS} FROM notification_log WHERE to_hash = ? AND kind = ? AND state = 'sent'
+       ORDER BY created_at DESC, message_key DESC LIMIT 1`,
+      [toHash, kind],
+    );
+    return rows[0] && toEntry(rows[0]);
+  }
+
+  async list(filter: NotificationFilter): Promise<NotificationEntryWithDelivery[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.jobId !== undefined) {
+      where.push('Job_id = ?');
+      values.push(filter.jobId);
+    }
+    if (filter.customerId !== undefined) {
+      where.push('customer_id = ?');
+      values.push(filter.customerId);
+    }
+    if (filter.outcome !== undefined) where.push(`(${OUTCOME_CONDITIONS[filter.outcome]})`);
+    const [rows] = await this.pool.query<NotificationLogDeliveryRow[]>(
+      `SELECT ${WITH_DELIVERY} FROM notification_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, message_key DESC LIMIT ?`,
+      [...values, filter.limit],
+    );
+    return rows.map(toEntryWithDelivery);
+  }
+}

@@ -1,0 +1,144 @@
+import type { Channel } from '../channels/ports.js';
+import { destination, type CustomerProfile } from '../customers/customer.js';
+import type { Customers } from '../customers/ports.js';
+import type { ClientJob } from '../jobs/job.js';
+import type { ClientJobs } from '../jobs/ports.js';
+import { maskEmail } from '../shared/email.js';
+import { maskPhone, toE164 } from '../shared/phone.js';
+import type { PhoneKeys } from '../shared/ports.js';
+import { completeJobAfterNotification, completeJobsAfterNotifications, type CompletionDeps } from './completion.js';
+import { notificationKey, requeuedMessageId, type NotificationMessage } from './notificationMessage.js';
+import { FINAL_NOTIFICATION_STATES, type NotificationEntry, type NotificationLog, type NotificationQueue, type NotificationRegistration, type OutboundNotification } from './ports.js';
+import { jobNotificationContent, type JobEvent } from './texts.js';
+
+/** What repairing half-done notifications needs: it rebuilds messages from the client job and the customer. */
+export interface NotificationRepairDeps extends CompletionDeps {
+  clientJobs: ClientJobs;
+  notificationLog: NotificationLog;
+  queue: NotificationQueue;
+  customers: Pick<Customers, 'getMany' | 'customersForJobs'>;
+}
+
+export interface NotificationOutboxDeps extends NotificationRepairDeps {
+  phoneKeys: PhoneKeys;
+}
+
+export interface NotificationRepairTimings {
+  /** A `queued` notification older than this is handed to the queue again. */
+  requeueAfterMs: number;
+  /** A `sending` notification untouched for this long was interrupted by a crash. */
+  staleSendingMs: number;
+}
+
+/** The log entry of a message about to be queued; the key is the notification's, not a retry's messageId. */
+export function queuedRegistration(message: NotificationMessage, phoneKeys: PhoneKeys): NotificationRegistration {
+  const email = message.channel === 'email';
+  return {
+    messageKey: message.notificationId,
+    jobId: message.jobId,
+    customerId: message.customerId,
+    kind: message.event,
+    channel: message.channel,
+    state: 'queued',
+    toMasked: email ? maskEmail(message.to) : maskPhone(message.to),
+    toHash: email ? null : phoneKeys.lookupKey(message.to),
+    detail: null,
+    reason: null,
+  };
+}
+
+/** The message of `event` through `channel` to the customer, or why there is none. */
+function notificationFor(event: JobEvent, job: ClientJob, customer: CustomerProfile, channel: Channel): OutboundNotification | { reason: string } {
+  const subscription = customer.subscriptions.find((s) => s.channel === channel);
+  const to = subscription && destination(customer, subscription);
+  if (!to) return { reason: channel === 'email' ? 'no email address on the customer' : 'no mobile on the customer' };
+  const notificationId = notificationKey(event, job.jobId, channel);
+  return {
+    messageId: notificationId,
+    body: { notificationId, channel, event, jobId: job.jobId, customerId: customer.customerId, to, ...jobNotificationContent(event, channel, job) },
+  };
+}
+
+/**
+ * Logs and queues the notifications of `event` for these jobs: one per channel the job's customer
+ * subscribes to. A job without a customer (no usable mobile), a customer subscribed to nothing or
+ * a channel without an address gets a `skipped` entry, logged and moved on, never silently dropped.
+ * The log entries come first, so a crash before the queue is repaired by `repairNotifications`.
+ */
+export async function queueJobNotifications(deps: NotificationOutboxDeps, event: JobEvent, jobs: readonly ClientJob[]): Promise<{ queued: number; skipped: number }> {
+  if (jobs.length === 0) return { queued: 0, skipped: 0 };
+  const customerOf = await deps.customers.customersForJobs(jobs.map((job) => job.jobId));
+  const profiles = new Map((await deps.customers.getMany([...new Set(customerOf.values())])).map((c) => [c.customerId, c]));
+  const messages: OutboundNotification[] = [];
+  const skipped: NotificationRegistration[] = [];
+  for (const job of jobs) {
+    const customer = profiles.get(customerOf.get(job.jobId) ?? 0);
+    const skip = (channel: Channel | null, reason: NotificationRegistration['reason'], detail: string, toMasked: string) =>
+      skipped.push({ messageKey: notificationKey(event, job.jobId, channel ?? 'sms'), jobId: job.jobId, customerId: customer?.customerId ?? null, kind: event, channel, state: 'skipped', toMasked, toHash: null, detail, reason });
+    if (!customer) {
+      const phone = toE164(job.mobile);
+      skip('sms', 'no-address', phone.ok ? 'no customer for this job' : phone.reason, maskPhone(job.mobile));
+      continue;
+    }
+    if (customer.subscriptions.length === 0) {
+      skip(null, 'not-subscribed', 'the customer is subscribed to no channel', '-');
+      continue;
+    }
+    for (const { channel } of customer.subscriptions) {
+      const notification = notificationFor(event, job, customer, channel);
+      if ('reason' in notification) skip(channel, 'no-address', notification.reason, '-');
+      else messages.push(notification);
+    }
+  }
+  await deps.notificationLog.register([...messages.map((m) => queuedRegistration(m.body, deps.phoneKeys)), ...skipped]);
+  await deps.queue.enqueue(messages);
+  if (skipped.length > 0) await completeJobsAfterNotifications(deps, await deps.notificationLog.getMany(skipped.map((entry) => entry.messageKey)));
+  return { queued: messages.length, skipped: skipped.length };
+}
+
+/**
+ * Finishes notifications that a crash left half-way: settled but the job not moved on, stuck in
+ * `sending`, or logged but maybe never queued. Returns how many it acted on.
+ */
+export async function repairNotifications(deps: NotificationRepairDeps, timings: NotificationRepairTimings, entries: readonly NotificationEntry[]): Promise<number> {
+  const now = deps.clock.now().getTime();
+  const requeue: NotificationEntry[] = [];
+  let repaired = 0;
+  for (const entry of entries) {
+    const age = now - entry.updatedAt.getTime();
+    if (entry.state === 'queued' && age >= timings.requeueAfterMs) {
+      requeue.push(entry);
+    } else if (entry.state === 'sending' && age >= timings.staleSendingMs) {
+      if (await deps.notificationLog.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' })) {
+        await completeJobAfterNotification(deps, { ...entry, state: 'unknown', reason: 'outcome-unknown' });
+        repaired += 1;
+      }
+    } else if (FINAL_NOTIFICATION_STATES.includes(entry.state)) {
+      await completeJobAfterNotification(deps, entry);
+      repaired += 1;
+    }
+  }
+  if (requeue.length === 0) return repaired;
+  const jobs = new Map((await deps.clientJobs.readJobs(requeue.map((entry) => entry.jobId))).map((job) => [job.jobId, job]));
+  const customers = new Map((await deps.customers.getMany([...new Set(requeue.flatMap((entry) => (entry.customerId === null ? [] : [entry.customerId])))])).map((c) => [c.customerId, c]));
+  const messages = requeue.flatMap((entry) => {
+    const job = jobs.get(entry.jobId);
+    const customer = entry.customerId === null ? undefined : customers.get(entry.customerId);
+    const message = job && entry.channel && (customer ? notificationFor(entry.kind, job, customer, entry.channel) : legacySms(entry, job));
+    // A fresh id: the queue's duplicate detection would drop the original one for hours.
+    return message && !('reason' in message) ? [{ ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) }] : [];
+  });
+  await deps.queue.enqueue(messages);
+  for (const { body } of messages) await deps.notificationLog.record(body.notificationId, 'queued', { state: 'queued' });
+  return repaired + messages.length;
+}
+
+/** An SMS logged before customers existed has none: it goes to the job's own mobile, as it would have then. */
+function legacySms(entry: NotificationEntry, job: ClientJob): OutboundNotification | undefined {
+  const phone = toE164(job.mobile);
+  if (entry.channel !== 'sms' || !phone.ok) return undefined;
+  return {
+    messageId: entry.messageKey,
+    body: { notificationId: entry.messageKey, channel: 'sms', event: entry.kind, jobId: job.jobId, customerId: null, to: phone.e164, ...jobNotificationContent(entry.kind, 'sms', job) },
+  };
+}

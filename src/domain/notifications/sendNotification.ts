@@ -1,0 +1,321 @@
+import { gatewaysFor, sendWithFailover, type FailoverResult } from '../channels/failover.js';
+import type { ConfiguredGateways, GatewayName, GatewayRegistry } from '../channels/ports.js';
+import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
+import type { NotificationCompleter } from './completion.js';
+import { deferredMessageId, retryMessageId, type AttemptReport, type NotificationMessage } from './notificationMessage.js';
+import { queuedRegistration } from './outbox.js';
+import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type NotificationEntry, type NotificationLog, type NotificationQueue, type SendPacer } from './ports.js';
+
+export interface SendNotificationSettings {
+  maxAttempts: number;
+  /** A `sending` entry untouched for this long was interrupted by a crash. */
+  staleSendingMs: number;
+}
+
+export interface SendNotificationDeps {
+  /** Moves the job on once its notification is settled (batchedCompleter). */
+  completeJob: NotificationCompleter;
+  notificationLog: NotificationLog;
+  registry: GatewayRegistry;
+  gateways: ConfiguredGateways;
+  /** Paces the text channels (sms, whatsapp) to the Vonage account's rate. */
+  pacer: SendPacer;
+  queue: NotificationQueue;
+  phoneKeys: PhoneKeys;
+  clock: Clock;
+  logger: Logger;
+  settings: SendNotificationSettings;
+}
+
+export type SendNotificationResult =
+  | 'sent'
+  | 'rejected'
+  | 'failed'
+  | 'retry-scheduled'
+  | 'already-settled'
+  | 'claimed-elsewhere'
+  | 'interrupted-earlier';
+
+/** Raised while another delivery of the same notification is mid-send, so this one is put off (deferNotification). */
+export class NotificationInFlightError extends Error {
+  override readonly name = 'NotificationInFlightError';
+}
+
+/**
+ * Raised when the notification log could not record an attempt: its claim was not confirmed (no
+ * gateway was called), or a gateway's answer could not be written. `deferNotification` carries
+ * `report` on the deferred message, so its delivery records what happened instead of waiting for `unknown`.
+ */
+export class AttemptNotRecordedError extends Error {
+  override readonly name = 'AttemptNotRecordedError';
+  constructor(
+    readonly messageKey: string,
+    readonly report: AttemptReport,
+    options: { cause: unknown },
+  ) {
+    super(`the notification log could not record attempt ${report.attempt} of ${messageKey} (${report.state})`, options);
+  }
+}
+
+const FIRST_RETRY_MS = 30_000;
+const LONGEST_RETRY_MS = 30 * 60_000;
+
+/** Exponential backoff for provider outages (5xx, status 5/10, network): 30 s, 1 min, 2 min, ... capped at 30 min. */
+export function retryDelayMs(failedAttempts: number): number {
+  return Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, failedAttempts - 1), LONGEST_RETRY_MS);
+}
+
+const FIRST_THROTTLE_RETRY_MS = 1_000;
+const LONGEST_THROTTLE_RETRY_MS = 15_000;
+
+/**
+ * Throttling means "slow down a little": retried within seconds, growing slowly (1 s, 1.5 s,
+ * 2.25 s, ... capped at 15 s), plus up to a second of jitter so throttled sends spread out.
+ * The jitter is derived from the key and attempt, so a retry's time is reproducible.
+ */
+export function throttleRetryDelayMs(key: string, failedAttempts: number): number {
+  const base = Math.min(FIRST_THROTTLE_RETRY_MS * 1.5 ** Math.max(0, failedAttempts - 1), LONGEST_THROTTLE_RETRY_MS);
+  return Math.round(base) + spread(`${key}#${failedAttempts}`, 1_000);
+}
+
+/** A stable number in [0, range) from a string (FNV-1a), for jitter that tests can predict. */
+function spread(text: string, range: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % range;
+}
+
+/** After every gateway failed retryably: throttling everywhere is retried within seconds, anything else is an outage. */
+function retryDelayFor(key: string, attempt: number, result: FailoverResult): number {
+  const throttledEverywhere = result.attempts.length > 0 && result.attempts.every((a) => a.outcome === 'retryable' && a.reason === 'throttled');
+  return throttledEverywhere ? throttleRetryDelayMs(key, attempt) : retryDelayMs(attempt);
+}
+
+/**
+ * Sends one notification at most once per gateway attempt, through its channel's gateways in
+ * priority order (failover). The log entry is claimed (`sending`, naming the gateway) immediately
+ * before the first gateway is called, and moved to each next gateway before that one is called,
+ * so a duplicate delivery never reaches a provider again and `unknown` is left only when a
+ * request may really have left this process. The job moves on only once the notification is settled.
+ */
+export async function sendNotification(deps: SendNotificationDeps, message: NotificationMessage): Promise<SendNotificationResult> {
+  const key = message.notificationId;
+  let entry = await registeredEntry(deps, message);
+
+  if (FINAL_NOTIFICATION_STATES.includes(entry.state)) {
+    await deps.completeJob(entry);
+    return 'already-settled';
+  }
+  if (entry.state === 'sending') {
+    const report = message.lastAttempt;
+    if (report?.attempt !== entry.attempts) return resolveInterruptedSend(deps, entry);
+    // Our own attempt whose record was lost: record what this process knew of it.
+    await deps.notificationLog.record(key, 'sending', outcomeOf(report));
+    entry = await storedEntry(deps.notificationLog, key);
+    if (FINAL_NOTIFICATION_STATES.includes(entry.state)) {
+      await deps.completeJob(entry);
+      return 'already-settled';
+    }
+    if (entry.state !== 'retrying') return 'claimed-elsewhere';
+  }
+
+  const gateways = await gatewaysFor(deps, message.channel);
+  if (message.channel !== 'email') await deps.pacer.acquire();
+  let attempt = entry.attempts;
+  let claimed = false;
+  const claim = async (gateway: GatewayName) => {
+    const next = attempt + 1;
+    try {
+      claimed = claimed
+        ? await deps.notificationLog.switchGateway(key, attempt, gateway)
+        : await deps.notificationLog.claimForSending(key, entry.state, attempt, gateway);
+    } catch (error) {
+      throw new AttemptNotRecordedError(key, { attempt: next, state: 'not-sent' }, { cause: error });
+    }
+    if (!claimed) throw new ClaimedElsewhere();
+    attempt = next;
+  };
+  let result: FailoverResult;
+  try {
+    result = await sendWithFailover(gateways, { channel: message.channel, to: message.to, text: message.text, clientRef: key, ...emailParts(message) }, { beforeAttempt: claim });
+  } catch (error) {
+    if (error instanceof ClaimedElsewhere) return 'claimed-elsewhere';
+    throw error;
+  }
+  if (result.outcome === 'no-gateway') {
+    // Nothing was called: an operator disabled every gateway, or none has settings. It waits like an outage.
+    return retryLater(deps, message, entry, attempt, result, { state: entry.state, detail: result.detail, reason: 'no-gateway' });
+  }
+  const sending: NotificationEntry = { ...entry, state: 'sending', attempts: attempt, gateway: result.gateway };
+  if (result.outcome === 'accepted') {
+    return settle(deps, sending, { state: 'sent', gateway: result.gateway, providerMessageId: result.providerMessageId, ...(result.price ? { price: result.price } : {}) }, 'sent');
+  }
+  if (result.outcome === 'rejected') {
+    return settle(deps, sending, { state: 'rejected', gateway: result.gateway, errorCode: result.errorCode, detail: result.detail, reason: 'invalid-recipient' }, 'rejected');
+  }
+  return retryLater(deps, message, sending, attempt, result, { state: 'retrying', gateway: result.gateway, errorCode: result.errorCode, detail: result.detail });
+}
+
+/** A claim another delivery won between our read and our write: this delivery stops, sending nothing. */
+class ClaimedElsewhere extends Error {}
+
+function emailParts(message: NotificationMessage): { subject?: string; html?: string } {
+  return { ...(message.subject ? { subject: message.subject } : {}), ...(message.html ? { html: message.html } : {}) };
+}
+
+/**
+ * Every gateway failed retryably (or none could be tried): the attempt is recorded and a new
+ * queue message scheduled with backoff, or, after the last attempt, the notification fails.
+ */
+async function retryLater(
+  deps: SendNotificationDeps,
+  message: NotificationMessage,
+  entry: NotificationEntry,
+  attempt: number,
+  result: FailoverResult,
+  outcome: AttemptOutcome,
+): Promise<SendNotificationResult> {
+  const key = entry.messageKey;
+  if (attempt >= deps.settings.maxAttempts) {
+    const failed: AttemptOutcome = { ...outcome, state: 'failed', reason: outcome.reason ?? 'provider-error' };
+    return settle(deps, entry, failed, 'failed');
+  }
+  if (entry.state === 'sending') await recordAttempt(deps, key, attempt, outcome);
+  const retryAt = new Date(deps.clock.now().getTime() + retryDelayFor(key, Math.max(1, attempt), result));
+  // No gateway was tried: the next message needs another id than this attempt's.
+  const retryId = entry.state === 'sending' ? retryMessageId(key, attempt + 1) : `${retryMessageId(key, attempt + 1)}-at-${retryAt.getTime()}`;
+  await deps.queue.enqueue([{ messageId: retryId, body: withoutReport(message), scheduledAt: retryAt }]);
+  deps.logger.warn('notification will be retried', {
+    messageKey: key,
+    channel: message.channel,
+    attempt,
+    gateways: result.attempts.map((a) => `${a.gateway}:${a.outcome}${a.errorCode ? `:${a.errorCode}` : ''}`).join(', ') || 'none',
+    retryAt: retryAt.toISOString(),
+  });
+  return 'retry-scheduled';
+}
+
+function withoutReport(message: NotificationMessage): NotificationMessage {
+  const { lastAttempt: _lastAttempt, ...plain } = message;
+  return plain;
+}
+
+/** The log outcome of a reported attempt; a claim never sent goes back to `retrying`. */
+function outcomeOf(report: AttemptReport): AttemptOutcome {
+  const { attempt: _attempt, state, gateway: _gateway, ...fields } = report;
+  if (state === 'not-sent') return { state: 'retrying', detail: 'claim not confirmed; not sent' };
+  return { state, ...fields, ...(state === 'rejected' ? { reason: 'invalid-recipient' as const } : state === 'failed' ? { reason: 'provider-error' as const } : {}) };
+}
+
+/**
+ * Records the provider's answer; if the log cannot take it, the answer travels on the deferred
+ * message. False when another writer moved the entry first.
+ */
+async function recordAttempt(deps: SendNotificationDeps, key: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
+  try {
+    return await deps.notificationLog.record(key, 'sending', outcome);
+  } catch (error) {
+    const { state, gateway, providerMessageId, price, errorCode, detail } = outcome;
+    const report: AttemptReport = {
+      attempt,
+      state: state as AttemptReport['state'],
+      ...(gateway ? { gateway } : {}),
+      ...(providerMessageId ? { providerMessageId } : {}),
+      ...(price ? { price } : {}),
+      ...(errorCode ? { errorCode } : {}),
+      ...(detail ? { detail: detail.slice(0, 512) } : {}),
+    };
+    throw new AttemptNotRecordedError(key, report, { cause: error });
+  }
+}
+
+export interface DeferNotificationDeps {
+  queue: NotificationQueue;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A message is put off at most this many times in a row (about 8 hours at the longest delay); then the host's own retries and dead-lettering take over. */
+export const MAX_DEFERRALS = 100;
+const FIRST_DEFERRAL_MS = 5_000;
+const LONGEST_DEFERRAL_MS = 5 * 60_000;
+
+/** 5 s, 10 s, 20 s, ... capped at 5 minutes: long enough for a database blip to pass, short enough to notice its end. */
+export function deferralDelayMs(generation: number): number {
+  return Math.min(FIRST_DEFERRAL_MS * 2 ** Math.max(0, generation - 1), LONGEST_DEFERRAL_MS);
+}
+
+export type DeferNotificationResult = { outcome: 'deferred'; messageId: string; until: Date } | { outcome: 'give-up' };
+
+/**
+ * Puts a message off after a failure that will pass (a database or Cosmos outage, another
+ * delivery mid-send): a new scheduled message with a fresh id instead of the host's immediate
+ * redelivery, which would burn every delivery in a second and dead-letter the message.
+ */
+export async function deferNotification(deps: DeferNotificationDeps, message: NotificationMessage, currentMessageId: string, cause: unknown): Promise<DeferNotificationResult> {
+  const { messageId, generation } = deferredMessageId(currentMessageId);
+  if (generation > MAX_DEFERRALS) return { outcome: 'give-up' };
+  const until = new Date(deps.clock.now().getTime() + deferralDelayMs(generation));
+  const body = cause instanceof AttemptNotRecordedError ? { ...withoutReport(message), lastAttempt: cause.report } : withoutReport(message);
+  await deps.queue.enqueue([{ messageId, body, scheduledAt: until }]);
+  deps.logger.warn('notification put off after a passing failure', {
+    messageId,
+    generation,
+    until: until.toISOString(),
+    cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+  });
+  return { outcome: 'deferred', messageId, until };
+}
+
+/** Records a final outcome and completes the job from what was written, or from the log when another writer got there first. */
+async function settle(deps: SendNotificationDeps, entry: NotificationEntry, outcome: AttemptOutcome, result: SendNotificationResult): Promise<SendNotificationResult> {
+  const recorded =
+    entry.state === 'sending'
+      ? await recordAttempt(deps, entry.messageKey, entry.attempts, outcome)
+      : await deps.notificationLog.record(entry.messageKey, entry.state, outcome);
+  await deps.completeJob(recorded ? written(entry, outcome, deps.clock.now()) : await storedEntry(deps.notificationLog, entry.messageKey));
+  return result;
+}
+
+/** The entry as `NotificationLog.record` leaves it: gateway, provider id and price are kept when the outcome has none, the rest replaced. */
+function written(entry: NotificationEntry, outcome: AttemptOutcome, at: Date): NotificationEntry {
+  const final = FINAL_NOTIFICATION_STATES.includes(outcome.state);
+  return {
+    ...entry,
+    state: outcome.state,
+    gateway: outcome.gateway ?? entry.gateway,
+    providerMessageId: outcome.providerMessageId ?? entry.providerMessageId,
+    price: outcome.price ?? entry.price,
+    errorCode: outcome.errorCode ?? null,
+    detail: outcome.detail ?? null,
+    reason: outcome.reason ?? null,
+    updatedAt: at,
+    settledAt: final ? at : null,
+  };
+}
+
+async function resolveInterruptedSend(deps: SendNotificationDeps, entry: NotificationEntry): Promise<SendNotificationResult> {
+  const age = deps.clock.now().getTime() - entry.updatedAt.getTime();
+  if (age < deps.settings.staleSendingMs) {
+    throw new NotificationInFlightError(`notification ${entry.messageKey} is being sent by another delivery; try again later`);
+  }
+  // The provider may or may not have the message; sending again could message the customer twice.
+  if (await deps.notificationLog.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' })) {
+    await deps.completeJob(await storedEntry(deps.notificationLog, entry.messageKey));
+  }
+  return 'interrupted-earlier';
+}
+
+/** The message's log entry, registered first if the outbox never did (a message queued by hand or by an older release). */
+async function registeredEntry(deps: SendNotificationDeps, message: NotificationMessage): Promise<NotificationEntry> {
+  const entry = await deps.notificationLog.get(message.notificationId);
+  if (entry) return entry;
+  await deps.notificationLog.register([queuedRegistration(message, deps.phoneKeys)]);
+  return storedEntry(deps.notificationLog, message.notificationId);
+}
+
+async function storedEntry(log: NotificationLog, key: string): Promise<NotificationEntry> {
+  const entry = await log.get(key);
+  if (!entry) throw new Error(`notification log entry ${key} vanished`);
+  return entry;
+}

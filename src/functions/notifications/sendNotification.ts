@@ -1,0 +1,34 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { isTransientInfrastructureError } from '../../adapters/system/transientErrors.js';
+import { getRelay } from '../../compositionRoot.js';
+import { parseNotificationMessage } from '../../domain/notifications/notificationMessage.js';
+import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/sendNotification.js';
+
+/** Thrown for a message that can never be processed: the host dead-letters it once deliveries run out. */
+export class MalformedNotificationMessageError extends Error {
+  override readonly name = 'MalformedNotificationMessageError';
+}
+
+/** A failure that will pass: the message is put off with backoff rather than redelivered at once. */
+function passes(error: unknown): boolean {
+  return error instanceof NotificationInFlightError || error instanceof AttemptNotRecordedError || isTransientInfrastructureError(error);
+}
+
+export async function sendNotificationHandler(body: unknown, context: InvocationContext): Promise<void> {
+  const messageId = String(context.triggerMetadata?.messageId ?? 'unknown');
+  const parsed = parseNotificationMessage(body);
+  if (!parsed.ok) throw new MalformedNotificationMessageError(`outbound message ${messageId} is malformed: ${parsed.detail}`);
+  const { message } = parsed;
+  const relay = await getRelay();
+  try {
+    const result = await relay.sendNotification(message);
+    context.log(`${message.channel} ${message.event} for job ${message.jobId}: ${result}`);
+  } catch (error) {
+    if (!passes(error)) throw error;
+    const deferred = await relay.deferNotification(message, messageId, error);
+    if (deferred.outcome === 'give-up') throw error;
+    context.warn(`${message.channel} ${message.event} for job ${message.jobId} put off until ${deferred.until.toISOString()} as ${deferred.messageId}`);
+  }
+}
+
+app.serviceBusQueue('sendNotification', { connection: 'SERVICEBUS_CONNECTION', queueName: '%SMS_QUEUE%', handler: sendNotificationHandler });
