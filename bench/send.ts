@@ -126,7 +126,7 @@ type Phase = 'before' | 'during' | 'after';
 const PHASES: Phase[] = ['before', 'during', 'after'];
 
 const KINDS = {
-  failedSendSms: 'failed sendSms runs',
+  failedSendSms: 'failed sendNotification runs',
   failedPoll: 'failed pollClientJobs runs',
   failedOther: 'other failed runs',
   deferral: 'put off (`-defer-<n>`)',
@@ -161,7 +161,7 @@ class LogCounter {
     if (this.file) appendFileSync(this.file, `${line}\n`);
     if (this.closed || level === 'information' || level === 'debug' || level === 'trace') return;
     const failed = /Executed 'Functions\.(\w+)' \(Failed/.exec(line)?.[1];
-    if (failed) this.count(failed === 'sendSms' ? 'failedSendSms' : failed === 'pollClientJobs' ? 'failedPoll' : 'failedOther', line);
+    if (failed) this.count(failed === 'sendNotification' ? 'failedSendSms' : failed === 'pollClientJobs' ? 'failedPoll' : 'failedOther', line);
     else if (line.includes(' put off until ')) this.count('deferral', line);
     else if (line.includes('it will be delivered again')) this.count('redelivery', line);
     else if (line.includes('dead-lettered after')) this.count('deadLetter', line);
@@ -175,8 +175,8 @@ class LogCounter {
     const line = args.map(String).join(' ');
     if (this.file) appendFileSync(this.file, `${line}\n`);
     if (this.closed || level === 'info') return;
-    if (line.includes('"SMS send will be retried"')) this.count('retry', line);
-    else if (line.includes('"SMS put off after a passing failure"')) return; // the function's own warning line counts it
+    if (line.includes('"notification will be retried"')) this.count('retry', line);
+    else if (line.includes('"notification put off after a passing failure"')) return; // the function's own warning line counts it
     else this.count(level === 'warn' ? 'otherWarning' : 'otherError', line);
   };
 
@@ -506,7 +506,7 @@ function buildReport(results: ScenarioResult[], date: string, cosmosWhere: strin
     '',
     markdownTable(header, rows),
     '',
-    '"All OPENED after" runs from inserting the jobs into the client table until the last one is `OPENED` there. "SMS per job" is what the sandbox accepted, by `client-ref`. "Status 1 answers" are the sandbox\'s throttling replies; "retries scheduled" the `SMS send will be retried` warnings; "put off" the `-defer-<n>` copies the `sendSms` function scheduled; "failed runs" the `Executed ... (Failed ...)` host lines of any function.',
+    '"All OPENED after" runs from inserting the jobs into the client table until the last one is `OPENED` there. "SMS per job" is what the sandbox accepted, by `client-ref`. "Status 1 answers" are the sandbox\'s throttling replies; "retries scheduled" the `notification will be retried` warnings; "put off" the `-defer-<n>` copies the `sendNotification` function scheduled; "failed runs" the `Executed ... (Failed ...)` host lines of any function.',
     ...(outages.length
       ? [
           '',

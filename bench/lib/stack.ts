@@ -7,6 +7,7 @@ import { createCosmosClient, openJobsContainer, type CosmosSettings } from '../.
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { createConsoleLogger, systemClock } from '../../src/adapters/system/consoleLogger.js';
 import { MysqlClientJobs } from '../../src/adapters/mysql/clientJobs.js';
+import { MysqlMessageStats } from '../../src/adapters/mysql/messageStats.js';
 import { MysqlCustomers } from '../../src/adapters/mysql/customers.js';
 import { MysqlJobTracking } from '../../src/adapters/mysql/jobTracking.js';
 import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.js';
@@ -150,6 +151,8 @@ export function wirePollDeps(options: {
     tracking: profile.wrap('tracking', new MysqlJobTracking(options.ledgerPool)),
     payments: profile.wrap('payments', new MysqlPayments(options.ledgerPool)),
     customers: profile.wrap('customers', new MysqlCustomers(options.ledgerPool)),
+    // Only sent messages are counted, never at ingestion: the poll never calls it (buildRelay gives it a multi-statement pool).
+    stats: profile.wrap('stats', new MysqlMessageStats(options.ledgerPool)),
     queue: profile.wrap('queue', options.queue),
     checkpoints: profile.wrap('checkpoints', new MysqlPollCheckpoints(options.ledgerPool)),
     phoneKeys: new HmacPhoneKeys(TEST_PHONE_KEY_SECRET),

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
-import type { NotificationLog, NotificationEntry, NotificationRegistration } from '../../src/domain/notifications/ports.js';
+import { FINAL_NOTIFICATION_STATES, type NotificationLog, type NotificationEntry, type NotificationRegistration } from '../../src/domain/notifications/ports.js';
 import { FakeClock, FakeNotificationLog, testPhoneKeys } from '../support/fakes.js';
 import { createLedgerDatabase } from '../support/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, pinnedClockPool, SteppedClock, type Implementation } from './harness.js';
@@ -43,26 +43,32 @@ describeContract<NotificationLogSubject>(
     const registration = (messageKey: string, overrides: Partial<NotificationRegistration> = {}): NotificationRegistration => ({
       messageKey,
       jobId: 5,
+      customerId: 7,
       kind: 'job-received',
+      channel: 'sms',
       state: 'queued',
       toMasked: '***456',
       toHash: phone,
       detail: null,
+      reason: null,
       ...overrides,
     });
     const registered = (r: NotificationRegistration, updatedAt: Date): NotificationEntry => ({
       ...r,
       attempts: 0,
+      gateway: null,
       providerMessageId: null,
       price: null,
       errorCode: null,
+      createdAt: updatedAt,
       updatedAt,
+      settledAt: FINAL_NOTIFICATION_STATES.includes(r.state) ? updatedAt : null,
     });
     const keys = (entries: NotificationEntry[]) => entries.map((e) => e.messageKey).sort();
 
     it('register adds an entry with no attempts, stamped with the current time', async () => {
       const { log, clock } = subject();
-      const entry = registration('job-5-received', { toHash: null, detail: 'no usable number', state: 'skipped' });
+      const entry = registration('job-5-received', { toHash: null, detail: 'no usable number', state: 'skipped', reason: 'no-address' });
       await log.register([entry]);
       expect(await log.get('job-5-received')).toEqual(registered(entry, clock.now()));
       expect(await log.get('missing')).toBeUndefined();
@@ -91,26 +97,68 @@ describeContract<NotificationLogSubject>(
       const { log, clock } = subject();
       await log.register([registration('k')]);
       await clock.advance(MINUTE);
-      expect(await log.claimForSending('k', 'queued', 1)).toBe(false);
-      expect(await log.claimForSending('k', 'retrying', 0)).toBe(false);
-      expect(await log.claimForSending('missing', 'queued', 0)).toBe(false);
-      expect(await log.claimForSending('k', 'queued', 0)).toBe(true);
+      expect(await log.claimForSending('k', 'queued', 1, 'vonage-sms')).toBe(false);
+      expect(await log.claimForSending('k', 'retrying', 0, 'vonage-sms')).toBe(false);
+      expect(await log.claimForSending('missing', 'queued', 0, 'vonage-sms')).toBe(false);
+      expect(await log.claimForSending('k', 'queued', 0, 'vonage-sms')).toBe(true);
       expect(await log.get('k')).toMatchObject({ state: 'sending', attempts: 1, updatedAt: clock.now() });
-      expect(await log.claimForSending('k', 'queued', 0)).toBe(false);
+      expect(await log.claimForSending('k', 'queued', 0, 'vonage-sms')).toBe(false);
     });
 
     it('claimForSending lets exactly one of two concurrent consumers win', async () => {
       const { log } = subject();
       await log.register([registration('k')]);
-      const claims = await Promise.all([log.claimForSending('k', 'queued', 0), log.claimForSending('k', 'queued', 0)]);
+      const claims = await Promise.all([log.claimForSending('k', 'queued', 0, 'vonage-sms'), log.claimForSending('k', 'queued', 0, 'vonage-sms')]);
       expect(claims.sort()).toEqual([false, true]);
       expect(await log.get('k')).toMatchObject({ state: 'sending', attempts: 1 });
+    });
+
+    it('forJobs finds the entry of every channel of an event for these jobs, and nothing else', async () => {
+      const { log } = subject();
+      await log.register([
+        registration('job-5-received'),
+        registration('job-5-received-email', { channel: 'email', toHash: null }),
+        registration('job-5-closed', { kind: 'job-closed' }),
+        registration('job-6-received', { jobId: 6 }),
+        registration('job-9-received', { jobId: 9 }),
+      ]);
+      expect(keys(await log.forJobs([5, 6], 'job-received'))).toEqual(['job-5-received', 'job-5-received-email', 'job-6-received']);
+      expect(await log.forJobs([], 'job-received')).toEqual([]);
+    });
+
+    it('switchGateway moves only a claimed entry at the expected attempt on to the next gateway', async () => {
+      const { log } = subject();
+      await log.register([registration('k')]);
+      expect(await log.switchGateway('k', 0, 'vonage-messages')).toBe(false);
+      await log.claimForSending('k', 'queued', 0, 'vonage-sms');
+      expect(await log.switchGateway('k', 0, 'vonage-messages')).toBe(false);
+      expect(await log.switchGateway('k', 1, 'vonage-messages')).toBe(true);
+      expect(await log.get('k')).toMatchObject({ state: 'sending', attempts: 2, gateway: 'vonage-messages' });
+      expect(await log.switchGateway('k', 1, 'vonage-sms')).toBe(false);
+    });
+
+    it('list answers newest first, filtered by job, customer and outcome, with the delivery', async () => {
+      const { log, clock } = subject();
+      await log.register([registration('a'), registration('b', { jobId: 6, customerId: 8 })]);
+      await clock.advance(MINUTE);
+      await log.register([registration('c', { state: 'skipped', reason: 'not-subscribed', channel: null })]);
+      await log.claimForSending('a', 'queued', 0, 'vonage-sms');
+      await log.record('a', 'sending', { state: 'sent', providerMessageId: 'P-1' });
+      await log.recordDelivery('a', null, { status: 'delivered', errorCode: '0', deliveredAt: clock.now() });
+      expect((await log.list({ limit: 10 })).map((e) => e.messageKey)).toEqual(['c', 'b', 'a']);
+      expect((await log.list({ limit: 1 })).map((e) => e.messageKey)).toEqual(['c']);
+      expect((await log.list({ jobId: 6, limit: 10 })).map((e) => e.messageKey)).toEqual(['b']);
+      expect((await log.list({ customerId: 7, limit: 10 })).map((e) => e.messageKey)).toEqual(['c', 'a']);
+      expect((await log.list({ outcome: 'delivered', limit: 10 })).map((e) => [e.messageKey, e.delivery?.status])).toEqual([['a', 'delivered']]);
+      expect((await log.list({ outcome: 'queued', limit: 10 })).map((e) => e.messageKey)).toEqual(['b']);
+      expect((await log.list({ outcome: 'skipped', limit: 10 })).map((e) => e.messageKey)).toEqual(['c']);
+      expect(await log.list({ outcome: 'sent', limit: 10 })).toEqual([]);
     });
 
     it('record writes the outcome only from the expected state', async () => {
       const { log, clock } = subject();
       await log.register([registration('k')]);
-      await log.claimForSending('k', 'queued', 0);
+      await log.claimForSending('k', 'queued', 0, 'vonage-sms');
       await clock.advance(MINUTE);
       expect(await log.record('k', 'queued', { state: 'sent' })).toBe(false);
       expect(await log.record('missing', 'sending', { state: 'sent' })).toBe(false);

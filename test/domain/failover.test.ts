@@ -31,7 +31,7 @@ describe('sendWithFailover', () => {
     const result = await sendWithFailover([first, second], request);
     expect(result).toMatchObject({ outcome: 'accepted', gateway: 'vonage-messages' });
     expect(result.attempts).toEqual([
-      { gateway: 'vonage-sms', outcome: 'retryable', errorCode: failure.outcome === 'retryable' ? failure.errorCode : '' },
+      { gateway: 'vonage-sms', outcome: 'retryable', errorCode: failure.outcome === 'retryable' ? failure.errorCode : '', reason: failure.outcome === 'retryable' ? failure.reason : undefined },
       { gateway: 'vonage-messages', outcome: 'accepted', errorCode: null },
     ]);
     expect(second.calls).toEqual([request]);

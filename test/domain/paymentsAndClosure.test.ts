@@ -3,7 +3,7 @@ import { requestClosure } from '../../src/domain/jobs/closure.js';
 import { changeJobStatus, closeJob, getJobWithHistory } from '../../src/domain/jobs/jobApi.js';
 import type { Payment } from '../../src/domain/payments/ports.js';
 import { recordPayment } from '../../src/domain/payments/recordPayment.js';
-import { sendSms } from '../../src/domain/notifications/sendNotification.js';
+import { sendNotification } from '../../src/domain/notifications/sendNotification.js';
 import { clientJob, crashAfter, InjectedCrash, isInjectedCrash } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 
@@ -115,7 +115,8 @@ describe('payments', () => {
     await expect(recordPayment(deps, PAYMENT)).rejects.toBeInstanceOf(InjectedCrash);
     expect(await recordPayment(world.appDeps, PAYMENT)).toMatchObject({ outcome: 'duplicate', closure: 'started' });
     expect(world.documents.docs.get('1')?.payments).toHaveLength(1);
-    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-closed']);
+    // The completion notice the status mirror queued, then the one feedback request.
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-completed', 'job-1-closed']);
   });
 });
 
@@ -124,6 +125,7 @@ describe('closure', () => {
     const world = await openedWorld();
     setClientStatus(world, 'JOB COMPLETED');
     await world.poll();
+    expect(await world.deliverDue()).toEqual(['sent']); // the customer hears the repair is finished
     await recordPayment(world.appDeps, PAYMENT);
     return world;
   }
@@ -137,7 +139,7 @@ describe('closure', () => {
 
   it('closes a completed job when payment arrives: one feedback SMS, then CLOSED everywhere', async () => {
     const world = await completedAndPaid();
-    expect(world.queue.messages[0]?.body).toMatchObject({ kind: 'job-closed', jobId: 1, text: expect.stringContaining('score from 1 (poor) to 5') });
+    expect(world.queue.messages[0]?.body).toMatchObject({ event: 'job-closed', channel: 'sms', jobId: 1, text: expect.stringContaining('score from 1 (poor) to 5') });
     await world.deliverDue();
     expectClosedOnce(world);
     await world.poll();
@@ -261,7 +263,7 @@ describe('job API', () => {
     await changeJobStatus(world.appDeps, 1, { status: 'IN PROGRESS' }, 'r1');
     await changeJobStatus(world.appDeps, 1, { status: 'JOB COMPLETED' }, 'r2');
     expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-closed']);
-    expect(await sendSms(world.sendDeps, world.queue.messages[0]!.body)).toBe('sent');
+    expect(await sendNotification(world.sendDeps, world.queue.messages[0]!.body)).toBe('sent');
     expect(world.clientJobs.status(1)).toBe('CLOSED');
   });
 });

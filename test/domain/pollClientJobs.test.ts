@@ -27,8 +27,11 @@ describe('pollClientJobs', () => {
     expect(world.queue.messages[0]).toEqual({
       messageId: 'job-1-received',
       body: {
-        kind: 'job-received',
+        notificationId: 'job-1-received',
+        channel: 'sms',
+        event: 'job-received',
         jobId: 1,
+        customerId: 1,
         to: '+447770123456',
         text: 'Hi Joe, we have received your spider catcher for warranty repair (job 1). We will text you when it is done.',
       },
@@ -389,7 +392,8 @@ describe('status mirroring, a slice of the open jobs per poll', () => {
       [1, 0, 1],
     ]);
     expect(world.documents.docs.get('999')?.job_status).toBe('JOB COMPLETED');
-    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-999-closed']);
+    // The customer hears the repair is finished, then gets the feedback request.
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-999-completed', 'job-999-closed']);
     expect(world.documents.docs.get('1999')).toMatchObject({ job_status: 'IN PROGRESS', flags: [{ status: 'NEW', from: 'IN PROGRESS' }] });
 
     for (let i = 0; i < 3; i++) expect((await open.poll()).report.mirror).toMatchObject({ advanced: 0, flagged: 0, closing: 0 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isNextStatus } from '../../src/domain/jobs/jobStatus.js';
 import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../src/domain/shared/money.js';
 import { maskPhone, toE164 } from '../../src/domain/shared/phone.js';
-import { parseSmsMessage, smsMessageKey } from '../../src/domain/notifications/notificationMessage.js';
+import { parseNotificationMessage, notificationKey } from '../../src/domain/notifications/notificationMessage.js';
 import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../src/domain/jobs/job.js';
 import { clientJob } from '../support/fakes.js';
 
@@ -75,27 +75,44 @@ describe('job document', () => {
   });
 });
 
-describe('sms message contract', () => {
-  const valid = { kind: 'job-received', jobId: 7, to: '+447770123456', text: 'Hello' };
+describe('notification message contract', () => {
+  const valid = { notificationId: 'job-7-received', channel: 'sms', event: 'job-received', jobId: 7, customerId: 3, to: '+447770123456', text: 'Hello' };
+  const email = { ...valid, notificationId: 'job-7-received-email', channel: 'email', to: 'amira@example.com', subject: 'Received', html: '<p>Hello</p>' };
 
-  it('accepts a valid message as object, JSON string or bytes', () => {
-    expect(parseSmsMessage(valid)).toEqual({ ok: true, message: valid });
-    expect(parseSmsMessage(JSON.stringify(valid))).toMatchObject({ ok: true });
-    expect(parseSmsMessage(Buffer.from(JSON.stringify(valid)))).toMatchObject({ ok: true });
+  it('accepts a valid message as object, JSON string or bytes, for each channel', () => {
+    expect(parseNotificationMessage(valid)).toEqual({ ok: true, message: valid });
+    expect(parseNotificationMessage(JSON.stringify(valid))).toMatchObject({ ok: true });
+    expect(parseNotificationMessage(Buffer.from(JSON.stringify(valid)))).toMatchObject({ ok: true });
+    expect(parseNotificationMessage(email)).toEqual({ ok: true, message: email });
+    expect(parseNotificationMessage({ ...valid, channel: 'whatsapp', notificationId: 'job-7-received-whatsapp' })).toMatchObject({ ok: true });
   });
 
-  it('explains what is wrong without echoing the phone number', () => {
-    const result = parseSmsMessage({ ...valid, to: '07770123456', jobId: -1, extra: true });
+  it('reads the SMS message of releases before channels as the sms notification it was', () => {
+    const legacy = { kind: 'job-closed', jobId: 7, to: '+447770123456', text: 'How did we do?' };
+    expect(parseNotificationMessage(legacy)).toEqual({
+      ok: true,
+      message: { notificationId: 'job-7-closed', channel: 'sms', event: 'job-closed', jobId: 7, customerId: null, to: '+447770123456', text: 'How did we do?' },
+    });
+  });
+
+  it('explains what is wrong without echoing the phone number or address', () => {
+    const result = parseNotificationMessage({ ...valid, to: '07770123456', jobId: -1, extra: true });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.detail).toContain('to: must be an E.164 phone number');
     expect(result.detail).toContain('jobId');
     expect(result.detail).not.toContain('07770123456');
-    expect(parseSmsMessage('not json')).toMatchObject({ ok: false });
+    expect(parseNotificationMessage({ ...email, to: 'not an address' })).toMatchObject({ ok: false, detail: expect.stringContaining('to: must be an email address') });
+    expect(parseNotificationMessage({ ...valid, subject: 'no subject on SMS' })).toMatchObject({ ok: false });
+    expect(parseNotificationMessage({ ...valid, channel: 'fax' })).toMatchObject({ ok: false });
+    expect(parseNotificationMessage({ kind: 'job-received', jobId: 7, to: '0777', text: 'x' })).toMatchObject({ ok: false, detail: expect.stringContaining('to:') });
+    expect(parseNotificationMessage('not json')).toMatchObject({ ok: false });
   });
 
-  it('derives deterministic idempotency keys', () => {
-    expect(smsMessageKey('job-received', 123)).toBe('job-123-received');
-    expect(smsMessageKey('job-closed', 123)).toBe('job-123-closed');
+  it('derives deterministic idempotency keys; sms keeps the key it had before channels', () => {
+    expect(notificationKey('job-received', 123, 'sms')).toBe('job-123-received');
+    expect(notificationKey('job-closed', 123, 'sms')).toBe('job-123-closed');
+    expect(notificationKey('job-in-progress', 123, 'email')).toBe('job-123-in-progress-email');
+    expect(notificationKey('job-completed', 123, 'whatsapp')).toBe('job-123-completed-whatsapp');
   });
 });

@@ -13,7 +13,7 @@ import '../../src/functions/jobs/closeJob.js';
 import '../../src/functions/jobs/getJob.js';
 import '../../src/functions/jobs/changeJobStatus.js';
 import '../../src/functions/health/health.js';
-import '../../src/functions/notifications/sendSms.js';
+import '../../src/functions/notifications/sendNotification.js';
 
 const SECRET = 'test-payment-secret';
 
@@ -53,7 +53,8 @@ describe('callbacks and the job API', () => {
       expect(await clientStatus(client.pool, jobId)).toBe('CLOSED');
       expect(await documents.get(jobId)).toMatchObject({ job_status: 'CLOSED', payments: [{ amount: '45.500', currency: 'GBP' }] });
       const rows = await jobTransRows(ledger.pool, jobId);
-      expect(rows.map((r) => r.Job_status)).toEqual(['NEW', 'NEW', 'OPENED', 'JOB COMPLETED', 'JOB COMPLETED', 'JOB COMPLETED', 'JOB COMPLETED', 'CLOSED']);
+      // ... and the completion SMS the status mirror sent when the client completed the job
+      expect(rows.map((r) => r.Job_status)).toEqual(['NEW', 'NEW', 'OPENED', 'JOB COMPLETED', 'JOB COMPLETED', 'JOB COMPLETED', 'JOB COMPLETED', 'JOB COMPLETED', 'CLOSED']);
       const [[payment]] = await ledger.pool.query<import('mysql2').RowDataPacket[]>('SELECT amount FROM payments WHERE Job_id = ?', [jobId]);
       expect(payment?.amount).toBe('45.500');
     });

@@ -7,12 +7,12 @@ describe('VonageSmsGateway against the Vonage sandbox', () => {
   let sandbox: VonageSandbox;
   let gateway: VonageSmsGateway;
   let restHost: string;
-  const request = { to: '+447770123456', from: 'RepairRelay', text: 'Hello', clientRef: 'job-1-received' };
+  const request = { channel: 'sms' as const, to: '+447770123456', text: 'Hello', clientRef: 'job-1-received' };
 
   beforeAll(async () => {
     sandbox = new VonageSandbox({ ...credentials, messagesPerSecond: 1000 });
     restHost = await sandbox.listen();
-    gateway = new VonageSmsGateway({ ...credentials, restHost, timeoutMs: 500 });
+    gateway = new VonageSmsGateway({ ...credentials, restHost, from: 'RepairRelay', timeoutMs: 500 });
   });
   afterAll(async () => sandbox?.close());
 

@@ -10,7 +10,7 @@ import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.j
 import { pollSettings, provideRelay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
-import { crashAfter, isInjectedCrash, MemoryLogger, testPhoneKeys } from '../support/fakes.js';
+import { crashAfter, FakeMessageStats, isInjectedCrash, MemoryLogger, testPhoneKeys } from '../support/fakes.js';
 import { callHttpFunction } from '../support/http.js';
 import { insertClientJobs } from '../support/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
@@ -169,6 +169,7 @@ describe('customers', () => {
         tracking: new MysqlJobTracking(ledger),
         payments: new MysqlPayments(ledger),
         customers: new MysqlCustomers(ledger),
+        stats: new FakeMessageStats(),
         queue: stack.queue,
         checkpoints: new MysqlPollCheckpoints(ledger),
         phoneKeys: testPhoneKeys,

@@ -83,12 +83,12 @@ describe('MysqlJobTransactions', () => {
 describe('MysqlNotificationLog', () => {
   it('registers once and changes state only from the expected state', async () => {
     const log = new MysqlNotificationLog(ledger.pool);
-    const entry = { messageKey: 'job-5-received', jobId: 5, kind: 'job-received' as const, state: 'queued' as const, toMasked: '***456', toHash: null, detail: null };
+    const entry = { messageKey: 'job-5-received', jobId: 5, kind: 'job-received' as const, state: 'queued' as const, toMasked: '***456', toHash: null, detail: null, customerId: null, channel: 'sms' as const, reason: null };
     await log.register([entry]);
     await log.register([{ ...entry, state: 'skipped' }]);
     expect(await log.get('job-5-received')).toMatchObject({ state: 'queued', attempts: 0 });
 
-    const claims = await Promise.all([log.claimForSending('job-5-received', 'queued', 0), log.claimForSending('job-5-received', 'queued', 0)]);
+    const claims = await Promise.all([log.claimForSending('job-5-received', 'queued', 0, 'vonage-sms'), log.claimForSending('job-5-received', 'queued', 0, 'vonage-sms')]);
     expect(claims.sort()).toEqual([false, true]);
     expect(await log.record('job-5-received', 'queued', { state: 'sent' })).toBe(false);
     expect(await log.record('job-5-received', 'sending', { state: 'sent', providerMessageId: 'ABC', price: '0.033' })).toBe(true);

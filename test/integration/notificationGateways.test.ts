@@ -144,8 +144,8 @@ describe('failover between the two Vonage gateways over real HTTP', () => {
     const result = await sendWithFailover([smsApi, messages], sms);
     expect(result).toMatchObject({ outcome: 'retryable', reason: 'throttled', gateway: 'vonage-messages' });
     expect(result.attempts).toEqual([
-      { gateway: 'vonage-sms', outcome: 'retryable', errorCode: 'http-500' },
-      { gateway: 'vonage-messages', outcome: 'retryable', errorCode: 'http-429' },
+      { gateway: 'vonage-sms', outcome: 'retryable', errorCode: 'http-500', reason: 'unavailable' },
+      { gateway: 'vonage-messages', outcome: 'retryable', errorCode: 'http-429', reason: 'throttled' },
     ]);
   });
 });

@@ -147,7 +147,7 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
 
   it('leaves rows the app writes now alone, and re-keys a legacy row an older instance writes later', async () => {
     await new MysqlNotificationLog(ledger.pool).register([
-      { messageKey: 'job-6-received', jobId: 6, kind: 'job-received', state: 'queued', toMasked: '***321', toHash: testPhoneKeys.lookupKey('+447789654321'), detail: null },
+      { messageKey: 'job-6-received', jobId: 6, kind: 'job-received', state: 'queued', toMasked: '***321', toHash: testPhoneKeys.lookupKey('+447789654321'), detail: null, customerId: null, channel: 'sms' as const, reason: null },
     ]);
     expect(await row('job-6-received')).toEqual({ to_hash: testPhoneKeys.lookupKey('+447789654321'), to_hash_version: 2 });
     await insertLegacyRow('job-3-received', 3, oldReleaseKey('+447911123456'));

@@ -12,7 +12,7 @@ import {
   jobTransRows,
   type ThrowawayDatabase,
 } from '../support/mysql.js';
-import '../../src/functions/notifications/sendSms.js';
+import '../../src/functions/notifications/sendNotification.js';
 import '../../src/functions/jobs/pollClientJobs.js';
 
 /** The real adapters end to end: MariaDB, the embedded Cosmos server, the Vonage SDK against the sandbox. */
@@ -27,9 +27,9 @@ describe('job sync pipeline', () => {
 
   /** Runs the registered queue-trigger handler on every due message, as the Functions host would. */
   async function deliverDue(): Promise<void> {
-    const handler = registrations.get('sendSms')!.handler;
+    const handler = registrations.get('sendNotification')!.handler;
     for (const message of queue.drain(new Date())) {
-      await handler(message.body, new InvocationContext({ functionName: 'sendSms', triggerMetadata: { messageId: message.messageId } }));
+      await handler(message.body, new InvocationContext({ functionName: 'sendNotification', triggerMetadata: { messageId: message.messageId } }));
     }
   }
 
@@ -65,7 +65,7 @@ describe('job sync pipeline', () => {
 
   it('sends nothing more when every message is delivered again', async () => {
     const sentBefore = sandbox.requests;
-    const handler = registrations.get('sendSms')!.handler;
+    const handler = registrations.get('sendNotification')!.handler;
     for (let id = 1; id <= 18; id++) {
       await handler({ kind: 'job-received', jobId: id, to: '+447770123456', text: 'again' }, new InvocationContext());
     }
@@ -86,12 +86,14 @@ describe('job sync pipeline', () => {
     expect(ingests).toHaveLength(30);
   });
 
-  it('retries Vonage throttling later and still sends once', async () => {
+  it('retries Vonage throttling at both SMS gateways later and still sends once', async () => {
     await insertClientJobs(client.pool, [{ id: 200 }]);
     sandbox.enqueueReplies({ kind: 'status', status: '1', errorText: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' });
+    sandbox.enqueueMessagesReplies({ kind: 'http', status: 429 });
     await relay.pollClientJobs();
     await deliverDue();
-    expect(queue.messages).toEqual([expect.objectContaining({ messageId: 'job-200-received-attempt-2', scheduledAt: expect.any(Date) })]);
+    // Attempt 1 at the SMS API, attempt 2 at the Messages API: the retry is attempt 3.
+    expect(queue.messages).toEqual([expect.objectContaining({ messageId: 'job-200-received-attempt-3', scheduledAt: expect.any(Date) })]);
     expect(await clientStatus(client.pool, 200)).toBe('NEW');
 
     queue.messages[0]!.scheduledAt = new Date(0);

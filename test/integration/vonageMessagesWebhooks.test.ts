@@ -83,7 +83,7 @@ describe('Messages API webhooks against the real stack', () => {
   let relay: Relay;
 
   const sendQueued = async () => {
-    for (const message of stack.queue.drain(new Date())) await relay.sendSms(message.body);
+    for (const message of stack.queue.drain(new Date())) await relay.sendNotification(message.body);
   };
   const delivery = async (messageKey: string) => {
     const [rows] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT delivery_status, delivery_error_code, delivered_at FROM notification_log WHERE message_key = ?', [messageKey]);

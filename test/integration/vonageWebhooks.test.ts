@@ -57,7 +57,7 @@ describe('Vonage webhooks against the real stack', () => {
   let queue: FakeNotificationQueue;
 
   async function sendQueued(): Promise<void> {
-    for (const message of queue.drain(new Date())) await relay.sendSms(message.body);
+    for (const message of queue.drain(new Date())) await relay.sendNotification(message.body);
   }
 
   async function notificationLogRow(messageKey: string): Promise<NotificationLogRow | undefined> {
@@ -215,8 +215,8 @@ describe('ledger adapters for the Vonage webhooks', () => {
   afterAll(async () => ledger?.drop());
 
   it('finds entries by Vonage id and stores the delivery status by compare-and-set', async () => {
-    await notificationLog.register([{ messageKey: 'job-1-received', jobId: 1, kind: 'job-received', state: 'queued', toMasked: '***456', toHash: 'h1', detail: null }]);
-    await notificationLog.claimForSending('job-1-received', 'queued', 0);
+    await notificationLog.register([{ messageKey: 'job-1-received', jobId: 1, kind: 'job-received', state: 'queued', toMasked: '***456', toHash: 'h1', detail: null, customerId: null, channel: 'sms' as const, reason: null }]);
+    await notificationLog.claimForSending('job-1-received', 'queued', 0, 'vonage-sms');
     await notificationLog.record('job-1-received', 'sending', { state: 'sent', providerMessageId: 'V1', price: '0.033' });
 
     expect(await notificationLog.findByProviderMessageId('V1')).toMatchObject({ messageKey: 'job-1-received', delivery: null });
@@ -243,6 +243,9 @@ describe('ledger adapters for the Vonage webhooks', () => {
       toMasked: '***456',
       toHash,
       detail: null,
+      customerId: null,
+      channel: 'sms' as const,
+      reason: null,
     });
     await notificationLog.register([entry('job-10-closed', 10, 'job-closed', 'h2')]);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -250,7 +253,7 @@ describe('ledger adapters for the Vonage webhooks', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await notificationLog.register([entry('job-12-closed', 12, 'job-closed', 'h2')]);
     for (const key of ['job-11-closed', 'job-10-closed', 'job-11-received']) {
-      await notificationLog.claimForSending(key, 'queued', 0);
+      await notificationLog.claimForSending(key, 'queued', 0, 'vonage-sms');
       await notificationLog.record(key, 'sending', { state: 'sent', providerMessageId: `P-${key}` });
     }
     // job 12's feedback SMS is still queued, so not sent: job 11's is the latest sent one

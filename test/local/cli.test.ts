@@ -39,7 +39,7 @@ describe('npm start (compiled CLI)', () => {
     const out = first.output();
     expect(out).toContain(`Ready: http://127.0.0.1:${port}/api`);
     expect(out).toMatch(/pollClientJobs\s+timer\s+schedule "\* \* \* \* \* \*" \(%POLL_SCHEDULE%\)/);
-    expect(out).toMatch(/sendSms\s+service bus\s+queue sms-outbound/);
+    expect(out).toMatch(/sendNotification\s+service bus\s+queue sms-outbound/);
     const compiledFunctions = readdirSync(path.join(appDir, 'dist/src/functions')).filter((f) => f.endsWith('.js'));
     expect(out).toContain(`${compiledFunctions.length} function file(s)`);
     const journal = `${path.join(appDir, '.local', `cosmos-${new URL(ledger.url).pathname.slice(1)}-`)}`;

@@ -89,7 +89,7 @@ describe('local host end to end', () => {
   it('starts every function of the app with its trigger and embeds Cosmos, Vonage and Service Bus', () => {
     const byName = Object.fromEntries(host.functions.map((f) => [f.name, f]));
     expect(byName.pollClientJobs).toMatchObject({ trigger: 'timer', detail: expect.stringContaining('"* * * * * *" (%POLL_SCHEDULE%)') });
-    expect(byName.sendSms).toMatchObject({ trigger: 'serviceBus', detail: expect.stringContaining('queue sms-outbound (%SMS_QUEUE%), connection SERVICEBUS_CONNECTION') });
+    expect(byName.sendNotification).toMatchObject({ trigger: 'serviceBus', detail: expect.stringContaining('queue sms-outbound (%SMS_QUEUE%), connection SERVICEBUS_CONNECTION') });
     expect(byName.payments).toMatchObject({ trigger: 'http', detail: expect.stringContaining(`POST ${host.apiUrl}/payments`) });
     expect(host.dependencies.cosmos?.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(host.sandbox).toBeDefined();
@@ -142,7 +142,7 @@ describe('local host end to end', () => {
     expect(dead.deliveryCount).toBe(10);
     expect(dead.deadLetterReason).toBe('MaxDeliveryCountExceeded');
     // The handler read messageId from the trigger metadata the host passed.
-    expect(dead.deadLetterErrorDescription).toContain('MalformedSmsMessageError: sms-outbound message broken-1 is malformed');
+    expect(dead.deadLetterErrorDescription).toContain('MalformedNotificationMessageError: outbound message broken-1 is malformed');
     expect(lines.filter((l) => l.includes('of message broken-1 failed'))).toHaveLength(9);
     expect(lines.some((l) => l.includes('broken-1 dead-lettered after 10 deliveries'))).toBe(true);
     const queues = (await (await fetch(`${host.apiUrl}/dev/queue`)).json()) as {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LocalQueue, localNotificationQueue, type LocalMessage } from '../../dev/serviceBus.js';
 
-const sms = (jobId: number) => ({ kind: 'job-received' as const, jobId, to: '+447770123456', text: `hello ${jobId}` });
+const sms = (jobId: number) => ({ notificationId: `job-${jobId}-received`, channel: 'sms' as const, event: 'job-received' as const, jobId, customerId: null, to: '+447770123456', text: `hello ${jobId}` });
 
 async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -127,7 +127,7 @@ describe('in-process Service Bus queue', () => {
       .then(() => {
         expect(queue.duplicatesDropped).toBe(1);
         const [first, scheduled] = queue.pending();
-        expect(first).toMatchObject({ messageId: 'job-5-received', contentType: 'application/json', subject: 'job-received', state: 'active' });
+        expect(first).toMatchObject({ messageId: 'job-5-received', contentType: 'application/json', subject: 'sms.job-received', state: 'active' });
         expect(JSON.parse(first!.body as string)).toEqual(sms(5));
         expect(scheduled).toMatchObject({ messageId: 'job-5-received-attempt-2', state: 'scheduled' });
         expect(scheduled!.enqueuedTimeUtc.getTime()).toBe(at.getTime());

@@ -166,7 +166,7 @@ describe('function registrations against DESIGN.md, host.json and local.settings
   });
 
   it('sends SMS from the %SMS_QUEUE% queue on the SERVICEBUS_CONNECTION connection, one message at a time', () => {
-    const trigger = triggerOf(registrations.get('sendSms')!);
+    const trigger = triggerOf(registrations.get('sendNotification')!);
     expect(trigger).toMatchObject({ type: 'serviceBusTrigger', direction: 'in', queueName: '%SMS_QUEUE%', connection: 'SERVICEBUS_CONNECTION' });
     expect(trigger.isSessionsEnabled).not.toBe(true);
     expect(trigger.cardinality === undefined || trigger.cardinality === 'one').toBe(true);
@@ -252,10 +252,10 @@ describe('host.json', () => {
     expect(hostJson.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
   });
 
-  it('serves HTTP under /api and settles Service Bus messages the way sendSms relies on', () => {
+  it('serves HTTP under /api and settles Service Bus messages the way sendNotification relies on', () => {
     expect(hostJson.extensions.http.routePrefix).toBe('api');
     const serviceBus = hostJson.extensions.serviceBus;
-    // sendSms throws to have a message redelivered and finally dead-lettered: that needs auto-completion.
+    // sendNotification throws to have a message redelivered and finally dead-lettered: that needs auto-completion.
     expect(serviceBus.autoCompleteMessages).toBe(true);
     expect(Number.isInteger(serviceBus.maxConcurrentCalls) && serviceBus.maxConcurrentCalls > 0).toBe(true);
     expect(parseTimeSpan(serviceBus.maxAutoLockRenewalDuration, 'maxAutoLockRenewalDuration')).toBeGreaterThan(0);

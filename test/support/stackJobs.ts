@@ -2,16 +2,16 @@ import { InvocationContext } from '@azure/functions';
 import { insertClientJobs } from './mysql.js';
 import type { RealStack } from './realStack.js';
 import { registrations } from '../../dev/functionsCore.js';
-import '../../src/functions/notifications/sendSms.js';
+import '../../src/functions/notifications/sendNotification.js';
 
 /** Jobs walked through the real stack: ingested by a poll, texted, then moved by the client. */
 export function stackJobs(stack: Pick<RealStack, 'client' | 'queue' | 'relay'>, firstJobId = 1) {
   let nextJobId = firstJobId;
 
-  /** Delivers every due queue message once, through the registered sendSms function. */
+  /** Delivers every due queue message once, through the registered sendNotification function. */
   async function deliverDue(): Promise<void> {
     for (const message of stack.queue.drain(new Date())) {
-      await registrations.get('sendSms')!.handler(message.body, new InvocationContext({ functionName: 'sendSms' }));
+      await registrations.get('sendNotification')!.handler(message.body, new InvocationContext({ functionName: 'sendNotification' }));
     }
   }
 

@@ -70,7 +70,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     poll: (deps: Partial<PollDeps> = {}) => pollClientJobs({ ...pollDeps, ...deps }),
     /** Delivers every due queue message once, as the queue trigger would; a failed one stays on the queue. */
     async deliverDue(overrides: Partial<typeof appDeps> = {}): Promise<SendNotificationResult[]> {
-      const deps = { ...appDeps, ...overrides };
+      const deps = { ...appDeps, ...overrides, gateways: overrides.gateway ? fakeConfiguredGateways(overrides.gateway) : (overrides.gateways ?? gateways) };
       const completeJob = batchedCompleter(deps);
       const results: SendNotificationResult[] = [];
       for (const message of queue.drain(clock.now())) {

@@ -71,10 +71,10 @@ describe('Vonage delivery receipts', () => {
   it('notes a failed feedback SMS with its error code and no phone number', async () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
-    await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-2', status: 'failed', 'err-code': '6' }));
+    await recordDeliveryReceipt(world.receiptDeps, receipt({ messageId: 'vonage-3', status: 'failed', 'err-code': '6' }));
 
     const row = world.transactions.rows.at(-1)!;
-    expect(row).toMatchObject({ status: 'CLOSED', eventKey: 'dlr-vonage-2-failed', note: 'Feedback SMS failed (error 6)' });
+    expect(row).toMatchObject({ status: 'CLOSED', eventKey: 'dlr-vonage-3-failed', note: 'Feedback SMS failed (error 6)' });
     expect(world.notificationLog.deliveries.get('job-1-closed')).toEqual({ status: 'failed', errorCode: '6', deliveredAt: null });
     expect(world.documents.docs.get('1')?.sms.feedback).toMatchObject({ delivery: { status: 'failed', errorCode: '6' } });
     expect(world.documents.docs.get('1')?.sms.courtesy).not.toHaveProperty('delivery');
@@ -134,7 +134,7 @@ describe('Vonage delivery receipts', () => {
     expect(world.documents.docs.get('1')?.sms.courtesy).toMatchObject({
       state: 'sent',
       providerMessageId: 'vonage-1',
-      note: expect.stringContaining('Courtesy SMS sent to ***456 (Vonage message vonage-1'),
+      note: expect.stringContaining('Courtesy SMS sent to ***456 via vonage-sms (provider message vonage-1'),
       delivery: { status: 'delivered' },
     });
     expect(world.transactions.rows.at(-1)?.note).toBe(

@@ -62,7 +62,8 @@ describe('customer replies to the feedback SMS', () => {
 
   it('does not match a feedback SMS that was never sent', async () => {
     const world = await openedWorld();
-    world.gateway.reply({ outcome: 'rejected', errorCode: '7', detail: 'Number barred' });
+    // The completion notice goes out; the feedback SMS is refused.
+    world.gateway.reply({ outcome: 'accepted', providerMessageId: 'vonage-2' }, { outcome: 'rejected', errorCode: '7', detail: 'Number barred' });
     await closeJobIn(world, 1);
     expect(world.notificationLog.entries.get('job-1-closed')?.state).toBe('rejected');
     expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-3', text: '5' }))).toEqual({ outcome: 'no-feedback-sms' });

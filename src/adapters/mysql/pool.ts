@@ -17,21 +17,36 @@ function isTimeout(error: unknown): boolean {
 }
 
 /**
+ * A pooled connection that the server or the network dropped while it sat idle fails on the write
+ * of the next statement: the statement never reached the server, so it is safe to run again.
+ */
+function isDroppedIdleConnection(error: unknown): boolean {
+  const { code, syscall } = (error ?? {}) as { code?: string; syscall?: string };
+  return syscall === 'write' && (code === 'ECONNRESET' || code === 'EPIPE');
+}
+
+/**
  * Runs one statement on a connection of its own with a deadline. mysql2 only rejects a timed-out
  * statement; the connection would stay stuck behind it, so it is destroyed rather than returned.
+ * A statement that could not even be written (a dropped idle connection) runs once more on a
+ * fresh connection.
  */
 async function runWithDeadline(pool: mysql.Pool, method: 'query' | 'execute', sql: Statement, values: unknown, timeoutMs: number): Promise<unknown> {
-  const connection = await pool.getConnection();
-  const options: mysql.QueryOptions = typeof sql === 'string' ? { sql, timeout: timeoutMs } : { timeout: timeoutMs, ...sql };
-  try {
-    const run = connection[method] as (options: mysql.QueryOptions, values?: unknown) => Promise<unknown>;
-    const result = await run.call(connection, options, values);
-    connection.release();
-    return result;
-  } catch (error) {
-    if (isTimeout(error)) connection.destroy();
-    else connection.release();
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const connection = await pool.getConnection();
+    const options: mysql.QueryOptions = typeof sql === 'string' ? { sql, timeout: timeoutMs } : { timeout: timeoutMs, ...sql };
+    try {
+      const run = connection[method] as (options: mysql.QueryOptions, values?: unknown) => Promise<unknown>;
+      const result = await run.call(connection, options, values);
+      connection.release();
+      return result;
+    } catch (error) {
+      const dropped = isDroppedIdleConnection(error);
+      if (isTimeout(error) || dropped) connection.destroy();
+      else connection.release();
+      if (dropped && attempt === 1) continue;
+      throw error;
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirr
 import { FINAL_NOTIFICATION_STATES, type NotificationEntry } from '../notifications/ports.js';
 import type { PollCheckpoints } from './ports.js';
 import { queueJobNotifications, repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
-import { customersForNewJobs, type JobCustomersDeps } from '../customers/jobCustomers.js';
+import { customersForNewJobs } from '../customers/jobCustomers.js';
 
 export interface PollSettings extends NotificationRepairTimings {
   batchSize: number;
@@ -16,8 +16,6 @@ export interface PollSettings extends NotificationRepairTimings {
 }
 
 export interface PollDeps extends MirrorDeps {
-  /** Ingestion finds or creates customers; their notifications read them. */
-  customers: JobCustomersDeps['customers'] & MirrorDeps['customers'];
   checkpoints: PollCheckpoints;
   settings: PollSettings;
 }

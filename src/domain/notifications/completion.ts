@@ -68,6 +68,13 @@ export function summaryOf(doc: JobDocument, entry: NotificationEntry): Notificat
   return doc.notifications?.[entry.messageKey];
 }
 
+/** True when the document's SMS slot for this notification holds another one (an SMS of an earlier run of the job). */
+export function slotHeldByOther(doc: JobDocument, entry: NotificationEntry): boolean {
+  const slot = smsSlot(entry);
+  const held = slot && doc.sms[slot];
+  return Boolean(held && held.messageKey !== entry.messageKey);
+}
+
 export function withSummary(doc: JobDocument, entry: NotificationEntry, summary: NotificationSummary): JobDocument {
   const slot = smsSlot(entry);
   if (slot) return { ...doc, sms: { ...doc.sms, [slot]: summary } };

@@ -3,7 +3,7 @@ import type { JobDocument, NotificationSummary } from '../jobs/job.js';
 import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
 import type { Delivery, DeliveryStatus, NotificationLog, NotificationEntryWithDelivery } from './ports.js';
-import { describeNotificationOutcome, EVENT_STEPS, notificationLabel, summaryOf, withSummary } from './completion.js';
+import { describeNotificationOutcome, EVENT_STEPS, notificationLabel, slotHeldByOther, summaryOf, withSummary } from './completion.js';
 
 /*
  * Delivery receipts (DLRs) for the SMS we sent. Vonage retries anything that is not 2xx, so every
@@ -150,6 +150,7 @@ async function storeDelivery(deps: DeliveryReceiptDeps, found: NotificationEntry
 
 /** Mirrors the SMS log entry (state, Vonage id, delivery) into the document's summary of that SMS. */
 export function withDeliverySummary(doc: JobDocument, entry: NotificationEntryWithDelivery, now: Date): JobDocument {
+  if (slotHeldByOther(doc, entry)) return doc;
   const existing = summaryOf(doc, entry) as NotificationSummaryWithDelivery | undefined;
   const base: NotificationSummaryWithDelivery = existing ?? { messageKey: entry.messageKey, state: entry.state, at: now.toISOString(), note: describeNotificationOutcome(entry) };
   const stateChanged = base.state !== entry.state;

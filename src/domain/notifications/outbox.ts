@@ -1,5 +1,6 @@
 import type { Channel } from '../channels/ports.js';
 import { destination, type CustomerProfile } from '../customers/customer.js';
+import { customersForNewJobs } from '../customers/jobCustomers.js';
 import type { Customers } from '../customers/ports.js';
 import type { ClientJob } from '../jobs/job.js';
 import type { ClientJobs } from '../jobs/ports.js';
@@ -16,7 +17,7 @@ export interface NotificationRepairDeps extends CompletionDeps {
   clientJobs: ClientJobs;
   notificationLog: NotificationLog;
   queue: NotificationQueue;
-  customers: Pick<Customers, 'getMany' | 'customersForJobs'>;
+  customers: Pick<Customers, 'getMany' | 'customersForJobs' | 'findOrCreateByMobiles' | 'linkJobs'>;
 }
 
 export interface NotificationOutboxDeps extends NotificationRepairDeps {
@@ -68,6 +69,9 @@ function notificationFor(event: JobEvent, job: ClientJob, customer: CustomerProf
 export async function queueJobNotifications(deps: NotificationOutboxDeps, event: JobEvent, jobs: readonly ClientJob[]): Promise<{ queued: number; skipped: number }> {
   if (jobs.length === 0) return { queued: 0, skipped: 0 };
   const customerOf = await deps.customers.customersForJobs(jobs.map((job) => job.jobId));
+  // A job ingested before customers existed gets its customer (by its mobile) the first time it is announced.
+  const unlinked = jobs.filter((job) => !customerOf.has(job.jobId));
+  if (unlinked.length > 0) for (const [jobId, customerId] of await customersForNewJobs(deps, unlinked)) customerOf.set(jobId, customerId);
   const profiles = new Map((await deps.customers.getMany([...new Set(customerOf.values())])).map((c) => [c.customerId, c]));
   const messages: OutboundNotification[] = [];
   const skipped: NotificationRegistration[] = [];

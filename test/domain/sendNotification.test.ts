@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   deferralDelayMs,
-  deferSms,
+  deferNotification,
   MAX_DEFERRALS,
   retryDelayMs,
-  sendSms,
-  SmsAttemptNotRecordedError,
-  SmsInFlightError,
+  sendNotification,
+  AttemptNotRecordedError,
+  NotificationInFlightError,
   throttleRetryDelayMs,
 } from '../../src/domain/notifications/sendNotification.js';
 import { clientJob, crashAfter, isInjectedCrash } from '../support/fakes.js';
@@ -18,13 +18,13 @@ async function worldWithQueuedCourtesy(jobCount = 1) {
   return world;
 }
 
-describe('sendSms (courtesy)', () => {
+describe('sendNotification (courtesy)', () => {
   it('sends through the gateway, logs the outcome and opens the job in all three places', async () => {
     const world = await worldWithQueuedCourtesy();
     const message = world.queue.messages[0]!.body;
     expect(await world.deliverDue()).toEqual(['sent']);
 
-    expect(world.gateway.sent).toEqual([{ to: '+447770123456', from: 'RepairRelay', text: message.text, clientRef: 'job-1-received' }]);
+    expect(world.gateway.sent).toEqual([{ channel: 'sms', to: '+447770123456', text: message.text, clientRef: 'job-1-received' }]);
     expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'vonage-1', price: '0.033' });
     expect(world.clientJobs.status(1)).toBe('OPENED');
     expect(world.documents.docs.get('1')).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'sent', providerMessageId: 'vonage-1' } } });
@@ -40,9 +40,9 @@ describe('sendSms (courtesy)', () => {
   it('reaches the gateway once when the same message is delivered twice, in turn or at once', async () => {
     const world = await worldWithQueuedCourtesy(2);
     const [first, second] = world.queue.drain(world.clock.now());
-    expect(await sendSms(world.sendDeps, first!.body)).toBe('sent');
-    expect(await sendSms(world.sendDeps, first!.body)).toBe('already-settled');
-    const concurrent = await Promise.allSettled([sendSms(world.sendDeps, second!.body), sendSms(world.sendDeps, second!.body)]);
+    expect(await sendNotification(world.sendDeps, first!.body)).toBe('sent');
+    expect(await sendNotification(world.sendDeps, first!.body)).toBe('already-settled');
+    const concurrent = await Promise.allSettled([sendNotification(world.sendDeps, second!.body), sendNotification(world.sendDeps, second!.body)]);
     expect(concurrent.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name)).sort()).toEqual(['claimed-elsewhere', 'sent']);
     expect(world.gateway.calls).toHaveLength(2);
     expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(1);
@@ -56,7 +56,7 @@ describe('sendSms (courtesy)', () => {
       appends.push(rows.length);
       return append(rows);
     };
-    const results = await Promise.all(world.queue.drain(world.clock.now()).map((m) => sendSms(world.sendDeps, m.body)));
+    const results = await Promise.all(world.queue.drain(world.clock.now()).map((m) => sendNotification(world.sendDeps, m.body)));
 
     expect(results).toEqual(Array(20).fill('sent'));
     for (let id = 1; id <= 20; id++) expect(world.clientJobs.status(id)).toBe('OPENED');
@@ -145,11 +145,11 @@ describe('sendSms (courtesy)', () => {
     const world = await worldWithQueuedCourtesy();
     const crashingLog = crashAfter(world.notificationLog, 'claimForSending');
     const message = world.queue.messages[0]!.body;
-    await expect(sendSms({ ...world.sendDeps, notificationLog: crashingLog }, message)).rejects.toBeInstanceOf(SmsAttemptNotRecordedError);
+    await expect(sendNotification({ ...world.sendDeps, notificationLog: crashingLog }, message)).rejects.toBeInstanceOf(AttemptNotRecordedError);
 
-    await expect(sendSms(world.sendDeps, message)).rejects.toBeInstanceOf(SmsInFlightError);
+    await expect(sendNotification(world.sendDeps, message)).rejects.toBeInstanceOf(NotificationInFlightError);
     world.clock.advance(5 * 60_000);
-    expect(await sendSms(world.sendDeps, message)).toBe('interrupted-earlier');
+    expect(await sendNotification(world.sendDeps, message)).toBe('interrupted-earlier');
     expect(world.gateway.calls).toHaveLength(0);
     expect(world.notificationLog.entries.get('job-1-received')?.state).toBe('unknown');
     expect(world.clientJobs.status(1)).toBe('OPENED');
@@ -159,11 +159,11 @@ describe('sendSms (courtesy)', () => {
   it('takes back a claim whose confirmation was lost and sends once when the deferred message comes back', async () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
-    const failure = await sendSms({ ...world.sendDeps, notificationLog: crashAfter(world.notificationLog, 'claimForSending') }, queued!.body).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(SmsAttemptNotRecordedError);
+    const failure = await sendNotification({ ...world.sendDeps, notificationLog: crashAfter(world.notificationLog, 'claimForSending') }, queued!.body).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AttemptNotRecordedError);
     expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sending', attempts: 1 });
 
-    expect(await deferSms(world.sendDeps, queued!.body, queued!.messageId, failure)).toMatchObject({ outcome: 'deferred', messageId: 'job-1-received-defer-1' });
+    expect(await deferNotification(world.sendDeps, queued!.body, queued!.messageId, failure)).toMatchObject({ outcome: 'deferred', messageId: 'job-1-received-defer-1' });
     expect(world.queue.messages[0]?.body).toMatchObject({ lastAttempt: { attempt: 1, state: 'not-sent' } });
     world.clock.advance(deferralDelayMs(1));
     expect(await world.deliverDue()).toEqual(['sent']);
@@ -176,12 +176,12 @@ describe('sendSms (courtesy)', () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
     const failingRecord = { ...world.notificationLog, record: async () => Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })) };
-    const failure = await sendSms({ ...world.sendDeps, notificationLog: Object.setPrototypeOf(failingRecord, world.notificationLog) }, queued!.body).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(SmsAttemptNotRecordedError);
+    const failure = await sendNotification({ ...world.sendDeps, notificationLog: Object.setPrototypeOf(failingRecord, world.notificationLog) }, queued!.body).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AttemptNotRecordedError);
     expect(world.gateway.sent).toHaveLength(1);
 
-    await deferSms(world.sendDeps, queued!.body, queued!.messageId, failure);
-    expect(world.queue.messages[0]?.body.lastAttempt).toEqual({ attempt: 1, state: 'sent', providerMessageId: 'vonage-1', price: '0.033' });
+    await deferNotification(world.sendDeps, queued!.body, queued!.messageId, failure);
+    expect(world.queue.messages[0]?.body.lastAttempt).toEqual({ attempt: 1, state: 'sent', gateway: 'vonage-sms', providerMessageId: 'vonage-1', price: '0.033' });
     world.clock.advance(deferralDelayMs(1));
     expect(await world.deliverDue()).toEqual(['already-settled']);
     expect(world.gateway.calls).toHaveLength(1);
@@ -192,10 +192,10 @@ describe('sendSms (courtesy)', () => {
   it('never takes back a claim on the strength of a stale proof: another delivery may be sending', async () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
-    await world.notificationLog.claimForSending('job-1-received', 'queued', 0);
+    await world.notificationLog.claimForSending('job-1-received', 'queued', 0, 'vonage-sms');
     await world.notificationLog.record('job-1-received', 'sending', { state: 'retrying' });
-    await world.notificationLog.claimForSending('job-1-received', 'retrying', 1); // a later claim (attempt 2) by someone else
-    await expect(sendSms(world.sendDeps, { ...queued!.body, lastAttempt: { attempt: 1, state: 'not-sent' } })).rejects.toBeInstanceOf(SmsInFlightError);
+    await world.notificationLog.claimForSending('job-1-received', 'retrying', 1, 'vonage-sms'); // a later claim (attempt 2) by someone else
+    await expect(sendNotification(world.sendDeps, { ...queued!.body, lastAttempt: { attempt: 1, state: 'not-sent' } })).rejects.toBeInstanceOf(NotificationInFlightError);
     expect(world.gateway.calls).toHaveLength(0);
   });
 
@@ -205,13 +205,13 @@ describe('sendSms (courtesy)', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     let messageId = queued!.messageId;
     for (const generation of [1, 2, 3]) {
-      const deferred = await deferSms(world.sendDeps, queued!.body, messageId, cause);
+      const deferred = await deferNotification(world.sendDeps, queued!.body, messageId, cause);
       expect(deferred).toEqual({ outcome: 'deferred', messageId: `job-1-received-defer-${generation}`, until: new Date(world.clock.now().getTime() + deferralDelayMs(generation)) });
       messageId = deferred.outcome === 'deferred' ? deferred.messageId : messageId;
     }
     expect([1, 2, 3, 10, 50].map(deferralDelayMs)).toEqual([5_000, 10_000, 20_000, 300_000, 300_000]);
     expect(world.queue.messages.map((m) => m.body.lastAttempt)).toEqual([undefined, undefined, undefined]);
-    expect(await deferSms(world.sendDeps, queued!.body, `job-1-received-defer-${MAX_DEFERRALS}`, cause)).toEqual({ outcome: 'give-up' });
+    expect(await deferNotification(world.sendDeps, queued!.body, `job-1-received-defer-${MAX_DEFERRALS}`, cause)).toEqual({ outcome: 'give-up' });
   });
 
   const completionSteps = [

@@ -1,9 +1,9 @@
 import { InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { MalformedSmsMessageError, sendSmsHandler } from '../../src/functions/notifications/sendSms.js';
+import { MalformedNotificationMessageError, sendNotificationHandler } from '../../src/functions/notifications/sendNotification.js';
 
-describe('sendSms function', () => {
+describe('sendNotification function', () => {
   let relayBuilt = false;
   afterEach(() => {
     relayBuilt = false;
@@ -19,9 +19,9 @@ describe('sendSms function', () => {
       relayBuilt = true;
       return {} as Relay;
     });
-    const context = new InvocationContext({ functionName: 'sendSms', triggerMetadata: { messageId: 'm-1' } });
-    const failure = sendSmsHandler(body, context);
-    await expect(failure).rejects.toBeInstanceOf(MalformedSmsMessageError);
+    const context = new InvocationContext({ functionName: 'sendNotification', triggerMetadata: { messageId: 'm-1' } });
+    const failure = sendNotificationHandler(body, context);
+    await expect(failure).rejects.toBeInstanceOf(MalformedNotificationMessageError);
     await expect(failure).rejects.toThrow(expected);
     await expect(failure).rejects.not.toThrow('07770123456');
     expect(relayBuilt).toBe(false);
@@ -29,16 +29,16 @@ describe('sendSms function', () => {
 
   describe('a failure that will pass', () => {
     const message = { kind: 'job-received', jobId: 1, to: '+447770123456', text: 'hi' } as const;
-    const context = () => new InvocationContext({ functionName: 'sendSms', triggerMetadata: { messageId: 'job-1-received' } });
+    const context = () => new InvocationContext({ functionName: 'sendNotification', triggerMetadata: { messageId: 'job-1-received' } });
 
     function relayThatFails(error: unknown, deferOutcome: 'deferred' | 'give-up' = 'deferred') {
       const deferred: Array<{ currentMessageId: string; cause: unknown }> = [];
       provideRelay(async () =>
         ({
-          sendSms: async () => {
+          sendNotification: async () => {
             throw error;
           },
-          deferSms: async (_message: unknown, currentMessageId: string, cause: unknown) => {
+          deferNotification: async (_message: unknown, currentMessageId: string, cause: unknown) => {
             deferred.push({ currentMessageId, cause });
             return deferOutcome === 'deferred'
               ? { outcome: 'deferred', messageId: `${currentMessageId}-defer-1`, until: new Date() }
@@ -56,19 +56,19 @@ describe('sendSms function', () => {
       ['a wrapped connection reset', new Error('write failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })],
     ])('puts the message off after %s instead of failing the delivery', async (_case, error) => {
       const deferred = relayThatFails(error);
-      await expect(sendSmsHandler(message, context())).resolves.toBeUndefined();
+      await expect(sendNotificationHandler(message, context())).resolves.toBeUndefined();
       expect(deferred).toEqual([{ currentMessageId: 'job-1-received', cause: error }]);
     });
 
     it('fails the delivery for anything else, so the host retries and dead-letters it', async () => {
       const deferred = relayThatFails(new Error('SMS log entry job-1-received vanished'));
-      await expect(sendSmsHandler(message, context())).rejects.toThrow('vanished');
+      await expect(sendNotificationHandler(message, context())).rejects.toThrow('vanished');
       expect(deferred).toEqual([]);
     });
 
     it('fails the delivery once a message has been put off too often', async () => {
       relayThatFails(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'give-up');
-      await expect(sendSmsHandler(message, context())).rejects.toThrow('ECONNREFUSED');
+      await expect(sendNotificationHandler(message, context())).rejects.toThrow('ECONNREFUSED');
     });
   });
 });
