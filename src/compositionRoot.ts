@@ -41,8 +41,9 @@ import { recordPayment, type PaymentResult } from './domain/payments/recordPayme
 import { recordProviderEvent, type ProviderEvent, type ProviderEventResult } from './domain/payments/recordProviderEvent.js';
 import { pollClientJobs, type PollReport, type PollSettings } from './domain/jobs/pollClientJobs.js';
 import type { JobTransaction } from './domain/jobs/ports.js';
-import type { DeadLetter, DeadLetterQueue, NotificationQueue } from './domain/notifications/ports.js';
+import type { DeadLetter, DeadLetterQueue, NotificationFilter, NotificationQueue } from './domain/notifications/ports.js';
 import { batchedCompleter } from './domain/notifications/completion.js';
+import { listNotifications, type NotificationView } from './domain/notifications/deliveryLog.js';
 import {
   deferNotification,
   sendNotification,
@@ -77,6 +78,8 @@ export interface Relay {
   readonly config: AppConfig;
   pollClientJobs(): Promise<PollReport>;
   sendNotification(message: NotificationMessage): Promise<SendNotificationResult>;
+  /** GET /api/notifications: the notification log, newest first. */
+  listNotifications(filter: NotificationFilter): Promise<NotificationView[]>;
   /** Puts a message off after a failure that will pass, as a new scheduled message (sendNotification function). */
   deferNotification(message: NotificationMessage, currentMessageId: string, cause: unknown): Promise<DeferNotificationResult>;
   recordPayment(payment: Payment): Promise<PaymentResult>;
@@ -303,6 +306,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     pollClientJobs: () => pollClientJobs({ ...withLogger('pollClientJobs'), checkpoints, settings: pollSettings(config) }),
     sendNotification: (message) =>
       sendNotification({ ...withLogger('sendNotification'), completeJob, registry, gateways, pacer, settings: sendNotificationSettings(config) }, message),
+    listNotifications: (filter) => listNotifications(shared, filter),
     deferNotification: (message, currentMessageId, cause) => deferNotification(withLogger('sendNotification'), message, currentMessageId, cause),
     recordPayment: (payment) => recordPayment(withLogger('payments'), payment),
     recordProviderEvent: (event) => recordProviderEvent({ ...withLogger('stripeWebhook'), flags: paymentFlags }, event),

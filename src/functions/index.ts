@@ -23,6 +23,7 @@ import './jobs/closeJob.js';
 import './jobs/getJob.js';
 import './jobs/pollClientJobs.js';
 import './notifications/deadLetters.js';
+import './notifications/listNotifications.js';
 import './notifications/sendNotification.js';
 import './notifications/vonageDeliveryReceipt.js';
 import './notifications/vonageMessagesStatus.js';

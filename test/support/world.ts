@@ -9,6 +9,7 @@ import {
   FakeCustomers,
   FakeGatewayRegistry,
   FakeMessageStats,
+  FakeNotificationGateway,
   fakeConfiguredGateways,
   FakeJobDocuments,
   FakeJobTracking,
@@ -53,10 +54,17 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     logger: new MemoryLogger(),
   };
   const { queue } = ports;
-  // seed 000's single route: SMS through the Vonage SMS API
+  // SMS through the Vonage SMS API only (seed 000; tests add the Messages API as a second route to
+  // fail over to), WhatsApp through the Messages API, email through SMTP.
+  const messagesGateway = new FakeNotificationGateway('vonage-messages');
+  const smtpGateway = new FakeNotificationGateway('smtp');
   const registry = new FakeGatewayRegistry();
-  registry.routes.push({ channel: 'sms', gateway: 'vonage-sms', priority: 1, enabled: true });
-  const gateways = fakeConfiguredGateways(ports.gateway);
+  registry.routes.push(
+    { channel: 'sms', gateway: 'vonage-sms', priority: 1, enabled: true },
+    { channel: 'whatsapp', gateway: 'vonage-messages', priority: 1, enabled: true },
+    { channel: 'email', gateway: 'smtp', priority: 1, enabled: true },
+  );
+  const gateways = fakeConfiguredGateways(ports.gateway, messagesGateway, smtpGateway);
   const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
   /** Everything the SMS, payment, closure and job API use cases take. */
   const appDeps = { ...ports, registry, gateways, settings: { maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
@@ -64,13 +72,15 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
   return {
     ...ports,
     registry,
+    messagesGateway,
+    smtpGateway,
     appDeps,
     pollDeps,
     sendDeps,
     poll: (deps: Partial<PollDeps> = {}) => pollClientJobs({ ...pollDeps, ...deps }),
     /** Delivers every due queue message once, as the queue trigger would; a failed one stays on the queue. */
     async deliverDue(overrides: Partial<typeof appDeps> = {}): Promise<SendNotificationResult[]> {
-      const deps = { ...appDeps, ...overrides, gateways: overrides.gateway ? fakeConfiguredGateways(overrides.gateway) : (overrides.gateways ?? gateways) };
+      const deps = { ...appDeps, ...overrides, gateways: overrides.gateway ? fakeConfiguredGateways(overrides.gateway, messagesGateway, smtpGateway) : (overrides.gateways ?? gateways) };
       const completeJob = batchedCompleter(deps);
       const results: SendNotificationResult[] = [];
       for (const message of queue.drain(clock.now())) {

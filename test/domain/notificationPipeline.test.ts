@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { Subscription } from '../../src/domain/customers/customer.js';
+import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
+import { sendNotification } from '../../src/domain/notifications/sendNotification.js';
+import { clientJob, crashAfter, fakeConfiguredGateways, isInjectedCrash } from '../support/fakes.js';
+import { createWorld, type World } from '../support/world.js';
+
+const EMAIL = 'amira@example.com';
+
+/** Job 1's customer exists before ingestion (staff created them) with these subscriptions, so ingestion finds them. */
+async function worldWithCustomer(subscriptions: Subscription[], jobCount = 1): Promise<World> {
+  const world = createWorld(Array.from({ length: jobCount }, (_, i) => clientJob(i + 1)));
+  const created = await world.customers.create({ name: 'Amira Khan', mobile: '+447770123456', email: EMAIL, timezone: null, contactHours: null, subscriptions });
+  expect(created.outcome).toBe('saved');
+  await world.poll();
+  return world;
+}
+
+const ALL: Subscription[] = [
+  { channel: 'sms', address: null },
+  { channel: 'whatsapp', address: null },
+  { channel: 'email', address: null },
+];
+
+function failoverRoute(world: World): void {
+  world.registry.routes.push({ channel: 'sms', gateway: 'vonage-messages', priority: 2, enabled: true });
+}
+
+describe('one notification pipeline for every channel', () => {
+  it('tells the customer through every channel they take, once each, and opens the job once', async () => {
+    const world = await worldWithCustomer(ALL);
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-received', 'job-1-received-whatsapp', 'job-1-received-email']);
+    const bodies = world.queue.messages.map((m) => m.body);
+    expect((await world.deliverDue()).sort()).toEqual(['sent', 'sent', 'sent']);
+
+    expect(world.gateway.sent).toEqual([expect.objectContaining({ channel: 'sms', to: '+447770123456', clientRef: 'job-1-received' })]);
+    expect(world.messagesGateway.sent).toEqual([expect.objectContaining({ channel: 'whatsapp', to: '+447770123456', clientRef: 'job-1-received-whatsapp' })]);
+    expect(world.smtpGateway.sent).toEqual([
+      expect.objectContaining({ channel: 'email', to: EMAIL, subject: expect.stringContaining('job 1'), html: expect.stringContaining('<p>'), clientRef: 'job-1-received-email' }),
+    ]);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    const history = world.transactions.forJob(1);
+    expect(history.filter((r) => r.event === 'SMS').map((r) => r.note)).toEqual([
+      expect.stringContaining('Courtesy SMS sent to ***456 via vonage-sms'),
+      expect.stringContaining('Courtesy WhatsApp message sent to ***456 via vonage-messages'),
+      expect.stringContaining('Courtesy email sent to a***@e***.com via smtp'),
+    ]);
+    expect(history.filter((r) => r.event === 'STATUS')).toHaveLength(1);
+    expect(JSON.stringify(history)).not.toContain(EMAIL);
+    expect(world.documents.docs.get('1')).toMatchObject({
+      customer_id: 1,
+      sms: { courtesy: { state: 'sent' } },
+      notifications: { 'job-1-received-whatsapp': { state: 'sent' }, 'job-1-received-email': { state: 'sent' } },
+    });
+    // Every message we sent is counted and costed per customer and channel.
+    expect([...world.stats.messages.values()].map((m) => [m.customerId, m.type]).sort()).toEqual([
+      [1, 'email.job-received'],
+      [1, 'sms.job-received'],
+      [1, 'whatsapp.job-received'],
+    ]);
+
+    // Redelivering every message again sends nothing more and counts nothing twice.
+    for (const body of bodies) expect(await sendNotification(world.sendDeps, body)).toBe('already-settled');
+    expect(world.gateway.calls.length + world.messagesGateway.calls.length + world.smtpGateway.calls.length).toBe(3);
+    expect(world.stats.messages.size).toBe(3);
+  });
+
+  it('logs a customer subscribed to nothing as skipped, not-subscribed, and still opens the job', async () => {
+    const world = await worldWithCustomer([]);
+    expect(world.queue.messages).toEqual([]);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+    expect(await listNotifications(world, { jobId: 1, limit: 10 })).toEqual([
+      expect.objectContaining({ notificationId: 'job-1-received', customerId: 1, event: 'job-received', channel: null, outcome: 'skipped', reason: 'not-subscribed' }),
+    ]);
+  });
+
+  it('logs a job without a usable mobile as skipped, no-address', async () => {
+    const world = createWorld([clientJob(1, { mobile: '01234 567890' })]);
+    await world.poll();
+    expect(await listNotifications(world, { limit: 10 })).toEqual([
+      expect.objectContaining({ notificationId: 'job-1-received', customerId: null, channel: 'sms', outcome: 'skipped', reason: 'no-address' }),
+    ]);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it.each([
+    ['throttled', { outcome: 'retryable', reason: 'throttled', errorCode: '1', detail: 'Throughput Rate Exceeded' }],
+    ['down', { outcome: 'retryable', reason: 'unavailable', errorCode: 'http-503', detail: 'Vonage answered HTTP 503' }],
+  ] as const)('fails over to the next SMS gateway at once when the first is %s', async (_case, failure) => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }]);
+    failoverRoute(world);
+    world.gateway.reply(failure);
+    expect(await world.deliverDue()).toEqual(['sent']);
+    expect(world.gateway.calls).toHaveLength(1);
+    expect(world.messagesGateway.sent).toEqual([expect.objectContaining({ channel: 'sms', clientRef: 'job-1-received' })]);
+    expect(await listNotifications(world, { jobId: 1, limit: 10 })).toEqual([expect.objectContaining({ gateway: 'vonage-messages', outcome: 'sent', attempts: 2 })]);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('never fails over after a permanent rejection: failed, invalid-recipient', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }]);
+    failoverRoute(world);
+    world.gateway.reply({ outcome: 'rejected', errorCode: '6', detail: 'Unroutable message' });
+    expect(await world.deliverDue()).toEqual(['rejected']);
+    expect(world.messagesGateway.calls).toHaveLength(0);
+    expect(await listNotifications(world, { jobId: 1, limit: 10 })).toEqual([expect.objectContaining({ outcome: 'failed', reason: 'invalid-recipient', gateway: 'vonage-sms' })]);
+  });
+
+  it('retries later with backoff when every gateway is down, and sends once when one is back', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }]);
+    failoverRoute(world);
+    const down = { outcome: 'retryable', reason: 'unavailable', errorCode: 'http-500', detail: 'Vonage answered HTTP 500' } as const;
+    world.gateway.reply(down);
+    world.messagesGateway.reply(down);
+    expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+    expect(world.queue.messages).toEqual([expect.objectContaining({ messageId: 'job-1-received-attempt-3', scheduledAt: new Date(world.clock.now().getTime() + 60_000) })]);
+    expect(await listNotifications(world, { jobId: 1, limit: 10 })).toEqual([expect.objectContaining({ outcome: 'queued', attempts: 2 })]);
+    world.clock.advance(60_000);
+    expect(await world.deliverDue()).toEqual(['sent']);
+    expect(world.gateway.sent).toHaveLength(1);
+    expect(world.messagesGateway.sent).toHaveLength(0);
+  });
+
+  it('waits for an operator when no enabled gateway carries the channel, without calling anything', async () => {
+    const world = await worldWithCustomer([{ channel: 'email', address: null }]);
+    world.registry.routes.find((r) => r.channel === 'email')!.enabled = false;
+    expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+    expect(world.smtpGateway.calls).toHaveLength(0);
+    world.registry.routes.find((r) => r.channel === 'email')!.enabled = true;
+    world.clock.advance(60 * 60_000);
+    expect(await world.deliverDue()).toEqual(['sent']);
+    expect(world.smtpGateway.sent).toHaveLength(1);
+  });
+
+  const channelKey = (channel: 'sms' | 'whatsapp' | 'email') => (channel === 'sms' ? 'job-1-received' : `job-1-received-${channel}`);
+  const gatewayOf = (world: World, channel: 'sms' | 'whatsapp' | 'email') => ({ sms: world.gateway, whatsapp: world.messagesGateway, email: world.smtpGateway })[channel];
+
+  it.each(['sms', 'whatsapp', 'email'] as const)('a crash right after the %s gateway took the message, before its answer was recorded, never sends it again', async (channel) => {
+    const world = await worldWithCustomer(ALL);
+    const gateway = gatewayOf(world, channel);
+    const message = world.queue.drain(world.clock.now()).find((m) => m.messageId === channelKey(channel))!;
+    const others = [world.gateway, world.messagesGateway, world.smtpGateway].filter((g) => g !== gateway);
+    const crashing = { ...world.sendDeps, gateways: fakeConfiguredGateways(crashAfter(gateway, 'send'), ...others) };
+    await expect(sendNotification(crashing, message.body)).rejects.toSatisfy(isInjectedCrash);
+    expect(gateway.sent).toHaveLength(1);
+    world.clock.advance(6 * 60_000);
+    expect(await sendNotification(world.sendDeps, message.body)).toBe('interrupted-earlier');
+    expect(gateway.calls).toHaveLength(1);
+    expect(await listNotifications(world, { jobId: 1, outcome: 'failed', limit: 10 })).toEqual([expect.objectContaining({ notificationId: channelKey(channel), reason: 'outcome-unknown' })]);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it.each(['sms', 'whatsapp', 'email'] as const)('a crash right after the %s answer was recorded finishes the job on redelivery, sending nothing more', async (channel) => {
+    const world = await worldWithCustomer(ALL);
+    const message = world.queue.drain(world.clock.now()).find((m) => m.messageId === channelKey(channel))!;
+    const crashing = { ...world.sendDeps, notificationLog: crashAfter(world.notificationLog, 'record') };
+    await expect(sendNotification(crashing, message.body)).rejects.toSatisfy(isInjectedCrash);
+    expect(world.clientJobs.status(1)).toBe('NEW');
+    expect(await sendNotification(world.sendDeps, message.body)).toBe('already-settled');
+    expect(gatewayOf(world, channel).calls).toHaveLength(1);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('sends once when the same email notification is delivered twice at the same time', async () => {
+    const world = await worldWithCustomer([{ channel: 'email', address: 'work@example.com' }]);
+    const [message] = world.queue.drain(world.clock.now());
+    const results = await Promise.all([sendNotification(world.sendDeps, message!.body), sendNotification(world.sendDeps, message!.body)]);
+    expect(results.sort()).toEqual(['claimed-elsewhere', 'sent']);
+    expect(world.smtpGateway.sent).toEqual([expect.objectContaining({ to: 'work@example.com' })]);
+  });
+
+  it('tells the customer when the client starts and finishes the repair, through their channels', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }, { channel: 'email', address: null }]);
+    await world.deliverDue();
+    world.clientJobs.rows.get(1)!.status = 'IN PROGRESS';
+    await world.poll();
+    world.clientJobs.rows.get(1)!.status = 'JOB COMPLETED';
+    await world.poll();
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-in-progress', 'job-1-in-progress-email', 'job-1-completed', 'job-1-completed-email']);
+    await world.deliverDue();
+    await world.poll();
+    expect(world.queue.messages).toEqual([]);
+    expect(world.smtpGateway.sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining('We have received'),
+      expect.stringContaining('Work has started'),
+      expect.stringContaining('is finished'),
+    ]);
+    expect(world.clientJobs.status(1)).toBe('JOB COMPLETED');
+  });
+});
