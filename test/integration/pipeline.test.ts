@@ -12,6 +12,10 @@ import {
   jobTransRows,
   type ThrowawayDatabase,
 } from '../support/mysql.js';
+import { callHttpFunction } from '../support/http.js';
+import { MailSink } from '../../dev/mailSink.js';
+import '../../src/functions/customers/createCustomer.js';
+import '../../src/functions/notifications/listNotifications.js';
 import '../../src/functions/notifications/sendNotification.js';
 import '../../src/functions/jobs/pollClientJobs.js';
 
@@ -21,6 +25,7 @@ describe('job sync pipeline', () => {
   let client: ThrowawayDatabase;
   let ledger: ThrowawayDatabase;
   let sandbox: VonageSandbox;
+  let mailSink: MailSink;
   let documents: CosmosJobDocuments;
   let queue: FakeNotificationQueue;
   let relay: Relay;
@@ -35,7 +40,7 @@ describe('job sync pipeline', () => {
 
   beforeAll(async () => {
     stack = await startRealStack({ POLL_BATCH_SIZE: '7' });
-    ({ client, ledger, sandbox, documents, queue, relay } = stack);
+    ({ client, ledger, sandbox, mailSink, documents, queue, relay } = stack);
     provideRelay(async () => relay);
   });
 
@@ -100,5 +105,45 @@ describe('job sync pipeline', () => {
     await deliverDue();
     expect(sandbox.sent.filter((s) => s.clientRef === 'job-200-received')).toHaveLength(1);
     expect(await clientStatus(client.pool, 200)).toBe('OPENED');
+  });
+
+  it('tells a customer by SMS and real SMTP email, and lists both in the notification log', async () => {
+    const created = await callHttpFunction('createCustomer', 'POST', {
+      body: JSON.stringify({ name: 'Amira Khan', mobile: '07770 300301', email: 'amira@example.com', subscriptions: [{ channel: 'sms' }, { channel: 'email' }] }),
+    });
+    expect(created.status).toBe(201);
+    await insertClientJobs(client.pool, [{ id: 300, mobile: '07770300301' }]);
+    await relay.pollClientJobs();
+    await deliverDue();
+
+    expect(sandbox.sent.filter((m) => m.clientRef === 'job-300-received')).toHaveLength(1);
+    const mail = mailSink.received.filter((m) => m.to.includes('amira@example.com'));
+    expect(mail).toEqual([expect.objectContaining({ subject: expect.stringContaining('job 300'), html: expect.stringContaining('<p>') })]);
+    expect(await clientStatus(client.pool, 300)).toBe('OPENED');
+
+    const log = await callHttpFunction('listNotifications', 'GET', { query: { jobId: '300' } });
+    expect(log.status).toBe(200);
+    const customerId = (created.body as { customerId: number }).customerId;
+    // Both were registered together: newest first, then by id descending.
+    expect((log.body as { notifications: unknown[] }).notifications).toEqual([
+      expect.objectContaining({ notificationId: 'job-300-received-email', customerId, event: 'job-received', channel: 'email', gateway: 'smtp', outcome: 'sent', reason: null, attempts: 1 }),
+      expect.objectContaining({ notificationId: 'job-300-received', customerId, channel: 'sms', gateway: 'vonage-sms', outcome: 'sent', settledAt: expect.any(String) }),
+    ]);
+    const noneFailed = await callHttpFunction('listNotifications', 'GET', { query: { customerId: String(customerId), outcome: 'failed' } });
+    expect(noneFailed).toMatchObject({ status: 200, body: { notifications: [] } });
+  });
+
+  it.each([
+    [{ jobId: 'abc' }, 'jobId'],
+    [{ jobId: '0' }, 'jobId'],
+    [{ customerId: '-3' }, 'customerId'],
+    [{ outcome: 'lost' }, 'outcome'],
+    [{ limit: '5000' }, 'limit'],
+    [{ channel: 'sms' }, 'channel'],
+  ])('refuses the notification log query %o with 400 naming %s', async (query, name) => {
+    const response = await callHttpFunction('listNotifications', 'GET', { query });
+    expect(response.status).toBe(400);
+    expect(response.contentType).toBe('application/problem+json');
+    expect(JSON.stringify(response.body)).toContain(name);
   });
 });

@@ -1,17 +1,20 @@
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { buildRelay, type Relay, type RelayOverrides } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
+import { MailSink } from '../../dev/mailSink.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos.js';
 import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from './fakes.js';
 import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from './mysql.js';
 
-/** The real adapters wired by the composition root: throwaway MariaDB databases, embedded Cosmos, the Vonage sandbox. */
+/** The real adapters wired by the composition root: throwaway MariaDB databases, embedded Cosmos, the Vonage sandbox, an SMTP mail sink. */
 export interface RealStack {
   client: ThrowawayDatabase;
   ledger: ThrowawayDatabase;
   cosmos: LocalCosmos;
   sandbox: VonageSandbox;
+  /** The SMTP server email goes to. */
+  mailSink: MailSink;
   queue: FakeNotificationQueue;
   relay: Relay;
   /** The settings the relays were built from. */
@@ -32,6 +35,8 @@ export async function startRealStack(
   const cosmosSettings = cosmos.settingsFor();
   // Both Vonage APIs are the sandbox: nothing a test does reaches Vonage.
   const sandboxUrl = await sandbox.listen();
+  const mailSink = new MailSink();
+  const smtpUrl = await mailSink.listen();
   const env = {
     CLIENT_DB_URL: client.url,
     LEDGER_DB_URL: ledger.url,
@@ -42,6 +47,8 @@ export async function startRealStack(
     VONAGE_API_SECRET: vonage.apiSecret,
     VONAGE_REST_HOST: sandboxUrl,
     VONAGE_MESSAGES_HOST: sandboxUrl,
+    SMTP_URL: smtpUrl,
+    EMAIL_FROM: 'Repair Relay <relay@repair.example>',
     PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
     ...settings,
   };
@@ -59,6 +66,7 @@ export async function startRealStack(
     ledger,
     cosmos,
     sandbox,
+    mailSink,
     queue,
     relay,
     env,
@@ -66,7 +74,7 @@ export async function startRealStack(
     newRelay,
     async stop() {
       await Promise.all(relays.map((r) => r.close()));
-      await Promise.all([client.drop(), ledger.drop(), cosmos.stop(), sandbox.close()]);
+      await Promise.all([client.drop(), ledger.drop(), cosmos.stop(), sandbox.close(), mailSink.close()]);
     },
   };
 }
