@@ -49,8 +49,14 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; detail: string };
 const fail = (detail: string): { ok: false; detail: string } => ({ ok: false, detail });
 const quote = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}...` : text}"`;
 
+/** Zones found valid. luxon builds an Intl formatter per check (about 0.3 ms); the valid names are few. */
+const validZones = new Set<string>();
+
 export function isTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  if (validZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  validZones.add(zone);
+  return true;
 }
 
 export function parseTimeZone(zone: string): Parsed<string> {
