@@ -82,6 +82,12 @@ param pollSchedule string = '0 */1 * * * *'
 @description('IANA time zone of the business (BUSINESS_TIMEZONE); customers without a time zone of their own are in it.')
 param businessTimezone string = 'Europe/London'
 
+@description('Opening hours in the business time zone (BUSINESS_HOURS), e.g. `Mon-Fri 09:00-17:30; Sat 10:00-14:00`; messages to customers wait for them.')
+param businessHours string = 'Mon-Sat 08:00-20:00'
+
+@description('Comma-separated YYYY-MM-DD days the business is closed (BUSINESS_CLOSED_DATES), e.g. `2026-12-25,2026-12-28`; empty for none.')
+param businessClosedDates string = ''
+
 @secure()
 @description('Connection URL of the existing client MySQL database that holds `Jobs` (mysql://<user>:<password>@<host>:3306/<database>). Stored in Key Vault.')
 param clientDbUrl string
@@ -314,6 +320,8 @@ var appSettings = {
   EMAIL_FROM: emailFrom
   POLL_SCHEDULE: pollSchedule
   BUSINESS_TIMEZONE: businessTimezone
+  BUSINESS_HOURS: businessHours
+  BUSINESS_CLOSED_DATES: businessClosedDates
   AZURE_CLIENT_ID: identity.outputs.clientId
 }
 

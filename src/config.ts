@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
+import { parseBusinessHours, parseClosedDates, type Parsed } from './domain/windows/businessCalendar.js';
 
 const mysqlUrl = z
   .string()
@@ -9,6 +10,13 @@ const mysqlUrl = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const optionalSecret = z.string().min(1).optional();
+
+/** A string setting the domain's own parser accepts; its problem becomes the setting's message. */
+const parsedBy = (parse: (text: string) => Parsed<unknown>) =>
+  z.string().superRefine((value, ctx) => {
+    const parsed = parse(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.detail });
+  });
 
 /**
  * Every setting the app reads, with the defaults of DESIGN.md. Names are the public contract:
@@ -93,6 +101,10 @@ export const configSchema = z.object({
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/London')
     .default('Europe/London'),
+  /** Opening hours in the business's zone, grammar in src/domain/windows/businessCalendar.ts: `Mon-Fri 09:00-17:30; Sat 10:00-14:00`. */
+  BUSINESS_HOURS: parsedBy(parseBusinessHours).default('Mon-Sat 08:00-20:00'),
+  /** Comma-separated YYYY-MM-DD days (the business's local dates) it is closed. */
+  BUSINESS_CLOSED_DATES: parsedBy(parseClosedDates).default(''),
   /** Client id of a user-assigned managed identity, when Cosmos or Service Bus use identity auth. */
   AZURE_CLIENT_ID: z.string().min(1).optional(),
 });

@@ -291,6 +291,9 @@ describe('names agree with the code and DESIGN.md', () => {
       ['VONAGE_REST_HOST', 'vonageRestHost'],
       ['VONAGE_MESSAGES_HOST', 'vonageMessagesHost'],
       ['POLL_SCHEDULE', 'pollSchedule'],
+      ['BUSINESS_TIMEZONE', 'businessTimezone'],
+      ['BUSINESS_HOURS', 'businessHours'],
+      ['BUSINESS_CLOSED_DATES', 'businessClosedDates'],
     ] as const) {
       expect(appSettings.get(setting)).toBe(param);
       expect(stringLiteral(main.param(param).defaultValue), `default of ${param}`).toBe(configDefaults[setting]);
