@@ -44,3 +44,6 @@ export const CLIENT_JOBS_DDL = `CREATE TABLE Jobs (
   Product_id VARCHAR(255) NULL,
   Product_type VARCHAR(255) NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+
+/** `npm start` without BUSINESS_HOURS: the business is always open (DESIGN.md, Contact windows). */
+export const LOCAL_BUSINESS_HOURS = 'Mon-Sun 00:00-24:00';

@@ -1,4 +1,6 @@
 import { loadConfig } from '../src/config.js';
+import { businessCalendar } from '../src/compositionRoot.js';
+import { describeBusinessCalendar } from '../src/domain/windows/businessCalendar.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +8,7 @@ import { cosmosJournalPath, startEmbeddedCosmos, type EmbeddedCosmos } from './c
 import {
   LOCAL_COSMOS_STATE_DIR,
   LOCAL_EMAIL_FROM,
+  LOCAL_BUSINESS_HOURS,
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_PHONE_KEY_SECRET,
   LOCAL_STRIPE_WEBHOOK_SECRET,
@@ -129,6 +132,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
   }
   const localSecrets = new Set(LOCAL_SECRETS.filter(([name]) => !isSet(settings[name])).map(([name]) => name));
   for (const [name, value] of LOCAL_SECRETS) if (localSecrets.has(name)) settings[name] = value;
+  // DESIGN.md: the local walk-through works at any hour, so the business is always open unless told otherwise.
+  const alwaysOpen = !isSet(settings.BUSINESS_HOURS);
+  if (alwaysOpen) settings.BUSINESS_HOURS = LOCAL_BUSINESS_HOURS;
 
   return {
     cosmos,
@@ -163,6 +169,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
         messagesLine,
         mailLine,
         ...LOCAL_SECRETS.map(([name, , label, use]) => (localSecrets.has(name) ? `${pad(label)}configured locally  ${name} unset, so ${use}` : `${pad(label)}configured  ${name} set`)),
+        `${pad('business hours')}${alwaysOpen ? 'always open' : 'configured'}  ${describeBusinessCalendar(businessCalendar(config))}${
+          alwaysOpen ? ' (BUSINESS_HOURS unset; set it, e.g. "Mon-Fri 09:00-17:30", to try a closed business)' : ''
+        }`,
         isSet(settings.VONAGE_SIGNATURE_SECRET)
           ? `${pad('Vonage webhooks')}configured  VONAGE_SIGNATURE_SECRET set (signed webhooks are verified)`
           : `${pad('Vonage webhooks')}unsigned    VONAGE_SIGNATURE_SECRET unset (webhooks are accepted unsigned)`,

@@ -59,7 +59,16 @@ import { recordDeliveryReceipt, type DeliveryReceipt, type DeliveryReceiptResult
 import { recordInboundSms, type InboundSms, type InboundSmsResult } from './domain/feedback/recordReply.js';
 import type { Clock } from './domain/shared/ports.js';
 import type { Customer, CustomerInput, SubscriptionInput } from './domain/customers/customer.js';
-import { createCustomer, getCustomer, replaceSubscriptions, updateCustomer, type CustomerApiResult } from './domain/customers/customerApi.js';
+import {
+  createCustomer,
+  customerNextSendTime,
+  getCustomer,
+  replaceSubscriptions,
+  updateCustomer,
+  type CustomerApiResult,
+  type NextSendTimeResult,
+} from './domain/customers/customerApi.js';
+import { parseBusinessCalendar, type BusinessCalendar } from './domain/windows/businessCalendar.js';
 import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
 import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
 import {
@@ -106,6 +115,8 @@ export interface Relay {
   getCustomer(customerId: number): Promise<Customer | undefined>;
   /** PATCH /api/customers/{customerId}. */
   updateCustomer(customerId: number, input: CustomerInput): Promise<CustomerApiResult>;
+  /** GET /api/customers/{customerId}/next-send-time. */
+  customerNextSendTime(customerId: number, at: Date): Promise<NextSendTimeResult>;
   /** PUT /api/customers/{customerId}/subscriptions. */
   replaceSubscriptions(customerId: number, subscriptions: readonly SubscriptionInput[]): Promise<CustomerApiResult>;
   /** GET /api/channels. */
@@ -206,6 +217,13 @@ export function buildNotificationGateways(config: AppConfig): ConfiguredGateways
   };
 }
 
+/** The business's opening hours (BUSINESS_TIMEZONE, BUSINESS_HOURS, BUSINESS_CLOSED_DATES), checked by the config schema already. */
+export function businessCalendar(config: AppConfig): BusinessCalendar {
+  const calendar = parseBusinessCalendar(config);
+  if (!calendar.ok) throw new ConfigError(`Invalid business calendar: ${calendar.detail}`);
+  return calendar.value;
+}
+
 function required(config: AppConfig, names: Array<keyof AppConfig>, hint: string): void {
   const missing = names.filter((name) => config[name] === undefined);
   if (missing.length > 0) throw new ConfigError(`Missing setting ${missing.join(', ')}: ${hint}`);
@@ -272,6 +290,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     tracking: new MysqlJobTracking(ledgerPool),
     payments: new MysqlPayments(ledgerPool),
     customers: new MysqlCustomers(ledgerPool),
+    calendar: businessCalendar(config),
     stats: new MysqlMessageStats(statsPool),
     queue,
     phoneKeys,
@@ -320,6 +339,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
     recordStatsMessages: (messages) => recordStatsMessages(shared, messages),
     queryStats: (query) => queryStats(shared, query),
+    customerNextSendTime: (customerId, at) => customerNextSendTime(shared, customerId, at),
     createCustomer: (input) => createCustomer(shared, input),
     getCustomer: (customerId) => getCustomer(shared, customerId),
     updateCustomer: (customerId, input) => updateCustomer(shared, customerId, input),

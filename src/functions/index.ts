@@ -6,6 +6,7 @@ import { app } from '@azure/functions';
 import { startRelay } from '../compositionRoot.js';
 import './customers/createCustomer.js';
 import './customers/getCustomer.js';
+import './customers/nextSendTime.js';
 import './customers/replaceSubscriptions.js';
 import './customers/updateCustomer.js';
 import './channels/addChannelGateway.js';

@@ -16,6 +16,7 @@ import { insertClientJobs } from '../support/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/customers/createCustomer.js';
 import '../../src/functions/customers/getCustomer.js';
+import '../../src/functions/customers/nextSendTime.js';
 import '../../src/functions/customers/replaceSubscriptions.js';
 import '../../src/functions/customers/updateCustomer.js';
 import '../../src/functions/feedback/vonageInboundSms.js';
@@ -225,5 +226,52 @@ describe('customers', () => {
     const response = await callHttpFunction('vonageInboundSms', 'POST', { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(response).toMatchObject({ status: 200, body: { messageId: 'stop-1', status: 'unsubscribed' } });
     expect((await read(customerId)).body).toMatchObject({ subscriptions: [{ channel: 'email' }] });
+  });
+
+  describe('contact windows (business Mon-Sat 08:00-20:00 Europe/London, the default)', () => {
+    const nextSendTime = (customerId: number | string, at: string) =>
+      callHttpFunction('customerNextSendTime', 'GET', { params: { customerId: String(customerId) }, query: { at } });
+
+    it('refuses contact hours that never meet the business hours with 422, writing nothing', async () => {
+      const response = await callHttpFunction('createCustomer', 'POST', {
+        body: JSON.stringify({ name: 'Sunday Only', mobile: '07770 400401', contactHours: [{ days: ['Sun'], from: '10:00', to: '12:00' }] }),
+      });
+      expect(response).toMatchObject({ status: 422, contentType: 'application/problem+json', body: { detail: expect.stringContaining('never overlap') } });
+      const [rows] = await stack.ledger.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM customers WHERE mobile_e164 = '+447770400401'");
+      expect(Number(rows[0]?.n)).toBe(0);
+    });
+
+    it('answers when a message due at a given instant would go out, in the customer zone, without side effects', async () => {
+      const created = await callHttpFunction('createCustomer', 'POST', {
+        body: JSON.stringify({ name: 'Evenings NY', mobile: '07770 400402', timezone: 'America/New_York', contactHours: [{ days: ['Mon'], from: '09:00', to: '17:00' }] }),
+      });
+      expect(created.status).toBe(201);
+      const { customerId } = created.body as { customerId: number };
+      // Monday 30 Nov 2026: New York opens 09:00 EST = 14:00 UTC; London closes 20:00 GMT.
+      expect(await nextSendTime(customerId, '2026-11-30T10:00:00Z')).toMatchObject({
+        status: 200,
+        body: { at: '2026-11-30T10:00:00.000Z', sendAt: '2026-11-30T14:00:00.000Z', immediate: false },
+      });
+      expect(await nextSendTime(customerId, '2026-11-30T15:30:00+00:00')).toMatchObject({ status: 200, body: { sendAt: '2026-11-30T15:30:00.000Z', immediate: true } });
+      // London's 20:00 closes the window before New York's 17:00 (22:00 UTC): the next Monday at 14:00 UTC.
+      expect(await nextSendTime(customerId, '2026-11-30T20:00:00Z')).toMatchObject({ status: 200, body: { sendAt: '2026-12-07T14:00:00.000Z', immediate: false } });
+      const [rows] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT updated_at, created_at FROM customers WHERE customer_id = ?', [customerId]);
+      expect(rows[0]?.updated_at).toEqual(rows[0]?.created_at);
+    });
+
+    it.each([
+      ['a missing instant', {}],
+      ['a date without a time', { at: '2026-11-30' }],
+      ['a time without an offset', { at: '2026-11-30T10:00:00' }],
+      ['an unknown parameter', { at: '2026-11-30T10:00:00Z', zone: 'UTC' }],
+    ])('refuses %s with 400', async (_case, query) => {
+      const response = await callHttpFunction('customerNextSendTime', 'GET', { params: { customerId: '1' }, query });
+      expect(response).toMatchObject({ status: 400, contentType: 'application/problem+json' });
+    });
+
+    it('answers 404 for an unknown customer and 400 for a bad id', async () => {
+      expect(await nextSendTime(987654, '2026-11-30T10:00:00Z')).toMatchObject({ status: 404 });
+      expect(await nextSendTime('abc', '2026-11-30T10:00:00Z')).toMatchObject({ status: 400 });
+    });
   });
 });

@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { isEmailAddress, MAX_EMAIL_LENGTH } from '../shared/email.js';
 import { toE164 } from '../shared/phone.js';
 import { CHANNELS, type Channel } from '../channels/ports.js';
+import { WEEKDAYS, type Weekday } from '../windows/weeklyHours.js';
 
 /*
  * A customer is a person we message (DESIGN "Customers"). These are the rules of their fields; the
@@ -10,8 +11,7 @@ import { CHANNELS, type Channel } from '../channels/ports.js';
 
 export { CHANNELS, type Channel } from '../channels/ports.js';
 
-export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS, type Weekday } from '../windows/weeklyHours.js';
 
 /** A range of the customer's week in their own time zone; `from` after `to` runs overnight into the next day. */
 export interface ContactHours {

@@ -1,4 +1,7 @@
-import { applyInput, type Customer, type CustomerInput, type SubscriptionInput } from './customer.js';
+import type { Clock } from '../shared/ports.js';
+import type { BusinessCalendar } from '../windows/businessCalendar.js';
+import { checkContactHoursMeetBusiness, nextSendTime } from '../windows/contactWindow.js';
+import { applyInput, type Checked, type Customer, type CustomerInput, type CustomerState, type SubscriptionInput } from './customer.js';
 import type { Customers, CustomerWriteOutcome } from './ports.js';
 
 /*
@@ -9,6 +12,9 @@ import type { Customers, CustomerWriteOutcome } from './ports.js';
 
 export interface CustomerApiDeps {
   customers: Pick<Customers, 'create' | 'get' | 'change'>;
+  /** Contact hours that never meet the business's hours are refused (DESIGN.md, Customers). */
+  calendar: BusinessCalendar;
+  clock: Clock;
 }
 
 export type CustomerApiResult =
@@ -34,8 +40,16 @@ function answer(written: CustomerWriteOutcome): CustomerApiResult {
   }
 }
 
+/** The request applied to the customer, refused when its contact hours can never meet the business's. */
+function decide(deps: CustomerApiDeps, current: CustomerState | undefined, input: CustomerInput): Checked<CustomerState> {
+  const checked = applyInput(current, input);
+  if (!checked.ok) return checked;
+  const meets = checkContactHoursMeetBusiness(deps.calendar, checked.value, deps.clock.now());
+  return meets.ok ? checked : { ok: false, detail: meets.detail };
+}
+
 export async function createCustomer(deps: CustomerApiDeps, input: CustomerInput): Promise<CustomerApiResult> {
-  const checked = applyInput(undefined, input);
+  const checked = decide(deps, undefined, input);
   if (!checked.ok) return { outcome: 'invalid', detail: checked.detail };
   return answer(await deps.customers.create(checked.value));
 }
@@ -50,10 +64,23 @@ export async function getCustomer(deps: CustomerApiDeps, customerId: number): Pr
  * refused whatever another request changed meanwhile.
  */
 export async function updateCustomer(deps: CustomerApiDeps, customerId: number, input: CustomerInput): Promise<CustomerApiResult> {
-  return answer(await deps.customers.change(customerId, (current) => applyInput(current, input)));
+  return answer(await deps.customers.change(customerId, (current) => decide(deps, current, input)));
 }
 
 /** Replaces the customer's subscriptions; `[]` unsubscribes from everything. */
 export async function replaceSubscriptions(deps: CustomerApiDeps, customerId: number, subscriptions: readonly SubscriptionInput[]): Promise<CustomerApiResult> {
   return updateCustomer(deps, customerId, { subscriptions });
+}
+
+export type NextSendTimeResult =
+  | { outcome: 'found'; at: Date; sendAt: Date; immediate: boolean }
+  | { outcome: 'never'; detail: string }
+  | { outcome: 'not-found' };
+
+/** When a message to the customer due at `at` would go out (GET /api/customers/{id}/next-send-time): reads only, writes nothing. */
+export async function customerNextSendTime(deps: Pick<CustomerApiDeps, 'customers' | 'calendar'>, customerId: number, at: Date): Promise<NextSendTimeResult> {
+  const customer = await deps.customers.get(customerId);
+  if (!customer) return { outcome: 'not-found' };
+  const window = nextSendTime(deps.calendar, customer, at);
+  return window.ok ? { outcome: 'found', at, sendAt: window.sendAt, immediate: window.immediate } : { outcome: 'never', detail: window.detail };
 }
