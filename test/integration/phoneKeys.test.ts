@@ -64,10 +64,10 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
   let ledger: ThrowawayDatabase;
   const deps = () => ({ ledgerPool: ledger.pool, clientJobs: new MysqlClientJobs(client.pool), phoneKeys: testPhoneKeys });
 
-  /** An notification_log row as a release before PHONE_KEY_SECRET wrote it (no to_hash_version: the column default). */
+  /** An sms_log row as a release before PHONE_KEY_SECRET wrote it (no to_hash_version: the column default); after migration 010 sms_log is a view of notification_log. */
   async function insertLegacyRow(messageKey: string, jobId: number, toHash: string | null, state = 'sent'): Promise<void> {
     await ledger.pool.query(
-      `INSERT INTO notification_log (message_key, Job_id, kind, state, attempts, to_masked, to_hash, created_at, updated_at)
+      `INSERT INTO sms_log (message_key, Job_id, kind, state, attempts, to_masked, to_hash, created_at, updated_at)
        VALUES (?, ?, ?, ?, 1, '***456', ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`,
       [messageKey, jobId, messageKey.endsWith('closed') ? 'job-closed' : 'job-received', state, toHash],
     );

@@ -230,6 +230,9 @@ export const LEDGER_MIGRATIONS: Migration[] = [
         settled_at = IF(state IN ('sent', 'rejected', 'failed', 'skipped', 'unknown'), updated_at, NULL),
         reason = CASE state WHEN 'skipped' THEN 'no-address' WHEN 'rejected' THEN 'invalid-recipient'
           WHEN 'failed' THEN 'provider-error' WHEN 'unknown' THEN 'outcome-unknown' ELSE NULL END`,
+      // Instances of the previous release still run during a deploy and write sms_log: an updatable
+      // view keeps their reads and writes landing in the same rows (they leave the new columns null).
+      'CREATE VIEW sms_log AS SELECT * FROM notification_log',
     ],
   },
 ];
