@@ -63,6 +63,7 @@ describeContract<NotificationLogSubject>(
       createdAt: updatedAt,
       updatedAt,
       settledAt: FINAL_NOTIFICATION_STATES.includes(r.state) ? updatedAt : null,
+      scheduledFor: null,
     });
     const keys = (entries: NotificationEntry[]) => entries.map((e) => e.messageKey).sort();
 
@@ -135,6 +136,18 @@ describeContract<NotificationLogSubject>(
       expect(await log.switchGateway('k', 1, 'vonage-messages')).toBe(true);
       expect(await log.get('k')).toMatchObject({ state: 'sending', attempts: 2, gateway: 'vonage-messages' });
       expect(await log.switchGateway('k', 1, 'vonage-sms')).toBe(false);
+    });
+
+    it('record schedules an entry for a time and clears that time when it moves on', async () => {
+      const { log } = subject();
+      await log.register([registration('k')]);
+      const at = new Date('2026-11-30T09:00:00.000Z');
+      expect(await log.record('k', 'queued', { state: 'scheduled', scheduledFor: at })).toBe(true);
+      expect(await log.get('k')).toMatchObject({ state: 'scheduled', scheduledFor: at, settledAt: null });
+      expect((await log.list({ outcome: 'scheduled', limit: 10 })).map((e) => e.messageKey)).toEqual(['k']);
+      expect(await log.claimForSending('k', 'scheduled', 0, 'vonage-sms')).toBe(true);
+      expect(await log.record('k', 'sending', { state: 'sent' })).toBe(true);
+      expect(await log.get('k')).toMatchObject({ state: 'sent', scheduledFor: null });
     });
 
     it('list answers newest first, filtered by job, customer and outcome, with the delivery', async () => {

@@ -48,7 +48,7 @@ describe('customers', () => {
   };
 
   beforeAll(async () => {
-    stack = await startRealStack();
+    stack = await startRealStack({ BUSINESS_HOURS: 'Mon-Sat 08:00-20:00' }); // DESIGN.md's default hours: contact windows are checked against them
   });
   beforeEach(() => provideRelay(async () => stack.relay));
   afterAll(async () => stack?.stop());

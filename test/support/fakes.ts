@@ -246,6 +246,7 @@ export class FakeNotificationLog implements NotificationLog {
         createdAt: now,
         updatedAt: now,
         settledAt: FINAL_NOTIFICATION_STATES.includes(e.state) ? now : null,
+        scheduledFor: null,
       });
     }
   }
@@ -295,6 +296,7 @@ export class FakeNotificationLog implements NotificationLog {
       reason: outcome.reason ?? null,
       updatedAt: now,
       settledAt: FINAL_NOTIFICATION_STATES.includes(outcome.state) ? now : null,
+      scheduledFor: outcome.scheduledFor ?? null,
     });
     return true;
   }

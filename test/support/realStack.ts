@@ -50,6 +50,8 @@ export async function startRealStack(
     SMTP_URL: smtpUrl,
     EMAIL_FROM: 'Repair Relay <relay@repair.example>',
     PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
+    // Tests run at any hour: the business is always open unless a test sets its own hours.
+    BUSINESS_HOURS: 'Mon-Sun 00:00-24:00',
     ...settings,
   };
   const queue = new FakeNotificationQueue();

@@ -2,6 +2,7 @@ import { pollClientJobs, type PollDeps, type PollSettings } from '../../src/doma
 import { sendNotification, type SendNotificationDeps, type SendNotificationResult } from '../../src/domain/notifications/sendNotification.js';
 import { batchedCompleter } from '../../src/domain/notifications/completion.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
+import { parseBusinessCalendar, type BusinessCalendar } from '../../src/domain/windows/businessCalendar.js';
 import {
   FakeCheckpoints,
   FakeClientJobs,
@@ -32,6 +33,15 @@ export const TEST_POLL_SETTINGS: PollSettings = {
   staleSendingMs: 5 * 60_000,
   maxRunMs: 60_000,
 };
+
+const ALWAYS_OPEN = 'Mon-Sun 00:00-24:00';
+
+/** The business calendar of these hours in Europe/London (tests of contact windows set their own). */
+export function calendarOf(hours: string, closedDates = ''): BusinessCalendar {
+  const calendar = parseBusinessCalendar({ BUSINESS_TIMEZONE: 'Europe/London', BUSINESS_HOURS: hours, BUSINESS_CLOSED_DATES: closedDates });
+  if (!calendar.ok) throw new Error(calendar.detail);
+  return calendar.value;
+}
 
 /** Every port faked in memory, wired the way the composition root wires the real ones. */
 export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettings> = {}) {
@@ -67,7 +77,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
   const gateways = fakeConfiguredGateways(ports.gateway, messagesGateway, smtpGateway);
   const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
   /** Everything the SMS, payment, closure and job API use cases take. */
-  const appDeps = { ...ports, registry, gateways, settings: { maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
+  const appDeps = { ...ports, registry, gateways, calendar: calendarOf(ALWAYS_OPEN), settings: { maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
   const sendDeps: SendNotificationDeps = { ...appDeps, completeJob: batchedCompleter(appDeps) };
   return {
     ...ports,

@@ -235,6 +235,11 @@ export const LEDGER_MIGRATIONS: Migration[] = [
       'CREATE VIEW sms_log AS SELECT * FROM notification_log',
     ],
   },
+  {
+    // Contact windows (issue 10): a notification due outside its window waits, scheduled, until then.
+    name: '011-notification-log-scheduled-for',
+    statements: ['ALTER TABLE notification_log ADD COLUMN scheduled_for DATETIME(3) NULL AFTER settled_at'],
+  },
 ];
 
 /** `notification_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */

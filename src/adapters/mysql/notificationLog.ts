@@ -20,7 +20,7 @@ import { SMS_TO_HASH_VERSION } from './ledgerMigrations.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =
-  'message_key, Job_id, customer_id, kind, channel, state, attempts, gateway, to_masked, to_hash, provider_message_id, price, error_code, detail, reason, created_at, updated_at, settled_at';
+  'message_key, Job_id, customer_id, kind, channel, state, attempts, gateway, to_masked, to_hash, provider_message_id, price, error_code, detail, reason, created_at, updated_at, settled_at, scheduled_for';
 const WITH_DELIVERY = `${COLUMNS}, delivery_status, delivery_error_code, delivered_at`;
 
 interface NotificationLogRow extends RowDataPacket {
@@ -42,6 +42,7 @@ interface NotificationLogRow extends RowDataPacket {
   created_at: Date;
   updated_at: Date;
   settled_at: Date | null;
+  scheduled_for: Date | null;
 }
 
 interface NotificationLogDeliveryRow extends NotificationLogRow {
@@ -77,6 +78,7 @@ function toEntry(row: NotificationLogRow): NotificationEntry {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     settledAt: row.settled_at,
+    scheduledFor: row.scheduled_for,
   };
 }
 
@@ -84,7 +86,7 @@ const FINAL_STATES_SQL = FINAL_NOTIFICATION_STATES.map((state) => `'${state}'`).
 
 /** DESIGN.md's outcome of an entry as SQL, the same rule as `notificationOutcome` in the domain's delivery log. */
 const OUTCOME_CONDITIONS: Record<NotificationOutcome, string> = {
-  scheduled: 'FALSE',
+  scheduled: "state = 'scheduled'",
   queued: "state IN ('queued', 'sending', 'retrying')",
   sent: "state = 'sent' AND (delivery_status IS NULL OR delivery_status NOT IN ('delivered', 'failed', 'expired', 'rejected'))",
   delivered: "state = 'sent' AND delivery_status = 'delivered'",
@@ -168,7 +170,7 @@ export class MysqlNotificationLog implements NotificationLog {
     const [result] = await this.pool.execute<ResultSetHeader>(
       `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
          price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = UTC_TIMESTAMP(3),
-         settled_at = IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL)
+         settled_at = IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?
        WHERE message_key = ? AND state = ?`,
       [
         outcome.state,
@@ -179,6 +181,7 @@ export class MysqlNotificationLog implements NotificationLog {
         outcome.detail?.slice(0, 512) ?? null,
         outcome.reason ?? null,
         outcome.state,
+        outcome.scheduledFor ?? null,
         messageKey,
         expected,
       ],

@@ -15,6 +15,8 @@ export interface NotificationView {
   attempts: number;
   createdAt: string;
   settledAt: string | null;
+  /** While `scheduled`: when it will go out (the start of the customer's next contact window). */
+  scheduledFor: string | null;
 }
 
 const FAILED_DELIVERIES = new Set(['failed', 'expired', 'rejected']);
@@ -27,6 +29,8 @@ const FAILED_DELIVERIES = new Set(['failed', 'expired', 'rejected']);
  */
 export function notificationOutcome(entry: NotificationEntryWithDelivery): { outcome: NotificationOutcome; reason: NotificationReason | null } {
   switch (entry.state) {
+    case 'scheduled':
+      return { outcome: 'scheduled', reason: null };
     case 'queued':
     case 'sending':
     case 'retrying':
@@ -58,6 +62,7 @@ export function toNotificationView(entry: NotificationEntryWithDelivery): Notifi
     attempts: entry.attempts,
     createdAt: entry.createdAt.toISOString(),
     settledAt: entry.settledAt?.toISOString() ?? null,
+    scheduledFor: entry.scheduledFor?.toISOString() ?? null,
   };
 }
 

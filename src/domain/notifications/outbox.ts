@@ -110,7 +110,8 @@ export async function repairNotifications(deps: NotificationRepairDeps, timings:
   let repaired = 0;
   for (const entry of entries) {
     const age = now - entry.updatedAt.getTime();
-    if (entry.state === 'queued' && age >= timings.requeueAfterMs) {
+    const overdue = entry.state === 'scheduled' && entry.scheduledFor !== null && now - entry.scheduledFor.getTime() >= timings.requeueAfterMs;
+    if ((entry.state === 'queued' && age >= timings.requeueAfterMs) || overdue) {
       requeue.push(entry);
     } else if (entry.state === 'sending' && age >= timings.staleSendingMs) {
       if (await deps.notificationLog.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' })) {
@@ -125,16 +126,16 @@ export async function repairNotifications(deps: NotificationRepairDeps, timings:
   if (requeue.length === 0) return repaired;
   const jobs = new Map((await deps.clientJobs.readJobs(requeue.map((entry) => entry.jobId))).map((job) => [job.jobId, job]));
   const customers = new Map((await deps.customers.getMany([...new Set(requeue.flatMap((entry) => (entry.customerId === null ? [] : [entry.customerId])))])).map((c) => [c.customerId, c]));
-  const messages = requeue.flatMap((entry) => {
+  const handed = requeue.flatMap((entry) => {
     const job = jobs.get(entry.jobId);
     const customer = entry.customerId === null ? undefined : customers.get(entry.customerId);
     const message = job && entry.channel && (customer ? notificationFor(entry.kind, job, customer, entry.channel) : legacySms(entry, job));
     // A fresh id: the queue's duplicate detection would drop the original one for hours.
-    return message && !('reason' in message) ? [{ ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) }] : [];
+    return message && !('reason' in message) ? [{ entry, message: { ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) } }] : [];
   });
-  await deps.queue.enqueue(messages);
-  for (const { body } of messages) await deps.notificationLog.record(body.notificationId, 'queued', { state: 'queued' });
-  return repaired + messages.length;
+  await deps.queue.enqueue(handed.map(({ message }) => message));
+  for (const { entry } of handed) await deps.notificationLog.record(entry.messageKey, entry.state, { state: 'queued' });
+  return repaired + handed.length;
 }
 
 /** An SMS logged before customers existed has none: it goes to the job's own mobile, as it would have then. */

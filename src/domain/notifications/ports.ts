@@ -3,6 +3,7 @@ import type { NotificationMessage } from './notificationMessage.js';
 import type { JobEvent } from './texts.js';
 
 export type NotificationState =
+  | 'scheduled'
   | 'queued'
   | 'sending'
   | 'retrying'
@@ -19,9 +20,18 @@ export const FINAL_NOTIFICATION_STATES: readonly NotificationState[] = ['sent', 
  * customer takes no channel), `no-address` (no usable number or email), `invalid-recipient` (a
  * gateway refused the recipient for good), `provider-error` (every attempt failed), `no-gateway`
  * (no enabled gateway carries the channel), `outcome-unknown` (a send was cut off mid-way),
- * `delivery-failed` (the provider's receipt says it never arrived).
+ * `delivery-failed` (the provider's receipt says it never arrived), `no-contact-window` (the
+ * customer's hours never meet the business's).
  */
-export type NotificationReason = 'not-subscribed' | 'no-address' | 'invalid-recipient' | 'provider-error' | 'no-gateway' | 'outcome-unknown' | 'delivery-failed';
+export type NotificationReason =
+  | 'not-subscribed'
+  | 'no-address'
+  | 'invalid-recipient'
+  | 'provider-error'
+  | 'no-gateway'
+  | 'outcome-unknown'
+  | 'delivery-failed'
+  | 'no-contact-window';
 
 export interface NotificationEntry {
   messageKey: string;
@@ -47,6 +57,8 @@ export interface NotificationEntry {
   updatedAt: Date;
   /** When it reached a final state. */
   settledAt: Date | null;
+  /** While `scheduled`: the start of the contact window it waits for. */
+  scheduledFor: Date | null;
 }
 
 export interface AttemptOutcome {
@@ -57,6 +69,8 @@ export interface AttemptOutcome {
   errorCode?: string;
   detail?: string;
   reason?: NotificationReason;
+  /** With state `scheduled`: when it is due. */
+  scheduledFor?: Date;
 }
 
 export type NotificationRegistration = Pick<NotificationEntry, 'messageKey' | 'jobId' | 'customerId' | 'kind' | 'channel' | 'state' | 'toMasked' | 'toHash' | 'detail' | 'reason'>;
@@ -96,7 +110,7 @@ export interface NotificationLog {
   getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]>;
   /** Every entry of these jobs for `kind`, whatever its channel (the marker that the event was announced). */
   forJobs(jobIds: readonly number[], kind: JobEvent): Promise<NotificationEntry[]>;
-  /** Moves `queued`/`retrying` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
+  /** Moves `queued`/`retrying`/`scheduled` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
   claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean>;
   /** Moves a claimed (`sending`) entry on to the next gateway after a retryable failure, counting the attempt; false if it is no longer ours. */
   switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean>;

@@ -1,6 +1,9 @@
 import { gatewaysFor, sendWithFailover, type FailoverResult } from '../channels/failover.js';
 import type { ConfiguredGateways, GatewayName, GatewayRegistry } from '../channels/ports.js';
+import type { Customers } from '../customers/ports.js';
 import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
+import type { BusinessCalendar } from '../windows/businessCalendar.js';
+import { nextSendTime } from '../windows/contactWindow.js';
 import type { NotificationCompleter } from './completion.js';
 import { deferredMessageId, retryMessageId, type AttemptReport, type NotificationMessage } from './notificationMessage.js';
 import { queuedRegistration } from './outbox.js';
@@ -22,12 +25,18 @@ export interface SendNotificationDeps {
   pacer: SendPacer;
   queue: NotificationQueue;
   phoneKeys: PhoneKeys;
+  /** The customer's subscriptions and contact hours, checked again when a message is due. */
+  customers: Pick<Customers, 'getMany'>;
+  /** Business hours: with the customer's hours, the window messages go out in (contact windows, seed 001). */
+  calendar: BusinessCalendar;
   clock: Clock;
   logger: Logger;
   settings: SendNotificationSettings;
 }
 
 export type SendNotificationResult =
+  | 'scheduled'
+  | 'skipped'
   | 'sent'
   | 'rejected'
   | 'failed'
@@ -119,6 +128,10 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
     if (entry.state !== 'retrying') return 'claimed-elsewhere';
   }
 
+  const due = await dueNow(deps, message);
+  if (due.when === 'never') return settle(deps, entry, { state: 'skipped', reason: due.reason, detail: due.detail }, 'skipped');
+  if (due.when === 'later') return scheduleForWindow(deps, message, entry, due.sendAt);
+
   const gateways = await gatewaysFor(deps, message.channel);
   if (message.channel !== 'email') await deps.pacer.acquire();
   let attempt = entry.attempts;
@@ -154,6 +167,35 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
     return settle(deps, sending, { state: 'rejected', gateway: result.gateway, errorCode: result.errorCode, detail: result.detail, reason: 'invalid-recipient' }, 'rejected');
   }
   return retryLater(deps, message, sending, attempt, result, { state: 'retrying', gateway: result.gateway, errorCode: result.errorCode, detail: result.detail });
+}
+
+type Due = { when: 'now' } | { when: 'later'; sendAt: Date } | { when: 'never'; reason: 'not-subscribed' | 'no-contact-window'; detail: string };
+
+/**
+ * Whether a message may go out now: its customer still takes the channel, and now is inside the
+ * business's open hours and the customer's contact hours, in their own zones (DESIGN.md, Contact
+ * windows). A message without a customer (one queued before customers existed) follows business hours.
+ */
+async function dueNow(deps: SendNotificationDeps, message: NotificationMessage): Promise<Due> {
+  const [customer] = message.customerId === null ? [] : await deps.customers.getMany([message.customerId]);
+  if (customer && !customer.subscriptions.some((subscription) => subscription.channel === message.channel)) {
+    return { when: 'never', reason: 'not-subscribed', detail: `the customer no longer takes ${message.channel}` };
+  }
+  const window = nextSendTime(deps.calendar, customer ?? {}, deps.clock.now());
+  if (!window.ok) return { when: 'never', reason: 'no-contact-window', detail: window.detail };
+  return window.immediate ? { when: 'now' } : { when: 'later', sendAt: window.sendAt };
+}
+
+/**
+ * Outside the window: the entry shows `scheduled` with the time, and a queue message scheduled for
+ * the window's start carries it there, where the window and the subscription are checked again.
+ * Its id names the time, so a redelivery schedules it once; a crash between the two is repaired by
+ * the poll, which hands a `scheduled` entry well past its time to the queue again.
+ */
+async function scheduleForWindow(deps: SendNotificationDeps, message: NotificationMessage, entry: NotificationEntry, sendAt: Date): Promise<SendNotificationResult> {
+  if (!(await deps.notificationLog.record(entry.messageKey, entry.state, { state: 'scheduled', scheduledFor: sendAt }))) return 'claimed-elsewhere';
+  await deps.queue.enqueue([{ messageId: `${entry.messageKey}-at-${sendAt.getTime()}`, body: withoutReport(message), scheduledAt: sendAt }]);
+  return 'scheduled';
 }
 
 /** A claim another delivery won between our read and our write: this delivery stops, sending nothing. */
@@ -291,6 +333,7 @@ function written(entry: NotificationEntry, outcome: AttemptOutcome, at: Date): N
     reason: outcome.reason ?? null,
     updatedAt: at,
     settledAt: final ? at : null,
+    scheduledFor: outcome.scheduledFor ?? null,
   };
 }
 
