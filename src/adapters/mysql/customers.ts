@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { coalesce } from '../../domain/shared/coalesce.js';
 import { CHANNELS, type Channel, type ContactHours, type Customer, type CustomerProfile, type CustomerState, type Subscription } from '../../domain/customers/customer.js';
 import type { CustomerDecision, Customers, CustomerWriteOutcome, MobileOwner } from '../../domain/customers/ports.js';
 import { withTransaction, type MysqlPool } from './pool.js';
@@ -97,9 +98,17 @@ export class MysqlCustomers implements Customers {
     return this.read(this.pool, customerId, false);
   }
 
+  /** Concurrent deliveries each read their customer when a message is due: reads made together go as one pair of queries. */
+  private readonly getTogether = coalesce(async (requests: ReadonlyArray<readonly number[]>) => {
+    const byId = new Map((await this.selectProfiles([...new Set(requests.flat())])).map((profile) => [profile.customerId, profile]));
+    return requests.map((ids) => [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => byId.get(id) ?? []));
+  }, 100);
+
   async getMany(customerIds: readonly number[]): Promise<CustomerProfile[]> {
-    const ids = [...new Set(customerIds)];
-    if (ids.length === 0) return [];
+    return customerIds.length === 0 ? [] : this.getTogether(customerIds);
+  }
+
+  private async selectProfiles(ids: readonly number[]): Promise<CustomerProfile[]> {
     const [[rows], subscriptions] = await Promise.all([
       this.pool.query<RowDataPacket[]>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE customer_id IN (?) ORDER BY customer_id`, [ids]),
       this.subscriptionsOf(this.pool, ids),
