@@ -88,6 +88,9 @@ param businessHours string = 'Mon-Sat 08:00-20:00'
 @description('Comma-separated YYYY-MM-DD days the business is closed (BUSINESS_CLOSED_DATES), e.g. `2026-12-25,2026-12-28`; empty for none.')
 param businessClosedDates string = ''
 
+@description('Brand of the discount code a reply to the feedback request earns, once per customer and brand (FEEDBACK_REWARD_BRAND); empty: replies earn nothing.')
+param feedbackRewardBrand string = ''
+
 @secure()
 @description('Connection URL of the existing client MySQL database that holds `Jobs` (mysql://<user>:<password>@<host>:3306/<database>). Stored in Key Vault.')
 param clientDbUrl string
@@ -322,6 +325,7 @@ var appSettings = {
   BUSINESS_TIMEZONE: businessTimezone
   BUSINESS_HOURS: businessHours
   BUSINESS_CLOSED_DATES: businessClosedDates
+  FEEDBACK_REWARD_BRAND: feedbackRewardBrand
   AZURE_CLIENT_ID: identity.outputs.clientId
 }
 

@@ -334,7 +334,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     changeJobStatus: (jobId, change, requestId) => changeJobStatus(withLogger('changeJobStatus'), jobId, change, requestId),
     recordDeliveryReceipt: (receipt) =>
       recordDeliveryReceipt({ ...withLogger('vonageDeliveryReceipt'), settings: { apiKey: config.VONAGE_API_KEY } }, receipt),
-    recordInboundSms: (sms) => recordInboundSms({ ...withLogger('vonageInboundSms'), feedback }, sms),
+    recordInboundSms: (sms) =>
+      recordInboundSms({ ...withLogger('vonageInboundSms'), feedback, codes: discountCodes, rewardBrand: config.FEEDBACK_REWARD_BRAND }, sms),
     listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
     recordStatsMessages: (messages) => recordStatsMessages(shared, messages),

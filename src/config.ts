@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
+import { BRAND_ID_PATTERN } from './domain/discounts/discountCode.js';
 import { parseBusinessHours, parseClosedDates, type Parsed } from './domain/windows/businessCalendar.js';
 
 const mysqlUrl = z
@@ -105,6 +106,8 @@ export const configSchema = z.object({
   BUSINESS_HOURS: parsedBy(parseBusinessHours).default('Mon-Sat 08:00-20:00'),
   /** Comma-separated YYYY-MM-DD days (the business's local dates) it is closed. */
   BUSINESS_CLOSED_DATES: parsedBy(parseClosedDates).default(''),
+  /** The brand whose discount code a reply to the feedback request earns, once per customer and brand; unset: replies earn nothing. */
+  FEEDBACK_REWARD_BRAND: z.string().regex(BRAND_ID_PATTERN, 'must be a brandId of the discount code API: 1 to 64 letters, digits or "-"').optional(),
   /** Client id of a user-assigned managed identity, when Cosmos or Service Bus use identity auth. */
   AZURE_CLIENT_ID: z.string().min(1).optional(),
 });

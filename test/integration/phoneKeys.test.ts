@@ -11,7 +11,7 @@ import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import { buildRelay } from '../../src/compositionRoot.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { FakeClock, FakeCustomers, FakeJobDocuments, MemoryLogger, FakeNotificationQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
+import { FakeClientJobs, FakeClock, FakeCustomers, FakeDiscountCodes, FakeJobDocuments, FakeJobTracking, FakeMessageStats, MemoryLogger, FakeNotificationQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
 import { createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
 
 const NUMBER = '+447770123456';
@@ -136,6 +136,13 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
           transactions: new MysqlJobTransactions(ledger.pool),
           clock: new FakeClock(),
           logger,
+          // No reward brand: the reward's ports are never called.
+          rewardBrand: undefined,
+          codes: new FakeDiscountCodes(),
+          queue: new FakeNotificationQueue(),
+          clientJobs: new FakeClientJobs(),
+          tracking: new FakeJobTracking(),
+          stats: new FakeMessageStats(),
         },
         { messageId, from, text },
       );

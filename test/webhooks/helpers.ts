@@ -2,7 +2,7 @@ import { requestClosure } from '../../src/domain/jobs/closure.js';
 import { deliveryReceiptSchema, inboundSmsSchema } from '../../src/functions/http/vonageSchemas.js';
 import type { DeliveryReceipt, DeliveryReceiptDeps } from '../../src/domain/notifications/deliveryReceipts.js';
 import type { InboundSms, InboundSmsDeps } from '../../src/domain/feedback/recordReply.js';
-import { clientJob, FakeCustomerFeedback } from '../support/fakes.js';
+import { clientJob, FakeCustomerFeedback, FakeDiscountCodes } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 
 export const API_KEY = 'test-api-key';
@@ -12,20 +12,23 @@ export const CUSTOMER_MSISDN = '447770123456';
 
 export type WebhookWorld = World & {
   feedback: FakeCustomerFeedback;
+  codes: FakeDiscountCodes;
   receiptDeps: DeliveryReceiptDeps;
   inboundDeps: InboundSmsDeps;
 };
 
 /** A fake world with jobs ingested and their courtesy SMS sent (Vonage ids vonage-1, vonage-2, ...). */
-export async function openedWorld(jobs = [clientJob(1)]): Promise<WebhookWorld> {
+export async function openedWorld(jobs = [clientJob(1)], rewardBrand?: string): Promise<WebhookWorld> {
   const world = createWorld(jobs);
   await world.poll();
   await world.deliverDue();
   const feedback = new FakeCustomerFeedback();
+  const codes = new FakeDiscountCodes();
   return Object.assign(world, {
     feedback,
+    codes,
     receiptDeps: { ...world.appDeps, settings: { apiKey: API_KEY } },
-    inboundDeps: { ...world.appDeps, feedback },
+    inboundDeps: { ...world.appDeps, feedback, codes, rewardBrand },
   });
 }
 

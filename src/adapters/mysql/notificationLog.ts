@@ -14,7 +14,7 @@ import {
   type NotificationRegistration,
   type NotificationState,
 } from '../../domain/notifications/ports.js';
-import type { JobEvent } from '../../domain/notifications/texts.js';
+import type { NotificationEvent } from '../../domain/notifications/texts.js';
 import { coalesce } from '../../domain/shared/coalesce.js';
 import { SMS_TO_HASH_VERSION } from './ledgerMigrations.js';
 import { placeholders, type MysqlPool } from './pool.js';
@@ -27,7 +27,7 @@ interface NotificationLogRow extends RowDataPacket {
   message_key: string;
   Job_id: number;
   customer_id: string | null;
-  kind: JobEvent;
+  kind: NotificationEvent;
   channel: Channel | null;
   state: NotificationState;
   attempts: number;
@@ -139,7 +139,7 @@ export class MysqlNotificationLog implements NotificationLog {
     return rows.map(toEntry);
   }
 
-  async forJobs(jobIds: readonly number[], kind: JobEvent): Promise<NotificationEntry[]> {
+  async forJobs(jobIds: readonly number[], kind: NotificationEvent): Promise<NotificationEntry[]> {
     if (jobIds.length === 0) return [];
     const [rows] = await this.pool.query<NotificationLogRow[]>(
       `SELECT ${COLUMNS} FROM notification_log WHERE Job_id IN (${placeholders(jobIds.length)}) AND kind = ?`,
@@ -212,7 +212,7 @@ export class MysqlNotificationLog implements NotificationLog {
     return result.affectedRows === 1;
   }
 
-  async latestSentTo(toHash: string, kind: JobEvent): Promise<NotificationEntry | undefined> {
+  async latestSentTo(toHash: string, kind: NotificationEvent): Promise<NotificationEntry | undefined> {
     const [rows] = await this.pool.query<NotificationLogRow[]>(
       `SELECT ${COLUMNS} FROM notification_log WHERE to_hash = ? AND kind = ? AND state = 'sent'
        ORDER BY created_at DESC, message_key DESC LIMIT 1`,

@@ -68,7 +68,7 @@ export async function generateDiscountCodes(deps: GenerateCodesDeps, request: Ge
 }
 
 export interface ClaimCodeDeps {
-  codes: DiscountCodes;
+  codes: Pick<DiscountCodes, 'claim'>;
 }
 
 /** One code of the brand for the customer; asking again gives the same code (the feedback reward calls this too). */

@@ -1,10 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
-import type { NotificationLog } from '../notifications/ports.js';
 import { maskPhone, toE164 } from '../shared/phone.js';
-import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
 import type { CustomerFeedback, FeedbackReply } from './ports.js';
 import type { Customers } from '../customers/ports.js';
+import { rewardFeedback, type FeedbackRewardDeps } from './reward.js';
 
 /*
  * Customers' replies to the feedback SMS. Vonage retries anything that is not 2xx, so every step
@@ -23,15 +21,10 @@ export interface InboundSms {
 /** Replies are kept up to the `feedback.reply_text` column's 640 characters. */
 export const MAX_REPLY_CHARS = 640;
 
-export interface InboundSmsDeps {
-  notificationLog: Pick<NotificationLog, 'latestSentTo'>;
-  phoneKeys: PhoneKeys;
+/** The reward's ports (the notification log, queue, completion, discount codes) plus the reply's own. */
+export interface InboundSmsDeps extends FeedbackRewardDeps {
   feedback: CustomerFeedback;
-  customers: Pick<Customers, 'findByMobile' | 'unsubscribe'>;
-  documents: JobDocuments;
-  transactions: JobTransactions;
-  clock: Clock;
-  logger: Logger;
+  customers: Pick<Customers, 'findByMobile' | 'unsubscribe' | 'customersForJobs' | 'getMany'>;
 }
 
 export type InboundSmsResult =
@@ -80,13 +73,16 @@ function senderE164(from: string): string | undefined {
  * Stores a customer's reply to the feedback SMS once per inbound message: the sender is matched
  * to the most recent feedback SMS sent to that number (by its keyed one-way lookup key, so no
  * number is stored), the score is read from the text, and the job document and job_trans show
- * it. A reply that matches no feedback SMS is acknowledged and stored nowhere.
+ * it. With FEEDBACK_REWARD_BRAND set, the reply earns the customer a discount code (rewardFeedback).
+ * A reply that matches no feedback SMS is acknowledged and stored nowhere.
  */
 export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
   if (isStopRequest(sms.text)) return unsubscribeSender(deps, sms);
   const earlier = await deps.feedback.get(sms.messageId);
   if (earlier) {
+    // A redelivery finishes whatever a crash (or a failure answered 5xx) left undone.
     await publishFeedback(deps, earlier);
+    await rewardFeedback(deps, earlier);
     return { outcome: 'duplicate', jobId: earlier.jobId, score: earlier.score };
   }
 
@@ -111,6 +107,7 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   const outcome = await deps.feedback.record(reply);
   const stored = outcome === 'recorded' ? reply : ((await deps.feedback.get(sms.messageId)) ?? reply);
   await publishFeedback(deps, stored);
+  await rewardFeedback(deps, stored);
   return { outcome, jobId: stored.jobId, score: stored.score };
 }
 

@@ -34,7 +34,7 @@ export interface JobDocuments {
   updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void>;
 }
 
-export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK';
+export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK' | 'REWARD';
 
 /** One `job_trans` row. `eventKey` is unique, so writing the same event again adds nothing. */
 export interface JobTransaction {

@@ -7,7 +7,7 @@ import type { Clock, Logger } from '../shared/ports.js';
 import { recordOwnMessages } from '../stats/messageStats.js';
 import type { MessageStats } from '../stats/ports.js';
 import type { NotificationEntry } from './ports.js';
-import type { JobEvent } from './texts.js';
+import type { NotificationEvent } from './texts.js';
 
 interface EventStep {
   label: string;
@@ -17,11 +17,13 @@ interface EventStep {
   move?: { from: JobStatus; to: JobStatus; slot: 'courtesy' | 'feedback' };
 }
 
-export const EVENT_STEPS: Record<JobEvent, EventStep> = {
+export const EVENT_STEPS: Record<NotificationEvent, EventStep> = {
   'job-received': { label: 'Courtesy', status: 'NEW', move: { from: 'NEW', to: 'OPENED', slot: 'courtesy' } },
   'job-in-progress': { label: 'In-progress', status: 'IN PROGRESS' },
   'job-completed': { label: 'Completion', status: 'JOB COMPLETED' },
   'job-closed': { label: 'Feedback', status: 'JOB COMPLETED', move: { from: 'JOB COMPLETED', to: 'CLOSED', slot: 'feedback' } },
+  // The reward follows a reply to the feedback request, which went out as the job closed.
+  'reward-code': { label: 'Reward', status: 'CLOSED' },
 };
 
 const CHANNEL_LABELS: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp message', email: 'email' };

@@ -1,13 +1,13 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
 import type { NotificationEntryWithDelivery, NotificationFilter, NotificationLog, NotificationOutcome, NotificationReason } from './ports.js';
-import type { JobEvent } from './texts.js';
+import type { NotificationEvent } from './texts.js';
 
 /** One line of `GET /api/notifications` (DESIGN.md, Notifications). */
 export interface NotificationView {
   notificationId: string;
   jobId: number;
   customerId: number | null;
-  event: JobEvent;
+  event: NotificationEvent;
   channel: Channel | null;
   gateway: GatewayName | null;
   outcome: NotificationOutcome;

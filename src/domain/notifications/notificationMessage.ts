@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, type Channel } from '../channels/ports.js';
 import { isEmailAddress } from '../shared/email.js';
-import { JOB_EVENTS, type JobEvent } from './texts.js';
+import { NOTIFICATION_EVENTS, type JobEvent } from './texts.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -27,7 +27,7 @@ export const notificationMessageSchema = z
   .object({
     notificationId: z.string().min(1).max(191),
     channel: z.enum(CHANNELS),
-    event: z.enum(JOB_EVENTS),
+    event: z.enum(NOTIFICATION_EVENTS),
     jobId: z.number().int().positive(),
     customerId: z.number().int().positive().nullable(),
     /** E.164 for sms and whatsapp, an email address for email. */
@@ -78,6 +78,15 @@ const EVENT_SUFFIX: Record<JobEvent, string> = {
  */
 export function notificationKey(event: JobEvent, jobId: number, channel: Channel): string {
   const key = `job-${jobId}-${EVENT_SUFFIX[event]}`;
+  return channel === 'sms' ? key : `${key}-${channel}`;
+}
+
+/**
+ * The key of the feedback reward of one customer and brand through `channel`: a customer gets one
+ * code of a brand, told once per channel, whichever of their jobs' feedback earned it.
+ */
+export function rewardKey(brandId: string, customerId: number, channel: Channel): string {
+  const key = `reward-${brandId}-customer-${customerId}`;
   return channel === 'sms' ? key : `${key}-${channel}`;
 }
 

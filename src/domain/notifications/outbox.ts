@@ -1,4 +1,4 @@
-import type { Channel } from '../channels/ports.js';
+import { CHANNELS, type Channel } from '../channels/ports.js';
 import { destination, type CustomerProfile } from '../customers/customer.js';
 import { customersForNewJobs } from '../customers/jobCustomers.js';
 import type { Customers } from '../customers/ports.js';
@@ -8,9 +8,16 @@ import { maskEmail } from '../shared/email.js';
 import { maskPhone, toE164 } from '../shared/phone.js';
 import type { PhoneKeys } from '../shared/ports.js';
 import { completeJobAfterNotification, completeJobsAfterNotifications, type CompletionDeps } from './completion.js';
-import { notificationKey, requeuedMessageId, type NotificationMessage } from './notificationMessage.js';
+import { notificationKey, requeuedMessageId, rewardKey, type NotificationMessage } from './notificationMessage.js';
 import { FINAL_NOTIFICATION_STATES, type NotificationEntry, type NotificationLog, type NotificationQueue, type NotificationRegistration, type OutboundNotification } from './ports.js';
-import { jobNotificationContent, type JobEvent } from './texts.js';
+import { isJobEvent, jobNotificationContent, rewardNotificationContent, type JobEvent, type NotificationContent, type NotificationEvent } from './texts.js';
+
+/** What logging and queueing notifications needs: skipped ones are completed at once, so it takes completion's ports too. */
+export interface NotificationQueueingDeps extends CompletionDeps {
+  notificationLog: NotificationLog;
+  queue: NotificationQueue;
+  phoneKeys: PhoneKeys;
+}
 
 /** What repairing half-done notifications needs: it rebuilds messages from the client job and the customer. */
 export interface NotificationRepairDeps extends CompletionDeps {
@@ -48,23 +55,74 @@ export function queuedRegistration(message: NotificationMessage, phoneKeys: Phon
   };
 }
 
-/** The message of `event` through `channel` to the customer, or why there is none. */
-function notificationFor(event: JobEvent, job: ClientJob, customer: CustomerProfile, channel: Channel): OutboundNotification | { reason: string } {
+/** One thing to tell a customer, on every channel they take: its event, the job it is logged under, its key and words per channel. */
+interface Announcement {
+  event: NotificationEvent;
+  jobId: number;
+  customer: CustomerProfile;
+  key(channel: Channel): string;
+  content(channel: Channel): NotificationContent;
+}
+
+function jobAnnouncement(event: JobEvent, job: ClientJob, customer: CustomerProfile): Announcement {
+  return {
+    event,
+    jobId: job.jobId,
+    customer,
+    key: (channel) => notificationKey(event, job.jobId, channel),
+    content: (channel) => jobNotificationContent(event, channel, job),
+  };
+}
+
+/** The message of the announcement through `channel`, or why there is none. */
+function messageThrough(announcement: Announcement, channel: Channel): OutboundNotification | { reason: string } {
+  const { customer } = announcement;
   const subscription = customer.subscriptions.find((s) => s.channel === channel);
   const to = subscription && destination(customer, subscription);
   if (!to) return { reason: channel === 'email' ? 'no email address on the customer' : 'no mobile on the customer' };
-  const notificationId = notificationKey(event, job.jobId, channel);
+  const notificationId = announcement.key(channel);
   return {
     messageId: notificationId,
-    body: { notificationId, channel, event, jobId: job.jobId, customerId: customer.customerId, to, ...jobNotificationContent(event, channel, job) },
+    body: { notificationId, channel, event: announcement.event, jobId: announcement.jobId, customerId: customer.customerId, to, ...announcement.content(channel) },
   };
+}
+
+interface Outgoing {
+  messages: OutboundNotification[];
+  skipped: NotificationRegistration[];
+}
+
+/**
+ * Each announcement through every channel its customer subscribes to. A customer subscribed to
+ * nothing, or a channel without an address, gets a `skipped` entry instead: logged, never silently dropped.
+ */
+function addAnnouncement(outgoing: Outgoing, announcement: Announcement): void {
+  const { event, jobId, customer } = announcement;
+  const skip = (channel: Channel | null, reason: NotificationRegistration['reason'], detail: string) =>
+    outgoing.skipped.push({ messageKey: announcement.key(channel ?? 'sms'), jobId, customerId: customer.customerId, kind: event, channel, state: 'skipped', toMasked: '-', toHash: null, detail, reason });
+  if (customer.subscriptions.length === 0) {
+    skip(null, 'not-subscribed', 'the customer is subscribed to no channel');
+    return;
+  }
+  for (const { channel } of customer.subscriptions) {
+    const message = messageThrough(announcement, channel);
+    if ('reason' in message) skip(channel, 'no-address', message.reason);
+    else outgoing.messages.push(message);
+  }
+}
+
+/** The log entries come first, so a crash before the queue is repaired; skipped entries are completed at once, so their job still moves on. */
+async function logAndQueue(deps: NotificationQueueingDeps, { messages, skipped }: Outgoing): Promise<{ queued: number; skipped: number }> {
+  await deps.notificationLog.register([...messages.map((m) => queuedRegistration(m.body, deps.phoneKeys)), ...skipped]);
+  await deps.queue.enqueue(messages);
+  if (skipped.length > 0) await completeJobsAfterNotifications(deps, await deps.notificationLog.getMany(skipped.map((entry) => entry.messageKey)));
+  return { queued: messages.length, skipped: skipped.length };
 }
 
 /**
  * Logs and queues the notifications of `event` for these jobs: one per channel the job's customer
- * subscribes to. A job without a customer (no usable mobile), a customer subscribed to nothing or
- * a channel without an address gets a `skipped` entry, logged and moved on, never silently dropped.
- * The log entries come first, so a crash before the queue is repaired by `repairNotifications`.
+ * subscribes to. A job without a customer (no usable mobile) gets a `skipped` sms entry, as a
+ * customer subscribed to nothing or a channel without an address does (addAnnouncement).
  */
 export async function queueJobNotifications(deps: NotificationOutboxDeps, event: JobEvent, jobs: readonly ClientJob[]): Promise<{ queued: number; skipped: number }> {
   if (jobs.length === 0) return { queued: 0, skipped: 0 };
@@ -73,31 +131,65 @@ export async function queueJobNotifications(deps: NotificationOutboxDeps, event:
   const unlinked = jobs.filter((job) => !customerOf.has(job.jobId));
   if (unlinked.length > 0) for (const [jobId, customerId] of await customersForNewJobs(deps, unlinked)) customerOf.set(jobId, customerId);
   const profiles = new Map((await deps.customers.getMany([...new Set(customerOf.values())])).map((c) => [c.customerId, c]));
-  const messages: OutboundNotification[] = [];
-  const skipped: NotificationRegistration[] = [];
+  const outgoing: Outgoing = { messages: [], skipped: [] };
   for (const job of jobs) {
     const customer = profiles.get(customerOf.get(job.jobId) ?? 0);
-    const skip = (channel: Channel | null, reason: NotificationRegistration['reason'], detail: string, toMasked: string) =>
-      skipped.push({ messageKey: notificationKey(event, job.jobId, channel ?? 'sms'), jobId: job.jobId, customerId: customer?.customerId ?? null, kind: event, channel, state: 'skipped', toMasked, toHash: null, detail, reason });
-    if (!customer) {
-      const phone = toE164(job.mobile);
-      skip('sms', 'no-address', phone.ok ? 'no customer for this job' : phone.reason, maskPhone(job.mobile));
+    if (customer) {
+      addAnnouncement(outgoing, jobAnnouncement(event, job, customer));
       continue;
     }
-    if (customer.subscriptions.length === 0) {
-      skip(null, 'not-subscribed', 'the customer is subscribed to no channel', '-');
-      continue;
-    }
-    for (const { channel } of customer.subscriptions) {
-      const notification = notificationFor(event, job, customer, channel);
-      if ('reason' in notification) skip(channel, 'no-address', notification.reason, '-');
-      else messages.push(notification);
-    }
+    const phone = toE164(job.mobile);
+    outgoing.skipped.push({
+      messageKey: notificationKey(event, job.jobId, 'sms'),
+      jobId: job.jobId,
+      customerId: null,
+      kind: event,
+      channel: 'sms',
+      state: 'skipped',
+      toMasked: maskPhone(job.mobile),
+      toHash: null,
+      detail: phone.ok ? 'no customer for this job' : phone.reason,
+      reason: 'no-address',
+    });
   }
-  await deps.notificationLog.register([...messages.map((m) => queuedRegistration(m.body, deps.phoneKeys)), ...skipped]);
-  await deps.queue.enqueue(messages);
-  if (skipped.length > 0) await completeJobsAfterNotifications(deps, await deps.notificationLog.getMany(skipped.map((entry) => entry.messageKey)));
-  return { queued: messages.length, skipped: skipped.length };
+  return logAndQueue(deps, outgoing);
+}
+
+/** A discount code a customer's feedback earned (FEEDBACK_REWARD_BRAND). */
+export interface FeedbackReward {
+  brandId: string;
+  code: string;
+  customer: CustomerProfile;
+  /** The job whose feedback earned it. */
+  jobId: number;
+}
+
+/**
+ * Tells the customer their reward code through every channel they take, once per customer and
+ * brand: if the reward was logged before (a redelivered reply, or a reply about another job), it
+ * stays under the job that first earned it and nothing new is logged; only entries a crash left
+ * `queued` are handed to the queue again, under their own key, which the queue's duplicate
+ * detection drops if the first one got there. Returns the job the reward is logged under.
+ */
+export async function queueRewardNotifications(deps: NotificationQueueingDeps, reward: FeedbackReward): Promise<{ jobId: number }> {
+  const { brandId, code, customer } = reward;
+  const logged = await deps.notificationLog.getMany(CHANNELS.map((channel) => rewardKey(brandId, customer.customerId, channel)));
+  const announcement: Announcement = {
+    event: 'reward-code',
+    jobId: logged[0]?.jobId ?? reward.jobId,
+    customer,
+    key: (channel) => rewardKey(brandId, customer.customerId, channel),
+    content: (channel) => rewardNotificationContent(channel, code),
+  };
+  if (logged.length === 0) {
+    const outgoing: Outgoing = { messages: [], skipped: [] };
+    addAnnouncement(outgoing, announcement);
+    await logAndQueue(deps, outgoing);
+  } else {
+    const unsent = logged.flatMap((entry) => (entry.state === 'queued' && entry.channel ? [messageThrough(announcement, entry.channel)] : []));
+    await deps.queue.enqueue(unsent.filter((message): message is OutboundNotification => !('reason' in message)));
+  }
+  return { jobId: announcement.jobId };
 }
 
 /**
@@ -129,7 +221,9 @@ export async function repairNotifications(deps: NotificationRepairDeps, timings:
   const handed = requeue.flatMap((entry) => {
     const job = jobs.get(entry.jobId);
     const customer = entry.customerId === null ? undefined : customers.get(entry.customerId);
-    const message = job && entry.channel && (customer ? notificationFor(entry.kind, job, customer, entry.channel) : legacySms(entry, job));
+    // A reward is queued again by its reply's redelivery (queueRewardNotifications): its code is not in the log.
+    if (!isJobEvent(entry.kind)) return [];
+    const message = job && entry.channel && (customer ? messageThrough(jobAnnouncement(entry.kind, job, customer), entry.channel) : legacySms(entry, entry.kind, job));
     // A fresh id: the queue's duplicate detection would drop the original one for hours.
     return message && !('reason' in message) ? [{ entry, message: { ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) } }] : [];
   });
@@ -139,11 +233,11 @@ export async function repairNotifications(deps: NotificationRepairDeps, timings:
 }
 
 /** An SMS logged before customers existed has none: it goes to the job's own mobile, as it would have then. */
-function legacySms(entry: NotificationEntry, job: ClientJob): OutboundNotification | undefined {
+function legacySms(entry: NotificationEntry, event: JobEvent, job: ClientJob): OutboundNotification | undefined {
   const phone = toE164(job.mobile);
   if (entry.channel !== 'sms' || !phone.ok) return undefined;
   return {
     messageId: entry.messageKey,
-    body: { notificationId: entry.messageKey, channel: 'sms', event: entry.kind, jobId: job.jobId, customerId: null, to: phone.e164, ...jobNotificationContent(entry.kind, 'sms', job) },
+    body: { notificationId: entry.messageKey, channel: 'sms', event, jobId: job.jobId, customerId: null, to: phone.e164, ...jobNotificationContent(event, 'sms', job) },
   };
 }

@@ -1,6 +1,6 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
 import type { NotificationMessage } from './notificationMessage.js';
-import type { JobEvent } from './texts.js';
+import type { NotificationEvent } from './texts.js';
 
 export type NotificationState =
   | 'scheduled'
@@ -38,7 +38,7 @@ export interface NotificationEntry {
   jobId: number;
   customerId: number | null;
   /** The job event the notification tells of. */
-  kind: JobEvent;
+  kind: NotificationEvent;
   /** null only for the `not-subscribed` entry of a customer who takes no channel. */
   channel: Channel | null;
   state: NotificationState;
@@ -109,7 +109,7 @@ export interface NotificationLog {
   get(messageKey: string): Promise<NotificationEntry | undefined>;
   getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]>;
   /** Every entry of these jobs for `kind`, whatever its channel (the marker that the event was announced). */
-  forJobs(jobIds: readonly number[], kind: JobEvent): Promise<NotificationEntry[]>;
+  forJobs(jobIds: readonly number[], kind: NotificationEvent): Promise<NotificationEntry[]>;
   /** Moves `queued`/`retrying`/`scheduled` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
   claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean>;
   /** Moves a claimed (`sending`) entry on to the next gateway after a retryable failure, counting the attempt; false if it is no longer ours. */
@@ -123,7 +123,7 @@ export interface NotificationLog {
   /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
   recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean>;
   /** The most recently created entry of `kind` in state `sent` to the number with this PhoneKeys.lookupKey(), on any channel. */
-  latestSentTo(toHash: string, kind: JobEvent): Promise<NotificationEntry | undefined>;
+  latestSentTo(toHash: string, kind: NotificationEvent): Promise<NotificationEntry | undefined>;
   /** Newest first, at most `limit`. */
   list(filter: NotificationFilter): Promise<NotificationEntryWithDelivery[]>;
 }

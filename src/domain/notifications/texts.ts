@@ -5,6 +5,14 @@ import type { Channel } from '../channels/ports.js';
 export const JOB_EVENTS = ['job-received', 'job-in-progress', 'job-completed', 'job-closed'] as const;
 export type JobEvent = (typeof JOB_EVENTS)[number];
 
+/** Everything the pipeline sends: the job events and the feedback reward (a discount code, once per customer and brand). */
+export const NOTIFICATION_EVENTS = [...JOB_EVENTS, 'reward-code'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export function isJobEvent(event: NotificationEvent): event is JobEvent {
+  return event !== 'reward-code';
+}
+
 /** What one notification says: plain text for SMS and WhatsApp; email adds a subject and HTML. */
 export interface NotificationContent {
   text: string;
@@ -57,14 +65,21 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+function emailHtml(paragraphs: readonly string[]): string {
+  return `<!doctype html><html><body>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}<p>Repair Relay</p></body></html>`;
+}
+
 /** The message of `event` for `channel`, from the client's job: the one place customer texts are written. */
 export function jobNotificationContent(event: JobEvent, channel: Channel, job: JobFacts): NotificationContent {
   const { subject, body } = WORDING[event](job, channel);
   const text = `${greeting(job)}, ${body}`;
   if (channel !== 'email') return { text };
-  return {
-    subject,
-    text,
-    html: `<!doctype html><html><body><p>${escapeHtml(greeting(job))},</p><p>${escapeHtml(body.charAt(0).toUpperCase() + body.slice(1))}</p><p>Repair Relay</p></body></html>`,
-  };
+  return { subject, text, html: emailHtml([`${greeting(job)},`, body.charAt(0).toUpperCase() + body.slice(1)]) };
+}
+
+/** The feedback reward: the discount code the customer's reply earned. */
+export function rewardNotificationContent(channel: Channel, code: string): NotificationContent {
+  const text = `Thank you for your feedback! Here is your discount code: ${code}`;
+  if (channel !== 'email') return { text };
+  return { subject: 'Thank you for your feedback: your discount code', text, html: emailHtml(['Thank you for your feedback!', `Here is your discount code: ${code}`]) };
 }
