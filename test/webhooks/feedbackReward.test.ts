@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
+import { calendarOf } from '../support/world.js';
 import { closeJobIn, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 
 const BRAND = 'acme-spring';
@@ -48,6 +49,21 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
     expect(world.notificationLog.entries.get(`reward-${BRAND}-customer-1`)).toMatchObject({ jobId: 1, customerId: 1, kind: 'reward-code', channel: 'sms', state: 'sent' });
     expect(world.clientJobs.status(1)).toBe('CLOSED');
     expect([...world.stats.messages.values()].map((m) => m.type)).toEqual(expect.arrayContaining(['sms.reward-code', 'email.reward-code']));
+  });
+
+  it("waits for the customer's contact window like any notification", async () => {
+    const world = await rewardWorld();
+    const saturdayNight = new Date('2026-11-28T22:30:00.000Z');
+    const mondayOpening = new Date('2026-11-30T09:00:00.000Z');
+    world.appDeps.calendar = calendarOf('Mon-Fri 09:00-17:00');
+    world.clock.advance(saturdayNight.getTime() - world.clock.now().getTime());
+    await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-1', text: '5' }));
+
+    expect(await world.deliverDue()).toEqual(['scheduled', 'scheduled']);
+    expect(rewardsSent(world)).toEqual([]);
+    world.clock.advance(mondayOpening.getTime() - world.clock.now().getTime());
+    expect(await world.deliverDue()).toEqual(['sent', 'sent']);
+    expect(rewardsSent(world)).toHaveLength(2);
   });
 
   it('sends nothing more for a redelivered reply or a second reply, and claims no other code', async () => {
