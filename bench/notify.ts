@@ -249,7 +249,7 @@ function buildReport(results: ScenarioResult[], date: string, cosmosWhere: strin
       r.settledMs === undefined ? `not after ${seconds(r.wallMs)} (${int(r.settled)})` : seconds(r.settledMs),
       r.openedMs === undefined ? '-' : perSecond(r.jobs, r.openedMs),
       rate === undefined ? '-' : int(rate),
-      ratio === undefined ? '-' : `${(ratio * 100).toFixed(0)}%`,
+      ratio === undefined ? '-' : `${(ratio * 100).toFixed(1)}%`,
       `${perJobCheck(r.smsPerJob, r.jobs)} (${int(r.smsApiAccepted)} / ${int(r.messagesApiAccepted)})`,
       perJobCheck(r.emailPerJob, r.scenario.channels.includes('email') ? r.jobs : 0),
       int(r.deadLetters),
