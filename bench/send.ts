@@ -20,20 +20,16 @@
  */
 // Like the Functions worker: provide @azure/functions-core before any function module is loaded.
 import '../test/setup/functionsCore.js';
-import type { LogLevel } from '@azure/functions';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RowDataPacket } from 'mysql2/promise';
-import { startLocalHost } from '../dev/host.js';
-import { CLIENT_JOBS_DDL } from '../dev/defaults.js';
-import { VonageSandbox, type VonageSandboxOptions } from '../dev/vonageSandbox.js';
+import type { LocalHost } from '../dev/host.js';
+import type { VonageSandbox, VonageSandboxOptions } from '../dev/vonageSandbox.js';
 import type { MysqlPool } from '../src/adapters/mysql/pool.js';
-import { LOCAL_COSMOS_KEY } from '../test/support/cosmos.js';
-import { TEST_PHONE_KEY_SECRET } from '../test/support/fakes.js';
 import { startFaultProxy, type FaultProxy } from '../test/support/tcpProxy.js';
 import { envInt, runBenchmark } from './lib/harness.js';
-import { createBenchDatabase, MYSQL_SERVER_URL, type BenchCosmos } from './lib/stack.js';
+import { countOpened, countPerJob, insertNewJobs, sandboxSmsRefs, UNPACED_RPS, withBenchApp, type PerJobCount } from './lib/localHost.js';
+import { KINDS, PHASES, type Kind, type LogCounter } from './lib/logCounter.js';
+import { MYSQL_SERVER_URL, type BenchCosmos } from './lib/stack.js';
 import { int } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -51,14 +47,10 @@ const OPTIONS = {
   deadlineMs: 16 * 60_000,
 };
 
-const SANDBOX_CREDENTIALS = { apiKey: 'bench-sandbox', apiSecret: 'bench-sandbox-secret' };
 const log = (message: string) => console.log(`[bench:send ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 type FaultKind = 'refuse' | 'freeze';
-
-/** A rate high enough never to throttle or wait: the flood measures the pipeline, not the account's rate. */
-const UNPACED_RPS = 1_000_000;
 
 interface Scenario {
   key: 'light' | 'burst' | 'flood' | FaultKind;
@@ -120,84 +112,6 @@ const ALL_SCENARIOS: Scenario[] = [
 const SCENARIOS = ALL_SCENARIOS.filter((s) => OPTIONS.only.length === 0 || OPTIONS.only.includes(s.key));
 
 // ---------------------------------------------------------------------------------------------
-// Log lines: counted by kind and by phase (before the fault, during it, after the restore)
-
-type Phase = 'before' | 'during' | 'after';
-const PHASES: Phase[] = ['before', 'during', 'after'];
-
-const KINDS = {
-  failedSendSms: 'failed sendNotification runs',
-  failedPoll: 'failed pollClientJobs runs',
-  failedOther: 'other failed runs',
-  deferral: 'put off (`-defer-<n>`)',
-  redelivery: 'redelivered at once',
-  deadLetter: 'dead-lettered',
-  skippedPoll: 'poll occurrences skipped',
-  retry: 'Vonage retries scheduled',
-  otherWarning: 'other warnings',
-  otherError: 'other errors',
-} as const;
-type Kind = keyof typeof KINDS;
-
-class LogCounter {
-  phase: Phase = 'before';
-  /** Set once the figures are taken: the host's own stopping lines are not counted. */
-  closed = false;
-  readonly counts = Object.fromEntries(PHASES.map((p) => [p, {} as Partial<Record<Kind, number>>])) as Record<Phase, Partial<Record<Kind, number>>>;
-  readonly samples: string[] = [];
-  lines = 0;
-
-  constructor(private readonly file: string | undefined) {}
-
-  private count(kind: Kind, line: string): void {
-    const bucket = this.counts[this.phase];
-    bucket[kind] = (bucket[kind] ?? 0) + 1;
-    if ((kind === 'otherWarning' || kind === 'otherError' || kind.startsWith('failed') || kind === 'deadLetter') && this.samples.length < 12) this.samples.push(line.slice(0, 400));
-  }
-
-  /** A host log line (`[time] [source] message`), with its level. */
-  host = (line: string, level: LogLevel): void => {
-    this.lines += 1;
-    if (this.file) appendFileSync(this.file, `${line}\n`);
-    if (this.closed || level === 'information' || level === 'debug' || level === 'trace') return;
-    const failed = /Executed 'Functions\.(\w+)' \(Failed/.exec(line)?.[1];
-    if (failed) this.count(failed === 'sendNotification' ? 'failedSendSms' : failed === 'pollClientJobs' ? 'failedPoll' : 'failedOther', line);
-    else if (line.includes(' put off until ')) this.count('deferral', line);
-    else if (line.includes('it will be delivered again')) this.count('redelivery', line);
-    else if (line.includes('dead-lettered after')) this.count('deadLetter', line);
-    else if (line.includes('an occurrence was skipped')) this.count('skippedPoll', line);
-    else this.count(level === 'warning' ? 'otherWarning' : 'otherError', line);
-  };
-
-  /** The app's own JSON log lines (createConsoleLogger writes them to the console). */
-  app = (level: 'info' | 'warn' | 'error', args: unknown[]): void => {
-    this.lines += 1;
-    const line = args.map(String).join(' ');
-    if (this.file) appendFileSync(this.file, `${line}\n`);
-    if (this.closed || level === 'info') return;
-    if (line.includes('"notification will be retried"')) this.count('retry', line);
-    else if (line.includes('"notification put off after a passing failure"')) return; // the function's own warning line counts it
-    else this.count(level === 'warn' ? 'otherWarning' : 'otherError', line);
-  };
-
-  total(kind: Kind, phases: readonly Phase[] = PHASES): number {
-    return phases.reduce((sum, phase) => sum + (this.counts[phase][kind] ?? 0), 0);
-  }
-}
-
-/** Sends the app's console lines to the counter while `fn` runs, as the callbacks bench does. */
-async function capturingConsole<T>(counter: LogCounter, fn: () => Promise<T>): Promise<T> {
-  const saved = { info: console.info, warn: console.warn, error: console.error };
-  console.info = (...args: unknown[]) => counter.app('info', args);
-  console.warn = (...args: unknown[]) => counter.app('warn', args);
-  console.error = (...args: unknown[]) => counter.app('error', args);
-  try {
-    return await fn();
-  } finally {
-    Object.assign(console, saved);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // One scenario
 
@@ -209,7 +123,7 @@ interface ScenarioResult {
   wallMs: number;
   firstSmsMs: number | undefined;
   lastSmsMs: number | undefined;
-  smsPerJob: { none: number; one: number; more: number; stray: number };
+  smsPerJob: PerJobCount;
   requests: number;
   accepted: number;
   deadLetters: string[];
@@ -232,85 +146,37 @@ interface ScenarioResult {
   exact: boolean;
 }
 
-function mobileFor(id: number): string {
-  return `0777${id % 10} ${String((id * 7919) % 1_000_000).padStart(6, '0')}`;
-}
-
-async function insertNewJobs(pool: MysqlPool, count: number): Promise<void> {
-  for (let from = 1; from <= count; from += 1000) {
-    const rows: unknown[][] = [];
-    for (let id = from; id < Math.min(from + 1000, count + 1); id++) rows.push([id, 'warranty repair', 'NEW', 'Joe', 'Bloggs', 'SG13 7TZ', mobileFor(id), String(100_000 + id), 'kettle']);
-    await pool.query('INSERT INTO Jobs (Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type) VALUES ?', [rows]);
-  }
-}
-
-async function countOpened(pool: MysqlPool): Promise<number> {
-  const [[row]] = await pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM Jobs WHERE Job_status = 'OPENED'");
-  return Number(row?.n);
-}
-
 function mysqlServer(): { host: string; port: number } {
   const url = new URL(MYSQL_SERVER_URL);
   return { host: url.hostname, port: Number(url.port || 3306) };
 }
 
 async function runScenario(s: Scenario, cosmos: BenchCosmos): Promise<ScenarioResult> {
-  const client = await createBenchDatabase(`client_${s.key}`);
-  const ledger = await createBenchDatabase(`ledger_${s.key}`);
-  const containerName = `jobs_bench_send_${s.key}_${Date.now()}`;
-  const sandbox = new VonageSandbox({ ...SANDBOX_CREDENTIALS, ...s.sandbox });
   let proxy: FaultProxy | undefined;
-  const file = OPTIONS.logDir ? path.join(OPTIONS.logDir, `send-${s.key}.log`) : undefined;
-  if (OPTIONS.logDir) mkdirSync(OPTIONS.logDir, { recursive: true });
-  const logs = new LogCounter(file);
+  if (s.fault) {
+    const server = mysqlServer();
+    proxy = await startFaultProxy(server.port, server.host);
+  }
   try {
-    await client.pool.query(CLIENT_JOBS_DDL);
-    const restHost = await sandbox.listen();
-    if (s.fault) {
-      const server = mysqlServer();
-      proxy = await startFaultProxy(server.port, server.host);
-    }
-    const via = (url: string) => (proxy ? proxy.urlFor(url) : url);
-    return await capturingConsole(logs, async () => {
-      const host = await startLocalHost({
-        env: {
-          CLIENT_DB_URL: via(client.url),
-          LEDGER_DB_URL: via(ledger.url),
-          POLL_SCHEDULE: '*/1 * * * * *',
-          COSMOS_ENDPOINT: cosmos.endpoint,
-          COSMOS_KEY: LOCAL_COSMOS_KEY,
-          COSMOS_JOBS_CONTAINER: containerName,
-          VONAGE_API_KEY: SANDBOX_CREDENTIALS.apiKey,
-          VONAGE_API_SECRET: SANDBOX_CREDENTIALS.apiSecret,
-          VONAGE_REST_HOST: restHost,
-          VONAGE_MAX_RPS: String(s.maxRps ?? MAX_RPS),
-          PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
-        },
-        functionFiles: 'src/functions/index.ts',
-        importModule: (f) => import(f),
-        port: 0,
-        log: logs.host,
-      });
-      try {
-        return await measure(s, host.queue, sandbox, proxy, client.pool, ledger.pool, logs);
-      } finally {
-        await host.stop();
-      }
-    });
+    return await withBenchApp(
+      {
+        key: `send-${s.key}`,
+        cosmos,
+        sandbox: s.sandbox,
+        maxRps: s.maxRps ?? MAX_RPS,
+        logDir: OPTIONS.logDir,
+        ...(proxy ? { databaseUrl: (url: string) => proxy.urlFor(url) } : {}),
+      },
+      ({ host, sandbox, client, ledger, logs }) => measure(s, host.queue, sandbox, proxy, client.pool, ledger.pool, logs),
+    );
   } finally {
-    await sandbox.close().catch(() => undefined);
     await proxy?.close().catch(() => undefined);
-    await Promise.allSettled([client.drop(), ledger.drop()]);
-    await cosmos
-      .open(containerName)
-      .then(({ container }) => container.delete())
-      .catch(() => undefined);
   }
 }
 
 async function measure(
   s: Scenario,
-  queue: Awaited<ReturnType<typeof startLocalHost>>['queue'],
+  queue: LocalHost['queue'],
   sandbox: VonageSandbox,
   proxy: FaultProxy | undefined,
   clientPool: MysqlPool,
@@ -374,15 +240,7 @@ async function measure(
   const settleUntil = performance.now() + 15_000;
   while (queue.pending().length > 0 && performance.now() < settleUntil) await sleep(100);
 
-  const perJob = new Map<string, number>();
-  for (const sms of sandbox.sent) perJob.set(sms.clientRef ?? '', (perJob.get(sms.clientRef ?? '') ?? 0) + 1);
-  const smsPerJob = { none: 0, one: 0, more: 0, stray: 0 };
-  for (let id = 1; id <= s.jobs; id++) {
-    const n = perJob.get(`job-${id}-received`) ?? 0;
-    smsPerJob[n === 0 ? 'none' : n === 1 ? 'one' : 'more'] += 1;
-    perJob.delete(`job-${id}-received`);
-  }
-  smsPerJob.stray = [...perJob.values()].reduce((a, b) => a + b, 0);
+  const smsPerJob = countPerJob(sandboxSmsRefs(sandbox), s.jobs, (id) => `job-${id}-received`);
   logs.closed = true;
   const [states] = await ledgerPool.query<RowDataPacket[]>('SELECT state, COUNT(*) AS n FROM notification_log GROUP BY state ORDER BY state');
   const smsAt = sandbox.sent.map((sms) => Date.parse(sms.at));

@@ -47,6 +47,8 @@ export interface VonageSandboxOptions {
   messagesPerSecond?: number;
   /** Also answer status 1 to every Nth request (throttling benchmarks and tests). */
   throttleEvery?: number;
+  /** The SMS API is down: every `/sms/json` request is answered HTTP 500 (the Messages API still works), so sends fail over. */
+  smsDown?: boolean;
   onSms?: (sms: SandboxSms) => void;
   /** The Vonage application the Messages API takes JWTs from: its id and private key (the sandbox derives the public key). */
   application?: { applicationId: string; privateKey: string };
@@ -106,7 +108,7 @@ export class VonageSandbox {
     const params = parseParams(req.headers['content-type'] ?? '', await text(req));
     this.requests += 1;
     const to = String(params.to ?? '');
-    const reply = this.script.shift();
+    const reply: ScriptedReply | undefined = this.options.smsDown ? { kind: 'http', status: 500 } : this.script.shift();
     if (reply?.kind === 'hang') return;
     if (reply?.kind === 'http') {
       return void res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'https://developer.vonage.com/api-errors', title: http.STATUS_CODES[reply.status] }));

@@ -131,6 +131,23 @@ describe('failover between the two Vonage gateways over real HTTP', () => {
     }
   });
 
+  it('a sandbox with the SMS API down (smsDown) answers HTTP 500 to every SMS API request, so every SMS fails over', async () => {
+    const down = new VonageSandbox({ ...credentials, application, messagesPerSecond: 1000, smsDown: true });
+    const host = await down.listen();
+    try {
+      const gateways = [new VonageSmsGateway({ ...credentials, restHost: host, from: 'RepairRelay', timeoutMs: 500 }), new VonageMessagesGateway({ auth: application, apiHost: host, smsFrom: 'RepairRelay', timeoutMs: 500 })];
+      for (const clientRef of ['job-1-received', 'job-2-received']) {
+        const result = await sendWithFailover(gateways, { ...sms, clientRef });
+        expect(result).toMatchObject({ outcome: 'accepted', gateway: 'vonage-messages' });
+        expect(result.attempts[0]).toMatchObject({ gateway: 'vonage-sms', outcome: 'retryable', errorCode: 'http-500' });
+      }
+      expect([down.requests, down.sent.length]).toEqual([2, 0]);
+      expect(down.messages.map((m) => m.clientRef)).toEqual(['job-1-received', 'job-2-received']);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('a permanent rejection at the SMS API goes nowhere else', async () => {
     sandbox.enqueueReplies({ kind: 'status', status: '7', errorText: 'Number barred' });
     const before = sandbox.messagesRequests;
