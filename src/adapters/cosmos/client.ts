@@ -1,7 +1,23 @@
-import { CosmosClient, type Container } from '@azure/cosmos';
+import { CosmosClient, type Container, type ItemDefinition } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import https from 'node:https';
 import { isLoopbackUrl } from '../system/loopback.js';
+
+/** The HTTP status of a failed Cosmos call (404, 409, 412, 429, ...). */
+export function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? Number((error as { code: unknown }).code) : undefined;
+}
+
+/** A point read: the document, or undefined when it does not exist. */
+export async function readItem<T extends ItemDefinition>(container: Container, id: string, partitionKey: string): Promise<T | undefined> {
+  try {
+    const { resource } = await container.item(id, partitionKey).read<T>();
+    return resource ?? undefined;
+  } catch (error) {
+    if (statusCode(error) === 404) return undefined;
+    throw error;
+  }
+}
 
 export interface CosmosSettings {
   endpoint: string;

@@ -9,7 +9,7 @@ import type {
   RedeemOutcome,
 } from '../../domain/discounts/ports.js';
 import type { Clock } from '../../domain/shared/ports.js';
-import { statusCode } from './jobDocuments.js';
+import { readItem, statusCode } from './client.js';
 
 const NOT_FOUND = 404;
 const CONFLICT = 409;
@@ -408,13 +408,7 @@ export class CosmosDiscountCodes implements DiscountCodes {
   }
 
   private async read<T extends StoredDoc>(partition: string, id: string): Promise<T | undefined> {
-    try {
-      const { resource } = await this.container.item(id, partition).read<T>();
-      return resource ?? undefined;
-    } catch (error) {
-      if (statusCode(error) === NOT_FOUND) return undefined;
-      throw error;
-    }
+    return readItem<T>(this.container, id, partition);
   }
 
   /** The created document, or undefined when one with its id exists. */

@@ -1,6 +1,7 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import { jobDocumentId, type JobDocument } from '../../domain/jobs/job.js';
 import type { JobDocuments } from '../../domain/jobs/ports.js';
+import { readItem, statusCode } from './client.js';
 
 const CONFLICT = 409;
 const NOT_FOUND = 404;
@@ -9,10 +10,6 @@ const MAX_OPTIMISTIC_RETRIES = 8;
 const BULK_CHUNK = 100;
 /** How many documents this process last wrote it keeps, with their ETags (a few batches' worth). */
 const RECENT_WRITES = 5000;
-
-export function statusCode(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? Number((error as { code: unknown }).code) : undefined;
-}
 
 type StoredJobDocument = JobDocument & { _etag?: string };
 
@@ -152,13 +149,7 @@ export class CosmosJobDocuments implements JobDocuments {
 
   private async read(jobId: number): Promise<StoredJobDocument | undefined> {
     const id = jobDocumentId(jobId);
-    try {
-      const { resource } = await this.container.item(id, id).read<StoredJobDocument>();
-      return resource ?? undefined;
-    } catch (error) {
-      if (statusCode(error) === NOT_FOUND) return undefined;
-      throw error;
-    }
+    return readItem<StoredJobDocument>(this.container, id, id);
   }
 }
 
