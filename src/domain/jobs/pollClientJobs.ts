@@ -123,7 +123,7 @@ async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Pr
     })),
   );
   await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })));
-  const courtesy = await queueJobNotifications(deps, 'job-received', jobs);
+  const courtesy = await queueJobNotifications(deps, 'job-received', jobs, customerOf);
   report.ingested += jobs.length;
   report.courtesyQueued += courtesy.queued;
   report.courtesyImpossible += courtesy.skipped;

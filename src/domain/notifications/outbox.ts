@@ -124,9 +124,15 @@ async function logAndQueue(deps: NotificationQueueingDeps, { messages, skipped }
  * subscribes to. A job without a customer (no usable mobile) gets a `skipped` sms entry, as a
  * customer subscribed to nothing or a channel without an address does (addAnnouncement).
  */
-export async function queueJobNotifications(deps: NotificationOutboxDeps, event: JobEvent, jobs: readonly ClientJob[]): Promise<{ queued: number; skipped: number }> {
+export async function queueJobNotifications(
+  deps: NotificationOutboxDeps,
+  event: JobEvent,
+  jobs: readonly ClientJob[],
+  /** The jobs' customers when the caller has just found them (ingestion), so they are not read again. */
+  known?: ReadonlyMap<number, number>,
+): Promise<{ queued: number; skipped: number }> {
   if (jobs.length === 0) return { queued: 0, skipped: 0 };
-  const customerOf = await deps.customers.customersForJobs(jobs.map((job) => job.jobId));
+  const customerOf = new Map(known ?? (await deps.customers.customersForJobs(jobs.map((job) => job.jobId))));
   // A job ingested before customers existed gets its customer (by its mobile) the first time it is announced.
   const unlinked = jobs.filter((job) => !customerOf.has(job.jobId));
   if (unlinked.length > 0) for (const [jobId, customerId] of await customersForNewJobs(deps, unlinked)) customerOf.set(jobId, customerId);
