@@ -16,6 +16,8 @@ import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
 import { rekeyPhoneLookups } from './adapters/mysql/rekeyPhoneLookups.js';
 import { MysqlNotificationLog } from './adapters/mysql/notificationLog.js';
+import { MysqlBroadcasts } from './adapters/mysql/broadcasts.js';
+import { sendBroadcast, type BroadcastRequest, type BroadcastResult } from './domain/broadcasts/broadcast.js';
 import { createServiceBusClient, ServiceBusNotificationQueue } from './adapters/serviceBus/notificationQueue.js';
 import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
@@ -117,6 +119,8 @@ export interface Relay {
   updateCustomer(customerId: number, input: CustomerInput): Promise<CustomerApiResult>;
   /** GET /api/customers/{customerId}/next-send-time. */
   customerNextSendTime(customerId: number, at: Date): Promise<NextSendTimeResult>;
+  /** POST /api/broadcasts. */
+  sendBroadcast(request: BroadcastRequest): Promise<BroadcastResult>;
   /** PUT /api/customers/{customerId}/subscriptions. */
   replaceSubscriptions(customerId: number, subscriptions: readonly SubscriptionInput[]): Promise<CustomerApiResult>;
   /** GET /api/channels. */
@@ -316,6 +320,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
   const paymentFlags = new MysqlPaymentFlags(ledgerPool);
+  const broadcasts = new MysqlBroadcasts(ledgerPool);
   // One completer for every delivery of this instance, so SMS settling together complete together.
   const completeJob = batchedCompleter(withLogger('sendNotification'));
   const discountCodes = new CosmosDiscountCodes(discountCodesContainer, shared.clock);
@@ -341,6 +346,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordStatsMessages: (messages) => recordStatsMessages(shared, messages),
     queryStats: (query) => queryStats(shared, query),
     customerNextSendTime: (customerId, at) => customerNextSendTime(shared, customerId, at),
+    sendBroadcast: (request) => sendBroadcast({ ...withLogger('sendBroadcast'), broadcasts }, request),
     createCustomer: (input) => createCustomer(shared, input),
     getCustomer: (customerId) => getCustomer(shared, customerId),
     updateCustomer: (customerId, input) => updateCustomer(shared, customerId, input),

@@ -4,6 +4,7 @@
  */
 import { app } from '@azure/functions';
 import { startRelay } from '../compositionRoot.js';
+import './broadcasts/sendBroadcast.js';
 import './customers/createCustomer.js';
 import './customers/getCustomer.js';
 import './customers/nextSendTime.js';

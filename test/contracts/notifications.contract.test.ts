@@ -63,7 +63,8 @@ describeContract<NotificationLogSubject>(
       createdAt: updatedAt,
       updatedAt,
       settledAt: FINAL_NOTIFICATION_STATES.includes(r.state) ? updatedAt : null,
-      scheduledFor: null,
+      scheduledFor: r.scheduledFor ?? null,
+      content: r.content ?? null,
     });
     const keys = (entries: NotificationEntry[]) => entries.map((e) => e.messageKey).sort();
 
@@ -73,6 +74,37 @@ describeContract<NotificationLogSubject>(
       await log.register([entry]);
       expect(await log.get('job-5-received')).toEqual(registered(entry, clock.now()));
       expect(await log.get('missing')).toBeUndefined();
+    });
+
+    it('register keeps a message of no job scheduled, with its words and the time it waits for', async () => {
+      const { log, clock } = subject();
+      const scheduledFor = new Date('2026-11-30T09:00:00.000Z');
+      const entry = registration('broadcast-b-customer-7', {
+        jobId: null,
+        kind: 'broadcast',
+        state: 'scheduled',
+        scheduledFor,
+        content: { subject: 'Closed on Friday', text: 'We are closed on Friday — ünïcode ok', html: '<p>We are closed</p>' },
+      });
+      await log.register([entry]);
+      expect(await log.get('broadcast-b-customer-7')).toEqual(registered(entry, clock.now()));
+      expect(await log.forJobs([5], 'job-received')).toEqual([]);
+    });
+
+    it('stranded finds stale queued and sending entries and overdue scheduled ones, oldest first, at most limit of each', async () => {
+      const { log, clock } = subject();
+      await log.register([registration('queued-old'), registration('sending-old'), registration('scheduled-due', { state: 'scheduled', scheduledFor: new Date(START.getTime() + MINUTE) })]);
+      expect(await log.claimForSending('sending-old', 'queued', 0, 'vonage-sms')).toBe(true);
+      await clock.advance(MINUTE);
+      await log.register([registration('queued-older-by-key'), registration('settled', { state: 'skipped', reason: 'no-address' })]);
+      await log.register([registration('scheduled-later', { state: 'scheduled', scheduledFor: new Date(START.getTime() + 60 * MINUTE) })]);
+      await clock.advance(MINUTE);
+      await log.register([registration('queued-fresh')]);
+      const cutoff = new Date(START.getTime() + MINUTE); // at the cutoff counts: 'scheduled-due' is due then
+      const found = await log.stranded({ queuedUntil: cutoff, sendingUntil: cutoff, scheduledUntil: cutoff, limit: 10 });
+      expect(found.map((e) => e.messageKey)).toEqual(['queued-old', 'queued-older-by-key', 'sending-old', 'scheduled-due']);
+      const one = await log.stranded({ queuedUntil: cutoff, sendingUntil: cutoff, scheduledUntil: cutoff, limit: 1 });
+      expect(one.map((e) => e.messageKey)).toEqual(['queued-old', 'sending-old', 'scheduled-due']);
     });
 
     it('register keeps the state of entries that already exist', async () => {

@@ -3,6 +3,7 @@ import type { JobStatus } from '../../src/domain/jobs/jobStatus.js';
 import type { ClientJobs, JobDocuments, JobTracking, JobTransaction, JobTransactions, PollCheckpoint, PollCheckpoints, TrackedJob } from '../../src/domain/jobs/ports.js';
 import type { Clock, Logger, PhoneKeys } from '../../src/domain/shared/ports.js';
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
+import type { BroadcastCounts, BroadcastRecord, Broadcasts } from '../../src/domain/broadcasts/ports.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
 import type { ClaimOutcome, DiscountCodes } from '../../src/domain/discounts/ports.js';
 import {
@@ -10,6 +11,7 @@ import {
   type AttemptOutcome,
   type Delivery,
   type DeliveryStatus,
+  type JobNotificationEntry,
   type NotificationEntry,
   type NotificationEntryWithDelivery,
   type NotificationFilter,
@@ -19,7 +21,9 @@ import {
   type NotificationState,
   type OutboundNotification,
   type SendPacer,
+  type StrandedFilter,
 } from '../../src/domain/notifications/ports.js';
+import type { JobBoundEvent } from '../../src/domain/notifications/texts.js';
 import { notificationOutcome } from '../../src/domain/notifications/deliveryLog.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
 import type { MessageStats, StatsMessage, StatsRecordOutcome, StatsTotal } from '../../src/domain/stats/ports.js';
@@ -247,7 +251,8 @@ export class FakeNotificationLog implements NotificationLog {
         createdAt: now,
         updatedAt: now,
         settledAt: FINAL_NOTIFICATION_STATES.includes(e.state) ? now : null,
-        scheduledFor: null,
+        scheduledFor: e.scheduledFor ?? null,
+        content: e.content ?? null,
       });
     }
   }
@@ -264,9 +269,9 @@ export class FakeNotificationLog implements NotificationLog {
     });
   }
 
-  async forJobs(jobIds: readonly number[], kind: NotificationEntry['kind']): Promise<NotificationEntry[]> {
+  async forJobs(jobIds: readonly number[], kind: JobBoundEvent): Promise<JobNotificationEntry[]> {
     const wanted = new Set(jobIds);
-    return [...this.entries.values()].filter((e) => wanted.has(e.jobId) && e.kind === kind).map((e) => ({ ...e }));
+    return [...this.entries.values()].filter((e): e is JobNotificationEntry => e.jobId !== null && wanted.has(e.jobId) && e.kind === kind).map((e) => ({ ...e }));
   }
 
   async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
@@ -330,10 +335,25 @@ export class FakeNotificationLog implements NotificationLog {
       .slice(0, filter.limit);
   }
 
+  /** Like the adapter's three key ranges: open entries only, oldest first, at most `limit` of each state. */
+  async stranded(filter: StrandedFilter): Promise<NotificationEntry[]> {
+    const open = [...this.entries.values()];
+    const oldest = (state: NotificationState, before: Date, time: (e: NotificationEntry) => Date | null) =>
+      open
+        .filter((e) => e.state === state && time(e) !== null && time(e)! <= before)
+        .sort((a, b) => time(a)!.getTime() - time(b)!.getTime())
+        .slice(0, filter.limit);
+    return [
+      ...oldest('queued', filter.queuedUntil, (e) => (e.scheduledFor === null ? e.updatedAt : null)),
+      ...oldest('sending', filter.sendingUntil, (e) => (e.scheduledFor === null ? e.updatedAt : null)),
+      ...oldest('scheduled', filter.scheduledUntil, (e) => e.scheduledFor),
+    ].map((e) => ({ ...e }));
+  }
+
   /** Like `ORDER BY created_at DESC, message_key DESC`: entries created together go by the highest key. */
-  async latestSentTo(toHash: string, kind: NotificationEntry['kind']): Promise<NotificationEntry | undefined> {
+  async latestSentTo(toHash: string, kind: JobBoundEvent): Promise<JobNotificationEntry | undefined> {
     const [entry] = [...this.entries.values()]
-      .filter((e) => e.toHash === toHash && e.kind === kind && e.state === 'sent')
+      .filter((e): e is JobNotificationEntry => e.toHash === toHash && e.kind === kind && e.state === 'sent' && e.jobId !== null)
       .sort((a, b) => byTimeThenKey([b.createdAt, b.messageKey], [a.createdAt, a.messageKey]));
     return entry && { ...entry };
   }
@@ -662,5 +682,22 @@ export class FakeDiscountCodes implements Pick<DiscountCodes, 'claim'> {
     if (!code) return { status: 'none-left' };
     this.held.set(holder, code);
     return { status: 'claimed', code };
+  }
+}
+
+/** The `broadcasts` table in memory: the first start of an id wins, the first counts stick. */
+export class FakeBroadcasts implements Broadcasts {
+  readonly rows = new Map<string, BroadcastRecord>();
+
+  async start(broadcast: Omit<BroadcastRecord, 'counts'>): Promise<{ outcome: 'started' } | { outcome: 'exists'; broadcast: BroadcastRecord }> {
+    const existing = this.rows.get(broadcast.broadcastId);
+    if (existing) return { outcome: 'exists', broadcast: structuredClone(existing) };
+    this.rows.set(broadcast.broadcastId, { ...broadcast, counts: null });
+    return { outcome: 'started' };
+  }
+
+  async complete(broadcastId: string, counts: BroadcastCounts): Promise<void> {
+    const row = this.rows.get(broadcastId);
+    if (row && row.counts === null) row.counts = { ...counts };
   }
 }

@@ -7,6 +7,7 @@ import {
   FakeCheckpoints,
   FakeClientJobs,
   FakeClock,
+  FakeBroadcasts,
   FakeCustomers,
   FakeGatewayRegistry,
   FakeMessageStats,
@@ -60,6 +61,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     tracking: new FakeJobTracking(),
     payments: new FakePayments(),
     customers: new FakeCustomers(),
+    broadcasts: new FakeBroadcasts(),
     phoneKeys: testPhoneKeys,
     logger: new MemoryLogger(),
   };

@@ -174,7 +174,7 @@ describe('Vonage delivery receipts', () => {
     const world = await openedWorld();
     const doc = world.documents.docs.get('1')!;
     const entry = (await world.notificationLog.getWithDelivery('job-1-received'))!;
-    const other = { ...entry, messageKey: 'job-1-received-old', delivery: { status: 'failed' as const, errorCode: '6', deliveredAt: null } };
+    const other = { ...entry, jobId: 1, kind: 'job-received' as const, messageKey: 'job-1-received-old', delivery: { status: 'failed' as const, errorCode: '6', deliveredAt: null } };
     expect(withDeliverySummary(doc, other, world.clock.now())).toBe(doc);
   });
 });

@@ -6,6 +6,7 @@ import {
   type Delivery,
   type DeliveryStatus,
   type NotificationEntry,
+  type JobNotificationEntry,
   type NotificationEntryWithDelivery,
   type NotificationFilter,
   type NotificationLog,
@@ -13,19 +14,20 @@ import {
   type NotificationReason,
   type NotificationRegistration,
   type NotificationState,
+  type StrandedFilter,
 } from '../../domain/notifications/ports.js';
-import type { NotificationEvent } from '../../domain/notifications/texts.js';
+import type { JobBoundEvent, NotificationContent, NotificationEvent } from '../../domain/notifications/texts.js';
 import { coalesce } from '../../domain/shared/coalesce.js';
 import { SMS_TO_HASH_VERSION } from './ledgerMigrations.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =
-  'message_key, Job_id, customer_id, kind, channel, state, attempts, gateway, to_masked, to_hash, provider_message_id, price, error_code, detail, reason, created_at, updated_at, settled_at, scheduled_for';
+  'message_key, Job_id, customer_id, kind, channel, state, attempts, gateway, to_masked, to_hash, provider_message_id, price, error_code, detail, reason, created_at, updated_at, settled_at, scheduled_for, content';
 const WITH_DELIVERY = `${COLUMNS}, delivery_status, delivery_error_code, delivered_at`;
 
 interface NotificationLogRow extends RowDataPacket {
   message_key: string;
-  Job_id: number;
+  Job_id: number | null;
   customer_id: string | null;
   kind: NotificationEvent;
   channel: Channel | null;
@@ -43,6 +45,7 @@ interface NotificationLogRow extends RowDataPacket {
   updated_at: Date;
   settled_at: Date | null;
   scheduled_for: Date | null;
+  content: string | null;
 }
 
 interface NotificationLogDeliveryRow extends NotificationLogRow {
@@ -61,7 +64,7 @@ function toEntryWithDelivery(row: NotificationLogDeliveryRow): NotificationEntry
 function toEntry(row: NotificationLogRow): NotificationEntry {
   return {
     messageKey: row.message_key,
-    jobId: Number(row.Job_id),
+    jobId: row.Job_id === null ? null : Number(row.Job_id),
     customerId: row.customer_id === null ? null : Number(row.customer_id),
     kind: row.kind,
     channel: row.channel,
@@ -79,7 +82,14 @@ function toEntry(row: NotificationLogRow): NotificationEntry {
     updatedAt: row.updated_at,
     settledAt: row.settled_at,
     scheduledFor: row.scheduled_for,
+    // Written by `register` below from the domain's NotificationContent.
+    content: row.content === null ? null : (JSON.parse(row.content) as NotificationContent),
   };
+}
+
+/** Entries read by a job column are the job's (forJobs, latestSentTo filter by a job-bound kind). */
+function toJobEntry(row: NotificationLogRow): JobNotificationEntry {
+  return toEntry(row) as JobNotificationEntry;
 }
 
 const FINAL_STATES_SQL = FINAL_NOTIFICATION_STATES.map((state) => `'${state}'`).join(', ');
@@ -108,8 +118,8 @@ export class MysqlNotificationLog implements NotificationLog {
     if (entries.length === 0) return;
     await this.pool.query(
       `INSERT IGNORE INTO notification_log
-         (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at)
-       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL))`)}`,
+         (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at, scheduled_for, content)
+       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), ?, ?)`)}`,
       entries.flatMap((e) => [
         e.messageKey,
         e.jobId,
@@ -123,6 +133,8 @@ export class MysqlNotificationLog implements NotificationLog {
         e.detail?.slice(0, 512) ?? null,
         e.reason,
         e.state,
+        e.scheduledFor ?? null,
+        e.content ? JSON.stringify(e.content) : null,
       ]),
     );
   }
@@ -139,13 +151,13 @@ export class MysqlNotificationLog implements NotificationLog {
     return rows.map(toEntry);
   }
 
-  async forJobs(jobIds: readonly number[], kind: NotificationEvent): Promise<NotificationEntry[]> {
+  async forJobs(jobIds: readonly number[], kind: JobBoundEvent): Promise<JobNotificationEntry[]> {
     if (jobIds.length === 0) return [];
     const [rows] = await this.pool.query<NotificationLogRow[]>(
       `SELECT ${COLUMNS} FROM notification_log WHERE Job_id IN (${placeholders(jobIds.length)}) AND kind = ?`,
       [...jobIds, kind],
     );
-    return rows.map(toEntry);
+    return rows.map(toJobEntry);
   }
 
   async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
@@ -212,13 +224,24 @@ export class MysqlNotificationLog implements NotificationLog {
     return result.affectedRows === 1;
   }
 
-  async latestSentTo(toHash: string, kind: NotificationEvent): Promise<NotificationEntry | undefined> {
+  async latestSentTo(toHash: string, kind: JobBoundEvent): Promise<JobNotificationEntry | undefined> {
     const [rows] = await this.pool.query<NotificationLogRow[]>(
       `SELECT ${COLUMNS} FROM notification_log WHERE to_hash = ? AND kind = ? AND state = 'sent'
        ORDER BY created_at DESC, message_key DESC LIMIT 1`,
       [toHash, kind],
     );
-    return rows[0] && toEntry(rows[0]);
+    return rows[0] && toJobEntry(rows[0]);
+  }
+
+  /** Three key ranges of ix_notification_log_open (state, scheduled_for, updated_at): only open entries are read. */
+  async stranded(filter: StrandedFilter): Promise<NotificationEntry[]> {
+    const [rows] = await this.pool.query<NotificationLogRow[]>(
+      `(SELECT ${COLUMNS} FROM notification_log WHERE state = 'queued' AND scheduled_for IS NULL AND updated_at <= ? ORDER BY updated_at LIMIT ?)
+       UNION ALL (SELECT ${COLUMNS} FROM notification_log WHERE state = 'sending' AND scheduled_for IS NULL AND updated_at <= ? ORDER BY updated_at LIMIT ?)
+       UNION ALL (SELECT ${COLUMNS} FROM notification_log WHERE state = 'scheduled' AND scheduled_for <= ? ORDER BY scheduled_for LIMIT ?)`,
+      [filter.queuedUntil, filter.limit, filter.sendingUntil, filter.limit, filter.scheduledUntil, filter.limit],
+    );
+    return rows.map(toEntry);
   }
 
   async list(filter: NotificationFilter): Promise<NotificationEntryWithDelivery[]> {

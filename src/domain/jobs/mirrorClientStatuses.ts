@@ -3,10 +3,10 @@ import { statusEventKey, withStatusAtLeast, type ClientJob } from './job.js';
 import { isJobStatus, statusRank, type JobStatus } from './jobStatus.js';
 import type { Payments } from '../payments/ports.js';
 import type { TrackedJob } from './ports.js';
-import { FINAL_NOTIFICATION_STATES, type NotificationEntry } from '../notifications/ports.js';
+import { FINAL_NOTIFICATION_STATES, type JobNotificationEntry } from '../notifications/ports.js';
 import { completeJobAfterNotification, EVENT_STEPS } from '../notifications/completion.js';
 import { queueJobNotifications, repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
-import type { JobEvent, NotificationEvent } from '../notifications/texts.js';
+import type { JobBoundEvent, JobEvent } from '../notifications/texts.js';
 
 export interface MirrorDeps extends ClosureDeps {
   payments: Pick<Payments, 'paidJobs'>;
@@ -115,9 +115,9 @@ async function mirrorChunk(deps: MirrorDeps, timings: NotificationRepairTimings,
 }
 
 /** The settled notification whose step starts at each job's tracked status (NEW: courtesy, JOB COMPLETED: feedback). */
-async function settledOwnSteps(deps: MirrorDeps, moved: readonly TrackedJob[]): Promise<Map<number, NotificationEntry>> {
-  const settled = new Map<number, NotificationEntry>();
-  for (const [event, step] of Object.entries(EVENT_STEPS) as Array<[NotificationEvent, (typeof EVENT_STEPS)[NotificationEvent]]>) {
+async function settledOwnSteps(deps: MirrorDeps, moved: readonly TrackedJob[]): Promise<Map<number, JobNotificationEntry>> {
+  const settled = new Map<number, JobNotificationEntry>();
+  for (const [event, step] of Object.entries(EVENT_STEPS) as Array<[JobBoundEvent, (typeof EVENT_STEPS)[JobBoundEvent]]>) {
     const from = step.move?.from;
     const jobIds = moved.filter((t) => t.lastStatus === from).map((t) => t.jobId);
     if (jobIds.length === 0) continue;

@@ -1,8 +1,8 @@
 import { statusEventKey, toJobDocument, type ClientJob } from './job.js';
 import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirrorClientStatuses.js';
-import { FINAL_NOTIFICATION_STATES, type NotificationEntry } from '../notifications/ports.js';
+import { FINAL_NOTIFICATION_STATES, type JobNotificationEntry } from '../notifications/ports.js';
 import type { PollCheckpoints } from './ports.js';
-import { queueJobNotifications, repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
+import { queueJobNotifications, repairNotifications, repairStrandedNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
 import { customersForNewJobs } from '../customers/jobCustomers.js';
 
 export interface PollSettings extends NotificationRepairTimings {
@@ -37,7 +37,8 @@ export interface PollReport {
  * jobs set back to NEW. An entry of its courtesy notification in the notification log is the marker that a job's ingestion is complete.
  * Then the client statuses of a slice of the open jobs are mirrored (mirrorClientStatuses), from
  * the checkpoint's mirror cursor, which is saved only once its slice is done: a crash in between
- * makes the next poll mirror the same slice again, which changes nothing already mirrored.
+ * makes the next poll mirror the same slice again, which changes nothing already mirrored. Last,
+ * notifications a crash stranded (of any job or none) are handed to the queue again.
  */
 export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
   const { settings } = deps;
@@ -65,6 +66,7 @@ export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
   if (report.mirror.nextJobId !== checkpoint.mirrorJobId) {
     await deps.checkpoints.save({ ...checkpoint, mirrorJobId: report.mirror.nextJobId });
   }
+  report.repaired += await repairStrandedNotifications(deps, settings);
   return report;
 }
 
@@ -97,8 +99,8 @@ async function processCandidates(deps: PollDeps, candidates: ClientJob[], report
  * still NEW) or one the client set back to NEW after we opened it. Only the first is repaired;
  * status mirroring flags the second.
  */
-async function withoutJobsMovedBack(deps: PollDeps, entries: NotificationEntry[]): Promise<NotificationEntry[]> {
-  const kept: NotificationEntry[] = [];
+async function withoutJobsMovedBack(deps: PollDeps, entries: JobNotificationEntry[]): Promise<JobNotificationEntry[]> {
+  const kept: JobNotificationEntry[] = [];
   for (const entry of entries) {
     const settled = FINAL_NOTIFICATION_STATES.includes(entry.state);
     if (!settled || (await deps.documents.get(entry.jobId))?.job_status === 'NEW') kept.push(entry);

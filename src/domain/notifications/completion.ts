@@ -6,8 +6,8 @@ import { coalesce } from '../shared/coalesce.js';
 import type { Clock, Logger } from '../shared/ports.js';
 import { recordOwnMessages } from '../stats/messageStats.js';
 import type { MessageStats } from '../stats/ports.js';
-import type { NotificationEntry } from './ports.js';
-import type { NotificationEvent } from './texts.js';
+import { isJobNotification, type JobNotificationEntry, type NotificationEntry } from './ports.js';
+import type { JobBoundEvent, JoblessEvent } from './texts.js';
 
 interface EventStep {
   label: string;
@@ -17,7 +17,7 @@ interface EventStep {
   move?: { from: JobStatus; to: JobStatus; slot: 'courtesy' | 'feedback' };
 }
 
-export const EVENT_STEPS: Record<NotificationEvent, EventStep> = {
+export const EVENT_STEPS: Record<JobBoundEvent, EventStep> = {
   'job-received': { label: 'Courtesy', status: 'NEW', move: { from: 'NEW', to: 'OPENED', slot: 'courtesy' } },
   'job-in-progress': { label: 'In-progress', status: 'IN PROGRESS' },
   'job-completed': { label: 'Completion', status: 'JOB COMPLETED' },
@@ -25,6 +25,8 @@ export const EVENT_STEPS: Record<NotificationEvent, EventStep> = {
   // The reward follows a reply to the feedback request, which went out as the job closed.
   'reward-code': { label: 'Reward', status: 'CLOSED' },
 };
+
+const JOBLESS_LABELS: Record<JoblessEvent, string> = { broadcast: 'Broadcast', 'auto-reply': 'Auto-reply' };
 
 const CHANNEL_LABELS: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp message', email: 'email' };
 
@@ -41,7 +43,8 @@ export interface CompletionDeps {
 
 /** "Courtesy SMS", "Feedback email", "Courtesy message" (no channel: the customer takes none). */
 export function notificationLabel(entry: Pick<NotificationEntry, 'kind' | 'channel'>): string {
-  return `${EVENT_STEPS[entry.kind].label} ${entry.channel ? CHANNEL_LABELS[entry.channel] : 'message'}`;
+  const label = entry.kind === 'broadcast' || entry.kind === 'auto-reply' ? JOBLESS_LABELS[entry.kind] : EVENT_STEPS[entry.kind].label;
+  return `${label} ${entry.channel ? CHANNEL_LABELS[entry.channel] : 'message'}`;
 }
 
 export function describeNotificationOutcome(entry: NotificationEntry): string {
@@ -64,26 +67,26 @@ export function describeNotificationOutcome(entry: NotificationEntry): string {
 }
 
 /** Where the job document keeps a notification's summary: seed 000's `sms` slots for the courtesy and feedback SMS, `notifications` for the rest. */
-export function summaryOf(doc: JobDocument, entry: NotificationEntry): NotificationSummary | undefined {
+export function summaryOf(doc: JobDocument, entry: JobNotificationEntry): NotificationSummary | undefined {
   const slot = smsSlot(entry);
   if (slot) return doc.sms[slot]?.messageKey === entry.messageKey ? doc.sms[slot] : undefined;
   return doc.notifications?.[entry.messageKey];
 }
 
 /** True when the document's SMS slot for this notification holds another one (an SMS of an earlier run of the job). */
-export function slotHeldByOther(doc: JobDocument, entry: NotificationEntry): boolean {
+export function slotHeldByOther(doc: JobDocument, entry: JobNotificationEntry): boolean {
   const slot = smsSlot(entry);
   const held = slot && doc.sms[slot];
   return Boolean(held && held.messageKey !== entry.messageKey);
 }
 
-export function withSummary(doc: JobDocument, entry: NotificationEntry, summary: NotificationSummary): JobDocument {
+export function withSummary(doc: JobDocument, entry: JobNotificationEntry, summary: NotificationSummary): JobDocument {
   const slot = smsSlot(entry);
   if (slot) return { ...doc, sms: { ...doc.sms, [slot]: summary } };
   return { ...doc, notifications: { ...doc.notifications, [entry.messageKey]: summary } };
 }
 
-function smsSlot(entry: Pick<NotificationEntry, 'kind' | 'channel'>): 'courtesy' | 'feedback' | undefined {
+function smsSlot(entry: Pick<JobNotificationEntry, 'kind' | 'channel'>): 'courtesy' | 'feedback' | undefined {
   return entry.channel === 'sms' ? EVENT_STEPS[entry.kind].move?.slot : undefined;
 }
 
@@ -122,10 +125,16 @@ export function batchedCompleter(deps: CompletionDeps): NotificationCompleter {
  * append of the notification rows, one conditional client update per event, bulk Cosmos updates,
  * one append of the STATUS rows, one tracking update per event and one statistics batch. The job
  * moves on with the first of its event's notifications to settle; the others add their own rows.
+ * A message of no job (a broadcast, an auto-reply) is only counted in the statistics.
  */
 export async function completeJobsAfterNotifications(deps: CompletionDeps, settled: readonly NotificationEntry[]): Promise<void> {
-  const entries = [...new Map(settled.map((entry) => [entry.messageKey, entry])).values()];
-  if (entries.length === 0) return;
+  const unique = [...new Map(settled.map((entry) => [entry.messageKey, entry])).values()];
+  if (unique.length === 0) return;
+  const entries = unique.filter(isJobNotification);
+  if (entries.length === 0) {
+    await recordOwnMessages(deps, unique.flatMap(ownMessage));
+    return;
+  }
   const now = deps.clock.now();
   const notes = new Map(entries.map((entry) => [entry.messageKey, describeNotificationOutcome(entry)]));
   const noteOf = (entry: NotificationEntry) => notes.get(entry.messageKey)!;
@@ -160,7 +169,7 @@ export async function completeJobsAfterNotifications(deps: CompletionDeps, settl
   const written = await Promise.allSettled([
     deps.documents.updateMany(changes),
     statusRows.length > 0 ? deps.transactions.append(statusRows) : undefined,
-    recordOwnMessages(deps, entries.flatMap(ownMessage)),
+    recordOwnMessages(deps, unique.flatMap(ownMessage)),
   ]);
   const failure = written.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
@@ -173,7 +182,7 @@ function ownMessage(entry: NotificationEntry) {
   return [{ customerId: entry.customerId, channel: entry.channel, event: entry.kind, price: entry.price, messageKey: entry.messageKey }];
 }
 
-function withNotificationOutcome(doc: JobDocument, entry: NotificationEntry, note: string, reachedTarget: boolean, now: Date): JobDocument {
+function withNotificationOutcome(doc: JobDocument, entry: JobNotificationEntry, note: string, reachedTarget: boolean, now: Date): JobDocument {
   const move = EVENT_STEPS[entry.kind].move;
   const moved = reachedTarget && move ? withStatusAtLeast(doc, move.to, now) : doc;
   const summary: NotificationSummary = {
@@ -191,8 +200,8 @@ function withNotificationOutcome(doc: JobDocument, entry: NotificationEntry, not
 type Move = NonNullable<EventStep['move']>;
 
 /** The entries of events that move their job, grouped by that move. */
-function byMove(entries: readonly NotificationEntry[]): Map<Move, NotificationEntry[]> {
-  const groups = new Map<Move, NotificationEntry[]>();
+function byMove(entries: readonly JobNotificationEntry[]): Map<Move, JobNotificationEntry[]> {
+  const groups = new Map<Move, JobNotificationEntry[]>();
   for (const entry of entries) {
     const move = EVENT_STEPS[entry.kind].move;
     if (move) groups.set(move, [...(groups.get(move) ?? []), entry]);
@@ -201,7 +210,7 @@ function byMove(entries: readonly NotificationEntry[]): Map<Move, NotificationEn
 }
 
 /** The entries whose job reached its event's target in the client table, by us now or before. */
-async function moveClientJobs(deps: CompletionDeps, entries: readonly NotificationEntry[]): Promise<Set<NotificationEntry>> {
+async function moveClientJobs(deps: CompletionDeps, entries: readonly JobNotificationEntry[]): Promise<Set<NotificationEntry>> {
   const reached = new Set<NotificationEntry>();
   for (const [move, group] of byMove(entries)) {
     const jobIds = [...new Set(group.map((entry) => entry.jobId))];

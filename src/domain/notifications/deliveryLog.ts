@@ -5,7 +5,7 @@ import type { NotificationEvent } from './texts.js';
 /** One line of `GET /api/notifications` (DESIGN.md, Notifications). */
 export interface NotificationView {
   notificationId: string;
-  jobId: number;
+  jobId: number | null;
   customerId: number | null;
   event: NotificationEvent;
   channel: Channel | null;

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { JobDocument, NotificationSummary } from '../jobs/job.js';
 import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
-import type { Delivery, DeliveryStatus, NotificationLog, NotificationEntryWithDelivery } from './ports.js';
+import { isJobNotification, type Delivery, type DeliveryStatus, type JobNotificationEntry, type NotificationEntryWithDelivery, type NotificationLog } from './ports.js';
 import { describeNotificationOutcome, EVENT_STEPS, notificationLabel, slotHeldByOther, summaryOf, withSummary } from './completion.js';
 
 /*
@@ -36,7 +36,8 @@ export interface DeliveryReceiptDeps {
 }
 
 export type DeliveryReceiptResult =
-  | { outcome: 'recorded'; jobId: number; messageKey: string; deliveryStatus: DeliveryStatus | null }
+  /** `jobId` null: a message of no job (a broadcast, an auto-reply), whose receipt only the log keeps. */
+  | { outcome: 'recorded'; jobId: number | null; messageKey: string; deliveryStatus: DeliveryStatus | null }
   | { outcome: 'unknown-message' }
   | { outcome: 'other-account' };
 
@@ -117,6 +118,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
   await storeDelivery(deps, found, receipt, now);
 
   const entry = (await deps.notificationLog.getWithDelivery(key)) ?? found;
+  if (!isJobNotification(entry)) return { outcome: 'recorded', jobId: null, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
   const doc = await deps.documents.update(entry.jobId, (current) => withDeliverySummary(current, entry, now));
   await deps.transactions.append([
     {
@@ -149,7 +151,7 @@ async function storeDelivery(deps: DeliveryReceiptDeps, found: NotificationEntry
 }
 
 /** Mirrors the SMS log entry (state, Vonage id, delivery) into the document's summary of that SMS. */
-export function withDeliverySummary(doc: JobDocument, entry: NotificationEntryWithDelivery, now: Date): JobDocument {
+export function withDeliverySummary(doc: JobDocument, entry: NotificationEntryWithDelivery & JobNotificationEntry, now: Date): JobDocument {
   if (slotHeldByOther(doc, entry)) return doc;
   const existing = summaryOf(doc, entry) as NotificationSummaryWithDelivery | undefined;
   const base: NotificationSummaryWithDelivery = existing ?? { messageKey: entry.messageKey, state: entry.state, at: now.toISOString(), note: describeNotificationOutcome(entry) };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, type Channel } from '../channels/ports.js';
 import { isEmailAddress } from '../shared/email.js';
-import { NOTIFICATION_EVENTS, type JobEvent } from './texts.js';
+import { isJobBound, NOTIFICATION_EVENTS, type JobEvent } from './texts.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -28,7 +28,8 @@ export const notificationMessageSchema = z
     notificationId: z.string().min(1).max(191),
     channel: z.enum(CHANNELS),
     event: z.enum(NOTIFICATION_EVENTS),
-    jobId: z.number().int().positive(),
+    /** The job it tells of; null for a message of no job (a broadcast, an auto-reply). */
+    jobId: z.number().int().positive().nullable(),
     customerId: z.number().int().positive().nullable(),
     /** E.164 for sms and whatsapp, an email address for email. */
     to: z.string().min(3).max(254),
@@ -41,6 +42,9 @@ export const notificationMessageSchema = z
   .superRefine((message, context) => {
     const valid = message.channel === 'email' ? isEmailAddress(message.to) : E164.test(message.to);
     if (!valid) context.addIssue({ code: 'custom', path: ['to'], message: message.channel === 'email' ? 'must be an email address' : 'must be an E.164 phone number such as +447770123456' });
+    if (isJobBound(message.event) !== (message.jobId !== null)) {
+      context.addIssue({ code: 'custom', path: ['jobId'], message: isJobBound(message.event) ? `${message.event} needs the job it tells of` : `${message.event} belongs to no job; jobId must be null` });
+    }
     if (message.channel !== 'email' && (message.subject !== undefined || message.html !== undefined)) {
       context.addIssue({ code: 'custom', path: ['subject'], message: `only email has a subject and HTML, not ${message.channel}` });
     }
@@ -88,6 +92,11 @@ export function notificationKey(event: JobEvent, jobId: number, channel: Channel
 export function rewardKey(brandId: string, customerId: number, channel: Channel): string {
   const key = `reward-${brandId}-customer-${customerId}`;
   return channel === 'sms' ? key : `${key}-${channel}`;
+}
+
+/** A message put off to the start of a contact window: its id names the time, so a repeat schedules it once. */
+export function scheduledMessageId(key: string, sendAt: Date): string {
+  return `${key}-at-${sendAt.getTime()}`;
 }
 
 /** A retry is a new queue message (so duplicate detection keeps it) for the same notification log key. */

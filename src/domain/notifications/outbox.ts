@@ -9,7 +9,14 @@ import { maskPhone, toE164 } from '../shared/phone.js';
 import type { PhoneKeys } from '../shared/ports.js';
 import { completeJobAfterNotification, completeJobsAfterNotifications, type CompletionDeps } from './completion.js';
 import { notificationKey, requeuedMessageId, rewardKey, type NotificationMessage } from './notificationMessage.js';
-import { FINAL_NOTIFICATION_STATES, type NotificationEntry, type NotificationLog, type NotificationQueue, type NotificationRegistration, type OutboundNotification } from './ports.js';
+import {
+  FINAL_NOTIFICATION_STATES,
+  type NotificationEntry,
+  type NotificationLog,
+  type NotificationQueue,
+  type NotificationRegistration,
+  type OutboundNotification,
+} from './ports.js';
 import { isJobEvent, jobNotificationContent, rewardNotificationContent, type JobEvent, type NotificationContent, type NotificationEvent } from './texts.js';
 
 /** What logging and queueing notifications needs: skipped ones are completed at once, so it takes completion's ports too. */
@@ -38,9 +45,14 @@ export interface NotificationRepairTimings {
   staleSendingMs: number;
 }
 
-/** The log entry of a message about to be queued; the key is the notification's, not a retry's messageId. */
+/**
+ * The log entry of a message about to be queued; the key is the notification's, not a retry's
+ * messageId. Words that a client job cannot give back (a reward, a broadcast, an auto-reply) are
+ * kept with it, so the poll can requeue it.
+ */
 export function queuedRegistration(message: NotificationMessage, phoneKeys: PhoneKeys): NotificationRegistration {
   const email = message.channel === 'email';
+  const { text, subject, html } = message;
   return {
     messageKey: message.notificationId,
     jobId: message.jobId,
@@ -52,13 +64,14 @@ export function queuedRegistration(message: NotificationMessage, phoneKeys: Phon
     toHash: email ? null : phoneKeys.lookupKey(message.to),
     detail: null,
     reason: null,
+    content: isJobEvent(message.event) ? null : { text, ...(subject ? { subject } : {}), ...(html ? { html } : {}) },
   };
 }
 
-/** One thing to tell a customer, on every channel they take: its event, the job it is logged under, its key and words per channel. */
-interface Announcement {
+/** One thing to tell a customer, on every channel they take: its event, the job it is logged under (if any), its key and words per channel. */
+export interface Announcement {
   event: NotificationEvent;
-  jobId: number;
+  jobId: number | null;
   customer: CustomerProfile;
   key(channel: Channel): string;
   content(channel: Channel): NotificationContent;
@@ -75,7 +88,7 @@ function jobAnnouncement(event: JobEvent, job: ClientJob, customer: CustomerProf
 }
 
 /** The message of the announcement through `channel`, or why there is none. */
-function messageThrough(announcement: Announcement, channel: Channel): OutboundNotification | { reason: string } {
+export function messageThrough(announcement: Announcement, channel: Channel): OutboundNotification | { reason: string } {
   const { customer } = announcement;
   const subscription = customer.subscriptions.find((s) => s.channel === channel);
   const to = subscription && destination(customer, subscription);
@@ -180,9 +193,10 @@ export interface FeedbackReward {
 export async function queueRewardNotifications(deps: NotificationQueueingDeps, reward: FeedbackReward): Promise<{ jobId: number }> {
   const { brandId, code, customer } = reward;
   const logged = await deps.notificationLog.getMany(CHANNELS.map((channel) => rewardKey(brandId, customer.customerId, channel)));
+  const jobId = logged[0]?.jobId ?? reward.jobId;
   const announcement: Announcement = {
     event: 'reward-code',
-    jobId: logged[0]?.jobId ?? reward.jobId,
+    jobId,
     customer,
     key: (channel) => rewardKey(brandId, customer.customerId, channel),
     content: (channel) => rewardNotificationContent(channel, code),
@@ -195,7 +209,7 @@ export async function queueRewardNotifications(deps: NotificationQueueingDeps, r
     const unsent = logged.flatMap((entry) => (entry.state === 'queued' && entry.channel ? [messageThrough(announcement, entry.channel)] : []));
     await deps.queue.enqueue(unsent.filter((message): message is OutboundNotification => !('reason' in message)));
   }
-  return { jobId: announcement.jobId };
+  return { jobId };
 }
 
 /**
@@ -222,20 +236,53 @@ export async function repairNotifications(deps: NotificationRepairDeps, timings:
     }
   }
   if (requeue.length === 0) return repaired;
-  const jobs = new Map((await deps.clientJobs.readJobs(requeue.map((entry) => entry.jobId))).map((job) => [job.jobId, job]));
+  const jobIds = requeue.flatMap((entry) => (entry.content === null && entry.jobId !== null ? [entry.jobId] : []));
+  const jobs = new Map((await deps.clientJobs.readJobs(jobIds)).map((job) => [job.jobId, job]));
   const customers = new Map((await deps.customers.getMany([...new Set(requeue.flatMap((entry) => (entry.customerId === null ? [] : [entry.customerId])))])).map((c) => [c.customerId, c]));
   const handed = requeue.flatMap((entry) => {
-    const job = jobs.get(entry.jobId);
     const customer = entry.customerId === null ? undefined : customers.get(entry.customerId);
-    // A reward is queued again by its reply's redelivery (queueRewardNotifications): its code is not in the log.
-    if (!isJobEvent(entry.kind)) return [];
-    const message = job && entry.channel && (customer ? messageThrough(jobAnnouncement(entry.kind, job, customer), entry.channel) : legacySms(entry, entry.kind, job));
+    const message = rebuiltMessage(entry, entry.jobId === null ? undefined : jobs.get(entry.jobId), customer);
     // A fresh id: the queue's duplicate detection would drop the original one for hours.
     return message && !('reason' in message) ? [{ entry, message: { ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) } }] : [];
   });
   await deps.queue.enqueue(handed.map(({ message }) => message));
   for (const { entry } of handed) await deps.notificationLog.record(entry.messageKey, entry.state, { state: 'queued' });
   return repaired + handed.length;
+}
+
+/** How many stranded entries of each state one poll hands on at most; the next poll takes the rest. */
+const STRANDED_BATCH = 500;
+
+/**
+ * Notifications a crash stranded, whatever they tell of: `queued` ones the queue may never have
+ * got, `sending` ones cut off mid-send and `scheduled` ones whose scheduled message was lost,
+ * found by the log's open-state index and finished by repairNotifications.
+ */
+export async function repairStrandedNotifications(deps: NotificationRepairDeps, timings: NotificationRepairTimings): Promise<number> {
+  const now = deps.clock.now().getTime();
+  const stranded = await deps.notificationLog.stranded({
+    queuedUntil: new Date(now - timings.requeueAfterMs),
+    sendingUntil: new Date(now - timings.staleSendingMs),
+    scheduledUntil: new Date(now - timings.requeueAfterMs),
+    limit: STRANDED_BATCH,
+  });
+  return stranded.length === 0 ? 0 : repairNotifications(deps, timings, stranded);
+}
+
+/**
+ * The queue message of a logged notification: kept words (a reward, a broadcast, an auto-reply)
+ * go to the customer's address; a job event's words are written again from the client job.
+ * Undefined when it cannot be rebuilt: an auto-reply to a sender who is no customer is repaired
+ * by Vonage resending the inbound message instead.
+ */
+function rebuiltMessage(entry: NotificationEntry, job: ClientJob | undefined, customer: CustomerProfile | undefined): OutboundNotification | { reason: string } | undefined {
+  const { channel, content } = entry;
+  if (!channel) return undefined;
+  if (content) {
+    return customer && messageThrough({ event: entry.kind, jobId: entry.jobId, customer, key: () => entry.messageKey, content: () => content }, channel);
+  }
+  if (!job || !isJobEvent(entry.kind)) return undefined;
+  return customer ? messageThrough(jobAnnouncement(entry.kind, job, customer), channel) : legacySms(entry, entry.kind, job);
 }
 
 /** An SMS logged before customers existed has none: it goes to the job's own mobile, as it would have then. */

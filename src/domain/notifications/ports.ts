@@ -1,6 +1,6 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
 import type { NotificationMessage } from './notificationMessage.js';
-import type { NotificationEvent } from './texts.js';
+import { isJobBound, type JobBoundEvent, type NotificationContent, type NotificationEvent } from './texts.js';
 
 export type NotificationState =
   | 'scheduled'
@@ -35,9 +35,10 @@ export type NotificationReason =
 
 export interface NotificationEntry {
   messageKey: string;
-  jobId: number;
+  /** The job it tells of; null for a message of no job (a broadcast, an auto-reply). */
+  jobId: number | null;
   customerId: number | null;
-  /** The job event the notification tells of. */
+  /** The event the notification tells of. */
   kind: NotificationEvent;
   /** null only for the `not-subscribed` entry of a customer who takes no channel. */
   channel: Channel | null;
@@ -59,6 +60,18 @@ export interface NotificationEntry {
   settledAt: Date | null;
   /** While `scheduled`: the start of the contact window it waits for. */
   scheduledFor: Date | null;
+  /**
+   * The words of a message that cannot be rebuilt from a client job (a reward, a broadcast, an
+   * auto-reply), for the poll to requeue it; null for job events. Never the address.
+   */
+  content: NotificationContent | null;
+}
+
+/** The entry of a job's notification: a job event, or the reward its feedback earned. */
+export type JobNotificationEntry = NotificationEntry & { jobId: number; kind: JobBoundEvent };
+
+export function isJobNotification(entry: NotificationEntry): entry is JobNotificationEntry {
+  return entry.jobId !== null && isJobBound(entry.kind);
 }
 
 export interface AttemptOutcome {
@@ -73,7 +86,8 @@ export interface AttemptOutcome {
   scheduledFor?: Date;
 }
 
-export type NotificationRegistration = Pick<NotificationEntry, 'messageKey' | 'jobId' | 'customerId' | 'kind' | 'channel' | 'state' | 'toMasked' | 'toHash' | 'detail' | 'reason'>;
+export type NotificationRegistration = Pick<NotificationEntry, 'messageKey' | 'jobId' | 'customerId' | 'kind' | 'channel' | 'state' | 'toMasked' | 'toHash' | 'detail' | 'reason'> &
+  Partial<Pick<NotificationEntry, 'scheduledFor' | 'content'>>;
 
 /** Where a provider's delivery receipt says a message is (`status` of the SMS API's DLR webhook; Messages API statuses are mapped onto these). */
 export const DELIVERY_STATUSES = ['accepted', 'buffered', 'delivered', 'expired', 'failed', 'rejected', 'unknown'] as const;
@@ -102,6 +116,14 @@ export interface NotificationFilter {
 export const NOTIFICATION_OUTCOMES = ['scheduled', 'queued', 'sent', 'delivered', 'failed', 'skipped'] as const;
 export type NotificationOutcome = (typeof NOTIFICATION_OUTCOMES)[number];
 
+/** What the poll looks for: `queued` and `sending` entries last touched at or before these times, `scheduled` ones due at or before `scheduledUntil`. */
+export interface StrandedFilter {
+  queuedUntil: Date;
+  sendingUntil: Date;
+  scheduledUntil: Date;
+  limit: number;
+}
+
 /** The notification log: one row per notification (job, event, channel) we mean to send, keyed by its idempotency key. */
 export interface NotificationLog {
   /** Adds the entries that do not exist yet; existing ones keep their state. */
@@ -109,7 +131,7 @@ export interface NotificationLog {
   get(messageKey: string): Promise<NotificationEntry | undefined>;
   getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]>;
   /** Every entry of these jobs for `kind`, whatever its channel (the marker that the event was announced). */
-  forJobs(jobIds: readonly number[], kind: NotificationEvent): Promise<NotificationEntry[]>;
+  forJobs(jobIds: readonly number[], kind: JobBoundEvent): Promise<JobNotificationEntry[]>;
   /** Moves `queued`/`retrying`/`scheduled` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
   claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean>;
   /** Moves a claimed (`sending`) entry on to the next gateway after a retryable failure, counting the attempt; false if it is no longer ours. */
@@ -123,9 +145,11 @@ export interface NotificationLog {
   /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
   recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean>;
   /** The most recently created entry of `kind` in state `sent` to the number with this PhoneKeys.lookupKey(), on any channel. */
-  latestSentTo(toHash: string, kind: NotificationEvent): Promise<NotificationEntry | undefined>;
+  latestSentTo(toHash: string, kind: JobBoundEvent): Promise<JobNotificationEntry | undefined>;
   /** Newest first, at most `limit`. */
   list(filter: NotificationFilter): Promise<NotificationEntryWithDelivery[]>;
+  /** Entries a crash may have stranded (see StrandedFilter), at most `limit` of each state. */
+  stranded(filter: StrandedFilter): Promise<NotificationEntry[]>;
 }
 
 export interface OutboundNotification {

@@ -5,7 +5,7 @@ import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
 import type { BusinessCalendar } from '../windows/businessCalendar.js';
 import { nextSendTime } from '../windows/contactWindow.js';
 import type { NotificationCompleter } from './completion.js';
-import { deferredMessageId, retryMessageId, type AttemptReport, type NotificationMessage } from './notificationMessage.js';
+import { deferredMessageId, retryMessageId, scheduledMessageId, type AttemptReport, type NotificationMessage } from './notificationMessage.js';
 import { queuedRegistration } from './outbox.js';
 import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type NotificationEntry, type NotificationLog, type NotificationQueue, type SendPacer } from './ports.js';
 
@@ -174,9 +174,12 @@ type Due = { when: 'now' } | { when: 'later'; sendAt: Date } | { when: 'never'; 
 /**
  * Whether a message may go out now: its customer still takes the channel, and now is inside the
  * business's open hours and the customer's contact hours, in their own zones (DESIGN.md, Contact
- * windows). A message without a customer (one queued before customers existed) follows business hours.
+ * windows). A message without a customer (one queued before customers existed) follows business
+ * hours. The after-hours auto-reply answers a message the sender has just sent us: it goes out at
+ * once, on the channel they wrote on.
  */
 async function dueNow(deps: SendNotificationDeps, message: NotificationMessage): Promise<Due> {
+  if (message.event === 'auto-reply') return { when: 'now' };
   const [customer] = message.customerId === null ? [] : await deps.customers.getMany([message.customerId]);
   if (customer && !customer.subscriptions.some((subscription) => subscription.channel === message.channel)) {
     return { when: 'never', reason: 'not-subscribed', detail: `the customer no longer takes ${message.channel}` };
@@ -194,7 +197,7 @@ async function dueNow(deps: SendNotificationDeps, message: NotificationMessage):
  */
 async function scheduleForWindow(deps: SendNotificationDeps, message: NotificationMessage, entry: NotificationEntry, sendAt: Date): Promise<SendNotificationResult> {
   if (!(await deps.notificationLog.record(entry.messageKey, entry.state, { state: 'scheduled', scheduledFor: sendAt }))) return 'claimed-elsewhere';
-  await deps.queue.enqueue([{ messageId: `${entry.messageKey}-at-${sendAt.getTime()}`, body: withoutReport(message), scheduledAt: sendAt }]);
+  await deps.queue.enqueue([{ messageId: scheduledMessageId(entry.messageKey, sendAt), body: withoutReport(message), scheduledAt: sendAt }]);
   return 'scheduled';
 }
 
@@ -225,7 +228,7 @@ async function retryLater(
   if (entry.state === 'sending') await recordAttempt(deps, key, attempt, outcome);
   const retryAt = new Date(deps.clock.now().getTime() + retryDelayFor(key, Math.max(1, attempt), result));
   // No gateway was tried: the next message needs another id than this attempt's.
-  const retryId = entry.state === 'sending' ? retryMessageId(key, attempt + 1) : `${retryMessageId(key, attempt + 1)}-at-${retryAt.getTime()}`;
+  const retryId = entry.state === 'sending' ? retryMessageId(key, attempt + 1) : scheduledMessageId(retryMessageId(key, attempt + 1), retryAt);
   await deps.queue.enqueue([{ messageId: retryId, body: withoutReport(message), scheduledAt: retryAt }]);
   deps.logger.warn('notification will be retried', {
     messageKey: key,

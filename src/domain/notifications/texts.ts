@@ -5,12 +5,25 @@ import type { Channel } from '../channels/ports.js';
 export const JOB_EVENTS = ['job-received', 'job-in-progress', 'job-completed', 'job-closed'] as const;
 export type JobEvent = (typeof JOB_EVENTS)[number];
 
-/** Everything the pipeline sends: the job events and the feedback reward (a discount code, once per customer and brand). */
-export const NOTIFICATION_EVENTS = [...JOB_EVENTS, 'reward-code'] as const;
+/** Messages that belong to no job: staff's broadcasts and the after-hours auto-reply (contact windows, seed 001). */
+export const JOBLESS_EVENTS = ['broadcast', 'auto-reply'] as const;
+export type JoblessEvent = (typeof JOBLESS_EVENTS)[number];
+
+/**
+ * Everything the pipeline sends: the job events, the feedback reward (a discount code, once per
+ * customer and brand, logged under the job whose feedback earned it) and the messages of no job.
+ */
+export const NOTIFICATION_EVENTS = [...JOB_EVENTS, 'reward-code', ...JOBLESS_EVENTS] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+/** The events logged under a job (`Job_id`), whose settling the job's history records. */
+export type JobBoundEvent = Exclude<NotificationEvent, JoblessEvent>;
 
 export function isJobEvent(event: NotificationEvent): event is JobEvent {
-  return event !== 'reward-code';
+  return (JOB_EVENTS as readonly string[]).includes(event);
+}
+
+export function isJobBound(event: NotificationEvent): event is JobBoundEvent {
+  return !(JOBLESS_EVENTS as readonly string[]).includes(event);
 }
 
 /** What one notification says: plain text for SMS and WhatsApp; email adds a subject and HTML. */
@@ -75,6 +88,19 @@ export function jobNotificationContent(event: JobEvent, channel: Channel, job: J
   const text = `${greeting(job)}, ${body}`;
   if (channel !== 'email') return { text };
   return { subject, text, html: emailHtml([`${greeting(job)},`, body.charAt(0).toUpperCase() + body.slice(1)]) };
+}
+
+/** A broadcast's text as staff wrote it; email gets a subject and the text as HTML paragraphs. */
+export function broadcastContent(channel: Channel, text: string): NotificationContent {
+  if (channel !== 'email') return { text };
+  return { subject: 'A message from Repair Relay', text, html: emailHtml(text.split(/\n+/)) };
+}
+
+/** The after-hours auto-reply, naming the next opening on the business's clock ("Mon 30 Mar from 09:00"). */
+export function autoReplyText(opening: string | null): string {
+  return opening === null
+    ? "Thank you for your message. We're closed now and will reply as soon as we reopen."
+    : `Thank you for your message. We're closed now and will reply on ${opening}.`;
 }
 
 /** The feedback reward: the discount code the customer's reply earned. */
