@@ -17,6 +17,9 @@ import { createMysqlPool } from './adapters/mysql/pool.js';
 import { rekeyPhoneLookups } from './adapters/mysql/rekeyPhoneLookups.js';
 import { MysqlNotificationLog } from './adapters/mysql/notificationLog.js';
 import { MysqlBroadcasts } from './adapters/mysql/broadcasts.js';
+import { MysqlInbox } from './adapters/mysql/inbox.js';
+import { listInbox, setInboxStatus } from './domain/inbox/inbox.js';
+import type { InboxMessage, InboxStatus } from './domain/inbox/ports.js';
 import { sendBroadcast, type BroadcastRequest, type BroadcastResult } from './domain/broadcasts/broadcast.js';
 import { createServiceBusClient, ServiceBusNotificationQueue } from './adapters/serviceBus/notificationQueue.js';
 import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
@@ -119,6 +122,10 @@ export interface Relay {
   updateCustomer(customerId: number, input: CustomerInput): Promise<CustomerApiResult>;
   /** GET /api/customers/{customerId}/next-send-time. */
   customerNextSendTime(customerId: number, at: Date): Promise<NextSendTimeResult>;
+  /** GET /api/inbox. */
+  listInbox(status: InboxStatus, limit: number): Promise<InboxMessage[]>;
+  /** PATCH /api/inbox/{messageId}; undefined for an unknown message. */
+  setInboxStatus(messageId: string, status: InboxStatus): Promise<InboxMessage | undefined>;
   /** POST /api/broadcasts. */
   sendBroadcast(request: BroadcastRequest): Promise<BroadcastResult>;
   /** PUT /api/customers/{customerId}/subscriptions. */
@@ -321,6 +328,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const feedback = new MysqlCustomerFeedback(ledgerPool);
   const paymentFlags = new MysqlPaymentFlags(ledgerPool);
   const broadcasts = new MysqlBroadcasts(ledgerPool);
+  const inbox = new MysqlInbox(ledgerPool);
   // One completer for every delivery of this instance, so SMS settling together complete together.
   const completeJob = batchedCompleter(withLogger('sendNotification'));
   const discountCodes = new CosmosDiscountCodes(discountCodesContainer, shared.clock);
@@ -340,7 +348,9 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordDeliveryReceipt: (receipt) =>
       recordDeliveryReceipt({ ...withLogger('vonageDeliveryReceipt'), settings: { apiKey: config.VONAGE_API_KEY } }, receipt),
     recordInboundSms: (sms) =>
-      recordInboundSms({ ...withLogger('vonageInboundSms'), feedback, codes: discountCodes, rewardBrand: config.FEEDBACK_REWARD_BRAND }, sms),
+      recordInboundSms({ ...withLogger('vonageInboundSms'), feedback, inbox, codes: discountCodes, rewardBrand: config.FEEDBACK_REWARD_BRAND }, sms),
+    listInbox: (status, limit) => listInbox({ inbox }, status, limit),
+    setInboxStatus: (messageId, status) => setInboxStatus({ inbox, clock: shared.clock }, messageId, status),
     listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
     recordStatsMessages: (messages) => recordStatsMessages(shared, messages),

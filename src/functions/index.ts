@@ -20,6 +20,8 @@ import './discounts/redeemDiscountCode.js';
 import './feedback/vonageInboundSms.js';
 import './feedback/vonageMessagesInbound.js';
 import './health/health.js';
+import './inbox/listInbox.js';
+import './inbox/updateInboxMessage.js';
 import './jobs/changeJobStatus.js';
 import './jobs/closeJob.js';
 import './jobs/getJob.js';

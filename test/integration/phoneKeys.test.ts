@@ -11,7 +11,8 @@ import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import { buildRelay } from '../../src/compositionRoot.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { FakeClientJobs, FakeClock, FakeCustomers, FakeDiscountCodes, FakeJobDocuments, FakeJobTracking, FakeMessageStats, MemoryLogger, FakeNotificationQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
+import { FakeClientJobs, FakeClock, FakeCustomers, FakeDiscountCodes, FakeInbox, FakeJobDocuments, FakeJobTracking, FakeMessageStats, MemoryLogger, FakeNotificationQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
+import { calendarOf } from '../support/world.js';
 import { createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
 
 const NUMBER = '+447770123456';
@@ -143,12 +144,14 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
           clientJobs: new FakeClientJobs(),
           tracking: new FakeJobTracking(),
           stats: new FakeMessageStats(),
+          inbox: new FakeInbox(),
+          calendar: calendarOf('Mon-Sun 00:00-24:00'),
         },
-        { messageId, from, text },
+        { messageId, from, text, channel: 'sms' },
       );
     expect(await reply('inbound-1', '447770123456', '5 stars')).toEqual({ outcome: 'recorded', jobId: 1, score: 5 });
     // Job 3's feedback SMS went to a number the job no longer has: its key was cleared, so no match.
-    expect(await reply('inbound-2', '447770333333', '1')).toEqual({ outcome: 'no-feedback-sms' });
+    expect(await reply('inbound-2', '447770333333', '1')).toEqual({ outcome: 'kept', autoReply: 'none' });
     expect(JSON.stringify(logger.lines)).not.toContain('447770333333');
   });
 

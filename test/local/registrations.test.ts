@@ -47,6 +47,7 @@ const DESIGN_HTTP_ROUTES = [
   { method: 'POST', route: 'discount-codes/{code}/redeem', authLevel: 'function' },
   { method: 'GET', route: 'customers/{customerId}/next-send-time', authLevel: 'function' },
   { method: 'POST', route: 'broadcasts', authLevel: 'function' },
+  { method: 'GET', route: 'inbox', authLevel: 'function' },
   { method: 'POST', route: 'stats/messages', authLevel: 'function' },
   { method: 'GET', route: 'stats', authLevel: 'function' },
 ] as const;
@@ -67,6 +68,8 @@ const EXTENSION_HTTP_ROUTES = [
   // vonage-messages gateway), anonymous and verified by their signed JWT (ASSUMPTIONS.md, Channels and gateways).
   { method: 'POST', route: 'webhooks/vonage/messages/status', authLevel: 'anonymous' },
   { method: 'POST', route: 'webhooks/vonage/messages/inbound', authLevel: 'anonymous' },
+  // Issue 10: staff mark an inbox message handled ("a way to mark it handled"; ASSUMPTIONS.md, Contact windows).
+  { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */

@@ -5,6 +5,7 @@ import type { Clock, Logger, PhoneKeys } from '../../src/domain/shared/ports.js'
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { BroadcastCounts, BroadcastRecord, Broadcasts } from '../../src/domain/broadcasts/ports.js';
 import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
+import type { Inbox, InboxMessage, InboxStatus } from '../../src/domain/inbox/ports.js';
 import type { ClaimOutcome, DiscountCodes } from '../../src/domain/discounts/ports.js';
 import {
   FINAL_NOTIFICATION_STATES,
@@ -699,5 +700,29 @@ export class FakeBroadcasts implements Broadcasts {
   async complete(broadcastId: string, counts: BroadcastCounts): Promise<void> {
     const row = this.rows.get(broadcastId);
     if (row && row.counts === null) row.counts = { ...counts };
+  }
+}
+
+/** The `inbox_messages` table in memory: the first keep of an id wins; pending oldest first, handled newest first. */
+export class FakeInbox implements Inbox {
+  readonly rows = new Map<string, InboxMessage>();
+
+  async keep(message: Omit<InboxMessage, 'status' | 'handledAt'>): Promise<InboxMessage> {
+    if (!this.rows.has(message.messageId)) this.rows.set(message.messageId, { ...message, status: 'pending', handledAt: null });
+    return { ...this.rows.get(message.messageId)! };
+  }
+
+  async list(status: InboxStatus, limit: number): Promise<InboxMessage[]> {
+    const oldestFirst = [...this.rows.values()]
+      .filter((m) => m.status === status)
+      .sort((a, b) => byTimeThenKey([a.receivedAt, a.messageId], [b.receivedAt, b.messageId]));
+    return (status === 'pending' ? oldestFirst : oldestFirst.reverse()).slice(0, limit).map((m) => ({ ...m }));
+  }
+
+  async setStatus(messageId: string, status: InboxStatus, at: Date): Promise<InboxMessage | undefined> {
+    const row = this.rows.get(messageId);
+    if (!row) return undefined;
+    Object.assign(row, { status, handledAt: status === 'handled' ? (row.handledAt ?? at) : null });
+    return { ...row };
   }
 }

@@ -8,6 +8,7 @@ import {
   FakeClientJobs,
   FakeClock,
   FakeBroadcasts,
+  FakeInbox,
   FakeCustomers,
   FakeGatewayRegistry,
   FakeMessageStats,
@@ -62,6 +63,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     payments: new FakePayments(),
     customers: new FakeCustomers(),
     broadcasts: new FakeBroadcasts(),
+    inbox: new FakeInbox(),
     phoneKeys: testPhoneKeys,
     logger: new MemoryLogger(),
   };

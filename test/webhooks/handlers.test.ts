@@ -237,7 +237,7 @@ describe('POST /api/webhooks/vonage/inbound', () => {
 
   it('answers 200 for a reply from a number it sent no feedback SMS to, and stores nothing', async () => {
     const before = snapshot(world);
-    expect(await send(signed(inboundParams({ msisdn: '447700900123', messageId: 'in-2' })))).toMatchObject({ status: 200, body: { status: 'no-feedback-sms' } });
+    expect(await send(signed(inboundParams({ msisdn: '447700900123', messageId: 'in-2' })))).toMatchObject({ status: 200, body: { status: 'kept' } });
     expect(snapshot(world)).toBe(before);
   });
 

@@ -41,22 +41,23 @@ describe('customer replies to the feedback SMS', () => {
     expect(snapshot(world)).toEqual(before);
   });
 
-  it('acknowledges a reply from a number it sent no feedback SMS to, stores it nowhere and logs the number masked', async () => {
+  it('keeps a message from a number it sent no feedback SMS to in the inbox, not as feedback, and logs the number masked', async () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
     const before = snapshot(world);
 
-    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-9', msisdn: '447700900123', text: '5' }))).toEqual({ outcome: 'no-feedback-sms' });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-9', msisdn: '447700900123', text: '5' }))).toEqual({ outcome: 'kept', autoReply: 'none' });
     expect(snapshot(world)).toEqual(before);
-    const line = world.logger.lines.find((l) => l.message.includes('matches no feedback SMS'));
-    expect(line?.fields).toEqual({ from: '***123', messageId: 'in-9' });
+    expect([...world.inbox.rows.keys()]).toEqual(['in-9']);
+    const line = world.logger.lines.find((l) => l.message.includes('kept in the inbox'));
+    expect(line?.fields).toEqual({ from: '***123', messageId: 'in-9', autoReply: 'none' });
     expect(JSON.stringify(world.logger.lines)).not.toContain('447700900123');
   });
 
   it('does not take a reply to the courtesy SMS as feedback', async () => {
     const world = await openedWorld();
     const before = snapshot(world);
-    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: 'thanks 5' }))).toEqual({ outcome: 'no-feedback-sms' });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: 'thanks 5' }))).toEqual({ outcome: 'kept', autoReply: 'none' });
     expect(snapshot(world)).toEqual(before);
   });
 
@@ -66,14 +67,14 @@ describe('customer replies to the feedback SMS', () => {
     world.gateway.reply({ outcome: 'accepted', providerMessageId: 'vonage-2' }, { outcome: 'rejected', errorCode: '7', detail: 'Number barred' });
     await closeJobIn(world, 1);
     expect(world.notificationLog.entries.get('job-1-closed')?.state).toBe('rejected');
-    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-3', text: '5' }))).toEqual({ outcome: 'no-feedback-sms' });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-3', text: '5' }))).toEqual({ outcome: 'kept', autoReply: 'none' });
   });
 
   it('matches the sender with or without a leading +, and ignores an unusable sender', async () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
     expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-4', msisdn: `+${CUSTOMER_MSISDN}`, text: '3' }))).toMatchObject({ outcome: 'recorded' });
-    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-5', msisdn: 'VONAGE', text: '3' }))).toEqual({ outcome: 'no-feedback-sms' });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-5', msisdn: 'VONAGE', text: '3' }))).toEqual({ outcome: 'kept', autoReply: 'none' });
   });
 
   it('gives the reply to the most recent feedback SMS sent to that number', async () => {

@@ -3,6 +3,8 @@ import { maskPhone, toE164 } from '../shared/phone.js';
 import type { CustomerFeedback, FeedbackReply } from './ports.js';
 import type { Customers } from '../customers/ports.js';
 import { rewardFeedback, type FeedbackRewardDeps } from './reward.js';
+import { keepInboundMessage, type AutoReplyOutcome, type InboxDeps } from '../inbox/inbox.js';
+import type { InboundChannel } from '../inbox/ports.js';
 
 /*
  * Customers' replies to the feedback SMS. Vonage retries anything that is not 2xx, so every step
@@ -16,20 +18,23 @@ export interface InboundSms {
   /** The sender as Vonage gives it (E.164 without '+'); whether it is a usable number is decided here. */
   from: string;
   text: string;
+  /** The channel it came on, which an auto-reply answers on. */
+  channel: InboundChannel;
 }
 
 /** Replies are kept up to the `feedback.reply_text` column's 640 characters. */
 export const MAX_REPLY_CHARS = 640;
 
-/** The reward's ports (the notification log, queue, completion, discount codes) plus the reply's own. */
-export interface InboundSmsDeps extends FeedbackRewardDeps {
+/** The reward's ports (the notification log, queue, completion, discount codes), the inbox's, and the reply's own. */
+export interface InboundSmsDeps extends FeedbackRewardDeps, Omit<InboxDeps, 'notificationLog'> {
   feedback: CustomerFeedback;
   customers: Pick<Customers, 'findByMobile' | 'unsubscribe' | 'customersForJobs' | 'getMany'>;
 }
 
 export type InboundSmsResult =
   | { outcome: 'recorded' | 'duplicate'; jobId: number; score: number | null }
-  | { outcome: 'no-feedback-sms' }
+  /** Not a reply to a feedback request: kept in the inbox, answered outside business hours. */
+  | { outcome: 'kept'; autoReply: AutoReplyOutcome }
   /** A STOP: the sender's customer no longer gets SMS (already unsubscribed counts too; Vonage resends). */
   | { outcome: 'unsubscribed'; customerId: number }
   /** A STOP from a number no customer has. */
@@ -74,7 +79,7 @@ function senderE164(from: string): string | undefined {
  * to the most recent feedback SMS sent to that number (by its keyed one-way lookup key, so no
  * number is stored), the score is read from the text, and the job document and job_trans show
  * it. With FEEDBACK_REWARD_BRAND set, the reply earns the customer a discount code (rewardFeedback).
- * A reply that matches no feedback SMS is acknowledged and stored nowhere.
+ * A message that matches no feedback SMS is kept in the inbox for staff (keepInboundMessage).
  */
 export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
   if (isStopRequest(sms.text)) return unsubscribeSender(deps, sms);
@@ -89,11 +94,10 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   const e164 = senderE164(sms.from);
   const feedbackSms = e164 ? await deps.notificationLog.latestSentTo(deps.phoneKeys.lookupKey(e164), 'job-closed') : undefined;
   if (!feedbackSms) {
-    deps.logger.info('SMS reply matches no feedback SMS; acknowledged, stored nowhere', {
-      from: maskPhone(sms.from),
-      messageId: sms.messageId,
-    });
-    return { outcome: 'no-feedback-sms' };
+    const customer = e164 ? await deps.customers.findByMobile(e164) : undefined;
+    const kept = await keepInboundMessage(deps, { ...sms, e164, customer });
+    deps.logger.info('inbound message kept in the inbox', { from: maskPhone(sms.from), messageId: sms.messageId, autoReply: kept.autoReply });
+    return { outcome: 'kept', autoReply: kept.autoReply };
   }
 
   const text = replyText(sms.text);

@@ -4,7 +4,11 @@ import { inboundSmsSchema } from '../http/vonageSchemas.js';
 import { answer, json } from '../http/http.js';
 import { readVonageWebhook } from '../http/vonageWebhook.js';
 
-/** Customers' SMS replies (feedback). A reply we cannot place still gets 200, or Vonage would resend it for a day. */
+/**
+ * Customers' SMS: replies to the feedback request, STOP, and anything else, which is kept in the
+ * inbox (and answered outside business hours). A message we cannot place still gets 200, or
+ * Vonage would resend it for a day.
+ */
 export async function vonageInboundSmsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();

@@ -5,8 +5,9 @@ import { messagesInboundSchema } from '../http/vonageMessagesSchemas.js';
 import { readVonageMessagesWebhook } from '../http/vonageMessagesWebhook.js';
 
 /**
- * Customers' replies through the Messages API (SMS or WhatsApp), read as feedback like SMS API
- * replies. A message without text (an image, a location) is acknowledged and stored nowhere.
+ * Customers' messages through the Messages API (SMS or WhatsApp), read like SMS API ones: feedback,
+ * STOP, or kept in the inbox. A message without text (an image, a location), or on another
+ * channel, is acknowledged and stored nowhere.
  */
 export async function vonageMessagesInboundHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {

@@ -84,7 +84,7 @@ export const messagesInboundSchema = z
   .refine((p) => p.message_type !== 'text' || p.text !== undefined, { message: 'a text message must carry text', path: ['text'] })
   .transform(
     (p): MessagesInbound =>
-      p.message_type === 'text'
-        ? { kind: 'text', sms: { messageId: p.message_uuid, from: p.from, text: p.text ?? '' } }
-        : { kind: 'other', messageId: p.message_uuid, messageType: p.message_type },
+      p.message_type === 'text' && (p.channel === 'sms' || p.channel === 'whatsapp')
+        ? { kind: 'text', sms: { messageId: p.message_uuid, from: p.from, text: p.text ?? '', channel: p.channel } }
+        : { kind: 'other', messageId: p.message_uuid, messageType: p.channel === 'sms' || p.channel === 'whatsapp' ? p.message_type : `${p.channel} ${p.message_type}` },
   );

@@ -61,6 +61,6 @@ export const inboundSmsSchema = z
     to: optional(z.string().max(64)),
     'message-timestamp': optional(vonageTimestamp),
   })
-  .transform((p): InboundSms => ({ messageId: p.messageId, from: p.msisdn, text: p.text ?? '' }));
+  .transform((p): InboundSms => ({ messageId: p.messageId, from: p.msisdn, text: p.text ?? '', channel: 'sms' }));
 
 

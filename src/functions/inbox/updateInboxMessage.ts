@@ -1,0 +1,25 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { getRelay } from '../../compositionRoot.js';
+import { INBOX_STATUSES } from '../../domain/inbox/ports.js';
+import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { inboxMessageBody } from './inboxSchemas.js';
+
+const changeSchema = z.object({ status: z.enum(INBOX_STATUSES, { message: `status must be one of ${INBOX_STATUSES.join(', ')}` }) }).strict();
+
+/** Provider message ids are 1 to 64 visible ASCII characters (the inbound webhooks' rule). */
+const MESSAGE_ID = /^[\x21-\x7e]{1,64}$/;
+
+/** PATCH /api/inbox/{messageId} `{status: "handled" | "pending"}`: staff mark a message handled (or not yet). */
+export async function updateInboxMessageHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return answer(context, async () => {
+    const messageId = request.params.messageId ?? '';
+    if (!MESSAGE_ID.test(messageId)) return problem(400, 'messageId must be 1 to 64 visible ASCII characters');
+    const body = await readJsonBody(request, changeSchema);
+    if (!body.ok) return body.response;
+    const message = await (await getRelay()).setInboxStatus(messageId, body.value.status);
+    return message ? json(200, inboxMessageBody(message)) : problem(404, `inbox message ${messageId} is not known to Repair Relay`);
+  });
+}
+
+app.http('updateInboxMessage', { route: 'inbox/{messageId}', methods: ['PATCH'], authLevel: 'function', handler: updateInboxMessageHandler });
