@@ -47,7 +47,6 @@ const DESIGN_HTTP_ROUTES = [
   { method: 'POST', route: 'discount-codes/{code}/redeem', authLevel: 'function' },
   { method: 'GET', route: 'customers/{customerId}/next-send-time', authLevel: 'function' },
   { method: 'POST', route: 'broadcasts', authLevel: 'function' },
-  { method: 'GET', route: 'inbox', authLevel: 'function' },
   { method: 'POST', route: 'stats/messages', authLevel: 'function' },
   { method: 'GET', route: 'stats', authLevel: 'function' },
 ] as const;
@@ -68,7 +67,9 @@ const EXTENSION_HTTP_ROUTES = [
   // vonage-messages gateway), anonymous and verified by their signed JWT (ASSUMPTIONS.md, Channels and gateways).
   { method: 'POST', route: 'webhooks/vonage/messages/status', authLevel: 'anonymous' },
   { method: 'POST', route: 'webhooks/vonage/messages/inbound', authLevel: 'anonymous' },
-  // Issue 10: staff mark an inbox message handled ("a way to mark it handled"; ASSUMPTIONS.md, Contact windows).
+  // Issue 10: the inbox, which DESIGN.md names in its prose (Contact windows) rather than in a table
+  // or list, and the way staff mark a message handled (ASSUMPTIONS.md, Contact windows).
+  { method: 'GET', route: 'inbox', authLevel: 'function' },
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
 ] as const;
 
