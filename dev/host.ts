@@ -297,7 +297,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           if (await Promise.race([Promise.allSettled([...running]).then(() => false), deadline])) log('warning', 'host', `${running.size} invocation(s) still running after ${formatDuration(drainTimeoutMs)}; stopping anyway`);
           for (const hook of hooksFor('appTerminate')) await Promise.resolve(hook({ hookData, appHookData: hookData })).catch((error: unknown) => log('error', 'host', `appTerminate hook failed: ${describeError(error)}`));
           const left = smsQueue.pending().length;
-          if (left > 0) log('warning', 'service bus', `${left} message(s) on in-process queue ${smsQueue.name} are dropped; the next poll re-queues courtesy SMS still queued after 10 minutes`);
+          if (left > 0) log('warning', 'service bus', `${left} message(s) on in-process queue ${smsQueue.name} are dropped; polls hand notifications still queued, or scheduled, to the queue again 10 minutes after they were due`);
           server.closeAllConnections();
           await closing;
           await closeRelay().catch(() => {});

@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { isTransientInfrastructureError } from '../../adapters/system/transientErrors.js';
 import { getRelay } from '../../compositionRoot.js';
-import { parseNotificationMessage } from '../../domain/notifications/notificationMessage.js';
+import { parseNotificationMessage, type NotificationMessage } from '../../domain/notifications/notificationMessage.js';
 import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/sendNotification.js';
 
 /** Thrown for a message that can never be processed: the host dead-letters it once deliveries run out. */
@@ -14,6 +14,12 @@ function passes(error: unknown): boolean {
   return error instanceof NotificationInFlightError || error instanceof AttemptNotRecordedError || isTransientInfrastructureError(error);
 }
 
+/** "sms job-received for job 12", "email broadcast to customer 7": never the address. */
+function describe(message: NotificationMessage): string {
+  const about = message.jobId !== null ? `for job ${message.jobId}` : message.customerId !== null ? `to customer ${message.customerId}` : 'to a sender who is no customer';
+  return `${message.channel} ${message.event} ${about}`;
+}
+
 export async function sendNotificationHandler(body: unknown, context: InvocationContext): Promise<void> {
   const messageId = String(context.triggerMetadata?.messageId ?? 'unknown');
   const parsed = parseNotificationMessage(body);
@@ -22,12 +28,12 @@ export async function sendNotificationHandler(body: unknown, context: Invocation
   const relay = await getRelay();
   try {
     const result = await relay.sendNotification(message);
-    context.log(`${message.channel} ${message.event} for job ${message.jobId}: ${result}`);
+    context.log(`${describe(message)}: ${result}`);
   } catch (error) {
     if (!passes(error)) throw error;
     const deferred = await relay.deferNotification(message, messageId, error);
     if (deferred.outcome === 'give-up') throw error;
-    context.warn(`${message.channel} ${message.event} for job ${message.jobId} put off until ${deferred.until.toISOString()} as ${deferred.messageId}`);
+    context.warn(`${describe(message)} put off until ${deferred.until.toISOString()} as ${deferred.messageId}`);
   }
 }
 
