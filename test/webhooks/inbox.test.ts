@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
+import { FEEDBACK_REPLY_MS, recordInboundSms } from '../../src/domain/feedback/recordReply.js';
 import { listInbox, setInboxStatus } from '../../src/domain/inbox/inbox.js';
 import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
 import { crashAfter, isInjectedCrash, type FakeClock } from '../support/fakes.js';
 import { calendarOf } from '../support/world.js';
-import { CUSTOMER_MSISDN, inbound, openedWorld, type WebhookWorld } from './helpers.js';
+import { closeJobIn, CUSTOMER_MSISDN, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 
 const SATURDAY_NIGHT = new Date('2026-11-28T22:30:00.000Z');
 const MONDAY_OPENING = new Date('2026-11-30T09:00:00.000Z');
@@ -67,6 +67,17 @@ describe('the inbox and the after-hours auto-reply', () => {
     expect(await receive(world, 'in-4')).toEqual({ outcome: 'kept', autoReply: 'queued' });
     expect(await world.deliverDue()).toEqual(['sent']);
     expect(world.gateway.sent.at(-1)?.text).toBe("Thank you for your message. We're closed now and will reply on Tue 1 Dec from 09:00.");
+  });
+
+  it('takes a message as feedback within 14 days of the feedback request, and keeps a later one in the inbox', async () => {
+    const world = await inboxWorld();
+    await closeJobIn(world, 1);
+    world.clock.advance(FEEDBACK_REPLY_MS);
+    expect(await receive(world, 'in-1', '5 thanks')).toMatchObject({ outcome: 'recorded', jobId: 1, score: 5 });
+    world.clock.advance(1);
+    expect(await receive(world, 'in-2', 'My screen cracked again, can you fix it?')).toMatchObject({ outcome: 'kept' });
+    expect((await listInbox(world.inboundDeps, 'pending', 10)).map((m) => m.messageId)).toEqual(['in-2']);
+    expect(world.feedback.replies.has('in-2')).toBe(false);
   });
 
   it('answers at once even when the customer’s own contact hours would put a message off', async () => {

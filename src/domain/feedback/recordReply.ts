@@ -22,6 +22,12 @@ export interface InboundSms {
   channel: InboundChannel;
 }
 
+/**
+ * A message counts as a reply to the feedback request for this long after the request was sent;
+ * later, the customer is writing about something else and the message goes to the inbox.
+ */
+export const FEEDBACK_REPLY_MS = 14 * 24 * 60 * 60_000;
+
 /** Replies are kept up to the `feedback.reply_text` column's 640 characters. */
 export const MAX_REPLY_CHARS = 640;
 
@@ -79,7 +85,8 @@ function senderE164(from: string): string | undefined {
  * to the most recent feedback SMS sent to that number (by its keyed one-way lookup key, so no
  * number is stored), the score is read from the text, and the job document and job_trans show
  * it. With FEEDBACK_REWARD_BRAND set, the reply earns the customer a discount code (rewardFeedback).
- * A message that matches no feedback SMS is kept in the inbox for staff (keepInboundMessage).
+ * A message that matches no feedback SMS sent in the last FEEDBACK_REPLY_MS is kept in the inbox
+ * for staff (keepInboundMessage).
  */
 export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
   if (isStopRequest(sms.text)) return unsubscribeSender(deps, sms);
@@ -92,7 +99,8 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   }
 
   const e164 = senderE164(sms.from);
-  const feedbackSms = e164 ? await deps.notificationLog.latestSentTo(deps.phoneKeys.lookupKey(e164), 'job-closed') : undefined;
+  const latest = e164 ? await deps.notificationLog.latestSentTo(deps.phoneKeys.lookupKey(e164), 'job-closed') : undefined;
+  const feedbackSms = latest && deps.clock.now().getTime() - (latest.settledAt ?? latest.createdAt).getTime() <= FEEDBACK_REPLY_MS ? latest : undefined;
   if (!feedbackSms) {
     const customer = e164 ? await deps.customers.findByMobile(e164) : undefined;
     const kept = await keepInboundMessage(deps, { ...sms, e164, customer });
