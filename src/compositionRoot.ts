@@ -255,7 +255,8 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const ledgerPool = createMysqlPool(config.LEDGER_DB_URL, 20);
   const clientJobs = new MysqlClientJobs(clientPool);
   const phoneKeys = new HmacPhoneKeys(config.PHONE_KEY_SECRET as string);
-  // Statistics send a whole transaction in one round trip, which needs multiple statements.
+  // Statistics send a whole transaction in one round trip, and the notification log the claims and
+  // outcomes of concurrent deliveries: both need multiple statements (values stay placeholders).
   const statsPool = createMysqlPool(config.LEDGER_DB_URL, 10, { multipleStatements: true });
   const registry = new MysqlGatewayRegistry(ledgerPool);
   try {
@@ -297,7 +298,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     clientJobs,
     documents: new CosmosJobDocuments(container),
     transactions: new MysqlJobTransactions(ledgerPool),
-    notificationLog: new MysqlNotificationLog(ledgerPool),
+    notificationLog: new MysqlNotificationLog(ledgerPool, statsPool),
     tracking: new MysqlJobTracking(ledgerPool),
     payments: new MysqlPayments(ledgerPool),
     customers: new MysqlCustomers(ledgerPool),

@@ -96,8 +96,8 @@ export class SteppedClock implements Clock {
  * A one-connection pool on the database whose `UTC_TIMESTAMP(3)` follows a SteppedClock: every
  * statement runs on the connection whose session timestamp the clock sets.
  */
-export function pinnedClockPool(url: string): { pool: MysqlPool; clock(): Promise<SteppedClock> } {
-  const pool = createMysqlPool(url, 1);
+export function pinnedClockPool(url: string, options: { multipleStatements?: boolean } = {}): { pool: MysqlPool; clock(): Promise<SteppedClock> } {
+  const pool = createMysqlPool(url, 1, options);
   return {
     pool,
     clock: () => new SteppedClock(async (at) => void (await pool.query(`SET timestamp = ${(at.getTime() / 1000).toFixed(3)}`))).pin(),

@@ -13,19 +13,20 @@ interface NotificationLogSubject {
 
 const ledgerDb = databasePerFile(createLedgerDatabase);
 
-const mysqlNotificationLog: Implementation<NotificationLogSubject> = {
-  name: 'MySQL',
+/** The adapter as the composition root builds it (`batched`: conditional writes of concurrent callers in one multi-statement round trip), and one statement at a time. */
+const mysqlNotificationLog = (batched: boolean): Implementation<NotificationLogSubject> => ({
+  name: batched ? 'MySQL, batched writes' : 'MySQL',
   async start() {
-    const { pool, clock } = pinnedClockPool(ledgerDb().url);
+    const { pool, clock } = pinnedClockPool(ledgerDb().url, { multipleStatements: batched });
     return {
       async fresh() {
         await pool.query('DELETE FROM notification_log');
-        return { log: new MysqlNotificationLog(pool), clock: await clock() };
+        return { log: new MysqlNotificationLog(pool, batched ? pool : undefined), clock: await clock() };
       },
       stop: () => pool.end(),
     };
   },
-};
+});
 
 describeContract<NotificationLogSubject>(
   'NotificationLog',
@@ -34,7 +35,8 @@ describeContract<NotificationLogSubject>(
       const clock = new SteppedClock();
       return { log: new FakeNotificationLog(clock), clock };
     }),
-    mysqlNotificationLog,
+    mysqlNotificationLog(false),
+    mysqlNotificationLog(true),
   ],
   (subject) => {
     const MINUTE = 60_000;
@@ -144,6 +146,24 @@ describeContract<NotificationLogSubject>(
       const claims = await Promise.all([log.claimForSending('k', 'queued', 0, 'vonage-sms'), log.claimForSending('k', 'queued', 0, 'vonage-sms')]);
       expect(claims.sort()).toEqual([false, true]);
       expect(await log.get('k')).toMatchObject({ state: 'sending', attempts: 1 });
+    });
+
+    it('answers each of many concurrent claims, switches and records for its own entry', async () => {
+      const { log } = subject();
+      const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+      await log.register(keys.map((key) => registration(key)));
+      const even = (i: number) => i % 2 === 0;
+      const claims = await Promise.all(keys.map((key, i) => log.claimForSending(key, even(i) ? 'queued' : 'retrying', 0, 'vonage-sms')));
+      expect(claims).toEqual(keys.map((_, i) => even(i)));
+      const switches = await Promise.all(keys.map((key, i) => (i % 4 === 0 ? log.switchGateway(key, 1, 'vonage-messages') : Promise.resolve(null))));
+      expect(switches).toEqual(keys.map((_, i) => (i % 4 === 0 ? true : null)));
+      const records = await Promise.all(keys.map((key, i) => log.record(key, 'sending', { state: 'sent', providerMessageId: `p-${i}`, price: '0.0333' })));
+      expect(records).toEqual(keys.map((_, i) => even(i)));
+      for (const [i, key] of keys.entries()) {
+        expect(await log.get(key), key).toMatchObject(
+          even(i) ? { state: 'sent', attempts: i % 4 === 0 ? 2 : 1, gateway: i % 4 === 0 ? 'vonage-messages' : 'vonage-sms', providerMessageId: `p-${i}`, price: '0.033' } : { state: 'queued', attempts: 0, providerMessageId: null },
+        );
+      }
     });
 
     it('forJobs finds the entry of every channel of an event for these jobs, and nothing else', async () => {

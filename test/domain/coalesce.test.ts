@@ -53,6 +53,17 @@ describe('coalesce', () => {
     expect(runner.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
   });
 
+  it('without splitting, fails every caller of a failed batch and runs nothing again', async () => {
+    const runner = recordingRunner((item) => item === 3);
+    const call = coalesce(runner.run, 100, { splitOnFailure: false });
+    const results = Promise.allSettled([1, 2, 3, 4].map(call));
+    await runner.releaseAll();
+    const settled = await results;
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(settled[1]).toMatchObject({ reason: new Error('item 3 is bad') });
+    expect(runner.batches).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('starts afresh after going quiet', async () => {
     const runner = recordingRunner();
     const call = coalesce(runner.run, 100);

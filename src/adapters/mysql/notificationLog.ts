@@ -104,7 +104,20 @@ const OUTCOME_CONDITIONS: Record<NotificationOutcome, string> = {
   skipped: "state = 'skipped'",
 };
 
-/** Every state change is a conditional UPDATE on the state it expects, so concurrent consumers cannot both win. */
+type SqlValue = string | number | Date | null;
+
+/** One conditional UPDATE: its SQL with placeholders and their values. */
+interface ConditionalWrite {
+  sql: string;
+  values: SqlValue[];
+}
+
+/**
+ * Every state change is a conditional UPDATE on the state it expects, so concurrent consumers
+ * cannot both win. With a pool that allows multiple statements, the claims, gateway switches and
+ * outcomes of concurrent deliveries go to the server together, one round trip for a batch, each
+ * statement still conditional on its own row and answering its own affected-row count.
+ */
 export class MysqlNotificationLog implements NotificationLog {
   /** Concurrent deliveries each read their entry; reads made together go as one query. */
   private readonly getTogether = coalesce(async (keys: readonly string[]) => {
@@ -112,7 +125,38 @@ export class MysqlNotificationLog implements NotificationLog {
     return keys.map((key) => entries.get(key));
   }, 100);
 
-  constructor(private readonly pool: MysqlPool) {}
+  /**
+   * Never split and retried: a failed batch may have applied some of its statements, and running a
+   * claim again would find it taken (by itself) and strand the entry. Each caller gets the error,
+   * which the send path already treats as "not recorded" (AttemptNotRecordedError).
+   */
+  private readonly writeTogether = coalesce(
+    async (writes: readonly ConditionalWrite[]) => {
+      if (writes.length === 1 || !this.multiStatementPool) return Promise.all(writes.map((write) => this.writeAlone(write)));
+      const [results] = await this.multiStatementPool.query<ResultSetHeader[]>(
+        writes.map((write) => write.sql).join(';\n'),
+        writes.flatMap((write) => write.values),
+      );
+      return results.map((result) => result.affectedRows);
+    },
+    100,
+    { splitOnFailure: false },
+  );
+
+  /** `multiStatementPool`: the same database through a pool created with `multipleStatements`, for batched writes. */
+  constructor(
+    private readonly pool: MysqlPool,
+    private readonly multiStatementPool?: MysqlPool,
+  ) {}
+
+  private async writeAlone(write: ConditionalWrite): Promise<number> {
+    const [result] = await this.pool.execute<ResultSetHeader>(write.sql, write.values);
+    return result.affectedRows;
+  }
+
+  private async write(sql: string, values: SqlValue[]): Promise<boolean> {
+    return (await this.writeTogether({ sql, values })) === 1;
+  }
 
   async register(entries: readonly NotificationRegistration[]): Promise<void> {
     if (entries.length === 0) return;
@@ -161,25 +205,23 @@ export class MysqlNotificationLog implements NotificationLog {
   }
 
   async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
-    const [result] = await this.pool.execute<ResultSetHeader>(
+    return this.write(
       `UPDATE notification_log SET state = 'sending', attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
        WHERE message_key = ? AND state = ? AND attempts = ?`,
       [gateway, messageKey, expected, attempts],
     );
-    return result.affectedRows === 1;
   }
 
   async switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean> {
-    const [result] = await this.pool.execute<ResultSetHeader>(
+    return this.write(
       `UPDATE notification_log SET attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
        WHERE message_key = ? AND state = 'sending' AND attempts = ?`,
       [gateway, messageKey, attempts],
     );
-    return result.affectedRows === 1;
   }
 
   async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
-    const [result] = await this.pool.execute<ResultSetHeader>(
+    return this.write(
       `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
          price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = UTC_TIMESTAMP(3),
          settled_at = IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?
@@ -198,7 +240,6 @@ export class MysqlNotificationLog implements NotificationLog {
         expected,
       ],
     );
-    return result.affectedRows === 1;
   }
 
   async getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined> {

@@ -3,9 +3,15 @@
  * at once; calls made while it runs wait and go together in the next batch (at most `maxBatch`
  * items each). A quiet system pays no added latency; a busy one gets batches as large as its
  * concurrency. A batch that fails is split and each of its items runs alone, so one bad item
- * fails only its own caller.
+ * fails only its own caller; with `splitOnFailure: false` every caller of the batch gets its error
+ * instead, for items that must not run twice (a failed batch may have done part of its work).
  */
-export function coalesce<I, O>(runBatch: (items: readonly I[]) => Promise<readonly O[]>, maxBatch: number): (item: I) => Promise<O> {
+export function coalesce<I, O>(
+  runBatch: (items: readonly I[]) => Promise<readonly O[]>,
+  maxBatch: number,
+  options: { splitOnFailure?: boolean } = {},
+): (item: I) => Promise<O> {
+  const splitOnFailure = options.splitOnFailure ?? true;
   interface Waiting {
     item: I;
     resolve(value: O): void;
@@ -28,8 +34,9 @@ export function coalesce<I, O>(runBatch: (items: readonly I[]) => Promise<readon
     try {
       const results = await runBatch(batch.map((call) => call.item));
       batch.forEach((call, index) => call.resolve(results[index] as O));
-    } catch {
-      await Promise.all(batch.map(runAlone));
+    } catch (error) {
+      if (splitOnFailure) await Promise.all(batch.map(runAlone));
+      else batch.forEach((call) => call.reject(error));
     }
   };
 
