@@ -159,6 +159,7 @@ async function measure(s: Scenario, app: BenchApp): Promise<ScenarioResult> {
   const [states] = await ledger.pool.query<RowDataPacket[]>(
     'SELECT channel, state, gateway, COUNT(*) AS n FROM notification_log GROUP BY channel, state, gateway ORDER BY channel, state, gateway',
   );
+  await sandbox.sync();
   const smsPerJob = countPerJob(sandboxSmsRefs(sandbox), jobs, (id) => `job-${id}-received`);
   const emailPerJob = countPerJob(
     mailSink.received.flatMap((mail) => mail.to),

@@ -23,7 +23,8 @@ import '../test/setup/functionsCore.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { LocalHost } from '../dev/host.js';
-import type { VonageSandbox, VonageSandboxOptions } from '../dev/vonageSandbox.js';
+import type { VonageSandboxOptions } from '../dev/vonageSandbox.js';
+import type { SandboxProcess } from './lib/sandboxProcess.js';
 import type { MysqlPool } from '../src/adapters/mysql/pool.js';
 import { startFaultProxy, type FaultProxy } from '../test/support/tcpProxy.js';
 import { envInt, runBenchmark } from './lib/harness.js';
@@ -177,7 +178,7 @@ async function runScenario(s: Scenario, cosmos: BenchCosmos): Promise<ScenarioRe
 async function measure(
   s: Scenario,
   queue: LocalHost['queue'],
-  sandbox: VonageSandbox,
+  sandbox: SandboxProcess,
   proxy: FaultProxy | undefined,
   clientPool: MysqlPool,
   ledgerPool: MysqlPool,
@@ -240,6 +241,7 @@ async function measure(
   const settleUntil = performance.now() + 15_000;
   while (queue.pending().length > 0 && performance.now() < settleUntil) await sleep(100);
 
+  await sandbox.sync();
   const smsPerJob = countPerJob(sandboxSmsRefs(sandbox), s.jobs, (id) => `job-${id}-received`);
   logs.closed = true;
   const [states] = await ledgerPool.query<RowDataPacket[]>('SELECT state, COUNT(*) AS n FROM notification_log GROUP BY state ORDER BY state');

@@ -4,19 +4,20 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { CLIENT_JOBS_DDL } from '../../dev/defaults.js';
 import { startLocalHost, type LocalHost } from '../../dev/host.js';
 import type { MailSink } from '../../dev/mailSink.js';
-import { VonageSandbox, type VonageSandboxOptions } from '../../dev/vonageSandbox.js';
+import type { VonageSandboxOptions } from '../../dev/vonageSandbox.js';
 import type { MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
 import { TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
 import { capturingConsole, LogCounter } from './logCounter.js';
+import { startSandboxProcess, type SandboxProcess, type SandboxView } from './sandboxProcess.js';
 import { createBenchDatabase, type BenchCosmos, type BenchDatabase } from './stack.js';
 
 /**
  * The app run in the bench's process through the local host (`startLocalHost`, as `npm start`
  * runs it: the real function files, the in-process Service Bus stand-in, a poll every second)
  * against throwaway MariaDB client and ledger databases, the embedded Cosmos server, a Vonage
- * sandbox of the bench's own (SMS API and Messages API) and the host's mail sink. The send and
- * notification benches share it.
+ * sandbox of the bench's own (SMS API and Messages API) in a child process, as Vonage is another
+ * service, and the host's mail sink. The send and notification benches share it.
  */
 
 export const SANDBOX_CREDENTIALS = { apiKey: 'bench-sandbox', apiSecret: 'bench-sandbox-secret' };
@@ -65,7 +66,7 @@ export function countPerJob(refs: Iterable<string | undefined>, jobs: number, re
 }
 
 /** The client-ref of each SMS the sandbox accepted, through the SMS API or the Messages API. */
-export function sandboxSmsRefs(sandbox: VonageSandbox): Array<string | undefined> {
+export function sandboxSmsRefs(sandbox: SandboxView): Array<string | undefined> {
   return [...sandbox.sent.map((sms) => sms.clientRef), ...sandbox.messages.filter((m) => m.channel === 'sms').map((m) => m.clientRef)];
 }
 
@@ -73,7 +74,8 @@ export interface BenchApp {
   host: LocalHost;
   /** The host's mail sink (SMTP_URL is left unset, so the host starts one). */
   mailSink: MailSink;
-  sandbox: VonageSandbox;
+  /** Read `sent`/`messages` after `sync()` for exact counts. */
+  sandbox: SandboxProcess;
   client: BenchDatabase;
   ledger: BenchDatabase;
   logs: LogCounter;
@@ -98,13 +100,13 @@ export async function withBenchApp<T>(options: BenchAppOptions, measure: (app: B
   const client = await createBenchDatabase(`client_${purpose}`);
   const ledger = await createBenchDatabase(`ledger_${purpose}`);
   const containerName = `jobs_bench_${purpose}_${Date.now()}`;
-  const sandbox = new VonageSandbox({ ...SANDBOX_CREDENTIALS, ...options.sandbox });
+  const sandbox = await startSandboxProcess({ ...SANDBOX_CREDENTIALS, ...options.sandbox });
   if (options.logDir) mkdirSync(options.logDir, { recursive: true });
   const logs = new LogCounter(options.logDir ? path.join(options.logDir, `${options.key}.log`) : undefined);
   const via = options.databaseUrl ?? ((url: string) => url);
   try {
     await client.pool.query(CLIENT_JOBS_DDL);
-    const vonageHost = await sandbox.listen();
+    const vonageHost = sandbox.url;
     return await capturingConsole(logs, async () => {
       const host = await startLocalHost({
         env: {

@@ -19,7 +19,7 @@ describe('local host settings', () => {
 
   it('reads the app root and the parts of host.json the local host honours', () => {
     expect(findAppRoot(path.join(repo, 'dev'))).toBe(repo);
-    expect(readHostJson(repo)).toEqual({ routePrefix: 'api', functionTimeoutMs: 5 * 60_000, maxConcurrentCalls: 32 });
+    expect(readHostJson(repo)).toEqual({ routePrefix: 'api', functionTimeoutMs: 5 * 60_000, maxConcurrentCalls: 256 });
     expect(readHostJson(path.join(repo, 'dev'))).toEqual({ routePrefix: 'api', functionTimeoutMs: 5 * 60_000, maxConcurrentCalls: 16 });
   });
 
