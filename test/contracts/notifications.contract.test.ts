@@ -248,6 +248,20 @@ describeContract<NotificationLogSubject>(
       expect(await log.get('k')).toMatchObject({ price: '0.034', detail: 'd'.repeat(512) });
     });
 
+    it("record keeps an email's long Message-ID whole, and cuts what would not fit rather than failing", async () => {
+      const { log } = subject();
+      await log.register([registration('k'), registration('k2')]);
+      const messageId = `<notification.broadcast-${'0f8fad5b-d9cb-469f-a165-70867728950e'}-customer-123456789012345-email@${'relay.example'.repeat(5)}>`;
+      expect(messageId.length).toBeGreaterThan(150);
+      const writes = await Promise.all([
+        log.record('k', 'queued', { state: 'sent', providerMessageId: messageId }),
+        log.record('k2', 'queued', { state: 'rejected', providerMessageId: 'x'.repeat(300), errorCode: 'E'.repeat(40) }),
+      ]);
+      expect(writes).toEqual([true, true]);
+      expect(await log.findByProviderMessageId(messageId)).toMatchObject({ messageKey: 'k' });
+      expect(await log.get('k2')).toMatchObject({ providerMessageId: 'x'.repeat(191), errorCode: 'E'.repeat(32) });
+    });
+
     it('getWithDelivery and findByProviderMessageId return the entry with its delivery status', async () => {
       const { log } = subject();
       await log.register([registration('k'), registration('other')]);

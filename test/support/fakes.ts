@@ -296,9 +296,9 @@ export class FakeNotificationLog implements NotificationLog {
     Object.assign(entry, {
       state: outcome.state,
       gateway: outcome.gateway ?? entry.gateway,
-      providerMessageId: outcome.providerMessageId ?? entry.providerMessageId,
+      providerMessageId: outcome.providerMessageId?.slice(0, 191) ?? entry.providerMessageId,
       price: outcome.price === undefined ? entry.price : roundToAmount(outcome.price),
-      errorCode: outcome.errorCode ?? null,
+      errorCode: outcome.errorCode?.slice(0, 32) ?? null,
       detail: outcome.detail?.slice(0, 512) ?? null,
       reason: outcome.reason ?? null,
       updatedAt: now,

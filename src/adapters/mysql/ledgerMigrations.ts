@@ -275,6 +275,12 @@ export const LEDGER_MIGRATIONS: Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     ],
   },
+  {
+    // An email's provider id is its Message-ID, which names the notification key: a broadcast's or a
+    // reward's runs past the SMS-era 64 characters. 191 is the longest a utf8mb4 key column can be indexed whole.
+    name: '013-longer-provider-message-ids',
+    statements: ['ALTER TABLE notification_log MODIFY provider_message_id VARCHAR(191) NULL'],
+  },
 ];
 
 /** `notification_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */

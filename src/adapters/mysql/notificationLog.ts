@@ -220,6 +220,7 @@ export class MysqlNotificationLog implements NotificationLog {
     );
   }
 
+  /** Values are cut to their columns' widths: a batched write must not fail for one value too long (it would fail its whole batch). */
   async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
     return this.write(
       `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
@@ -229,9 +230,9 @@ export class MysqlNotificationLog implements NotificationLog {
       [
         outcome.state,
         outcome.gateway ?? null,
-        outcome.providerMessageId ?? null,
+        outcome.providerMessageId?.slice(0, 191) ?? null,
         outcome.price ?? null,
-        outcome.errorCode ?? null,
+        outcome.errorCode?.slice(0, 32) ?? null,
         outcome.detail?.slice(0, 512) ?? null,
         outcome.reason ?? null,
         outcome.state,

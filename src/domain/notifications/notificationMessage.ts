@@ -15,7 +15,7 @@ const attemptReportSchema = z
     attempt: z.number().int().positive(),
     state: z.enum(['not-sent', 'sent', 'rejected', 'failed', 'retrying']),
     gateway: z.string().max(32).optional(),
-    providerMessageId: z.string().max(64).optional(),
+    providerMessageId: z.string().max(191).optional(),
     price: z.string().max(16).optional(),
     errorCode: z.string().max(32).optional(),
     detail: z.string().max(512).optional(),
