@@ -14,8 +14,8 @@
  *
  * Broadcast (issue 10: "a 10,000-recipient broadcast accepted and queued", target under 2 s): the
  * app runs in this process through the local host (bench/lib/localHost.ts, as bench:notify runs
- * it: MariaDB, the embedded Cosmos server, the in-process queue, the Vonage sandbox, the mail
- * sink; business always open). 10,000 customers are written straight into the ledger (most on
+ * it: MariaDB, the embedded Cosmos server, the in-process queue, the Vonage sandbox in a child
+ * process, the mail sink; business always open). 10,000 customers are written straight into the ledger (most on
  * sms, a quarter also on email, a tenth with contact hours in a zone that are closed now, a tenth
  * with hours open now, one in fifty subscribed to nothing), then `POST /api/broadcasts` names all
  * of them, three times with fresh broadcastIds: wall time from sending the request to reading the
