@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { SandboxMessage, SandboxSms, VonageSandboxOptions } from '../../dev/vonageSandbox.js';
+import { stopChildProcess } from './stack.js';
 
 /** What the sandbox process reports: what it accepted since its last report, and its request counts. */
 export interface SandboxReport {
@@ -48,14 +49,7 @@ export async function startSandboxProcess(options: VonageSandboxOptions): Promis
         flushWaiters.push(done);
         child.send('sync');
       }),
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.disconnect();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    close: () => stopChildProcess(child),
   };
   child.on('message', (message) => {
     const update = message as SandboxReport;

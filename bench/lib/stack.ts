@@ -119,14 +119,19 @@ export async function startBenchCosmos(): Promise<BenchCosmos> {
     open: opener(endpoint),
     async stop() {
       disposeClients();
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.disconnect();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stopChildProcess(child);
     },
   };
+}
+
+/** Asks a service's child process to stop by disconnecting its IPC channel; kills it after 5 s. */
+export async function stopChildProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.disconnect();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /**
