@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Channel } from '../channels/ports.js';
 import type { CustomerProfile } from '../customers/customer.js';
 import type { Customers } from '../customers/ports.js';
-import { messageThrough, queuedRegistration, type Announcement } from '../notifications/outbox.js';
+import { messageThrough, queuedRegistration, skippedRegistration, type Announcement } from '../notifications/outbox.js';
 import { scheduledMessageId } from '../notifications/notificationMessage.js';
 import type { NotificationLog, NotificationQueue, NotificationRegistration, OutboundNotification } from '../notifications/ports.js';
 import { broadcastContent } from '../notifications/texts.js';
@@ -115,18 +115,7 @@ function planRecipient(deps: BroadcastDeps, request: BroadcastRequest, customer:
     key: (channel) => broadcastKey(request.broadcastId, customer.customerId, channel),
     content: (channel) => broadcastContent(channel, request.text),
   };
-  const skipped = (channel: Channel | null, reason: NotificationRegistration['reason'], detail: string): NotificationRegistration => ({
-    messageKey: announcement.key(channel ?? 'sms'),
-    jobId: null,
-    customerId: customer.customerId,
-    kind: 'broadcast',
-    channel,
-    state: 'skipped',
-    toMasked: '-',
-    toHash: null,
-    detail,
-    reason,
-  });
+  const skipped = (channel: Channel | null, reason: NotificationRegistration['reason'], detail: string) => skippedRegistration(announcement, channel, reason, detail);
   if (customer.subscriptions.length === 0) {
     return { outcome: 'skipped', registrations: [skipped(null, 'not-subscribed', 'the customer is subscribed to no channel')], messages: [] };
   }

@@ -54,8 +54,10 @@ export function autoReplyKey(closedPeriod: string, customerId: number | null, se
  */
 export async function keepInboundMessage(deps: InboxDeps, inbound: Inbound): Promise<{ message: InboxMessage; autoReply: AutoReplyOutcome }> {
   const receivedAt = deps.clock.now();
-  const closedPeriod = inbound.e164 === undefined ? null : closedPeriodKey(deps.calendar, receivedAt);
+  const closedPeriod = closedPeriodKey(deps.calendar, receivedAt);
   const customerId = inbound.customer?.customerId ?? null;
+  // A sender without a usable number cannot be answered.
+  const replyKey = closedPeriod === null || inbound.e164 === undefined ? null : autoReplyKey(closedPeriod, customerId, deps.phoneKeys.lookupKey(inbound.e164));
   const message = await deps.inbox.keep({
     messageId: inbound.messageId,
     channel: inbound.channel,
@@ -63,7 +65,7 @@ export async function keepInboundMessage(deps: InboxDeps, inbound: Inbound): Pro
     customerId,
     text: Array.from(inbound.text.trim()).slice(0, MAX_INBOX_TEXT).join(''),
     receivedAt,
-    autoReplyKey: closedPeriod === null || inbound.e164 === undefined ? null : autoReplyKey(closedPeriod, customerId, deps.phoneKeys.lookupKey(inbound.e164)),
+    autoReplyKey: replyKey,
   });
   if (message.autoReplyKey === null || inbound.e164 === undefined) return { message, autoReply: 'none' };
 

@@ -100,6 +100,17 @@ export function messageThrough(announcement: Announcement, channel: Channel): Ou
   };
 }
 
+/** The `skipped` entry of an announcement through `channel` (null: the customer takes no channel; keyed as sms). */
+export function skippedRegistration(
+  announcement: Announcement,
+  channel: Channel | null,
+  reason: NotificationRegistration['reason'],
+  detail: string,
+): NotificationRegistration {
+  const { event, jobId, customer } = announcement;
+  return { messageKey: announcement.key(channel ?? 'sms'), jobId, customerId: customer.customerId, kind: event, channel, state: 'skipped', toMasked: '-', toHash: null, detail, reason };
+}
+
 interface Outgoing {
   messages: OutboundNotification[];
   skipped: NotificationRegistration[];
@@ -110,9 +121,8 @@ interface Outgoing {
  * nothing, or a channel without an address, gets a `skipped` entry instead: logged, never silently dropped.
  */
 function addAnnouncement(outgoing: Outgoing, announcement: Announcement): void {
-  const { event, jobId, customer } = announcement;
-  const skip = (channel: Channel | null, reason: NotificationRegistration['reason'], detail: string) =>
-    outgoing.skipped.push({ messageKey: announcement.key(channel ?? 'sms'), jobId, customerId: customer.customerId, kind: event, channel, state: 'skipped', toMasked: '-', toHash: null, detail, reason });
+  const { customer } = announcement;
+  const skip = (channel: Channel | null, reason: NotificationRegistration['reason'], detail: string) => outgoing.skipped.push(skippedRegistration(announcement, channel, reason, detail));
   if (customer.subscriptions.length === 0) {
     skip(null, 'not-subscribed', 'the customer is subscribed to no channel');
     return;

@@ -3,6 +3,7 @@ import type { InboundSms } from '../../domain/feedback/recordReply.js';
 import type { DeliveryReceipt } from '../../domain/notifications/deliveryReceipts.js';
 import type { DeliveryStatus } from '../../domain/notifications/ports.js';
 import { roundToAmount } from '../../domain/shared/money.js';
+import { vonageMessageId } from './vonageSchemas.js';
 
 /*
  * Vonage Messages API webhooks (JSON, snake_case), validated here at the edge and turned into the
@@ -22,10 +23,6 @@ export const MESSAGES_STATUS_TO_DELIVERY: Readonly<Record<string, DeliveryStatus
 };
 const MESSAGES_STATUSES = Object.keys(MESSAGES_STATUS_TO_DELIVERY) as [string, ...string[]];
 
-const messageUuid = z
-  .string()
-  .trim()
-  .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 visible ASCII characters');
 
 /** ISO 8601 with a zone, as the Messages API writes it (`2026-06-15T12:00:00.000Z`). */
 const isoTimestamp = z
@@ -43,7 +40,7 @@ function errorCodeOf(error: { type?: string | undefined; title?: string | number
 
 export const messagesStatusSchema = z
   .object({
-    message_uuid: messageUuid,
+    message_uuid: vonageMessageId,
     status: z.enum(MESSAGES_STATUSES, { error: `must be one of ${MESSAGES_STATUSES.join(', ')}` }),
     timestamp: isoTimestamp,
     to: z.string().max(320),
@@ -72,7 +69,7 @@ export type MessagesInbound = { kind: 'text'; sms: InboundSms } | { kind: 'other
 
 export const messagesInboundSchema = z
   .object({
-    message_uuid: messageUuid,
+    message_uuid: vonageMessageId,
     /** The sender, E.164 without '+' (SMS and WhatsApp); whether it is a usable number is decided later. */
     from: z.string().trim().min(1).max(32),
     to: z.string().max(64),

@@ -12,7 +12,8 @@ import { roundToAmount } from '../../domain/shared/money.js';
 /** Vonage leaves optional parameters empty rather than out in some configurations. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-const vonageMessageId = z
+/** A Vonage message id (SMS API `messageId`, Messages API `message_uuid`), also the inbox's message ids. */
+export const vonageMessageId = z
   .string()
   .trim()
   .regex(/^[\x21-\x7e]{1,64}$/, 'must be 1 to 64 visible ASCII characters');

@@ -3,18 +3,17 @@ import { z } from 'zod';
 import { getRelay } from '../../compositionRoot.js';
 import { INBOX_STATUSES } from '../../domain/inbox/ports.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { vonageMessageId } from '../http/vonageSchemas.js';
 import { inboxMessageBody } from './inboxSchemas.js';
 
 const changeSchema = z.object({ status: z.enum(INBOX_STATUSES, { message: `status must be one of ${INBOX_STATUSES.join(', ')}` }) }).strict();
 
-/** Provider message ids are 1 to 64 visible ASCII characters (the inbound webhooks' rule). */
-const MESSAGE_ID = /^[\x21-\x7e]{1,64}$/;
-
 /** PATCH /api/inbox/{messageId} `{status: "handled" | "pending"}`: staff mark a message handled (or not yet). */
 export async function updateInboxMessageHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
-    const messageId = request.params.messageId ?? '';
-    if (!MESSAGE_ID.test(messageId)) return problem(400, 'messageId must be 1 to 64 visible ASCII characters');
+    const parsed = vonageMessageId.safeParse(request.params.messageId ?? '');
+    if (!parsed.success) return problem(400, `messageId ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
+    const messageId = parsed.data;
     const body = await readJsonBody(request, changeSchema);
     if (!body.ok) return body.response;
     const message = await (await getRelay()).setInboxStatus(messageId, body.value.status);
