@@ -40,6 +40,10 @@ describe('Messages API webhook signature (JWT, HS256 over payload_hash)', () => 
     expect(verifyVonageMessagesJwt(`Bearer ${token}`, body, SECRET, at + 299)).toEqual({ ok: true });
   });
 
+  it('accepts a token whose exp is still ahead', () => {
+    expect(verifyVonageMessagesJwt(`Bearer ${signVonageMessagesWebhook(body, SECRET, at, { exp: at + 60 })}`, body, SECRET, at + 59)).toEqual({ ok: true });
+  });
+
   it.each([
     ['no header', null, body, at, /not signed/],
     ['another scheme', `Basic ${token}`, body, at, /not signed/],
@@ -49,6 +53,8 @@ describe('Messages API webhook signature (JWT, HS256 over payload_hash)', () => 
     ['a stale token', `Bearer ${token}`, body, at + 301, /iat is more than 300 s/],
     ['a token from the future', `Bearer ${token}`, body, at - 301, /iat is more than 300 s/],
     ['no iat', `Bearer ${signVonageMessagesWebhook(body, SECRET, at, { iat: undefined })}`, body, at, /must carry iat/],
+    ['an expired token inside the iat window', `Bearer ${signVonageMessagesWebhook(body, SECRET, at, { exp: at + 60 })}`, body, at + 60, /expired/],
+    ['an exp that is not a number', `Bearer ${signVonageMessagesWebhook(body, SECRET, at, { exp: 'never' })}`, body, at, /exp claim must be a number/],
   ])('refuses %s', (_what, header, checked, nowSeconds, detail) => {
     const result = verifyVonageMessagesJwt(header, checked, SECRET, nowSeconds);
     expect(result.ok).toBe(false);

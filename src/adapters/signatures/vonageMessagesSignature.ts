@@ -19,6 +19,13 @@ function decodeJson(part: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Vonage's tokens may carry `exp` (RFC 7519 4.1.4); when one does, a token past it is refused even inside the `iat` window. */
+function checkExpiry(exp: unknown, nowSeconds: number): SignatureCheck {
+  if (exp === undefined) return { ok: true };
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return { ok: false, detail: 'the JWT exp claim must be a number of unix seconds' };
+  return nowSeconds < exp ? { ok: true } : { ok: false, detail: 'the JWT has expired (exp is in the past)' };
+}
+
 /**
  * Checks the JWT of a Messages API webhook against the body as it travelled: HS256 only (never
  * `none` or another algorithm the token names), the signature compared in constant time, `iat`
@@ -40,6 +47,8 @@ export function verifyVonageMessagesJwt(authorization: string | null, body: Buff
   const iat = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? String(Math.floor(claims.iat)) : undefined;
   const fresh = checkFreshness(iat, nowSeconds, 'iat');
   if (!fresh.ok) return fresh;
+  const expiry = checkExpiry(claims.exp, nowSeconds);
+  if (!expiry.ok) return expiry;
   const payloadHash = typeof claims.payload_hash === 'string' ? claims.payload_hash : '';
   if (!matchesAnyHex([payloadHash], createHash('sha256').update(body).digest())) {
     return { ok: false, detail: 'payload_hash does not match the body: the body was changed after it was signed' };
