@@ -172,7 +172,7 @@ async function runMirror(cosmos: BenchCosmos): Promise<MirrorRun> {
     log(`mirror: ${int(rows)} Jobs rows (${tableMiB.toFixed(0)} MiB) and job_tracking rows loaded, ${int(openJobs)} open, in ${(loadMs / 1000).toFixed(1)} s; job_tracking indexes: ${indexes.join(', ')}`);
 
     const { container } = await cosmos.open(`jobs_bench_mirror_${Date.now()}`);
-    const settings = pollSettings(loadConfig(process.env));
+    const settings = pollSettings(loadConfig(process.env, { localHost: true }));
     const queue = new FakeNotificationQueue();
     const profile = new Profile();
     const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile: new Profile() });

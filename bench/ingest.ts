@@ -549,7 +549,7 @@ runBenchmark({
   write: OPTIONS.write,
   covered: 'loading, the four ingestions, checks, the idle polls and the reads',
   async run({ cosmos, machine, date }) {
-    const settings = pollSettings(loadConfig(process.env));
+    const settings = pollSettings(loadConfig(process.env, { localHost: true }));
     const batched = await runIngest(cosmos, 'batched', OPTIONS.backlogJobs, settings);
     const valid = await runIngest(cosmos, 'valid', OPTIONS.noMobileJobs, settings);
     const noMobile = await runIngest(cosmos, 'no-mobile', OPTIONS.noMobileJobs, settings, unusableMobileFor);

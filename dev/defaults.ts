@@ -3,16 +3,10 @@
  * them is a secret: they only ever unlock servers that run on this machine.
  */
 
-/** Signs and verifies payment callbacks when PAYMENT_WEBHOOK_SECRET is unset on a local run. */
-export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'local-payment-webhook-secret';
-/** Signs and verifies Stripe webhooks (npm run pay:stripe) when STRIPE_WEBHOOK_SECRET is unset on a local run. */
-export const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_local_repair_relay_dev_only';
-/** Keys phone lookup keys when PHONE_KEY_SECRET is unset on a local run (the sample settings' value). */
-export const LOCAL_PHONE_KEY_SECRET = 'local-only-phone-key-secret-never-use-in-azure';
+export { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET } from '../src/knownLocalSecrets.js';
 
-/** Credentials of the local SMS sandbox. */
+/** The local SMS sandbox's API key (its secret is a known local secret, above). */
 export const LOCAL_VONAGE_API_KEY = 'local-sandbox';
-export const LOCAL_VONAGE_API_SECRET = 'local-sandbox-secret';
 
 /** The local Vonage application the sandbox takes Messages API JWTs from; its key pair is generated at each start. */
 export const LOCAL_VONAGE_APPLICATION_ID = 'local-sandbox-application';

@@ -74,7 +74,7 @@ function localApplicationKey(): string {
  * credentials are unset, the mail sink when SMTP_URL is unset, and a local payment secret.
  */
 export async function embeddedDependencies(settings: Record<string, string | undefined>, options: DependencyOptions = {}): Promise<LocalDependencies> {
-  const initial = loadConfig(settings);
+  const initial = loadConfig(settings, { localHost: true });
   const mysql = await prepareLocalMysql(initial.CLIENT_DB_URL, initial.LEDGER_DB_URL);
   const fromEnv = { client: isSet(settings.CLIENT_DB_URL), ledger: isSet(settings.LEDGER_DB_URL) };
 
@@ -135,13 +135,16 @@ export async function embeddedDependencies(settings: Record<string, string | und
   // DESIGN.md: the local walk-through works at any hour, so the business is always open unless told otherwise.
   const alwaysOpen = !isSet(settings.BUSINESS_HOURS);
   if (alwaysOpen) settings.BUSINESS_HOURS = LOCAL_BUSINESS_HOURS;
+  // Without a signature secret the local walk-through posts webhooks unsigned; only this host may allow that, and it says so.
+  const unsigned = !isSet(settings.VONAGE_SIGNATURE_SECRET) && !isSet(settings.ALLOW_UNSIGNED_WEBHOOKS);
+  if (unsigned) settings.ALLOW_UNSIGNED_WEBHOOKS = 'true';
 
   return {
     cosmos,
     sandbox,
     mailSink,
     describe(ledgerMigrated) {
-      const config = loadConfig(settings);
+      const config = loadConfig(settings, { localHost: true });
       const pad = (label: string) => label.padEnd(16);
       const mysqlLine = (label: string, db: PreparedMysql['ledger'], explicit: boolean, extra: string) =>
         `${pad(label)}configured  ${redactUrl(db.url)} (${explicit ? `from ${db.setting}` : 'default URL'}${db.createdDatabase ? '; database created' : ''}${extra})`;
@@ -174,7 +177,9 @@ export async function embeddedDependencies(settings: Record<string, string | und
         }`,
         isSet(settings.VONAGE_SIGNATURE_SECRET)
           ? `${pad('Vonage webhooks')}configured  VONAGE_SIGNATURE_SECRET set (signed webhooks are verified)`
-          : `${pad('Vonage webhooks')}unsigned    VONAGE_SIGNATURE_SECRET unset (webhooks are accepted unsigned)`,
+          : `${pad('Vonage webhooks')}unsigned    VONAGE_SIGNATURE_SECRET unset, so ALLOW_UNSIGNED_WEBHOOKS=${settings.ALLOW_UNSIGNED_WEBHOOKS ?? ''}${
+              unsigned ? ' was set for this local host' : ''
+            } (webhooks are accepted unsigned; Azure refuses to start this way)`,
       ];
     },
     stop,

@@ -94,7 +94,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const appRoot = findAppRoot(__dirname);
   const hostJson = readHostJson(appRoot);
   const settings: Record<string, string | undefined> = { ...(options.env ?? process.env) };
-  loadConfig(settings); // a bad setting is reported before anything starts
+  loadConfig(settings, { localHost: true }); // a bad setting is reported before anything starts
 
   const maxDeliveryCount = Number(settings.LOCAL_QUEUE_MAX_DELIVERY_COUNT?.trim() || 10);
   if (!Number.isInteger(maxDeliveryCount) || maxDeliveryCount < 1) throw new HostConfigurationError('LOCAL_QUEUE_MAX_DELIVERY_COUNT must be a whole number of at least 1');
@@ -111,7 +111,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   };
 
   try {
-    const config = loadConfig(settings);
+    const config = loadConfig(settings, { localHost: true });
     // Every setting the app knows gets its local default, so `%NAME%` in bindings resolves like an app setting.
     for (const name of Object.keys(configSchema.shape) as Array<keyof AppConfig>) {
       if ((settings[name] ?? '').trim() === '' && config[name] !== undefined) settings[name] = String(config[name]);

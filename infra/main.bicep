@@ -88,6 +88,13 @@ param businessHours string = 'Mon-Sat 08:00-20:00'
 @description('Comma-separated YYYY-MM-DD days the business is closed (BUSINESS_CLOSED_DATES), e.g. `2026-12-25,2026-12-28`; empty for none.')
 param businessClosedDates string = ''
 
+@description('Country calling codes the business serves, comma-separated without + (AUTO_REPLY_COUNTRY_CODES), e.g. `44` or `44,353`: after-hours auto-replies go only to mobiles of these countries.')
+param autoReplyCountryCodes string = '44'
+
+@allowed(['true', 'false'])
+@description('`true`: a STOP on any channel unsubscribes the customer from every channel (STOP_UNSUBSCRIBES_ALL_CHANNELS); "STOP ALL" always does.')
+param stopUnsubscribesAllChannels string = 'false'
+
 @description('Brand of the discount code a reply to the feedback request earns, once per customer and brand (FEEDBACK_REWARD_BRAND); empty: replies earn nothing.')
 param feedbackRewardBrand string = ''
 
@@ -104,7 +111,8 @@ param vonageApiKey string
 param vonageApiSecret string
 
 @secure()
-@description('Vonage signature secret for signed webhooks. Stored in Key Vault.')
+@minLength(16)
+@description('Vonage signature secret (Settings, signed webhooks, SHA-256 HMAC) that every Vonage webhook must be signed with; the app does not start without it. Stored in Key Vault.')
 param vonageSignatureSecret string
 
 @secure()
@@ -326,6 +334,8 @@ var appSettings = {
   BUSINESS_HOURS: businessHours
   BUSINESS_CLOSED_DATES: businessClosedDates
   FEEDBACK_REWARD_BRAND: feedbackRewardBrand
+  AUTO_REPLY_COUNTRY_CODES: autoReplyCountryCodes
+  STOP_UNSUBSCRIBES_ALL_CHANNELS: stopUnsubscribesAllChannels
   AZURE_CLIENT_ID: identity.outputs.clientId
 }
 

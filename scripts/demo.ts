@@ -8,7 +8,7 @@ import { describeError, redactUrl } from '../dev/settings.js';
 import { toE164 } from '../src/domain/shared/phone.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, { localHost: true });
   if (config.VONAGE_API_KEY && !process.argv.includes('--real-sms')) {
     throw new Error(
       'VONAGE_API_KEY is set, so a host started from this shell sends real texts, and the demo numbers may belong to real people. ' +

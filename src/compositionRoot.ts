@@ -37,7 +37,7 @@ import {
   type UpdateChannelGatewayResult,
 } from './domain/channels/channelsApi.js';
 import { canCarry, type Channel, type ConfiguredGateways, type GatewayName, type GatewayRouteChange } from './domain/channels/ports.js';
-import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { ConfigError, countryCallingCodes, loadConfig, webhookSecret, type AppConfig } from './config.js';
 import type { ClosureResult } from './domain/jobs/closure.js';
 import type { JobDocument } from './domain/jobs/job.js';
 import { changeJobStatus, closeJob, getJobWithHistory, type StatusChange, type StatusChangeResult } from './domain/jobs/jobApi.js';
@@ -244,6 +244,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   required(config, ['COSMOS_ENDPOINT'], 'the Cosmos DB account endpoint (npm start embeds a local one)');
   required(config, ['VONAGE_API_KEY', 'VONAGE_API_SECRET'], 'Vonage API credentials (npm start runs a local SMS sandbox)');
   required(config, ['PHONE_KEY_SECRET'], 'the secret that keys phone lookup keys in the ledger, at least 32 characters (openssl rand -hex 32)');
+  webhookSecret(config); // unsigned webhooks would let anyone unsubscribe customers, score jobs and send SMS
   if (!overrides.queue && !config.SERVICEBUS_CONNECTION && !config.SERVICEBUS_CONNECTION__fullyQualifiedNamespace) {
     throw new ConfigError(
       'Missing setting SERVICEBUS_CONNECTION or SERVICEBUS_CONNECTION__fullyQualifiedNamespace (npm start runs an in-process queue)',
@@ -349,7 +350,18 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordDeliveryReceipt: (receipt) =>
       recordDeliveryReceipt({ ...withLogger('vonageDeliveryReceipt'), settings: { apiKey: config.VONAGE_API_KEY } }, receipt),
     recordInboundSms: (sms) =>
-      recordInboundSms({ ...withLogger('vonageInboundSms'), feedback, inbox, codes: discountCodes, rewardBrand: config.FEEDBACK_REWARD_BRAND }, sms),
+      recordInboundSms(
+        {
+          ...withLogger('vonageInboundSms'),
+          feedback,
+          inbox,
+          codes: discountCodes,
+          rewardBrand: config.FEEDBACK_REWARD_BRAND,
+          autoReplyCountryCodes: countryCallingCodes(config),
+          stopUnsubscribesAllChannels: config.STOP_UNSUBSCRIBES_ALL_CHANNELS === 'true',
+        },
+        sms,
+      ),
     listInbox: (status, limit) => listInbox({ inbox }, status, limit),
     setInboxStatus: (messageId, status) => setInboxStatus({ inbox, clock: shared.clock }, messageId, status),
     listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),

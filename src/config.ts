@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
 import { BRAND_ID_PATTERN } from './domain/discounts/discountCode.js';
+import { KNOWN_LOCAL_SECRETS } from './knownLocalSecrets.js';
 import { parseBusinessHours, parseClosedDates, type Parsed } from './domain/windows/businessCalendar.js';
 
 const mysqlUrl = z
@@ -11,6 +12,14 @@ const mysqlUrl = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const optionalSecret = z.string().min(1).optional();
+
+/** An on/off setting, spelled as app settings are: `true` or `false`. */
+const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).default('false');
+
+/** Comma-separated country calling codes without `+` (`44`, `44,353`): 1 to 3 digits, not starting with 0. */
+const callingCodeList = z
+  .string()
+  .refine((value) => value.split(',').every((code) => /^[1-9]\d{0,2}$/.test(code.trim())), 'must be country calling codes separated by commas, such as 44 or 44,353');
 
 /** A string setting the domain's own parser accepts; its problem becomes the setting's message. */
 const parsedBy = (parse: (text: string) => Parsed<unknown>) =>
@@ -39,7 +48,21 @@ export const configSchema = z.object({
   VONAGE_API_SECRET: optionalSecret,
   VONAGE_FROM: z.string().min(1).max(15).default('RepairRelay'),
   VONAGE_REST_HOST: z.url().default('https://rest.nexmo.com'),
-  VONAGE_SIGNATURE_SECRET: optionalSecret,
+  /** The account's signature secret (at least 16 characters, as infra/main.bicep asks): every Vonage webhook must be signed with it. */
+  VONAGE_SIGNATURE_SECRET: z.string().min(16, 'must be at least 16 characters: the Vonage account signature secret').optional(),
+  /**
+   * `true` accepts Vonage webhooks without a signature when VONAGE_SIGNATURE_SECRET is unset. Only
+   * a local host may set it (loadConfig refuses it elsewhere); without it the app does not start
+   * without the secret (compositionRoot.ts).
+   */
+  ALLOW_UNSIGNED_WEBHOOKS: flag,
+  /**
+   * The country calling codes the business serves: an after-hours auto-reply goes only to a mobile
+   * number of one of them, never to a foreign or premium-rate destination (toll fraud).
+   */
+  AUTO_REPLY_COUNTRY_CODES: callingCodeList.default('44'),
+  /** `true`: a STOP on any channel unsubscribes the customer from every channel, as "STOP ALL" always does. */
+  STOP_UNSUBSCRIBES_ALL_CHANNELS: flag,
   /** The Vonage application whose key signs Messages API requests (JWT); without it, VONAGE_API_KEY and VONAGE_API_SECRET (basic auth). */
   VONAGE_APPLICATION_ID: z.string().trim().min(1).max(64).optional(),
   /**
@@ -118,14 +141,56 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** AUTO_REPLY_COUNTRY_CODES as a list (the schema checked each code). */
+export function countryCallingCodes(config: Pick<AppConfig, 'AUTO_REPLY_COUNTRY_CODES'>): string[] {
+  return config.AUTO_REPLY_COUNTRY_CODES.split(',').map((code) => code.trim());
+}
+
+/**
+ * The secret Vonage webhooks must be signed with, or null where a local host allows them unsigned
+ * (ALLOW_UNSIGNED_WEBHOOKS=true). Fails closed: neither set is a ConfigError, at start-up and on
+ * every webhook.
+ */
+export function webhookSecret(config: Pick<AppConfig, 'VONAGE_SIGNATURE_SECRET' | 'ALLOW_UNSIGNED_WEBHOOKS'>): string | null {
+  if (config.VONAGE_SIGNATURE_SECRET) return config.VONAGE_SIGNATURE_SECRET;
+  if (config.ALLOW_UNSIGNED_WEBHOOKS === 'true') return null;
+  throw new ConfigError(
+    'Missing setting VONAGE_SIGNATURE_SECRET: Vonage webhooks must be signed (the account signature secret, SHA-256 HMAC); only a local host may set ALLOW_UNSIGNED_WEBHOOKS=true instead',
+  );
+}
+
 /** What Azure leaves in an app setting whose Key Vault reference it could not resolve. */
 const UNRESOLVED_KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+
+export interface LoadOptions {
+  /** The caller is a host on this machine (`npm start`, `npm run deps`, tests' loopback stacks), where local secrets and unsigned webhooks are allowed. */
+  localHost?: boolean;
+}
+
+/**
+ * Whether this process runs on a developer's machine: the caller says so, or Azure Functions Core
+ * Tools (`func start`) runs it, which sets AZURE_FUNCTIONS_ENVIRONMENT=Development, and the App
+ * Service platform, which sets WEBSITE_INSTANCE_ID on every instance in Azure, does not.
+ */
+function isLocalHost(env: NodeJS.ProcessEnv, options: LoadOptions): boolean {
+  if (options.localHost) return true;
+  return env.AZURE_FUNCTIONS_ENVIRONMENT?.trim() === 'Development' && (env.WEBSITE_INSTANCE_ID ?? '').trim() === '';
+}
+
+/** What only a local host may be configured with: the published local secrets and unsigned webhooks. */
+function localOnlyProblems(present: Record<string, string | undefined>): string[] {
+  const secrets = Object.entries(KNOWN_LOCAL_SECRETS)
+    .filter(([name, localValue]) => present[name]?.trim() === localValue)
+    .map(([name]) => `${name}: is the published local value from local.settings.sample.json; set a secret of your own (for example \`openssl rand -hex 32\`)`);
+  const unsigned = present.ALLOW_UNSIGNED_WEBHOOKS?.trim() === 'true' ? ['ALLOW_UNSIGNED_WEBHOOKS: only a local host may accept unsigned webhooks; set VONAGE_SIGNATURE_SECRET instead'] : [];
+  return [...secrets, ...unsigned];
+}
 
 /**
  * Reads the settings once; an empty string counts as unset, as it does in Azure app settings.
  * Problems name the setting, never its value.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): AppConfig {
   const present = Object.fromEntries(
     Object.keys(configSchema.shape)
       .map((name) => [name, env[name]] as const)
@@ -137,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = configSchema.safeParse(present);
   const problems = [
     ...unresolved,
+    ...(isLocalHost(env, options) ? [] : localOnlyProblems(present)),
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

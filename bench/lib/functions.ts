@@ -59,8 +59,10 @@ export async function startBenchRelay(cosmos: BenchCosmos, purpose: string, sett
       VONAGE_API_KEY: 'k',
       VONAGE_API_SECRET: 's',
       PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
+      // Benchmarks post webhooks unsigned on loopback, as the local host accepts them.
+      ALLOW_UNSIGNED_WEBHOOKS: 'true',
       ...settings,
-    }),
+    }, { localHost: true }),
     { queue: new FakeNotificationQueue() },
   );
   provideRelay(async () => relay);

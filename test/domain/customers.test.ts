@@ -81,6 +81,7 @@ describe('customer rules', () => {
     expect(customerNameFromJob(clientJob(1, { firstName: ' Joe ', lastName: 'Bloggs' }))).toBe('Joe Bloggs');
     expect(customerNameFromJob(clientJob(1, { firstName: null, lastName: 'Bloggs' }))).toBe('Bloggs');
     expect(customerNameFromJob(clientJob(7, { firstName: '', lastName: null }))).toBe('Customer of job 7');
+    expect(customerNameFromJob(clientJob(8, { firstName: 'Joe\r\n', lastName: 'Blo\u0000ggs\u202E' }))).toBe('Joe Blo ggs');
   });
 
   it('masks email addresses', () => {

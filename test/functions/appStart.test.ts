@@ -71,8 +71,28 @@ describe('app start (src/functions/index.ts)', () => {
     expect(await appliedMigrations()).toEqual([]);
   });
 
-  it('once configured, migrates the ledger at start and shares that one relay with every caller, however early', async () => {
+  it('refuses to start without VONAGE_SIGNATURE_SECRET, and refuses ALLOW_UNSIGNED_WEBHOOKS outside a local host', async () => {
     process.env.PHONE_KEY_SECRET = TEST_PHONE_KEY_SECRET;
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await expect(runAppStart()).rejects.toThrow('Missing setting VONAGE_SIGNATURE_SECRET');
+      process.env.ALLOW_UNSIGNED_WEBHOOKS = 'true';
+      await expect(runAppStart()).rejects.toThrow('ALLOW_UNSIGNED_WEBHOOKS: only a local host may accept unsigned webhooks');
+      // Core Tools on a developer's machine is a local host; the same settings in Azure (WEBSITE_INSTANCE_ID set) are not.
+      process.env.AZURE_FUNCTIONS_ENVIRONMENT = 'Development';
+      process.env.WEBSITE_INSTANCE_ID = 'instance-in-azure';
+      await expect(runAppStart()).rejects.toThrow('ALLOW_UNSIGNED_WEBHOOKS: only a local host may accept unsigned webhooks');
+    } finally {
+      log.mockRestore();
+      delete process.env.ALLOW_UNSIGNED_WEBHOOKS;
+      delete process.env.AZURE_FUNCTIONS_ENVIRONMENT;
+      delete process.env.WEBSITE_INSTANCE_ID;
+    }
+    expect(await appliedMigrations()).toEqual([]);
+  });
+
+  it('once configured, migrates the ledger at start and shares that one relay with every caller, however early', async () => {
+    process.env.VONAGE_SIGNATURE_SECRET = 'app-start-test-signature-secret';
     const starting = runAppStart();
     const early = getRelay(); // a request arriving before the hook has finished
     await starting;

@@ -122,6 +122,11 @@ describe('customers', () => {
       ['an unknown member', () => create({ name: 'x', customerId: 5 }), 400],
       ['an empty name', () => create({ name: ' ' }), 422],
       ['a 201-character name', () => create({ name: 'x'.repeat(201) }), 422],
+      ['a name with a line break (log or header injection)', () => create({ name: 'Amira\r\nSet-Cookie: x' }), 422],
+      ['a name with NUL', () => create({ name: 'Amira\u0000Khan' }), 422],
+      ['a name with a right-to-left override', () => create({ name: 'Amira \u202Egnp.exe' }), 422],
+      ['a name with a lone surrogate', () => create({ name: 'Amira \uD800' }), 422],
+      ['patch: a name with a tab', () => patch(customerId, { name: 'Amira\tKhan' }), 422],
       ['an invalid mobile', () => create({ name: 'x', mobile: '12345' }), 422],
       ['a landline', () => create({ name: 'x', mobile: '020 7946 0018' }), 422],
       ['an invalid email', () => create({ name: 'x', email: 'not-an-email' }), 422],
@@ -176,7 +181,7 @@ describe('customers', () => {
         phoneKeys: testPhoneKeys,
         clock: { now: () => new Date() },
         logger: new MemoryLogger(),
-        settings: pollSettings(loadConfig(stack.env)),
+        settings: pollSettings(loadConfig(stack.env, { localHost: true })),
         ...overrides,
       };
     };

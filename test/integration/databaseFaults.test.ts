@@ -15,7 +15,7 @@ describe('database faults', () => {
     stack = await startRealStack();
     proxy = await startFaultProxy(Number(new URL(stack.client.url).port || 3306));
     relay = await buildRelay(
-      loadConfig({ ...stack.env, CLIENT_DB_URL: proxy.urlFor(stack.client.url), LEDGER_DB_URL: proxy.urlFor(stack.ledger.url) }),
+      loadConfig({ ...stack.env, CLIENT_DB_URL: proxy.urlFor(stack.client.url), LEDGER_DB_URL: proxy.urlFor(stack.ledger.url) }, { localHost: true }),
       { queue: stack.queue },
     );
   });

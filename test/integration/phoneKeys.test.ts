@@ -146,6 +146,8 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
           stats: new FakeMessageStats(),
           inbox: new FakeInbox(),
           calendar: calendarOf('Mon-Sun 00:00-24:00'),
+          autoReplyCountryCodes: ['44'],
+          stopUnsubscribesAllChannels: false,
         },
         { messageId, from, text, channel: 'sms' },
       );

@@ -14,7 +14,7 @@ describe('dead letters: list and replay', () => {
 
   beforeAll(async () => {
     stack = await startRealStack();
-    relay = await buildRelay(loadConfig(stack.env), { queue: stack.queue, deadLetters: localDeadLetters(queue) });
+    relay = await buildRelay(loadConfig(stack.env, { localHost: true }), { queue: stack.queue, deadLetters: localDeadLetters(queue) });
     provideRelay(async () => relay);
   });
   afterAll(async () => {

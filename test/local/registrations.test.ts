@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pollSettings } from '../../src/compositionRoot.js';
-import { configSchema, loadConfig } from '../../src/config.js';
+import { ConfigError, configSchema, loadConfig } from '../../src/config.js';
 import { LOCAL_COSMOS_KEY } from '../../dev/cosmos.js';
 import { parseTimeSpan, settingReferences } from '../../dev/settings.js';
 import {
@@ -226,7 +226,7 @@ describe('local.settings.sample.json', () => {
   });
 
   it('holds values the app accepts, pointing at npm run deps, the Service Bus emulator and the local secrets', () => {
-    const config = loadConfig(sample.Values);
+    const config = loadConfig(sample.Values, { localHost: true });
     expect(config.COSMOS_KEY).toBe(LOCAL_COSMOS_KEY);
     expect(new URL(config.COSMOS_ENDPOINT!).port).toBe(String(LOCAL_DEPS_COSMOS_PORT));
     expect(new URL(config.VONAGE_REST_HOST).port).toBe(String(LOCAL_DEPS_SMS_SANDBOX_PORT));
@@ -236,6 +236,15 @@ describe('local.settings.sample.json', () => {
     expect(config.PAYMENT_WEBHOOK_SECRET).toBe(LOCAL_PAYMENT_WEBHOOK_SECRET);
     expect(config.SERVICEBUS_CONNECTION).toContain('UseDevelopmentEmulator=true');
     expect(config.POLL_SCHEDULE).toBe('0 */1 * * * *');
+  });
+
+  it('is refused outside a local host: its published secrets and unsigned webhooks would let anyone in', () => {
+    const load = () => loadConfig(sample.Values);
+    expect(load).toThrow(ConfigError);
+    for (const name of ['PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'PHONE_KEY_SECRET', 'VONAGE_API_SECRET', 'ALLOW_UNSIGNED_WEBHOOKS']) {
+      expect(load).toThrow(new RegExp(`\\n  ${name}: `));
+    }
+    expect(load).not.toThrow(/local-payment-webhook-secret|whsec_local/);
   });
 });
 

@@ -147,6 +147,7 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
     await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: 'STOP' }));
     await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-3', msisdn: '447700900123', text: '5' }));
     expect(world.codes.claims).toBe(0);
-    expect(world.queue.messages).toEqual([]);
+    // The STOP's one confirmation, and nothing else.
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['opt-out-in-2']);
   });
 });

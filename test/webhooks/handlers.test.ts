@@ -87,8 +87,11 @@ function snapshot(world: WebhookWorld) {
 
 let world: WebhookWorld;
 
-async function useRelay(secret: string | undefined): Promise<void> {
-  const config = loadConfig({ VONAGE_API_KEY: API_KEY, ...(secret ? { VONAGE_SIGNATURE_SECRET: secret } : {}) });
+/** A relay over the fake world: webhooks signed with `secret`, or without one, unsigned allowed (a local host) or not. */
+async function useRelay(secret: string | 'unsigned-allowed' | 'no-secret'): Promise<void> {
+  const auth =
+    secret === 'unsigned-allowed' ? { ALLOW_UNSIGNED_WEBHOOKS: 'true' } : secret === 'no-secret' ? {} : { VONAGE_SIGNATURE_SECRET: secret };
+  const config = loadConfig({ VONAGE_API_KEY: API_KEY, ...auth }, { localHost: true });
   const relay: Partial<Relay> = {
     config,
     recordDeliveryReceipt: (receipt) => recordDeliveryReceipt(world.receiptDeps, receipt),
@@ -212,9 +215,16 @@ describe('POST /api/webhooks/vonage/status', () => {
     expect(snapshot(world)).toBe(before);
   });
 
-  it('accepts unsigned receipts when no signature secret is set', async () => {
-    await useRelay(undefined);
+  it('accepts unsigned receipts on a local host that allows them (ALLOW_UNSIGNED_WEBHOOKS=true, no secret)', async () => {
+    await useRelay('unsigned-allowed');
     expect(await send(receiptParams())).toMatchObject({ status: 200, body: { status: 'recorded' } });
+  });
+
+  it('fails closed without a secret when unsigned webhooks are not allowed: 503 and nothing written', async () => {
+    await useRelay('no-secret');
+    const before = snapshot(world);
+    expect(await send(receiptParams({ status: 'failed', 'err-code': '1' }))).toMatchObject({ status: 503, contentType: 'application/problem+json' });
+    expect(snapshot(world)).toBe(before);
   });
 });
 
@@ -268,9 +278,16 @@ describe('POST /api/webhooks/vonage/inbound', () => {
     expect(snapshot(world)).toBe(before);
   });
 
-  it('accepts unsigned replies when no signature secret is set', async () => {
-    await useRelay(undefined);
+  it('accepts unsigned replies on a local host that allows them (ALLOW_UNSIGNED_WEBHOOKS=true, no secret)', async () => {
+    await useRelay('unsigned-allowed');
     expect(await send(inboundParams())).toMatchObject({ status: 200, body: { status: 'recorded' } });
+  });
+
+  it('fails closed without a secret when unsigned webhooks are not allowed: 503 and nothing stored', async () => {
+    await useRelay('no-secret');
+    const before = snapshot(world);
+    expect(await send(inboundParams({ text: '1 awful' }))).toMatchObject({ status: 503, contentType: 'application/problem+json' });
+    expect(snapshot(world)).toBe(before);
   });
 
   it('answers 503 problem+json when the relay cannot be built, without leaking why', async () => {

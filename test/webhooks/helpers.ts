@@ -28,7 +28,7 @@ export async function openedWorld(jobs = [clientJob(1)], rewardBrand?: string): 
     feedback,
     codes,
     receiptDeps: { ...world.appDeps, settings: { apiKey: API_KEY } },
-    inboundDeps: { ...world.appDeps, feedback, codes, rewardBrand },
+    inboundDeps: { ...world.appDeps, feedback, codes, rewardBrand, autoReplyCountryCodes: ['44'], stopUnsubscribesAllChannels: false },
   });
 }
 

@@ -163,7 +163,7 @@ describe('STOP', () => {
     const [customer] = world.customers.rows.values();
     const before = snapshot(world);
 
-    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-stop', text }))).toEqual({ outcome: 'unsubscribed', customerId: customer!.customerId });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-stop', text }))).toEqual({ outcome: 'unsubscribed', customerId: customer!.customerId, channels: ['sms'] });
     expect(world.customers.rows.get(customer!.customerId)?.subscriptions).toEqual([]);
     expect(snapshot(world)).toEqual(before);
     expect(JSON.stringify(world.logger.lines)).not.toContain(CUSTOMER_MSISDN);

@@ -78,10 +78,18 @@ const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 const refuse = (detail: string): { ok: false; detail: string } => ({ ok: false, detail });
 
+/**
+ * Characters a name never needs and that break what shows it: C0/C1 controls (CR, LF, NUL ...),
+ * bidirectional overrides and isolates (which reorder a log line or a console row), and a lone
+ * UTF-16 surrogate (not text: MySQL's utf8mb4 refuses it and JSON encoders differ on it).
+ */
+const UNPRINTABLE_IN_NAME = /[\p{Cc}\u202A-\u202E\u2066-\u2069]|\p{Surrogate}/u;
+
 export function checkName(raw: string): Checked<string> {
   const name = raw.trim();
   const length = Array.from(name).length;
   if (length === 0) return refuse('name must not be empty');
+  if (UNPRINTABLE_IN_NAME.test(name)) return refuse('name must not hold control characters (line breaks, NUL, direction overrides) or unpaired surrogates');
   if (length > MAX_NAME_LENGTH) return refuse(`name must be at most ${MAX_NAME_LENGTH} characters (it has ${length})`);
   return { ok: true, value: name };
 }
@@ -207,7 +215,8 @@ export function applyInput(current: CustomerState | undefined, input: CustomerIn
 /** A customer made by ingestion is named after the job: first and last name, or the job when it has none. */
 export function customerNameFromJob(job: { jobId: number; firstName: string | null; lastName: string | null }): string {
   const name = [job.firstName, job.lastName]
-    .map((part) => part?.trim() ?? '')
+    // The client's columns are free text: what checkName refuses from staff becomes a space here.
+    .map((part) => part?.replace(new RegExp(UNPRINTABLE_IN_NAME.source, 'gu'), ' ').replace(/\s+/g, ' ').trim() ?? '')
     .filter((part) => part !== '')
     .join(' ');
   return name === '' ? `Customer of job ${job.jobId}` : Array.from(name).slice(0, MAX_NAME_LENGTH).join('');

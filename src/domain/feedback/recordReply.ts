@@ -5,6 +5,7 @@ import type { Customers } from '../customers/ports.js';
 import { rewardFeedback, type FeedbackRewardDeps } from './reward.js';
 import { keepInboundMessage, type AutoReplyOutcome, type InboxDeps } from '../inbox/inbox.js';
 import type { InboundChannel } from '../inbox/ports.js';
+import { optOutScope, optOutSender, type OptOutDeps, type OptOutResult } from './optOut.js';
 
 /*
  * Customers' replies to the feedback SMS. Vonage retries anything that is not 2xx, so every step
@@ -31,8 +32,8 @@ export const FEEDBACK_REPLY_MS = 14 * 24 * 60 * 60_000;
 /** Replies are kept up to the `feedback.reply_text` column's 640 characters. */
 export const MAX_REPLY_CHARS = 640;
 
-/** The reward's ports (the notification log, queue, completion, discount codes), the inbox's, and the reply's own. */
-export interface InboundSmsDeps extends FeedbackRewardDeps, Omit<InboxDeps, 'notificationLog'> {
+/** The reward's ports (the notification log, queue, completion, discount codes), the inbox's, the opt-out's, and the reply's own. */
+export interface InboundSmsDeps extends FeedbackRewardDeps, Omit<InboxDeps, 'notificationLog'>, Omit<OptOutDeps, 'customers' | 'notificationLog'> {
   feedback: CustomerFeedback;
   customers: Pick<Customers, 'findByMobile' | 'unsubscribe' | 'customersForJobs' | 'getMany'>;
 }
@@ -41,15 +42,8 @@ export type InboundSmsResult =
   | { outcome: 'recorded' | 'duplicate'; jobId: number; score: number | null }
   /** Not a reply to a feedback request: kept in the inbox, answered outside business hours. */
   | { outcome: 'kept'; autoReply: AutoReplyOutcome }
-  /** A STOP: the sender's customer no longer gets SMS (already unsubscribed counts too; Vonage resends). */
-  | { outcome: 'unsubscribed'; customerId: number }
-  /** A STOP from a number no customer has. */
-  | { outcome: 'unknown-sender' };
-
-/** The opt-out keyword: the whole text, any case, surrounding spaces ignored. */
-export function isStopRequest(text: string): boolean {
-  return text.trim().toUpperCase() === 'STOP';
-}
+  /** An opt-out (optOut.ts): the sender's customer, unsubscribed from the channels named, or from a number no customer has. */
+  | OptOutResult;
 
 /**
  * The score in a reply: the first digit 1 to 5 that stands alone, i.e. with no digit right before
@@ -89,7 +83,8 @@ function senderE164(from: string): string | undefined {
  * for staff (keepInboundMessage).
  */
 export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
-  if (isStopRequest(sms.text)) return unsubscribeSender(deps, sms);
+  const optOut = optOutScope(sms.text);
+  if (optOut) return optOutSender(deps, { ...sms, e164: senderE164(sms.from), scope: optOut });
   const earlier = await deps.feedback.get(sms.messageId);
   if (earlier) {
     // A redelivery finishes whatever a crash (or a failure answered 5xx) left undone.
@@ -121,26 +116,6 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   await publishFeedback(deps, stored);
   await rewardFeedback(deps, stored);
   return { outcome, jobId: stored.jobId, score: stored.score };
-}
-
-/**
- * Unsubscribes the sender's customer from sms. The ledger's subscription row is the record (there
- * is no job, so no job_trans row); the log line says who by customer id and masked number.
- */
-async function unsubscribeSender(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
-  const e164 = senderE164(sms.from);
-  const customer = e164 ? await deps.customers.findByMobile(e164) : undefined;
-  if (!customer) {
-    deps.logger.info('STOP from a number no customer has; acknowledged, nothing changed', { from: maskPhone(sms.from), messageId: sms.messageId });
-    return { outcome: 'unknown-sender' };
-  }
-  const removed = await deps.customers.unsubscribe(customer.customerId, 'sms');
-  deps.logger.info(removed ? 'STOP: customer unsubscribed from sms' : 'STOP: customer was not subscribed to sms', {
-    customerId: customer.customerId,
-    from: maskPhone(sms.from),
-    messageId: sms.messageId,
-  });
-  return { outcome: 'unsubscribed', customerId: customer.customerId };
 }
 
 /** Puts the reply on the job document (unless a later one is there) and in job_trans; both idempotent. */

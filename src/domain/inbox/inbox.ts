@@ -4,7 +4,7 @@ import type { NotificationMessage } from '../notifications/notificationMessage.j
 import type { NotificationLog, NotificationQueue } from '../notifications/ports.js';
 import { autoReplyText } from '../notifications/texts.js';
 import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
-import { maskPhone } from '../shared/phone.js';
+import { isServedMobile, maskPhone } from '../shared/phone.js';
 import type { BusinessCalendar } from '../windows/businessCalendar.js';
 import { closedPeriodKey, formatOpening, nextOpening } from '../windows/contactWindow.js';
 import type { InboundChannel, Inbox, InboxMessage, InboxStatus } from './ports.js';
@@ -20,6 +20,8 @@ export interface InboxDeps {
   calendar: BusinessCalendar;
   clock: Clock;
   logger: Logger;
+  /** AUTO_REPLY_COUNTRY_CODES: the country calling codes whose mobiles an auto-reply may go to. */
+  autoReplyCountryCodes: readonly string[];
 }
 
 /** An inbound message as the webhook parsed it, with the sender's number and customer when there are. */
@@ -38,16 +40,20 @@ export interface Inbound {
 export type AutoReplyOutcome = 'queued' | 'already-answered' | 'none';
 
 /**
- * The one auto-reply of a closed period to one sender: their customer's id, or for a number no
- * customer has, its keyed lookup key (never the number itself).
+ * The one auto-reply to one sender: a customer's once per closed period; a number no customer has
+ * once per (UTC) day, by its keyed lookup key (never the number itself), so however short the
+ * closed periods, strangers cost at most one SMS a day each.
  */
-export function autoReplyKey(closedPeriod: string, customerId: number | null, senderLookupKey: string): string {
-  return `auto-reply-${closedPeriod}-${customerId === null ? `number-${senderLookupKey.slice(0, 24)}` : `customer-${customerId}`}`;
+export function autoReplyKey(closedPeriod: string, receivedAt: Date, customerId: number | null, senderLookupKey: string): string {
+  return customerId === null
+    ? `auto-reply-${receivedAt.toISOString().slice(0, 10)}-number-${senderLookupKey.slice(0, 24)}`
+    : `auto-reply-${closedPeriod}-customer-${customerId}`;
 }
 
 /**
  * Keeps a customer's message for staff (DESIGN.md, Contact windows) and, when it arrives outside
- * business hours, answers it once per sender and closed period with the next opening, at once
+ * business hours from a mobile in a country the business serves, answers it once (autoReplyKey)
+ * with the next opening, at once
  * (the auto-reply waits for no window). The inbox row is written first and records which
  * auto-reply answers it, from the time it first arrived, so the provider's redelivery after a
  * crash queues the same auto-reply again and the notification's key sends it once.
@@ -56,8 +62,10 @@ export async function keepInboundMessage(deps: InboxDeps, inbound: Inbound): Pro
   const receivedAt = deps.clock.now();
   const closedPeriod = closedPeriodKey(deps.calendar, receivedAt);
   const customerId = inbound.customer?.customerId ?? null;
-  // A sender without a usable number cannot be answered.
-  const replyKey = closedPeriod === null || inbound.e164 === undefined ? null : autoReplyKey(closedPeriod, customerId, deps.phoneKeys.lookupKey(inbound.e164));
+  // A sender without a usable number cannot be answered, nor one abroad or on a premium or unknown line (toll fraud).
+  const answerable = inbound.e164 !== undefined && isServedMobile(inbound.e164, deps.autoReplyCountryCodes);
+  const replyKey =
+    closedPeriod === null || !answerable ? null : autoReplyKey(closedPeriod, receivedAt, customerId, deps.phoneKeys.lookupKey(inbound.e164!));
   const message = await deps.inbox.keep({
     messageId: inbound.messageId,
     channel: inbound.channel,

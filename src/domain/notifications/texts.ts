@@ -103,6 +103,12 @@ export function autoReplyText(opening: string | null): string {
     : `Thank you for your message. We're closed now and will reply on ${opening}.`;
 }
 
+/** The one confirmation of an opt-out, on the channel it came on: what stops, and that nothing more is sent there. */
+export function optOutText(stopped: Channel | 'all'): string {
+  const what = stopped === 'all' ? 'messages' : stopped === 'sms' ? 'text messages' : stopped === 'whatsapp' ? 'WhatsApp messages' : 'email';
+  return `You have been unsubscribed and will get no more ${what} from us. This is our last message.`;
+}
+
 /** The feedback reward: the discount code the customer's reply earned. */
 export function rewardNotificationContent(channel: Channel, code: string): NotificationContent {
   const text = `Thank you for your feedback! Here is your discount code: ${code}`;

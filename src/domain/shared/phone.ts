@@ -17,6 +17,18 @@ export function toE164(raw: string | null | undefined): PhoneCheck {
   return { ok: true, e164: parsed.number };
 }
 
+/**
+ * Whether we may send an unrequested SMS or WhatsApp message to this E.164 number: a mobile
+ * (not premium-rate, shared-cost or of unknown type) whose country calling code the business serves.
+ * Anything else could be a toll-fraud destination.
+ */
+export function isServedMobile(e164: string, countryCallingCodes: readonly string[]): boolean {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed || !parsed.isValid() || !countryCallingCodes.includes(parsed.countryCallingCode)) return false;
+  const type = parsed.getType();
+  return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
+}
+
 /** Enough of a number to tell two apart in a log, never the whole of it. */
 export function maskPhone(raw: string | null | undefined): string {
   const digits = (raw ?? '').replace(/\D/g, '');

@@ -12,7 +12,7 @@ import { readVonageWebhook } from '../http/vonageWebhook.js';
 export async function vonageInboundSmsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();
-    const sms = await readVonageWebhook(request, relay.config.VONAGE_SIGNATURE_SECRET, inboundSmsSchema, context);
+    const sms = await readVonageWebhook(request, relay.config, inboundSmsSchema, context);
     if (!sms.ok) return sms.response;
     const result = await relay.recordInboundSms(sms.value);
     return json(200, { messageId: sms.value.messageId, status: result.outcome });

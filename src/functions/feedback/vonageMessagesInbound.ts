@@ -12,10 +12,12 @@ import { readVonageMessagesWebhook } from '../http/vonageMessagesWebhook.js';
 export async function vonageMessagesInboundHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();
-    const inbound = await readVonageMessagesWebhook(request, relay.config.VONAGE_SIGNATURE_SECRET, messagesInboundSchema);
+    const inbound = await readVonageMessagesWebhook(request, relay.config, messagesInboundSchema);
     if (!inbound.ok) return inbound.response;
     if (inbound.value.kind === 'other') {
-      context.log(`${context.functionName}: ${inbound.value.messageType} message ${inbound.value.messageId} has no text; acknowledged, stored nowhere`);
+      const { channel, messageType, messageId } = inbound.value;
+      // Fields the provider (or whoever posts) chose go into JSON, where a line break cannot start a forged log line.
+      context.log(JSON.stringify({ message: 'inbound message without text: acknowledged, stored nowhere', channel, messageType, messageId }));
       return json(200, { messageId: inbound.value.messageId, status: 'ignored' });
     }
     const result = await relay.recordInboundSms(inbound.value.sms);

@@ -65,7 +65,8 @@ export const messagesStatusSchema = z
     }),
   );
 
-export type MessagesInbound = { kind: 'text'; sms: InboundSms } | { kind: 'other'; messageId: string; messageType: string };
+/** `other`: a message we do not store; its provider-supplied channel and type are only ever logged as fields, never spliced into a line. */
+export type MessagesInbound = { kind: 'text'; sms: InboundSms } | { kind: 'other'; messageId: string; channel: string; messageType: string };
 
 export const messagesInboundSchema = z
   .object({
@@ -83,5 +84,5 @@ export const messagesInboundSchema = z
     (p): MessagesInbound =>
       p.message_type === 'text' && (p.channel === 'sms' || p.channel === 'whatsapp')
         ? { kind: 'text', sms: { messageId: p.message_uuid, from: p.from, text: p.text ?? '', channel: p.channel } }
-        : { kind: 'other', messageId: p.message_uuid, messageType: p.channel === 'sms' || p.channel === 'whatsapp' ? p.message_type : `${p.channel} ${p.message_type}` },
+        : { kind: 'other', messageId: p.message_uuid, channel: p.channel, messageType: p.message_type },
   );

@@ -1,15 +1,17 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 import { verifyVonageMessagesJwt } from '../../adapters/signatures/vonageMessagesSignature.js';
+import { webhookSecret } from '../../config.js';
 import { parseJson, problem, readRawBody, requireJsonContent, type Parsed } from './http.js';
+import type { WebhookAuthSettings } from './vonageWebhook.js';
 
 /**
  * Reads one Messages API webhook: JSON only, the signature (a JWT over the exact body) checked
- * when a secret is configured, as the SMS API webhooks are, then the schema.
+ * as the SMS API webhooks' is (unsigned only where a local host allows it), then the schema.
  */
 export async function readVonageMessagesWebhook<S extends z.ZodType>(
   request: HttpRequest,
-  secret: string | undefined,
+  settings: WebhookAuthSettings,
   schema: S,
   nowSeconds = Date.now() / 1000,
 ): Promise<Parsed<z.output<S>>> {
@@ -17,7 +19,8 @@ export async function readVonageMessagesWebhook<S extends z.ZodType>(
   if (!content.ok) return content;
   const raw = await readRawBody(request);
   if (!raw.ok) return raw;
-  if (secret) {
+  const secret = webhookSecret(settings);
+  if (secret !== null) {
     const check = verifyVonageMessagesJwt(request.headers.get('authorization'), raw.value.bytes, secret, nowSeconds);
     if (!check.ok) return { ok: false, response: problem(401, check.detail) };
   }

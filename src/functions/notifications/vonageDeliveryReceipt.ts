@@ -8,7 +8,7 @@ import { readVonageWebhook } from '../http/vonageWebhook.js';
 export async function vonageDeliveryReceiptHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();
-    const receipt = await readVonageWebhook(request, relay.config.VONAGE_SIGNATURE_SECRET, deliveryReceiptSchema, context);
+    const receipt = await readVonageWebhook(request, relay.config, deliveryReceiptSchema, context);
     if (!receipt.ok) return receipt.response;
     const result = await relay.recordDeliveryReceipt(receipt.value);
     return json(200, { messageId: receipt.value.messageId, status: result.outcome });

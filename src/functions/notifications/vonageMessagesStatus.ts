@@ -8,7 +8,7 @@ import { readVonageMessagesWebhook } from '../http/vonageMessagesWebhook.js';
 export async function vonageMessagesStatusHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();
-    const receipt = await readVonageMessagesWebhook(request, relay.config.VONAGE_SIGNATURE_SECRET, messagesStatusSchema);
+    const receipt = await readVonageMessagesWebhook(request, relay.config, messagesStatusSchema);
     if (!receipt.ok) return receipt.response;
     const result = await relay.recordDeliveryReceipt(receipt.value);
     return json(200, { messageId: receipt.value.messageId, status: result.outcome });
