@@ -101,6 +101,37 @@ describe('the inbox and the after-hours auto-reply', () => {
     expect(kept!.autoReplyKey).not.toContain('447911123456');
   });
 
+  it('answers a number no customer has at most once a day, however many closed periods the day has', async () => {
+    const world = await inboxWorld();
+    world.inboundDeps.calendar = calendarOf('Mon-Fri 09:00-12:00,13:00-17:00');
+    at(world, new Date('2026-11-30T12:30:00.000Z')); // Monday lunch: closed
+    expect(await receive(world, 'in-1', 'hi', '447911123456')).toEqual({ outcome: 'kept', autoReply: 'queued' });
+    expect(await world.deliverDue()).toEqual(['sent']);
+    at(world, new Date('2026-11-30T18:00:00.000Z')); // Monday evening: another closed period, the same day
+    expect(await receive(world, 'in-2', 'hi again', '447911123456')).toEqual({ outcome: 'kept', autoReply: 'already-answered' });
+    expect(await world.deliverDue()).toEqual([]);
+  });
+
+  it.each([
+    ['a foreign mobile (US)', '12025550123'],
+    ['a foreign mobile (Sierra Leone, a toll-fraud favourite)', '23276123456'],
+    ['a UK premium-rate number', '449098790000'],
+    ['a UK landline', '442079460018'],
+  ])('never answers %s, but keeps the message', async (_what, msisdn) => {
+    const world = await inboxWorld();
+    at(world, SATURDAY_NIGHT);
+    expect(await receive(world, 'in-1', 'hi', msisdn)).toEqual({ outcome: 'kept', autoReply: 'none' });
+    expect(await listInbox(world.inboundDeps, 'pending', 10)).toEqual([expect.objectContaining({ messageId: 'in-1', autoReplyKey: null })]);
+    expect(await world.deliverDue()).toEqual([]);
+  });
+
+  it('answers a mobile of another country the business serves (AUTO_REPLY_COUNTRY_CODES)', async () => {
+    const world = await inboxWorld();
+    world.inboundDeps.autoReplyCountryCodes = ['44', '353'];
+    at(world, SATURDAY_NIGHT);
+    expect(await receive(world, 'in-1', 'hi', '353851234567')).toEqual({ outcome: 'kept', autoReply: 'queued' });
+  });
+
   it('answers a WhatsApp message on WhatsApp', async () => {
     const world = await inboxWorld();
     at(world, SATURDAY_NIGHT);
