@@ -55,7 +55,7 @@ describeContract<NotificationLogSubject>(
       reason: null,
       ...overrides,
     });
-    const registered = (r: NotificationRegistration, updatedAt: Date): NotificationEntry => ({
+    const registered = ({ settledContent: _settled, ...r }: NotificationRegistration, updatedAt: Date): NotificationEntry => ({
       ...r,
       attempts: 0,
       gateway: null,
@@ -91,6 +91,21 @@ describeContract<NotificationLogSubject>(
       await log.register([entry]);
       expect(await log.get('broadcast-b-customer-7')).toEqual(registered(entry, clock.now()));
       expect(await log.forJobs([5], 'job-received')).toEqual([]);
+    });
+
+    it('swaps in the settled content when an entry settles, and keeps the words while it can still be sent', async () => {
+      const { log } = subject();
+      const content = { text: 'Here is your discount code: ABCDEFGH23' };
+      const settledContent = { text: 'Here is your discount code: *******H23' };
+      await log.register([registration('reward-a', { kind: 'reward-code', content, settledContent }), registration('reward-b', { kind: 'reward-code', content, settledContent })]);
+      expect(await log.claimForSending('reward-a', 'queued', 0, 'vonage-sms')).toBe(true);
+      expect(await log.record('reward-a', 'sending', { state: 'queued' })).toBe(true);
+      expect((await log.get('reward-a'))?.content).toEqual(content);
+      expect(await log.claimForSending('reward-a', 'queued', 1, 'vonage-sms')).toBe(true);
+      expect(await log.record('reward-a', 'sending', { state: 'sent', providerMessageId: 'p-1' })).toBe(true);
+      expect((await log.get('reward-a'))?.content).toEqual(settledContent);
+      expect(await log.record('reward-b', 'queued', { state: 'failed', reason: 'invalid-recipient', detail: 'bad number' })).toBe(true);
+      expect((await log.get('reward-b'))?.content).toEqual(settledContent);
     });
 
     it('stranded finds stale queued and sending entries and overdue scheduled ones, oldest first, at most limit of each', async () => {

@@ -64,6 +64,16 @@ describe('broadcasts', () => {
     expect(world.transactions.rows).toEqual([]);
   });
 
+  it('keeps a sent broadcast text in the log only until it is sent (issue 26): then only its length', async () => {
+    const { world, request, ids } = await broadcastWorld();
+    await sendBroadcast(world.appDeps, request);
+    expect(world.notificationLog.entries.get(broadcastKey(BROADCAST_ID, ids.office, 'sms'))?.content).toEqual({ text: request.text });
+    await world.deliverDue();
+    const sent = world.notificationLog.entries.get(broadcastKey(BROADCAST_ID, ids.now, 'sms'));
+    expect(sent).toMatchObject({ state: 'sent', content: { text: `(broadcast text removed once sent: ${Array.from(request.text).length} characters)` } });
+    expect(JSON.stringify([...world.notificationLog.entries.values()].filter((e) => e.state === 'sent'))).not.toContain(request.text);
+  });
+
   it('sends nothing more when a broadcastId is repeated, and answers the first counts', async () => {
     const { world, request } = await broadcastWorld();
     const first = await sendBroadcast(world.appDeps, request);

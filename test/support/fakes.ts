@@ -24,7 +24,7 @@ import {
   type SendPacer,
   type StrandedFilter,
 } from '../../src/domain/notifications/ports.js';
-import type { JobBoundEvent } from '../../src/domain/notifications/texts.js';
+import type { JobBoundEvent, NotificationContent } from '../../src/domain/notifications/texts.js';
 import { notificationOutcome } from '../../src/domain/notifications/deliveryLog.js';
 import type { Payment, Payments } from '../../src/domain/payments/ports.js';
 import type { MessageStats, StatsMessage, StatsRecordOutcome, StatsTotal } from '../../src/domain/stats/ports.js';
@@ -238,10 +238,14 @@ export class FakeNotificationLog implements NotificationLog {
 
   constructor(private readonly clock: Clock) {}
 
+  /** `settled_content`: what an entry's content becomes when it settles. */
+  private readonly settledContents = new Map<string, NotificationContent>();
+
   async register(entries: readonly NotificationRegistration[]): Promise<void> {
-    for (const e of entries) {
+    for (const { settledContent, ...e } of entries) {
       if (this.entries.has(e.messageKey)) continue;
       const now = this.clock.now();
+      if (settledContent) this.settledContents.set(e.messageKey, settledContent);
       this.entries.set(e.messageKey, {
         ...e,
         attempts: 0,
@@ -304,6 +308,7 @@ export class FakeNotificationLog implements NotificationLog {
       updatedAt: now,
       settledAt: FINAL_NOTIFICATION_STATES.includes(outcome.state) ? now : null,
       scheduledFor: outcome.scheduledFor ?? null,
+      content: FINAL_NOTIFICATION_STATES.includes(outcome.state) ? (this.settledContents.get(messageKey) ?? entry.content) : entry.content,
     });
     return true;
   }

@@ -47,6 +47,9 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
     );
     expect(JSON.stringify(history)).not.toContain('ABCD2345');
     expect(world.notificationLog.entries.get(`reward-${BRAND}-customer-1`)).toMatchObject({ jobId: 1, customerId: 1, kind: 'reward-code', channel: 'sms', state: 'sent' });
+    // Sent, the code stays in the log only as its last characters, for staff (issue 26).
+    expect(world.notificationLog.entries.get(`reward-${BRAND}-customer-1`)?.content).toEqual({ text: 'Thank you for your feedback! Here is your discount code: *****345' });
+    expect(JSON.stringify(world.notificationLog.entries.get(`reward-${BRAND}-customer-1-email`)?.content)).toMatch(/^(?!.*ABCD2345).*\*{5}345/);
     expect(world.clientJobs.status(1)).toBe('CLOSED');
     expect([...world.stats.messages.values()].map((m) => m.type)).toEqual(expect.arrayContaining(['sms.reward-code', 'email.reward-code']));
   });

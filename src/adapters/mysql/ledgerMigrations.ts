@@ -281,6 +281,12 @@ export const LEDGER_MIGRATIONS: Migration[] = [
     name: '013-longer-provider-message-ids',
     statements: ['ALTER TABLE notification_log MODIFY provider_message_id VARCHAR(191) NULL'],
   },
+  {
+    // Issue 26: a reward's code and a broadcast's text do not stay in clear once sent. The words the
+    // entry keeps after it settles are written with it, and record() swaps them in as it settles.
+    name: '016-notification-log-settled-content',
+    statements: ['ALTER TABLE notification_log ADD COLUMN settled_content TEXT NULL AFTER content'],
+  },
 ];
 
 /** `notification_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */

@@ -162,8 +162,8 @@ export class MysqlNotificationLog implements NotificationLog {
     if (entries.length === 0) return;
     await this.pool.query(
       `INSERT IGNORE INTO notification_log
-         (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at, scheduled_for, content)
-       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), ?, ?)`)}`,
+         (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at, scheduled_for, content, settled_content)
+       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), ?, ?, ?)`)}`,
       entries.flatMap((e) => [
         e.messageKey,
         e.jobId,
@@ -179,6 +179,7 @@ export class MysqlNotificationLog implements NotificationLog {
         e.state,
         e.scheduledFor ?? null,
         e.content ? JSON.stringify(e.content) : null,
+        e.settledContent ? JSON.stringify(e.settledContent) : null,
       ]),
     );
   }
@@ -225,7 +226,8 @@ export class MysqlNotificationLog implements NotificationLog {
     return this.write(
       `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
          price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = UTC_TIMESTAMP(3),
-         settled_at = IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?
+         settled_at = IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?,
+         content = IF(? IN (${FINAL_STATES_SQL}), COALESCE(settled_content, content), content)
        WHERE message_key = ? AND state = ?`,
       [
         outcome.state,
@@ -237,6 +239,7 @@ export class MysqlNotificationLog implements NotificationLog {
         outcome.reason ?? null,
         outcome.state,
         outcome.scheduledFor ?? null,
+        outcome.state,
         messageKey,
         expected,
       ],

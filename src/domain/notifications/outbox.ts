@@ -17,7 +17,7 @@ import {
   type NotificationRegistration,
   type OutboundNotification,
 } from './ports.js';
-import { isJobEvent, jobNotificationContent, rewardNotificationContent, type JobEvent, type NotificationContent, type NotificationEvent } from './texts.js';
+import { isJobEvent, jobNotificationContent, rewardNotificationContent, settledContent, type JobEvent, type NotificationContent, type NotificationEvent } from './texts.js';
 
 /** What logging and queueing notifications needs: skipped ones are completed at once, so it takes completion's ports too. */
 export interface NotificationQueueingDeps extends CompletionDeps {
@@ -50,6 +50,11 @@ export interface NotificationRepairTimings {
  * messageId. Words that a client job cannot give back (a reward, a broadcast, an auto-reply) are
  * kept with it, so the poll can requeue it.
  */
+function withSettledContent(event: NotificationEvent, content: NotificationContent): Pick<NotificationRegistration, 'content' | 'settledContent'> {
+  const settled = settledContent(event, content);
+  return settled ? { content, settledContent: settled } : { content };
+}
+
 export function queuedRegistration(message: NotificationMessage, phoneKeys: PhoneKeys): NotificationRegistration {
   const email = message.channel === 'email';
   const { text, subject, html } = message;
@@ -64,7 +69,7 @@ export function queuedRegistration(message: NotificationMessage, phoneKeys: Phon
     toHash: email ? null : phoneKeys.lookupKey(message.to),
     detail: null,
     reason: null,
-    content: isJobEvent(message.event) ? null : { text, ...(subject ? { subject } : {}), ...(html ? { html } : {}) },
+    ...(isJobEvent(message.event) ? { content: null } : withSettledContent(message.event, { text, ...(subject ? { subject } : {}), ...(html ? { html } : {}) })),
   };
 }
 

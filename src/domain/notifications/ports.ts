@@ -87,7 +87,10 @@ export interface AttemptOutcome {
 }
 
 export type NotificationRegistration = Pick<NotificationEntry, 'messageKey' | 'jobId' | 'customerId' | 'kind' | 'channel' | 'state' | 'toMasked' | 'toHash' | 'detail' | 'reason'> &
-  Partial<Pick<NotificationEntry, 'scheduledFor' | 'content'>>;
+  Partial<Pick<NotificationEntry, 'scheduledFor' | 'content'>> & {
+    /** What `content` becomes once the entry settles (sent, failed, skipped): the words without what must not stay in clear. */
+    settledContent?: NotificationContent;
+  };
 
 /** Where a provider's delivery receipt says a message is (`status` of the SMS API's DLR webhook; Messages API statuses are mapped onto these). */
 export const DELIVERY_STATUSES = ['accepted', 'buffered', 'delivered', 'expired', 'failed', 'rejected', 'unknown'] as const;

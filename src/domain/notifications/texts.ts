@@ -1,5 +1,6 @@
 import type { ClientJob } from '../jobs/job.js';
 import type { Channel } from '../channels/ports.js';
+import { CODE_ALPHABET } from '../discounts/discountCode.js';
 
 /** The job events a customer is told about (DESIGN.md, Notifications). */
 export const JOB_EVENTS = ['job-received', 'job-in-progress', 'job-completed', 'job-closed'] as const;
@@ -107,6 +108,28 @@ export function autoReplyText(opening: string | null): string {
 export function optOutText(stopped: Channel | 'all'): string {
   const what = stopped === 'all' ? 'messages' : stopped === 'sms' ? 'text messages' : stopped === 'whatsapp' ? 'WhatsApp messages' : 'email';
   return `You have been unsubscribed and will get no more ${what} from us. This is our last message.`;
+}
+
+/** A discount code in words we wrote: 8 or more characters of the code alphabet (DESIGN.md: codes are at least 8), standing alone; our own words are lower case. */
+const CODE_IN_TEXT = new RegExp(`(?<![${CODE_ALPHABET}])[${CODE_ALPHABET}]{8,}(?![${CODE_ALPHABET}])`, 'g');
+
+/** How many of a code's last characters the log keeps once it is sent: enough for staff to tell codes apart, too few to redeem one. */
+export const KEPT_CODE_CHARACTERS = 3;
+
+/**
+ * The words a settled notification keeps in the log (issue 26): a reward's code, as good as money
+ * until redeemed, down to its last characters; a broadcast's text (staff wrote it, and it may be
+ * personal) down to its length. Undefined: the words stay as they are.
+ */
+export function settledContent(event: NotificationEvent, content: NotificationContent): NotificationContent | undefined {
+  if (event === 'broadcast') return { text: `(broadcast text removed once sent: ${Array.from(content.text).length} characters)` };
+  if (event !== 'reward-code') return undefined;
+  const mask = (words: string) => words.replace(CODE_IN_TEXT, (code) => `${'*'.repeat(code.length - KEPT_CODE_CHARACTERS)}${code.slice(-KEPT_CODE_CHARACTERS)}`);
+  return {
+    text: mask(content.text),
+    ...(content.subject === undefined ? {} : { subject: mask(content.subject) }),
+    ...(content.html === undefined ? {} : { html: mask(content.html) }),
+  };
 }
 
 /** The feedback reward: the discount code the customer's reply earned. */
