@@ -3,6 +3,7 @@ import { getRelay } from '../../compositionRoot.js';
 import { inboundSmsSchema } from '../http/vonageSchemas.js';
 import { answer, json } from '../http/http.js';
 import { readVonageWebhook } from '../http/vonageWebhook.js';
+import { rateLimited } from '../http/clientRateLimit.js';
 
 /**
  * Customers' SMS: replies to the feedback request, STOP, and anything else, which is kept in the
@@ -23,5 +24,5 @@ app.http('vonageInboundSms', {
   route: 'webhooks/vonage/inbound',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: vonageInboundSmsHandler,
+  handler: rateLimited(vonageInboundSmsHandler),
 });

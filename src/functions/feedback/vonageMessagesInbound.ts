@@ -3,6 +3,7 @@ import { getRelay } from '../../compositionRoot.js';
 import { answer, json } from '../http/http.js';
 import { messagesInboundSchema } from '../http/vonageMessagesSchemas.js';
 import { readVonageMessagesWebhook } from '../http/vonageMessagesWebhook.js';
+import { rateLimited } from '../http/clientRateLimit.js';
 
 /**
  * Customers' messages through the Messages API (SMS or WhatsApp), read like SMS API ones: feedback,
@@ -29,5 +30,5 @@ app.http('vonageMessagesInbound', {
   route: 'webhooks/vonage/messages/inbound',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: vonageMessagesInboundHandler,
+  handler: rateLimited(vonageMessagesInboundHandler),
 });

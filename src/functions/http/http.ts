@@ -32,12 +32,34 @@ export interface RawBody {
   text: string;
 }
 
+/**
+ * Reads the body chunk by chunk and stops as soon as it passes `maxBytes`, so an oversized or
+ * endless body costs at most `maxBytes` of memory and is never read whole; undefined when too large.
+ */
+async function readAtMost(request: HttpRequest, maxBytes: number): Promise<Buffer | undefined> {
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      size += next.value.byteLength;
+      if (size > maxBytes) return undefined;
+      chunks.push(next.value);
+    }
+  } finally {
+    // Stops the stream (and what feeds it) when we leave early; a finished stream ignores it.
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** The body; `maxBytes` for senders whose bodies can be larger than our own callbacks'. */
 export async function readRawBody(request: HttpRequest, maxBytes = MAX_BODY_BYTES): Promise<Parsed<RawBody>> {
   const tooLarge: Parsed<RawBody> = { ok: false, response: problem(413, `body is larger than ${maxBytes} bytes`) };
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return tooLarge;
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes) return tooLarge;
+  const bytes = await readAtMost(request, maxBytes);
+  if (bytes === undefined) return tooLarge;
   return { ok: true, value: { bytes, text: bytes.toString('utf8').replace(/^\uFEFF/, '') } };
 }
 

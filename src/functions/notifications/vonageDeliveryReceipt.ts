@@ -3,6 +3,7 @@ import { getRelay } from '../../compositionRoot.js';
 import { deliveryReceiptSchema } from '../http/vonageSchemas.js';
 import { answer, json } from '../http/http.js';
 import { readVonageWebhook } from '../http/vonageWebhook.js';
+import { rateLimited } from '../http/clientRateLimit.js';
 
 /** Vonage SMS API delivery receipts. Anything but 2xx makes Vonage retry, so a receipt we cannot place still gets 200. */
 export async function vonageDeliveryReceiptHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -19,5 +20,5 @@ app.http('vonageDeliveryReceipt', {
   route: 'webhooks/vonage/status',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: vonageDeliveryReceiptHandler,
+  handler: rateLimited(vonageDeliveryReceiptHandler),
 });

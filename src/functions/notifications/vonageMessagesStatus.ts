@@ -3,6 +3,7 @@ import { getRelay } from '../../compositionRoot.js';
 import { answer, json } from '../http/http.js';
 import { messagesStatusSchema } from '../http/vonageMessagesSchemas.js';
 import { readVonageMessagesWebhook } from '../http/vonageMessagesWebhook.js';
+import { rateLimited } from '../http/clientRateLimit.js';
 
 /** Vonage Messages API message statuses, recorded as delivery receipts. A status we cannot place still gets 200, or Vonage would resend it. */
 export async function vonageMessagesStatusHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -19,5 +20,5 @@ app.http('vonageMessagesStatus', {
   route: 'webhooks/vonage/messages/status',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: vonageMessagesStatusHandler,
+  handler: rateLimited(vonageMessagesStatusHandler),
 });

@@ -3,6 +3,7 @@ import { getRelay } from '../../compositionRoot.js';
 import { verifyPaymentSignature } from '../../adapters/signatures/paymentSignature.js';
 import { paymentCallbackSchema } from './paymentCallback.js';
 import { answer, json, parseJson, problem, readRawBody, requireJsonContent } from '../http/http.js';
+import { rateLimited } from '../http/clientRateLimit.js';
 
 export async function paymentsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
@@ -29,4 +30,4 @@ export async function paymentsHandler(request: HttpRequest, context: InvocationC
   });
 }
 
-app.http('payments', { route: 'payments', methods: ['POST'], authLevel: 'anonymous', handler: paymentsHandler });
+app.http('payments', { route: 'payments', methods: ['POST'], authLevel: 'anonymous', handler: rateLimited(paymentsHandler) });

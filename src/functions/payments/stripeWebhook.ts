@@ -2,6 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { getRelay } from '../../compositionRoot.js';
 import { readStripeEvent } from '../../adapters/stripe/stripeEvents.js';
 import { answer, json, problem, readRawBody } from '../http/http.js';
+import { rateLimited } from '../http/clientRateLimit.js';
 
 /**
  * Stripe events can be larger than our own callbacks (a checkout session carries the customer's
@@ -46,4 +47,4 @@ export async function stripeWebhookHandler(request: HttpRequest, context: Invoca
   });
 }
 
-app.http('stripeWebhook', { route: 'payments/stripe', methods: ['POST'], authLevel: 'anonymous', handler: stripeWebhookHandler });
+app.http('stripeWebhook', { route: 'payments/stripe', methods: ['POST'], authLevel: 'anonymous', handler: rateLimited(stripeWebhookHandler) });
