@@ -100,6 +100,9 @@ describe('local host end to end', () => {
     expect(banner).toMatch(/Cosmos DB\s+embedded/);
     expect(banner).toMatch(/Vonage SMS\s+embedded/);
     expect(banner).toMatch(/payments\s+configured locally/);
+    // No signature secret: this host, and only a local host, accepts webhooks unsigned, and says so.
+    expect(host.settings.ALLOW_UNSIGNED_WEBHOOKS).toBe('true');
+    expect(banner).toMatch(/Vonage webhooks\s+unsigned\s+VONAGE_SIGNATURE_SECRET unset, so ALLOW_UNSIGNED_WEBHOOKS=true was set for this local host/);
     for (const secret of [LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET, host.settings.COSMOS_KEY!]) expect(banner).not.toContain(secret);
   });
 

@@ -171,6 +171,13 @@ describe('STOP', () => {
     expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-stop', text }))).toMatchObject({ outcome: 'unsubscribed' });
   });
 
+  it('STOP on WhatsApp unsubscribes WhatsApp, not only sms', async () => {
+    const world = await openedWorld();
+    await world.customers.change(1, (current) => ({ ok: true, value: { ...current, subscriptions: [{ channel: 'sms', address: null }, { channel: 'whatsapp', address: null }] } }));
+    await recordInboundSms(world.inboundDeps, { messageId: 'wa-stop', from: CUSTOMER_MSISDN, text: 'STOP', channel: 'whatsapp' });
+    expect(world.customers.rows.get(1)?.subscriptions.map((s) => s.channel)).toEqual(['sms']);
+  });
+
   it('acknowledges a STOP from a number no customer has, and treats "STOP please" as a reply', async () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
