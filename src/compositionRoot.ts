@@ -77,15 +77,16 @@ import { parseBusinessCalendar, type BusinessCalendar } from './domain/windows/b
 import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
 import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
 import {
-  claimDiscountCode,
+  claimDiscountCodeForCustomer,
   discountCodeCounts,
   generateDiscountCodes,
   redeemDiscountCode,
+  type CustomerClaimOutcome,
   type GenerationRequest,
   type GenerationResult,
   type GenerationSettings,
 } from './domain/discounts/discountCodes.js';
-import type { ClaimOutcome, DiscountCodeCounts, RedeemOutcome } from './domain/discounts/ports.js';
+import type { DiscountCodeCounts, RedeemOutcome } from './domain/discounts/ports.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -141,7 +142,7 @@ export interface Relay {
   /** GET /api/brands/{brandId}/discount-codes; undefined for a brand without codes. */
   discountCodeCounts(brandId: string): Promise<DiscountCodeCounts | undefined>;
   /** POST /api/brands/{brandId}/discount-codes/claim. */
-  claimDiscountCode(brandId: string, customerId: number): Promise<ClaimOutcome>;
+  claimDiscountCode(brandId: string, customerId: number): Promise<CustomerClaimOutcome>;
   /** POST /api/discount-codes/{code}/redeem, the code normalized. */
   redeemDiscountCode(code: string): Promise<RedeemOutcome>;
   /** Each dependency's reachability, for the health endpoint. */
@@ -368,7 +369,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     generateDiscountCodes: (request) =>
       generateDiscountCodes({ codes: discountCodes, random: cryptoRandom, clock: shared.clock, settings: DISCOUNT_GENERATION_SETTINGS }, request),
     discountCodeCounts: (brandId) => discountCodeCounts({ codes: discountCodes }, brandId),
-    claimDiscountCode: (brandId, customerId) => claimDiscountCode({ codes: discountCodes }, brandId, customerId),
+    claimDiscountCode: (brandId, customerId) => claimDiscountCodeForCustomer({ codes: discountCodes, customers: shared.customers }, brandId, customerId),
     redeemDiscountCode: (code) => redeemDiscountCode({ codes: discountCodes }, code),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 interface LockedPackage {
@@ -6,7 +7,7 @@ interface LockedPackage {
   optionalDependencies?: Record<string, string>;
 }
 
-const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, LockedPackage> };
+const lock = JSON.parse(readFileSync(path.resolve(__dirname, '../../package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
 
 /** Where npm's resolver finds `name` for the package installed at `from`: its own node_modules, then each ancestor's. */
 function resolvesIn(packages: Record<string, LockedPackage>, from: string, name: string): boolean {
