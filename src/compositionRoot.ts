@@ -19,6 +19,8 @@ import { MysqlNotificationLog } from './adapters/mysql/notificationLog.js';
 import { MysqlBroadcasts } from './adapters/mysql/broadcasts.js';
 import { MysqlInbox } from './adapters/mysql/inbox.js';
 import { listInbox, setInboxStatus } from './domain/inbox/inbox.js';
+import { listFeedback, type FeedbackList } from './domain/feedback/listFeedback.js';
+import type { FeedbackPage } from './domain/feedback/ports.js';
 import type { InboxMessage, InboxStatus } from './domain/inbox/ports.js';
 import { sendBroadcast, type BroadcastRequest, type BroadcastResult } from './domain/broadcasts/broadcast.js';
 import { createServiceBusClient, ServiceBusNotificationQueue } from './adapters/serviceBus/notificationQueue.js';
@@ -125,6 +127,8 @@ export interface Relay {
   customerNextSendTime(customerId: number, at: Date): Promise<NextSendTimeResult>;
   /** GET /api/inbox. */
   listInbox(status: InboxStatus, limit: number): Promise<InboxMessage[]>;
+  /** GET /api/feedback. */
+  listFeedback(page: FeedbackPage): Promise<FeedbackList>;
   /** PATCH /api/inbox/{messageId}; undefined for an unknown message. */
   setInboxStatus(messageId: string, status: InboxStatus): Promise<InboxMessage | undefined>;
   /** POST /api/broadcasts. */
@@ -352,6 +356,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     recordInboundSms: (sms) =>
       recordInboundSms({ ...withLogger('vonageInboundSms'), feedback, inbox, codes: discountCodes, rewardBrand: config.FEEDBACK_REWARD_BRAND }, sms),
     listInbox: (status, limit) => listInbox({ inbox }, status, limit),
+    listFeedback: (page) => listFeedback({ feedback }, page),
     setInboxStatus: (messageId, status) => setInboxStatus({ inbox, clock: shared.clock }, messageId, status),
     listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),

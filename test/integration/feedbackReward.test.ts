@@ -75,7 +75,7 @@ describe('the feedback reward against the real stack', () => {
     // Vonage resends the reply, and the customer replies again: nothing more is claimed or sent.
     const sent = stack.sandbox.requests;
     expect(await reply(feedbackSms.to, 'in-reward-1', '5 stars')).toMatchObject({ status: 200, body: { status: 'duplicate' } });
-    expect(await reply(feedbackSms.to, 'in-reward-2', 'thanks again')).toMatchObject({ status: 200, body: { status: 'recorded' } });
+    expect(await reply(feedbackSms.to, 'in-reward-2', '5 - thanks again')).toMatchObject({ status: 200, body: { status: 'recorded' } });
     await deliverDue();
     expect(stack.sandbox.requests).toBe(sent);
     expect(await jobTransRows(stack.ledger.pool, 1)).toHaveLength(rows.length + 1); // the second reply's FEEDBACK row only

@@ -71,6 +71,8 @@ const EXTENSION_HTTP_ROUTES = [
   // or list, and the way staff mark a message handled (ASSUMPTIONS.md, Contact windows).
   { method: 'GET', route: 'inbox', authLevel: 'function' },
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
+  // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
+  { method: 'GET', route: 'feedback', authLevel: 'function' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */

@@ -281,6 +281,25 @@ export const LEDGER_MIGRATIONS: Migration[] = [
     name: '013-longer-provider-message-ids',
     statements: ['ALTER TABLE notification_log MODIFY provider_message_id VARCHAR(191) NULL'],
   },
+  {
+    // A message that answers a feedback request without a score is for staff, about that job (issue 21).
+    name: '018-inbox-message-job',
+    statements: ['ALTER TABLE inbox_messages ADD COLUMN Job_id INT NULL AFTER customer_id'],
+  },
+  {
+    // GET /api/feedback pages newest first by key range: feedback_id grows with each reply, and its
+    // unique index answers `feedback_id < ? ORDER BY feedback_id DESC LIMIT n` without a sort. The
+    // customer is kept with the reply (as the job's customer when it was received); earlier rows
+    // take it from customer_jobs. Rows already stored are numbered in primary-key order.
+    name: '019-feedback-list',
+    statements: [
+      `ALTER TABLE feedback
+        ADD COLUMN feedback_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+        ADD UNIQUE KEY uq_feedback_id (feedback_id),
+        ADD COLUMN customer_id BIGINT UNSIGNED NULL AFTER Job_id`,
+      'UPDATE feedback f JOIN customer_jobs cj ON cj.Job_id = f.Job_id SET f.customer_id = cj.customer_id WHERE f.customer_id IS NULL',
+    ],
+  },
 ];
 
 /** `notification_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */
