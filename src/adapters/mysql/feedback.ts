@@ -20,7 +20,7 @@ function toReply({ feedbackId: _listPosition, ...reply }: FeedbackEntry): Feedba
   return reply;
 }
 
-/** The ledger's `feedback` table (migration 002; its list key and customer, 019): one row per inbound Vonage message, keyed by its id. */
+/** The ledger's `feedback` table (migration 002; its list key and customer, 018): one row per inbound Vonage message, keyed by its id. */
 export class MysqlCustomerFeedback implements CustomerFeedback {
   constructor(private readonly pool: MysqlPool) {}
 
