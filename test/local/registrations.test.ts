@@ -194,6 +194,12 @@ describe('function registrations against DESIGN.md, host.json and local.settings
     expect(listed.sort()).toEqual(DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`).sort());
   });
 
+  it("lists in docs/api.md, the clone's own contract, exactly the routes the app registers", () => {
+    const api = readFileSync(path.join(repo, 'docs/api.md'), 'utf8');
+    const listed = [...api.matchAll(/^(?:\||-)\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`?[]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(listed.sort()).toEqual([...DESIGN_HTTP_ROUTES, ...EXTENSION_HTTP_ROUTES].map((r) => `${r.method} ${r.route}`).sort());
+  });
+
   it('finds every %SETTING% and connection the bindings use in local.settings.sample.json', () => {
     const values = sample.Values;
     const used = new Set<string>();
