@@ -1,8 +1,7 @@
-import { InvocationContext } from '@azure/functions';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { registrations } from '../../dev/functionsCore.js';
+import { deliverDue as deliverDueOn, inboundSms as reply } from '../support/feedbackFlow.js';
 import { callHttpFunction } from '../support/http.js';
 import { insertClientJobs } from '../support/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
@@ -16,18 +15,7 @@ describe('feedback replies and GET /api/feedback against the real stack', () => 
   let stack: RealStack;
   let relay: Relay;
 
-  async function deliverDue(): Promise<void> {
-    const handler = registrations.get('sendNotification')!.handler;
-    for (const message of stack.queue.drain(new Date())) {
-      await handler(message.body, new InvocationContext({ functionName: 'sendNotification', triggerMetadata: { messageId: message.messageId } }));
-    }
-  }
-
-  const reply = (msisdn: string, messageId: string, text: string) =>
-    callHttpFunction('vonageInboundSms', 'POST', {
-      body: new URLSearchParams({ msisdn, to: '447700900000', messageId, text, type: 'text' }).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+  const deliverDue = () => deliverDueOn(stack);
   const feedback = (query: Record<string, string> = {}) => callHttpFunction('listFeedback', 'GET', { query });
 
   /** Closes client jobs through the relay, so each gets its feedback SMS; answers the number each was sent to. */

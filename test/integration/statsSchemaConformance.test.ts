@@ -6,6 +6,7 @@ import { LEDGER_MIGRATIONS, migrateLedger } from '../../src/adapters/mysql/ledge
 import { provideRelay } from '../../src/compositionRoot.js';
 import { callHttpFunction } from '../support/http.js';
 import { createThrowawayDatabase } from '../support/mysql.js';
+import { seededRandom } from '../support/seededRandom.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/stats/recordStatsBatch.js';
 import '../../src/functions/stats/recordStatsMessage.js';
@@ -45,18 +46,6 @@ function ruleBeyondSchema(message: Record<string, unknown>): string | undefined 
   if (uuid === '') return 'uuid not empty';
   if (!storable(uuid) || codePoints(uuid) > 128) return 'uuid fits its column (128 characters)';
   return undefined;
-}
-
-/** mulberry32: the same seed gives the same inputs, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function generator(random: () => number) {
@@ -108,7 +97,7 @@ describe('statistics accept what seed 002 accepts', () => {
   afterAll(async () => stack?.stop());
 
   it('answers 400 exactly for schema breaks and the documented invariants over 600 generated messages, one by one and in a batch', async () => {
-    const next = generator(prng(20261207));
+    const next = generator(seededRandom(20261207));
     const inputs = Array.from({ length: 600 }, next);
     /** What each canonical uuid was first counted with, to know 201 from 200 from 409. */
     const counted = new Map<string, string>();
