@@ -19,6 +19,8 @@ import { MysqlNotificationLog } from './adapters/mysql/notificationLog.js';
 import { MysqlBroadcasts } from './adapters/mysql/broadcasts.js';
 import { MysqlInbox } from './adapters/mysql/inbox.js';
 import { listInbox, setInboxStatus } from './domain/inbox/inbox.js';
+import { listFeedback, type FeedbackList } from './domain/feedback/listFeedback.js';
+import type { FeedbackPage } from './domain/feedback/ports.js';
 import type { InboxMessage, InboxStatus } from './domain/inbox/ports.js';
 import { sendBroadcast, type BroadcastRequest, type BroadcastResult } from './domain/broadcasts/broadcast.js';
 import { createServiceBusClient, ServiceBusNotificationQueue } from './adapters/serviceBus/notificationQueue.js';
@@ -77,15 +79,16 @@ import { parseBusinessCalendar, type BusinessCalendar } from './domain/windows/b
 import type { StatsMessage, StatsRecordOutcome } from './domain/stats/ports.js';
 import { queryStats, recordStatsMessages, type StatsQuery, type StatsQueryResult } from './domain/stats/messageStats.js';
 import {
-  claimDiscountCode,
+  claimDiscountCodeForCustomer,
   discountCodeCounts,
   generateDiscountCodes,
   redeemDiscountCode,
+  type CustomerClaimOutcome,
   type GenerationRequest,
   type GenerationResult,
   type GenerationSettings,
 } from './domain/discounts/discountCodes.js';
-import type { ClaimOutcome, DiscountCodeCounts, RedeemOutcome } from './domain/discounts/ports.js';
+import type { DiscountCodeCounts, RedeemOutcome } from './domain/discounts/ports.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -124,6 +127,8 @@ export interface Relay {
   customerNextSendTime(customerId: number, at: Date): Promise<NextSendTimeResult>;
   /** GET /api/inbox. */
   listInbox(status: InboxStatus, limit: number): Promise<InboxMessage[]>;
+  /** GET /api/feedback. */
+  listFeedback(page: FeedbackPage): Promise<FeedbackList>;
   /** PATCH /api/inbox/{messageId}; undefined for an unknown message. */
   setInboxStatus(messageId: string, status: InboxStatus): Promise<InboxMessage | undefined>;
   /** POST /api/broadcasts. */
@@ -141,7 +146,7 @@ export interface Relay {
   /** GET /api/brands/{brandId}/discount-codes; undefined for a brand without codes. */
   discountCodeCounts(brandId: string): Promise<DiscountCodeCounts | undefined>;
   /** POST /api/brands/{brandId}/discount-codes/claim. */
-  claimDiscountCode(brandId: string, customerId: number): Promise<ClaimOutcome>;
+  claimDiscountCode(brandId: string, customerId: number): Promise<CustomerClaimOutcome>;
   /** POST /api/discount-codes/{code}/redeem, the code normalized. */
   redeemDiscountCode(code: string): Promise<RedeemOutcome>;
   /** Each dependency's reachability, for the health endpoint. */
@@ -363,6 +368,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
         sms,
       ),
     listInbox: (status, limit) => listInbox({ inbox }, status, limit),
+    listFeedback: (page) => listFeedback({ feedback }, page),
     setInboxStatus: (messageId, status) => setInboxStatus({ inbox, clock: shared.clock }, messageId, status),
     listDeadLetters: (max) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max) => replayDeadLetters({ ...withLogger('deadLetters'), deadLetters }, max),
@@ -380,7 +386,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
     generateDiscountCodes: (request) =>
       generateDiscountCodes({ codes: discountCodes, random: cryptoRandom, clock: shared.clock, settings: DISCOUNT_GENERATION_SETTINGS }, request),
     discountCodeCounts: (brandId) => discountCodeCounts({ codes: discountCodes }, brandId),
-    claimDiscountCode: (brandId, customerId) => claimDiscountCode({ codes: discountCodes }, brandId, customerId),
+    claimDiscountCode: (brandId, customerId) => claimDiscountCodeForCustomer({ codes: discountCodes, customers: shared.customers }, brandId, customerId),
     redeemDiscountCode: (code) => redeemDiscountCode({ codes: discountCodes }, code),
     async checkHealth() {
       const [clientDb, ledgerDb, cosmosDb] = await Promise.all([

@@ -17,6 +17,7 @@ import './discounts/claimDiscountCode.js';
 import './discounts/generateDiscountCodes.js';
 import './discounts/getDiscountCodes.js';
 import './discounts/redeemDiscountCode.js';
+import './feedback/listFeedback.js';
 import './feedback/vonageInboundSms.js';
 import './feedback/vonageMessagesInbound.js';
 import './health/health.js';

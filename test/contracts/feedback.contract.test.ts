@@ -14,6 +14,7 @@ describeContract<CustomerFeedback>(
     const reply = (inboundMessageId: string, jobId: number, minute: number, overrides: Partial<FeedbackReply> = {}): FeedbackReply => ({
       inboundMessageId,
       jobId,
+      customerId: 7,
       score: 4,
       text: '4 thanks, great repair',
       receivedAt: new Date(Date.UTC(2026, 10, 23, 14, minute, 0, 500)),
@@ -42,6 +43,19 @@ describeContract<CustomerFeedback>(
       for (const r of [late, early, other]) await feedback.record(r);
       expect(await feedback.forJob(10)).toEqual([early, late]);
       expect(await feedback.forJob(12)).toEqual([]);
+    });
+
+    it('lists replies newest first by record order, a page at a time from `before`, with their customer', async () => {
+      const feedback = subject();
+      const replies = [reply('in-a', 10, 5), reply('in-b', 11, 1, { customerId: null, score: 2 }), reply('in-c', 12, 3, { customerId: 8, score: 5 })];
+      for (const r of replies) await feedback.record(r);
+      const all = await feedback.list({ limit: 10 });
+      expect(all.map(({ feedbackId: _, ...entry }) => entry)).toEqual([...replies].reverse());
+      const ids = all.map((entry) => entry.feedbackId);
+      expect(ids[0]! > ids[1]! && ids[1]! > ids[2]!).toBe(true);
+      expect((await feedback.list({ limit: 2 })).map((e) => e.inboundMessageId)).toEqual(['in-c', 'in-b']);
+      expect((await feedback.list({ limit: 2, before: ids[1]! })).map((e) => e.inboundMessageId)).toEqual(['in-a']);
+      expect(await feedback.list({ limit: 2, before: ids[2]! })).toEqual([]);
     });
   },
 );

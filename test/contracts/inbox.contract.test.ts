@@ -16,6 +16,7 @@ describeContract<Inbox>(
       channel: 'sms',
       from: '+447770123456',
       customerId: 7,
+      jobId: null,
       text: 'Is my phone ready? 📱',
       receivedAt: new Date(Date.UTC(2026, 10, 28, 22, minute, 0, 250)),
       autoReplyKey: 'auto-reply-2026-11-30T09:00:00.000Z-customer-7',
@@ -28,6 +29,7 @@ describeContract<Inbox>(
       expect(await inbox.keep(first)).toEqual({ ...first, status: 'pending', handledAt: null });
       expect(await inbox.keep({ ...first, text: 'other', receivedAt: new Date(), autoReplyKey: null })).toEqual({ ...first, status: 'pending', handledAt: null });
       expect(await inbox.keep(message('in-2', 1, { channel: 'whatsapp', customerId: null, from: 'VONAGE', autoReplyKey: null }))).toMatchObject({ channel: 'whatsapp', customerId: null, from: 'VONAGE', autoReplyKey: null });
+      expect(await inbox.keep(message('in-3', 2, { jobId: 41 }))).toMatchObject({ messageId: 'in-3', jobId: 41 });
     });
 
     it('lists pending oldest first and handled newest first, at most limit', async () => {

@@ -10,6 +10,7 @@ import {
   type ContactRange,
   type CustomerHours,
 } from '../../src/domain/windows/contactWindow.js';
+import { seededRandom } from '../support/seededRandom.js';
 
 function calendarOf(hours: string, closedDates = '', timezone = 'Europe/London'): BusinessCalendar {
   const parsed = parseBusinessCalendar({ BUSINESS_TIMEZONE: timezone, BUSINESS_HOURS: hours, BUSINESS_CLOSED_DATES: closedDates });
@@ -189,18 +190,6 @@ describe('closed periods and the auto-reply', () => {
 // ---------------------------------------------------------------------------------------------
 // Property test against a slow reference: luxon's wall clock, minute by minute.
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const ZONES = [
   'Europe/London',
@@ -250,7 +239,7 @@ describe('property: nextSendTime against a minute-by-minute reference', () => {
   const CHECKED_MINUTES = 3 * 1440;
 
   it(`holds for ${CASES} random businesses, customers and instants (seed ${SEED})`, () => {
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
     const minuteOfDay = () => (next() < 0.5 ? Math.floor(next() * 96) * 15 : Math.floor(next() * 1440));
     const rule = (wide: boolean): Rule => {

@@ -32,24 +32,36 @@ describe('discount code routes', () => {
   beforeEach(() => provideRelay(async () => relay));
   afterAll(async () => stack?.stop());
 
+  /** Customers that exist, so their claims are allowed: a claim is only for a customer we know. */
+  async function newCustomers(count: number): Promise<number[]> {
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const created = await relay.createCustomer({ name: `Claimer ${i}`, subscriptions: [] });
+      if (created.outcome !== 'saved') throw new Error(`customer not created: ${created.outcome}`);
+      ids.push(created.customer.customerId);
+    }
+    return ids;
+  }
+
   it('generates, counts, claims (201 then 200 with the same code), redeems once in any case', async () => {
+    const [c1, c2, c3, c4] = await newCustomers(4);
     expect(await counts('acme')).toMatchObject({ status: 404, contentType: 'application/problem+json' });
-    expect(await claim('acme', { customerId: 1 })).toMatchObject({ status: 404, body: { detail: 'brand acme has no discount codes' } });
+    expect(await claim('acme', { customerId: c1 })).toMatchObject({ status: 404, body: { detail: 'brand acme has no discount codes' } });
 
     expect(await generate('acme', { count: 3 }, { 'Idempotency-Key': 'first' })).toMatchObject({ status: 201, body: { brandId: 'acme', generated: 3, available: 3 } });
     // A repeat of the same request changes nothing.
     expect(await generate('acme', { count: 3 }, { 'Idempotency-Key': 'first' })).toMatchObject({ status: 201, body: { generated: 3 } });
     expect(await generate('acme', { count: 4 }, { 'Idempotency-Key': 'first' })).toMatchObject({ status: 422, contentType: 'application/problem+json' });
 
-    const first = await claim('acme', { customerId: 1 });
+    const first = await claim('acme', { customerId: c1 });
     expect(first.status).toBe(201);
     const code = String(first.body.code);
     expect(code).toMatch(/^[2-9A-HJKMNP-Z]{10}$/);
-    expect(await claim('acme', { customerId: 1 })).toEqual({ status: 200, contentType: expect.stringContaining('json'), body: { code } });
-    expect((await claim('acme', { customerId: 2 })).status).toBe(201);
-    expect((await claim('acme', { customerId: 3 })).status).toBe(201);
-    expect(await claim('acme', { customerId: 4 })).toMatchObject({ status: 409, body: { detail: 'brand acme has no discount codes left' } });
-    expect(await claim('acme', { customerId: 1 })).toMatchObject({ status: 200, body: { code } });
+    expect(await claim('acme', { customerId: c1 })).toEqual({ status: 200, contentType: expect.stringContaining('json'), body: { code } });
+    expect((await claim('acme', { customerId: c2 })).status).toBe(201);
+    expect((await claim('acme', { customerId: c3 })).status).toBe(201);
+    expect(await claim('acme', { customerId: c4 })).toMatchObject({ status: 409, body: { detail: 'brand acme has no discount codes left' } });
+    expect(await claim('acme', { customerId: c1 })).toMatchObject({ status: 200, body: { code } });
 
     expect(await redeem(code.toLowerCase())).toMatchObject({ status: 200, body: { code, brandId: 'acme', status: 'redeemed' } });
     expect(await redeem(code)).toMatchObject({ status: 409, contentType: 'application/problem+json' });
@@ -57,9 +69,23 @@ describe('discount code routes', () => {
     expect(await counts('acme')).toMatchObject({ status: 200, body: { brandId: 'acme', generated: 3, claimed: 3, redeemed: 1, available: 0 } });
   });
 
+  it('a claim for a customer who does not exist: 404, and no code is claimed', async () => {
+    await generate('unknown-claimer', { count: 2 });
+    const [known] = await newCustomers(1);
+    const unknown = known! + 1000;
+    expect(await claim('unknown-claimer', { customerId: unknown })).toMatchObject({
+      status: 404,
+      contentType: 'application/problem+json',
+      body: { detail: `customer ${unknown} does not exist` },
+    });
+    expect(await counts('unknown-claimer')).toMatchObject({ status: 200, body: { generated: 2, claimed: 0, available: 2 } });
+    expect((await claim('unknown-claimer', { customerId: known })).status).toBe(201);
+  });
+
   it('races 50 customers over a pool of 10 through the functions: 10 x 201 with distinct codes, 40 x 409', async () => {
     await generate('pool-of-10', { count: 10 });
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => claim('pool-of-10', { customerId: 100 + i })));
+    const customers = await newCustomers(50);
+    const answers = await Promise.all(customers.map((customerId) => claim('pool-of-10', { customerId })));
     const winners = answers.filter((a) => a.status === 201);
     expect(winners).toHaveLength(10);
     expect(new Set(winners.map((a) => a.body.code)).size).toBe(10);
@@ -68,7 +94,8 @@ describe('discount code routes', () => {
 
   it('redeems concurrently once: one 200, the rest 409', async () => {
     await generate('redeem-race', { count: 2 });
-    const code = String((await claim('redeem-race', { customerId: 5 })).body.code);
+    const [customerId] = await newCustomers(1);
+    const code = String((await claim('redeem-race', { customerId })).body.code);
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => redeem(i % 2 ? code : code.toLowerCase())));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(19);

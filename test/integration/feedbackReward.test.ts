@@ -1,7 +1,6 @@
-import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { registrations } from '../../dev/functionsCore.js';
+import { deliverDue as deliverDueOn, inboundSms as reply } from '../support/feedbackFlow.js';
 import { callHttpFunction } from '../support/http.js';
 import { clientStatus, insertClientJobs, jobTransRows } from '../support/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
@@ -17,19 +16,7 @@ describe('the feedback reward against the real stack', () => {
   let stack: RealStack;
   let relay: Relay;
 
-  /** Runs the registered queue-trigger handler on every due message, as the Functions host would. */
-  async function deliverDue(): Promise<void> {
-    const handler = registrations.get('sendNotification')!.handler;
-    for (const message of stack.queue.drain(new Date())) {
-      await handler(message.body, new InvocationContext({ functionName: 'sendNotification', triggerMetadata: { messageId: message.messageId } }));
-    }
-  }
-
-  const reply = (msisdn: string, messageId: string, text: string) =>
-    callHttpFunction('vonageInboundSms', 'POST', {
-      body: new URLSearchParams({ msisdn, to: '447700900000', messageId, text, type: 'text' }).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+  const deliverDue = () => deliverDueOn(stack);
 
   beforeAll(async () => {
     stack = await startRealStack({ FEEDBACK_REWARD_BRAND: BRAND });
@@ -75,7 +62,7 @@ describe('the feedback reward against the real stack', () => {
     // Vonage resends the reply, and the customer replies again: nothing more is claimed or sent.
     const sent = stack.sandbox.requests;
     expect(await reply(feedbackSms.to, 'in-reward-1', '5 stars')).toMatchObject({ status: 200, body: { status: 'duplicate' } });
-    expect(await reply(feedbackSms.to, 'in-reward-2', 'thanks again')).toMatchObject({ status: 200, body: { status: 'recorded' } });
+    expect(await reply(feedbackSms.to, 'in-reward-2', '5 - thanks again')).toMatchObject({ status: 200, body: { status: 'recorded' } });
     await deliverDue();
     expect(stack.sandbox.requests).toBe(sent);
     expect(await jobTransRows(stack.ledger.pool, 1)).toHaveLength(rows.length + 1); // the second reply's FEEDBACK row only

@@ -263,7 +263,7 @@ describe('ledger adapters for the Vonage webhooks', () => {
   });
 
   it('stores a reply once per inbound message id', async () => {
-    const reply = { inboundMessageId: 'in-1', jobId: 10, score: null, text: 'Très bien 😀', receivedAt: new Date('2026-11-23T10:00:00.123Z') };
+    const reply = { inboundMessageId: 'in-1', jobId: 10, customerId: 3, score: null, text: 'Très bien 😀', receivedAt: new Date('2026-11-23T10:00:00.123Z') };
     expect(await feedback.record(reply)).toBe('recorded');
     expect(await feedback.record({ ...reply, score: 1, text: 'changed' })).toBe('duplicate');
     expect(await feedback.get('in-1')).toEqual(reply);

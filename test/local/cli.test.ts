@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileApp, cosmosJobs, freePort, run, waitFor, type Running } from '../support/cli.js';
@@ -17,7 +17,8 @@ describe('npm start (compiled CLI)', () => {
 
   beforeAll(async () => {
     // `start:built` is `npm start` without the build, so a test can stop npm's process group as a terminal does.
-    appDir = compileApp({ 'start:built': 'node dist/dev/main.js' });
+    const startScript = (JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    appDir = compileApp({ 'start:built': 'node dist/dev/main.js', 'start:launch': `true && ${startScript.split('&&').at(-1)!.trim()}` });
     [client, ledger] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger')]);
     baseEnv = {
       PATH: process.env.PATH,
@@ -78,6 +79,14 @@ describe('npm start (compiled CLI)', () => {
   }
   afterAll(() => Promise.all(pairs.map((db) => db.drop())));
 
+  const groupGone = (group: number) => {
+    try {
+      process.kill(group, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  };
   const ready = (running: Running) => waitFor(() => running.output().includes('Ready:'), 'the host to be ready', running);
   const names = (docs: Awaited<ReturnType<typeof cosmosJobs>>) => Object.fromEntries(docs.map((doc) => [doc.id, doc.customer[0]?.client_firstname]));
   /** Waits until the host's Cosmos server holds `count` job documents and returns their first names by id. */
@@ -118,15 +127,7 @@ describe('npm start (compiled CLI)', () => {
     await ready(first);
     const before = await ingested(first, 200);
     process.kill(group, 'SIGTERM');
-    const groupGone = () => {
-      try {
-        process.kill(group, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    };
-    await waitFor(groupGone, "npm's process group to exit", first);
+    await waitFor(() => groupGone(group), "npm's process group to exit", first);
     await restartFinds(env, before);
   }, 120_000);
 
@@ -161,6 +162,28 @@ describe('npm start (compiled CLI)', () => {
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
   }, 180_000);
+
+  it('stops the whole process tree when only npm gets SIGTERM or SIGINT, as a process manager sends it, freeing the port', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const env = await databasePair(1, signal);
+      // npm runs the real start script's last step (its build steps are done by compileApp) through a shell, as `npm start` does.
+      const npm = run(appDir, env, { file: 'npm', args: ['run', '--silent', 'start:launch'], options: { detached: true } });
+      const group = -npm.child.pid!;
+      try {
+        await ready(npm);
+        npm.child.kill(signal); // npm alone, not its process group
+        await waitFor(() => npm.output().includes('[host] stopped'), 'the host to stop with npm', npm, 20_000);
+        const refused = await fetch(`http://127.0.0.1:${env.PORT}/api/health`).then(
+          () => false,
+          () => true,
+        );
+        expect(refused).toBe(true);
+        await waitFor(() => groupGone(group), 'every process npm started to exit', npm, 10_000);
+      } finally {
+        if (!groupGone(group)) process.kill(group, 'SIGKILL');
+      }
+    }
+  }, 120_000);
 
   it('fails fast with an actionable message when MySQL is unreachable', async () => {
     const started = Date.now();

@@ -71,6 +71,8 @@ const EXTENSION_HTTP_ROUTES = [
   // or list, and the way staff mark a message handled (ASSUMPTIONS.md, Contact windows).
   { method: 'GET', route: 'inbox', authLevel: 'function' },
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
+  // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
+  { method: 'GET', route: 'feedback', authLevel: 'function' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
@@ -190,6 +192,12 @@ describe('function registrations against DESIGN.md, host.json and local.settings
     // Routes open a table row or a list item.
     const listed = [...design.matchAll(/^(?:\||-)\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`?]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(listed.sort()).toEqual(DESIGN_HTTP_ROUTES.map((r) => `${r.method} ${r.route}`).sort());
+  });
+
+  it("lists in docs/api.md, the clone's own contract, exactly the routes the app registers", () => {
+    const api = readFileSync(path.join(repo, 'docs/api.md'), 'utf8');
+    const listed = [...api.matchAll(/^(?:\||-)\s*`(GET|POST|PUT|PATCH|DELETE) \/api\/([^`?[]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(listed.sort()).toEqual([...DESIGN_HTTP_ROUTES, ...EXTENSION_HTTP_ROUTES].map((r) => `${r.method} ${r.route}`).sort());
   });
 
   it('finds every %SETTING% and connection the bindings use in local.settings.sample.json', () => {

@@ -4,7 +4,7 @@ import type { ClientJobs, JobDocuments, JobTracking, JobTransaction, JobTransact
 import type { Clock, Logger, PhoneKeys } from '../../src/domain/shared/ports.js';
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { BroadcastCounts, BroadcastRecord, Broadcasts } from '../../src/domain/broadcasts/ports.js';
-import type { CustomerFeedback, FeedbackReply } from '../../src/domain/feedback/ports.js';
+import type { CustomerFeedback, FeedbackEntry, FeedbackPage, FeedbackReply } from '../../src/domain/feedback/ports.js';
 import type { Inbox, InboxMessage, InboxStatus } from '../../src/domain/inbox/ports.js';
 import type { ClaimOutcome, DiscountCodes } from '../../src/domain/discounts/ports.js';
 import {
@@ -367,11 +367,23 @@ export class FakeNotificationLog implements NotificationLog {
 
 export class FakeCustomerFeedback implements CustomerFeedback {
   readonly replies = new Map<string, FeedbackReply>();
+  /** Like the AUTO_INCREMENT `feedback_id`: the order replies were recorded in. */
+  private readonly feedbackIds = new Map<string, number>();
 
   async record(reply: FeedbackReply): Promise<'recorded' | 'duplicate'> {
     if (this.replies.has(reply.inboundMessageId)) return 'duplicate';
     this.replies.set(reply.inboundMessageId, { ...reply });
+    this.feedbackIds.set(reply.inboundMessageId, this.feedbackIds.size + 1);
     return 'recorded';
+  }
+
+  /** Like `WHERE feedback_id < ? ORDER BY feedback_id DESC LIMIT ?`. */
+  async list(page: FeedbackPage): Promise<FeedbackEntry[]> {
+    return [...this.replies.values()]
+      .map((reply) => ({ ...reply, feedbackId: this.feedbackIds.get(reply.inboundMessageId)! }))
+      .filter((entry) => page.before === undefined || entry.feedbackId < page.before)
+      .sort((a, b) => b.feedbackId - a.feedbackId)
+      .slice(0, page.limit);
   }
 
   async get(inboundMessageId: string): Promise<FeedbackReply | undefined> {

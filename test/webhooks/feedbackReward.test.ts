@@ -76,7 +76,7 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
     const dropped = world.queue.duplicatesDropped;
 
     expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-1', text: '5' }))).toMatchObject({ outcome: 'duplicate' });
-    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: 'Also: great staff' }))).toMatchObject({ outcome: 'recorded' });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: '4 - also: great staff' }))).toMatchObject({ outcome: 'recorded' });
 
     expect(world.queue.messages).toEqual([]);
     expect(world.queue.duplicatesDropped).toBe(dropped);

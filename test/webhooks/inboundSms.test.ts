@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackScore, recordInboundSms, replyText } from '../../src/domain/feedback/recordReply.js';
+import { recordInboundSms, replyText } from '../../src/domain/feedback/recordReply.js';
 import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
 import { closeJobIn, CUSTOMER_MSISDN, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 
@@ -21,8 +21,9 @@ describe('customer replies to the feedback SMS', () => {
 
     expect(result).toEqual({ outcome: 'recorded', jobId: 1, score: 5 });
     const text = '5 stars! Lovely job, call me on 07770 123456';
+    const [customer] = world.customers.rows.values();
     expect(await world.feedback.forJob(1)).toEqual([
-      { inboundMessageId: 'in-1', jobId: 1, score: 5, text, receivedAt: world.clock.now() },
+      { inboundMessageId: 'in-1', jobId: 1, customerId: customer!.customerId, score: 5, text, receivedAt: world.clock.now() },
     ]);
     expect(world.documents.docs.get('1')?.feedback).toEqual({ score: 5, text, at: world.clock.now().toISOString() });
     const row = world.transactions.rows.at(-1)!;
@@ -88,15 +89,31 @@ describe('customer replies to the feedback SMS', () => {
   it('keeps the latest reply on the document and every reply in the feedback store', async () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
-    await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-7', text: 'Good' }));
+    await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-7', text: '3' }));
     world.clock.advance(60_000);
-    await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-8', text: 'Actually 4' }));
+    await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-8', text: '4 - thought about it, better than I said' }));
 
-    expect(world.documents.docs.get('1')?.feedback).toMatchObject({ score: 4, text: 'Actually 4' });
-    expect((await world.feedback.forJob(1)).map((r) => r.score)).toEqual([null, 4]);
-    expect(world.transactions.rows.filter((r) => r.event === 'FEEDBACK').map((r) => r.note)).toEqual([
-      'Customer feedback: reply without a score (1 to 5)',
-      'Customer feedback: score 4',
+    expect(world.documents.docs.get('1')?.feedback).toMatchObject({ score: 4, text: '4 - thought about it, better than I said' });
+    expect((await world.feedback.forJob(1)).map((r) => r.score)).toEqual([3, 4]);
+    expect(world.transactions.rows.filter((r) => r.event === 'FEEDBACK').map((r) => r.note)).toEqual(['Customer feedback: score 3', 'Customer feedback: score 4']);
+  });
+
+  it('keeps a question sent right after the feedback request in the inbox, about that job, and stores no feedback for it', async () => {
+    const world = await openedWorld();
+    await closeJobIn(world, 1);
+    world.clock.advance(60_000);
+    const before = snapshot(world);
+    const [customer] = world.customers.rows.values();
+
+    for (const [messageId, text] of [['in-q', 'When will my washer be ready?'], ['in-r', 'Thanks, see you soon'], ['in-s', 'Good']]) {
+      expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: messageId!, text: text! }))).toEqual({ outcome: 'kept', autoReply: 'none' });
+    }
+    expect(snapshot(world)).toEqual(before);
+    expect(await world.feedback.list({ limit: 10 })).toEqual([]);
+    expect([...world.inbox.rows.values()].map((m) => [m.messageId, m.jobId, m.customerId])).toEqual([
+      ['in-q', 1, customer!.customerId],
+      ['in-r', 1, customer!.customerId],
+      ['in-s', 1, customer!.customerId],
     ]);
   });
 
@@ -104,7 +121,7 @@ describe('customer replies to the feedback SMS', () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
     let gets = 0;
-    const first = { inboundMessageId: 'in-11', jobId: 1, score: 4, text: 'four', receivedAt: world.clock.now() };
+    const first = { inboundMessageId: 'in-11', jobId: 1, customerId: null, score: 4, text: 'four', receivedAt: world.clock.now() };
     const racing = Object.create(world.feedback, {
       // the first look finds nothing: the other delivery stores its reply just after it
       get: { value: async (id: string) => (gets++ === 0 ? undefined : world.feedback.get(id)) },
@@ -129,25 +146,7 @@ describe('customer replies to the feedback SMS', () => {
   });
 });
 
-describe('reading a reply', () => {
-  it.each([
-    ['5 stars!', 5],
-    ['5', 5],
-    ['I give it a 4/5', 4],
-    ['1', 1],
-    ['10/10', null],
-    ['3.5', null],
-    ['2,5 maybe', null],
-    ['0', null],
-    ['6 out of 5!', 5],
-    ['great service', null],
-    ['job 12345: 3', 3],
-    ['Score: 4.', 4],
-    ['', null],
-  ])('%j has score %s', (text, score) => {
-    expect(feedbackScore(text)).toBe(score);
-  });
-
+describe('the text of a reply', () => {
   it('keeps the text trimmed and at most 640 characters, counting an emoji as one', () => {
     expect(replyText('  ok \n')).toBe('ok');
     const long = `${'😀'.repeat(700)}`;
@@ -178,11 +177,11 @@ describe('STOP', () => {
     expect(world.customers.rows.get(1)?.subscriptions.map((s) => s.channel)).toEqual(['sms']);
   });
 
-  it('acknowledges a STOP from a number no customer has, and treats "STOP please" as a reply', async () => {
+  it('acknowledges a STOP from a number no customer has, and keeps "STOP please" for staff', async () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
     expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-1', msisdn: '447770999999', text: 'STOP' }))).toEqual({ outcome: 'unknown-sender' });
-    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: 'STOP please' }))).toMatchObject({ outcome: 'recorded', score: null });
+    expect(await recordInboundSms(world.inboundDeps, inbound({ messageId: 'in-2', text: 'STOP please' }))).toMatchObject({ outcome: 'kept' });
     expect([...world.customers.rows.values()][0]?.subscriptions).toEqual([{ channel: 'sms', address: null }]);
   });
 });

@@ -32,7 +32,7 @@ describe('the inbox and the after-hours auto-reply', () => {
     const smsBefore = world.gateway.sent.length;
     expect(await receive(world, 'in-1')).toEqual({ outcome: 'kept', autoReply: 'none' });
     expect(await listInbox(world.inboundDeps, 'pending', 10)).toEqual([
-      { messageId: 'in-1', channel: 'sms', from: `+${CUSTOMER_MSISDN}`, customerId: 1, text: 'Is my phone ready?', receivedAt: world.clock.now(), status: 'pending', handledAt: null, autoReplyKey: null },
+      { messageId: 'in-1', channel: 'sms', from: `+${CUSTOMER_MSISDN}`, customerId: 1, jobId: null, text: 'Is my phone ready?', receivedAt: world.clock.now(), status: 'pending', handledAt: null, autoReplyKey: null },
     ]);
     expect(await world.deliverDue()).toEqual([]);
     expect(world.gateway.sent).toHaveLength(smsBefore);

@@ -2,13 +2,14 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { InboundChannel, Inbox, InboxMessage, InboxStatus } from '../../domain/inbox/ports.js';
 import type { MysqlPool } from './pool.js';
 
-const COLUMNS = 'message_id, channel, sender, customer_id, text, received_at, status, handled_at, auto_reply_key';
+const COLUMNS = 'message_id, channel, sender, customer_id, Job_id, text, received_at, status, handled_at, auto_reply_key';
 
 interface InboxRow extends RowDataPacket {
   message_id: string;
   channel: InboundChannel;
   sender: string;
   customer_id: string | null;
+  Job_id: number | null;
   text: string;
   received_at: Date;
   status: InboxStatus;
@@ -22,6 +23,7 @@ function toMessage(row: InboxRow): InboxMessage {
     channel: row.channel,
     from: row.sender,
     customerId: row.customer_id === null ? null : Number(row.customer_id),
+    jobId: row.Job_id,
     text: row.text,
     receivedAt: row.received_at,
     status: row.status,
@@ -30,15 +32,15 @@ function toMessage(row: InboxRow): InboxMessage {
   };
 }
 
-/** The ledger's `inbox_messages` table (migration 012), keyed by the provider's message id; listed by (status, received_at). */
+/** The ledger's `inbox_messages` table (migration 012; the job link, 018), keyed by the provider's message id; listed by (status, received_at). */
 export class MysqlInbox implements Inbox {
   constructor(private readonly pool: MysqlPool) {}
 
   async keep(message: Omit<InboxMessage, 'status' | 'handledAt'>): Promise<InboxMessage> {
     await this.pool.execute(
-      `INSERT IGNORE INTO inbox_messages (message_id, channel, sender, customer_id, text, received_at, status, auto_reply_key)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      [message.messageId, message.channel, message.from, message.customerId, message.text, message.receivedAt, message.autoReplyKey],
+      `INSERT IGNORE INTO inbox_messages (message_id, channel, sender, customer_id, Job_id, text, received_at, status, auto_reply_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      [message.messageId, message.channel, message.from, message.customerId, message.jobId, message.text, message.receivedAt, message.autoReplyKey],
     );
     const stored = await this.get(message.messageId);
     if (!stored) throw new Error(`inbox message ${message.messageId} was neither kept nor found`);

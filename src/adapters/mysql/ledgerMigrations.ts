@@ -287,6 +287,36 @@ export const LEDGER_MIGRATIONS: Migration[] = [
     name: '016-notification-log-settled-content',
     statements: ['ALTER TABLE notification_log ADD COLUMN settled_content TEXT NULL AFTER content'],
   },
+  {
+    // Issue 21, feedback only when a reply reads as a score. A message that answers a feedback
+    // request without one is for staff, about that job: inbox_messages.Job_id. GET /api/feedback
+    // pages newest first by key range: feedback_id grows with each reply, and its unique index
+    // answers `feedback_id < ? ORDER BY feedback_id DESC LIMIT n` without a sort. The customer is kept
+    // with the reply (the job's customer when it was received); earlier rows take it from
+    // customer_jobs. Rows already stored are numbered in primary-key order.
+    name: '018-feedback-list-and-inbox-jobs',
+    statements: [
+      'ALTER TABLE inbox_messages ADD COLUMN Job_id INT NULL AFTER customer_id',
+      `ALTER TABLE feedback
+        ADD COLUMN feedback_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+        ADD UNIQUE KEY uq_feedback_id (feedback_id),
+        ADD COLUMN customer_id BIGINT UNSIGNED NULL AFTER Job_id`,
+      'UPDATE feedback f JOIN customer_jobs cj ON cj.Job_id = f.Job_id SET f.customer_id = cj.customer_id WHERE f.customer_id IS NULL',
+    ],
+  },
+  {
+    // Issue 21, statistics accept what seed 002's schema accepts: a message id is any string of 1 to
+    // 128 characters, kept as its UTF-8 bytes (at most 512) and compared byte for byte, with no
+    // collation (an RFC 4122 UUID arrives lower-cased, so it still compares without case). The ids
+    // stored so far as 16 raw bytes become their lower-case 8-4-4-4-12 text, the form the code
+    // now writes; every row was 16 bytes before this migration.
+    name: '019-stats-message-any-uuid',
+    statements: [
+      'ALTER TABLE stats_message MODIFY uuid VARBINARY(512) NOT NULL',
+      `UPDATE stats_message SET uuid = LOWER(CONCAT_WS('-', SUBSTR(HEX(uuid), 1, 8), SUBSTR(HEX(uuid), 9, 4), SUBSTR(HEX(uuid), 13, 4), SUBSTR(HEX(uuid), 17, 4), SUBSTR(HEX(uuid), 21, 12)))
+        WHERE LENGTH(uuid) = 16`,
+    ],
+  },
 ];
 
 /** `notification_log.to_hash_version`: 1 is the bare SHA-256 key of old releases, 2 the HMAC keyed by PHONE_KEY_SECRET. */

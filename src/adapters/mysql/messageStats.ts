@@ -14,11 +14,8 @@ const ATTEMPTS = 5;
 /** In-memory limit of a query's grouping table (MariaDB's default is 16 MiB, then it goes to disk). */
 const TEMP_TABLE_BYTES = 256 * 1024 * 1024;
 
-const uuidBytes = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex');
-function uuidText(bytes: Buffer): string {
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** `stats_message.uuid` is VARBINARY (migration 019): the id's UTF-8 bytes, compared exactly, whatever the connection's collation. */
+const uuidBytes = (uuid: string) => Buffer.from(uuid, 'utf8');
 
 /**
  * MariaDB statistics. `record` sends one multi-statement transaction per call, so a batch of a
@@ -85,7 +82,7 @@ export class MysqlMessageStats implements MessageStats {
         const rows = results[3] ?? [];
         return new Map(
           rows.map((row) => {
-            const uuid = uuidText(row.uuid as Buffer);
+            const uuid = (row.uuid as Buffer).toString('utf8');
             const message = { uuid, customerId: Number(row.customer_id), type: String(row.type), amount: String(row.amount) };
             return [uuid, { message, created: Number(row.created) === 1 }];
           }),

@@ -1,3 +1,4 @@
+import type { Customers } from '../customers/ports.js';
 import type { Clock } from '../shared/ports.js';
 import { newDiscountCodes } from './discountCode.js';
 import type { ClaimOutcome, DiscountCodeCounts, DiscountCodes, RandomSource, RedeemOutcome } from './ports.js';
@@ -74,6 +75,18 @@ export interface ClaimCodeDeps {
 /** One code of the brand for the customer; asking again gives the same code (the feedback reward calls this too). */
 export function claimDiscountCode(deps: ClaimCodeDeps, brandId: string, customerId: number): Promise<ClaimOutcome> {
   return deps.codes.claim(brandId, customerId);
+}
+
+export interface CustomerClaimDeps extends ClaimCodeDeps {
+  customers: Pick<Customers, 'get'>;
+}
+
+export type CustomerClaimOutcome = ClaimOutcome | { status: 'unknown-customer' };
+
+/** A claim asked for by a caller (POST .../claim): a code is only ever held by a customer we know. */
+export async function claimDiscountCodeForCustomer(deps: CustomerClaimDeps, brandId: string, customerId: number): Promise<CustomerClaimOutcome> {
+  if (!(await deps.customers.get(customerId))) return { status: 'unknown-customer' };
+  return claimDiscountCode(deps, brandId, customerId);
 }
 
 export interface RedeemCodeDeps {

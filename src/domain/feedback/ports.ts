@@ -2,10 +2,23 @@
 export interface FeedbackReply {
   inboundMessageId: string;
   jobId: number;
-  /** 1 to 5, or null when the reply holds no score. */
+  /** The job's customer when it has one (a job without a usable mobile has none). */
+  customerId: number | null;
+  /** 1 to 5; null only on replies stored before a reply had to read as a score (issue 21). */
   score: number | null;
   text: string;
   receivedAt: Date;
+}
+
+/** A page of the feedback list, newest first: replies recorded before `before` (a FeedbackEntry's `feedbackId`), at most `limit`. */
+export interface FeedbackPage {
+  before?: number;
+  limit: number;
+}
+
+/** A stored reply with its place in the list: `feedbackId` grows with every reply recorded. */
+export interface FeedbackEntry extends FeedbackReply {
+  feedbackId: number;
 }
 
 export interface CustomerFeedback {
@@ -14,4 +27,6 @@ export interface CustomerFeedback {
   get(inboundMessageId: string): Promise<FeedbackReply | undefined>;
   /** The job's replies, oldest first. */
   forJob(jobId: number): Promise<FeedbackReply[]>;
+  /** Replies newest first by key range on `feedbackId`, so a page costs the same however deep it is. */
+  list(page: FeedbackPage): Promise<FeedbackEntry[]>;
 }

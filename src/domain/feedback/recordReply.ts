@@ -3,6 +3,7 @@ import { maskPhone, toE164 } from '../shared/phone.js';
 import type { CustomerFeedback, FeedbackReply } from './ports.js';
 import type { Customers } from '../customers/ports.js';
 import { rewardFeedback, type FeedbackRewardDeps } from './reward.js';
+import { readScore } from './score.js';
 import { keepInboundMessage, type AutoReplyOutcome, type InboxDeps } from '../inbox/inbox.js';
 import type { InboundChannel } from '../inbox/ports.js';
 import { optOutScope, optOutSender, type OptOutDeps, type OptOutResult } from './optOut.js';
@@ -45,16 +46,6 @@ export type InboundSmsResult =
   /** An opt-out (optOut.ts): the sender's customer, unsubscribed from the channels named, or from a number no customer has. */
   | OptOutResult;
 
-/**
- * The score in a reply: the first digit 1 to 5 that stands alone, i.e. with no digit right before
- * or after it and not part of a decimal. "5 stars!" is 5, "4/5" is 4, "10/10", "3.5" and "great"
- * have none.
- */
-export function feedbackScore(text: string): number | null {
-  const match = /(?<!\d)(?<!\d[.,])[1-5](?!\d)(?![.,]\d)/.exec(text);
-  return match ? Number(match[0]) : null;
-}
-
 /** Trimmed and cut to 640 characters (code points, as MySQL counts them). */
 export function replyText(text: string): string {
   return Array.from(text.trim()).slice(0, MAX_REPLY_CHARS).join('');
@@ -77,10 +68,10 @@ function senderE164(from: string): string | undefined {
 /**
  * Stores a customer's reply to the feedback SMS once per inbound message: the sender is matched
  * to the most recent feedback SMS sent to that number (by its keyed one-way lookup key, so no
- * number is stored), the score is read from the text, and the job document and job_trans show
- * it. With FEEDBACK_REWARD_BRAND set, the reply earns the customer a discount code (rewardFeedback).
- * A message that matches no feedback SMS sent in the last FEEDBACK_REPLY_MS is kept in the inbox
- * for staff (keepInboundMessage).
+ * number is stored); when the text reads as a score (readScore) it is feedback, and the job
+ * document and job_trans show it. With FEEDBACK_REWARD_BRAND set, the reply earns the customer a discount code (rewardFeedback).
+ * A message that matches no feedback SMS sent in the last FEEDBACK_REPLY_MS, or holds no score, is
+ * kept in the inbox for staff (keepInboundMessage), linked to the feedback request's job if any.
  */
 export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): Promise<InboundSmsResult> {
   const optOut = optOutScope(sms.text);
@@ -96,18 +87,21 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   const e164 = senderE164(sms.from);
   const latest = e164 ? await deps.notificationLog.latestSentTo(deps.phoneKeys.lookupKey(e164), 'job-closed') : undefined;
   const feedbackSms = latest && deps.clock.now().getTime() - (latest.settledAt ?? latest.createdAt).getTime() <= FEEDBACK_REPLY_MS ? latest : undefined;
-  if (!feedbackSms) {
+  const text = replyText(sms.text);
+  const score = readScore(text);
+  if (!feedbackSms || score === null) {
+    // A question or remark, even right after the feedback request, is for staff, about the request's job when there was one.
     const customer = e164 ? await deps.customers.findByMobile(e164) : undefined;
-    const kept = await keepInboundMessage(deps, { ...sms, e164, customer });
+    const kept = await keepInboundMessage(deps, { ...sms, e164, customer, jobId: feedbackSms?.jobId ?? null });
     deps.logger.info('inbound message kept in the inbox', { from: maskPhone(sms.from), messageId: sms.messageId, autoReply: kept.autoReply });
     return { outcome: 'kept', autoReply: kept.autoReply };
   }
 
-  const text = replyText(sms.text);
   const reply: FeedbackReply = {
     inboundMessageId: sms.messageId,
     jobId: feedbackSms.jobId,
-    score: feedbackScore(text),
+    customerId: (await deps.customers.customersForJobs([feedbackSms.jobId])).get(feedbackSms.jobId) ?? null,
+    score,
     text,
     receivedAt: deps.clock.now(),
   };

@@ -34,6 +34,8 @@ export interface Inbound {
   /** The sender as a usable E.164 number; undefined for an alphanumeric or broken sender, who cannot be answered. */
   e164: string | undefined;
   customer: CustomerProfile | undefined;
+  /** The job it is about, when the sender was answering a feedback request. */
+  jobId: number | null;
 }
 
 /** Whether the sender was answered: `queued` now (or again, after a crash), already by an earlier message of the same closed period, or not at all (open, or no number to answer). */
@@ -71,6 +73,7 @@ export async function keepInboundMessage(deps: InboxDeps, inbound: Inbound): Pro
     channel: inbound.channel,
     from: inbound.e164 ?? inbound.from,
     customerId,
+    jobId: inbound.jobId,
     text: Array.from(inbound.text.trim()).slice(0, MAX_INBOX_TEXT).join(''),
     receivedAt,
     autoReplyKey: replyKey,

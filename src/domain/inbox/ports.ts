@@ -13,6 +13,8 @@ export interface InboxMessage {
   from: string;
   /** The customer with that mobile, if any. */
   customerId: number | null;
+  /** The job it is about: the job whose feedback request it answered without a score; null when it answered none. */
+  jobId: number | null;
   text: string;
   receivedAt: Date;
   status: InboxStatus;

@@ -1,6 +1,6 @@
 /** Message statistics (seed 002): one row per message uuid, pre-aggregated counts and totals per time bucket. */
 
-/** A message as counted: `amount` is a canonical 3-decimal string ("0.012"), `uuid` lower-case 8-4-4-4-12 hex. */
+/** A message as counted: `amount` is a canonical 3-decimal string ("0.012"), `uuid` canonical (canonicalMessageId: an RFC 4122 UUID lower-cased, any other id as given). */
 export interface StatsMessage {
   customerId: number;
   type: string;

@@ -2,19 +2,30 @@ import { createHash } from 'node:crypto';
 import { amountFromThousandths, thousandthsFromAmount } from '../shared/money.js';
 import type { StatsMessage } from './ports.js';
 
-/** Any 8-4-4-4-12 hexadecimal identifier: seed 002 asks for a uuid string, not a particular version. */
+/** An 8-4-4-4-12 hexadecimal identifier (RFC 4122 text form, any version): compared without case. */
 export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-/** The longest `type` the statistics keep (characters). */
+/** The longest `type` the statistics keep (characters: `stats_message.type` is VARCHAR(64)). */
 export const MAX_TYPE_LENGTH = 64;
+/** The longest message id the statistics keep (characters: `stats_message.uuid` holds 512 bytes, 4 per character at most). */
+export const MAX_UUID_LENGTH = 128;
 
-/** One message, as the statistics compare and store it: lower-case uuid, amount without leading zeros. */
+/**
+ * A message id as the statistics compare it: seed 002's schema makes `uuid` any string, so a
+ * producer's own ids are kept as given, byte for byte; only an RFC 4122 UUID, whose hexadecimal
+ * digits mean the same in either case, is lower-cased.
+ */
+export function canonicalMessageId(uuid: string): string {
+  return UUID_PATTERN.test(uuid) ? uuid.toLowerCase() : uuid;
+}
+
+/** One message, as the statistics compare and store it: canonical id, amount without leading zeros. */
 export function canonicalStatsMessage(message: StatsMessage): StatsMessage {
   return {
     customerId: message.customerId,
     type: message.type,
     amount: amountFromThousandths(thousandthsFromAmount(message.amount)),
-    uuid: message.uuid.toLowerCase(),
+    uuid: canonicalMessageId(message.uuid),
   };
 }
 

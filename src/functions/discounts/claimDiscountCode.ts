@@ -3,7 +3,7 @@ import { getRelay } from '../../compositionRoot.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
 import { brandIdFrom, claimBodySchema } from './discountSchemas.js';
 
-/** POST /api/brands/{brandId}/discount-codes/claim `{customerId}`: 201 `{code}`, 200 the same code again, 409 none left, 404 unknown brand. */
+/** POST /api/brands/{brandId}/discount-codes/claim `{customerId}`: 201 `{code}`, 200 the same code again, 409 none left, 404 unknown brand or customer (nothing claimed). */
 export async function claimDiscountCodeHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const brandId = brandIdFrom(request);
@@ -22,6 +22,8 @@ export async function claimDiscountCodeHandler(request: HttpRequest, context: In
         return problem(409, `brand ${brandId.value} has no discount codes left`);
       case 'unknown-brand':
         return problem(404, `brand ${brandId.value} has no discount codes`);
+      case 'unknown-customer':
+        return problem(404, `customer ${body.value.customerId} does not exist`);
     }
   });
 }

@@ -7,6 +7,7 @@ export function inboxMessageBody(message: InboxMessage): Record<string, unknown>
     channel: message.channel,
     from: message.from,
     customerId: message.customerId,
+    jobId: message.jobId,
     text: message.text,
     receivedAt: message.receivedAt.toISOString(),
     status: message.status,

@@ -1,11 +1,15 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../compositionRoot.js';
 import type { StatsMessage } from '../../domain/stats/ports.js';
+import { canonicalMessageId } from '../../domain/stats/statsMessage.js';
 import { answer, describeIssues, json, readJsonBody } from '../http/http.js';
 import { statsBatchSchema, statsMessageSchema } from './statsSchemas.js';
 
-/** 1,000 messages of up to about 1 KiB each (a 64-character type may take 256 bytes of UTF-8), with room for whitespace. */
-export const MAX_BATCH_BODY_BYTES = 1024 * 1024;
+/**
+ * 1,000 messages of up to 8 KiB each: seed 002's schema lets a producer add properties of its own
+ * (ignored), so a message is its four fields (under 1 KiB) plus room for what a producer attaches.
+ */
+export const MAX_BATCH_BODY_BYTES = 8 * 1024 * 1024;
 
 interface ItemResult {
   index: number;
@@ -38,7 +42,7 @@ export async function recordStatsBatchHandler(request: HttpRequest, context: Inv
       const outcomes = await relay.recordStatsMessages(valid.map((v) => v.message));
       valid.forEach(({ index, message }, i) => {
         const result = outcomes[i];
-        const uuid = message.uuid.toLowerCase();
+        const uuid = canonicalMessageId(message.uuid);
         if (result?.outcome === 'created') results[index] = { index, uuid, status: 201, outcome: 'created' };
         else if (result?.outcome === 'duplicate') results[index] = { index, uuid, status: 200, outcome: 'duplicate' };
         else if (result?.outcome === 'conflict') {

@@ -1,17 +1,18 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../compositionRoot.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
-import { statsMessageSchema } from './statsSchemas.js';
+import { canonicalMessageId } from '../../domain/stats/statsMessage.js';
+import { MAX_STATS_MESSAGE_BODY_BYTES, statsMessageSchema } from './statsSchemas.js';
 
 /** POST /api/stats/messages: one seed 002 message; 201 counted, 200 already counted as is, 409 uuid taken by other content. */
 export async function recordStatsMessageHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
-    const body = await readJsonBody(request, statsMessageSchema);
+    const body = await readJsonBody(request, statsMessageSchema, { maxBytes: MAX_STATS_MESSAGE_BODY_BYTES });
     if (!body.ok) return body.response;
 
     const relay = await getRelay();
     const [result] = await relay.recordStatsMessages([body.value]);
-    const uuid = body.value.uuid.toLowerCase();
+    const uuid = canonicalMessageId(body.value.uuid);
     if (result?.outcome === 'created') return json(201, { uuid, status: 'created' });
     if (result?.outcome === 'duplicate') return json(200, { uuid, status: 'duplicate' });
     if (result?.outcome === 'conflict') {
