@@ -301,7 +301,7 @@ export async function deferNotification(deps: DeferNotificationDeps, message: No
   const { messageId, generation } = deferredMessageId(currentMessageId);
   if (generation > MAX_DEFERRALS) return { outcome: 'give-up' };
   const until = new Date(deps.clock.now().getTime() + deferralDelayMs(generation));
-  const body = cause instanceof AttemptNotRecordedError ? { ...withoutReport(message), lastAttempt: cause.report } : withoutReport(message);
+  const body = { ...withoutReport(message), ...reportToCarry(message, cause) };
   await deps.queue.enqueue([{ messageId, body, scheduledAt: until }]);
   deps.logger.warn('notification put off after a passing failure', {
     messageId,
@@ -310,6 +310,18 @@ export async function deferNotification(deps: DeferNotificationDeps, message: No
     cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
   });
   return { outcome: 'deferred', messageId, until };
+}
+
+/**
+ * The attempt report the deferred message carries: the one this delivery could not record, or,
+ * when the delivery met the outage before it could act on the report it carried, that report
+ * again, so it survives any number of deferrals until the log takes it. A delivery that found
+ * another one mid-send has no report worth keeping.
+ */
+function reportToCarry(message: NotificationMessage, cause: unknown): Pick<NotificationMessage, 'lastAttempt'> {
+  if (cause instanceof AttemptNotRecordedError) return { lastAttempt: cause.report };
+  if (cause instanceof NotificationInFlightError || message.lastAttempt === undefined) return {};
+  return { lastAttempt: message.lastAttempt };
 }
 
 /** Records a final outcome and completes the job from what was written, or from the log when another writer got there first. */
