@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../../src/domain/customers/customer.js';
+import { changeJobStatus } from '../../src/domain/jobs/jobApi.js';
 import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
 import { sendNotification } from '../../src/domain/notifications/sendNotification.js';
 import { clientJob, crashAfter, fakeConfiguredGateways, isInjectedCrash } from '../support/fakes.js';
@@ -186,5 +187,67 @@ describe('one notification pipeline for every channel', () => {
       expect.stringContaining('is finished'),
     ]);
     expect(world.clientJobs.status(1)).toBe('JOB COMPLETED');
+  });
+
+  it('tells the customer when staff start and finish the repair through the API, as when the client system does', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }, { channel: 'email', address: null }]);
+    await world.deliverDue();
+    expect(await changeJobStatus(world.appDeps, 1, { status: 'IN PROGRESS' }, 'put-1')).toMatchObject({ outcome: 'moved' });
+    expect(await changeJobStatus(world.appDeps, 1, { status: 'JOB COMPLETED' }, 'put-2')).toMatchObject({ outcome: 'moved' });
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-in-progress', 'job-1-in-progress-email', 'job-1-completed', 'job-1-completed-email']);
+    await world.deliverDue();
+    await world.poll();
+    expect(world.queue.messages).toEqual([]);
+    expect(world.gateway.sent.map((m) => m.clientRef)).toEqual(['job-1-received', 'job-1-in-progress', 'job-1-completed']);
+    expect(world.smtpGateway.sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining('We have received'),
+      expect.stringContaining('Work has started'),
+      expect.stringContaining('is finished'),
+    ]);
+    expect((await world.notificationLog.forJobs([1], 'job-in-progress')).map((e) => [e.channel, e.state])).toEqual([['sms', 'sent'], ['email', 'sent']]);
+  });
+
+  it('tells the customer once per channel when the status mirror sees a staff move half-way through its request', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }, { channel: 'email', address: null }]);
+    await world.deliverDue();
+    const moveStatus = world.clientJobs.moveStatus.bind(world.clientJobs);
+    // The poll runs between the client table's update and tracking moving on: it takes the move for the client system's.
+    const racing = {
+      ...world.appDeps,
+      clientJobs: Object.assign(Object.create(world.clientJobs) as typeof world.clientJobs, {
+        moveStatus: async (...args: Parameters<typeof moveStatus>) => {
+          const moved = await moveStatus(...args);
+          await world.poll();
+          await world.deliverDue();
+          return moved;
+        },
+      }),
+    };
+    expect(await changeJobStatus(racing, 1, { status: 'IN PROGRESS' }, 'put-1')).toMatchObject({ outcome: 'moved' });
+    await world.deliverDue();
+    await world.poll();
+    expect(world.gateway.sent.map((m) => m.clientRef)).toEqual(['job-1-received', 'job-1-in-progress']);
+    expect(world.smtpGateway.sent.map((m) => m.clientRef)).toEqual(['job-1-received-email', 'job-1-in-progress-email']);
+    expect(world.transactions.forJob(1).filter((r) => r.status === 'IN PROGRESS' && (r.event === 'STATUS' || r.event === 'PUT'))).toHaveLength(1);
+  });
+
+  it('tells the customer once per channel when staff and the client system move jobs at the same time as the mirror polls', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }, { channel: 'email', address: null }], 3);
+    await world.deliverDue();
+    world.clientJobs.rows.get(2)!.status = 'IN PROGRESS';
+    await Promise.all([
+      changeJobStatus(world.appDeps, 1, { status: 'IN PROGRESS' }, 'put-1'),
+      changeJobStatus(world.appDeps, 3, { status: 'IN PROGRESS' }, 'put-3'),
+      world.poll(),
+      world.poll(),
+    ]);
+    await Promise.all([world.deliverDue(), world.poll()]);
+    await world.deliverDue();
+    for (const jobId of [1, 2, 3]) {
+      expect(world.gateway.sent.filter((m) => m.clientRef === `job-${jobId}-in-progress`)).toHaveLength(1);
+      expect(world.smtpGateway.sent.filter((m) => m.clientRef === `job-${jobId}-in-progress-email`)).toHaveLength(1);
+      expect((await world.notificationLog.forJobs([jobId], 'job-in-progress')).map((e) => e.state)).toEqual(['sent', 'sent']);
+      expect(world.documents.docs.get(String(jobId))?.job_status).toBe('IN PROGRESS');
+    }
   });
 });
