@@ -21,7 +21,7 @@ import { describeSinkMail, MailSink } from './mailSink.js';
 import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
 import { HostConfigurationError, redactUrl } from './settings.js';
 import { maskPhone } from '../src/domain/shared/phone.js';
-import { describeSandboxMessage, describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
+import { describeSandboxMessage, describeSandboxSms, parseSandboxFailures, VonageSandbox } from './vonageSandbox.js';
 
 export interface LocalDependencies {
   cosmos: EmbeddedCosmos | undefined;
@@ -106,7 +106,10 @@ export async function embeddedDependencies(settings: Record<string, string | und
       // The Messages API is used with JWT, as in Azure, unless an application is configured (then it must be Vonage's).
       localApplication = !isSet(settings.VONAGE_APPLICATION_ID) && !isSet(settings.VONAGE_PRIVATE_KEY);
       const application = localApplication ? { applicationId: LOCAL_VONAGE_APPLICATION_ID, privateKey: localApplicationKey() } : undefined;
+      const failures = parseSandboxFailures(settings.SANDBOX_FAIL ?? '');
+      if (!failures.ok) throw new HostConfigurationError(failures.detail);
       sandbox = new VonageSandbox({
+        failures: failures.failures,
         apiKey: LOCAL_VONAGE_API_KEY,
         apiSecret: LOCAL_VONAGE_API_SECRET,
         ...(application ? { application } : {}),
@@ -153,7 +156,7 @@ export async function embeddedDependencies(settings: Record<string, string | und
           })`
         : `${pad('Cosmos DB')}configured  ${config.COSMOS_ENDPOINT} (${config.COSMOS_KEY ? 'key' : 'managed identity'})`;
       const vonageLine = sandbox
-        ? `${pad('Vonage SMS')}embedded    SMS sandbox ${settings.VONAGE_REST_HOST} (each SMS is printed here with the number masked)`
+        ? `${pad('Vonage SMS')}embedded    SMS sandbox ${settings.VONAGE_REST_HOST} (each SMS is printed here with the number masked${settings.SANDBOX_FAIL ? `; failing as SANDBOX_FAIL=${settings.SANDBOX_FAIL} says` : ''})`
         : `${pad('Vonage SMS')}configured  ${config.VONAGE_REST_HOST} (VONAGE_API_KEY and VONAGE_API_SECRET set), sender ${config.VONAGE_FROM}`;
       const whatsapp = config.VONAGE_WHATSAPP_NUMBER ? `WhatsApp from ${maskPhone(config.VONAGE_WHATSAPP_NUMBER)}` : 'no WhatsApp (VONAGE_WHATSAPP_NUMBER unset)';
       const messagesAuth = localApplication ? 'JWT of a local application key generated at start' : config.VONAGE_APPLICATION_ID ? `JWT of application ${config.VONAGE_APPLICATION_ID}` : 'API key and secret';

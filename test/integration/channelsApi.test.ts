@@ -41,13 +41,13 @@ describe('channels API', () => {
         {
           channel: 'sms',
           gateways: [
-            { gateway: 'vonage-sms', priority: 1, enabled: true, configured: true },
-            { gateway: 'vonage-messages', priority: 2, enabled: true, configured: true },
+            { gateway: 'vonage-sms', priority: 1, enabled: true, configured: true, healthy: true, problem: null },
+            { gateway: 'vonage-messages', priority: 2, enabled: true, configured: true, healthy: true, problem: null },
           ],
         },
         // No VONAGE_WHATSAPP_NUMBER: the Messages API has no WhatsApp sender, so nothing was seeded.
         { channel: 'whatsapp', gateways: [] },
-        { channel: 'email', gateways: [{ gateway: 'smtp', priority: 1, enabled: true, configured: true }] },
+        { channel: 'email', gateways: [{ gateway: 'smtp', priority: 1, enabled: true, configured: true, healthy: true, problem: null }] },
       ],
     });
     expect(JSON.stringify(response.body)).not.toMatch(/secret|smtp:\/\//);
@@ -94,11 +94,11 @@ describe('channels API', () => {
 
   it('PATCH changes priority and enabled, and the send route follows', async () => {
     expect(await patch('sms', 'vonage-messages', { priority: 1 })).toMatchObject({ status: 200, body: { channel: 'sms', gateway: 'vonage-messages', priority: 1, enabled: true } });
-    expect(await patch('sms', 'vonage-sms', { priority: 2, enabled: false })).toMatchObject({ status: 200, body: { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true } });
+    expect(await patch('sms', 'vonage-sms', { priority: 2, enabled: false })).toMatchObject({ status: 200, body: { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true, healthy: true, problem: null } });
     const sms = ((await list()).body.channels as Array<{ channel: string; gateways: unknown[] }>).find((c) => c.channel === 'sms');
     expect(sms?.gateways).toEqual([
-      { gateway: 'vonage-messages', priority: 1, enabled: true, configured: true },
-      { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true },
+      { gateway: 'vonage-messages', priority: 1, enabled: true, configured: true, healthy: true, problem: null },
+      { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true, healthy: true, problem: null },
     ]);
     // A new instance (its own route cache) routes SMS through the Messages API only, and the seed did not undo the change.
     const other = await stack.newRelay();
