@@ -676,6 +676,17 @@ export class FakeMessageStats implements MessageStats {
   async totals(): Promise<StatsTotal[]> {
     throw new Error('FakeMessageStats keeps messages, not buckets: query statistics against MariaDB');
   }
+
+  async reprice(message: StatsMessage): Promise<'created' | 'repriced' | 'unchanged'> {
+    const stored = this.messages.get(message.uuid);
+    if (!stored) {
+      this.messages.set(message.uuid, { ...message });
+      return 'created';
+    }
+    if (stored.amount === message.amount) return 'unchanged';
+    stored.amount = message.amount;
+    return 'repriced';
+  }
 }
 
 /** Discount code claims in memory: a customer takes a brand's next free code once and gets the same one on every repeat. */
