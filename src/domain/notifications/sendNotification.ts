@@ -117,7 +117,7 @@ function anyGatewayFault(result: FailoverResult): boolean {
   return result.attempts.some((a) => a.outcome === 'gateway-fault');
 }
 
-/** What each gateway answered, for the log entry of a message that no gateway took: "vonage-sms throttled (1); vonage-messages gateway fault (http-401)". */
+/** What each gateway answered, for the log entry of a message that no gateway took: "vonage-sms throttled (1); vonage-messages gateway fault, marked unhealthy (http-401)". */
 function attemptsSummary(result: FailoverResult): string {
   return result.attempts
     .map((a) => `${a.gateway} ${a.outcome === 'retryable' ? a.reason : a.outcome === 'gateway-fault' ? 'gateway fault, marked unhealthy' : a.outcome}${a.errorCode ? ` (${a.errorCode})` : ''}`)
