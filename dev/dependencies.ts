@@ -82,6 +82,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
   if (hasKey !== isSet(settings.VONAGE_API_SECRET)) {
     throw new HostConfigurationError('set both VONAGE_API_KEY and VONAGE_API_SECRET to use Vonage, or neither to use the local SMS sandbox');
   }
+  const sandboxFailures = parseSandboxFailures(settings.SANDBOX_FAIL ?? '');
+  if (!sandboxFailures.ok) throw new HostConfigurationError(sandboxFailures.detail);
 
   let cosmos: EmbeddedCosmos | undefined;
   let discarded = false;
@@ -106,10 +108,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
       // The Messages API is used with JWT, as in Azure, unless an application is configured (then it must be Vonage's).
       localApplication = !isSet(settings.VONAGE_APPLICATION_ID) && !isSet(settings.VONAGE_PRIVATE_KEY);
       const application = localApplication ? { applicationId: LOCAL_VONAGE_APPLICATION_ID, privateKey: localApplicationKey() } : undefined;
-      const failures = parseSandboxFailures(settings.SANDBOX_FAIL ?? '');
-      if (!failures.ok) throw new HostConfigurationError(failures.detail);
       sandbox = new VonageSandbox({
-        failures: failures.failures,
+        failures: sandboxFailures.failures,
         apiKey: LOCAL_VONAGE_API_KEY,
         apiSecret: LOCAL_VONAGE_API_SECRET,
         ...(application ? { application } : {}),
