@@ -21,7 +21,7 @@ import { describeSinkMail, MailSink } from './mailSink.js';
 import { prepareLocalMysql, type PreparedMysql } from './mysql.js';
 import { HostConfigurationError, redactUrl } from './settings.js';
 import { maskPhone } from '../src/domain/shared/phone.js';
-import { describeSandboxMessage, describeSandboxSms, VonageSandbox } from './vonageSandbox.js';
+import { describeSandboxMessage, describeSandboxSms, parseSandboxFailures, VonageSandbox } from './vonageSandbox.js';
 
 export interface LocalDependencies {
   cosmos: EmbeddedCosmos | undefined;
@@ -82,6 +82,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
   if (hasKey !== isSet(settings.VONAGE_API_SECRET)) {
     throw new HostConfigurationError('set both VONAGE_API_KEY and VONAGE_API_SECRET to use Vonage, or neither to use the local SMS sandbox');
   }
+  const sandboxFailures = parseSandboxFailures(settings.SANDBOX_FAIL ?? '');
+  if (!sandboxFailures.ok) throw new HostConfigurationError(sandboxFailures.detail);
 
   let cosmos: EmbeddedCosmos | undefined;
   let discarded = false;
@@ -107,6 +109,7 @@ export async function embeddedDependencies(settings: Record<string, string | und
       localApplication = !isSet(settings.VONAGE_APPLICATION_ID) && !isSet(settings.VONAGE_PRIVATE_KEY);
       const application = localApplication ? { applicationId: LOCAL_VONAGE_APPLICATION_ID, privateKey: localApplicationKey() } : undefined;
       sandbox = new VonageSandbox({
+        failures: sandboxFailures.failures,
         apiKey: LOCAL_VONAGE_API_KEY,
         apiSecret: LOCAL_VONAGE_API_SECRET,
         ...(application ? { application } : {}),
@@ -156,7 +159,7 @@ export async function embeddedDependencies(settings: Record<string, string | und
           })`
         : `${pad('Cosmos DB')}configured  ${config.COSMOS_ENDPOINT} (${config.COSMOS_KEY ? 'key' : 'managed identity'})`;
       const vonageLine = sandbox
-        ? `${pad('Vonage SMS')}embedded    SMS sandbox ${settings.VONAGE_REST_HOST} (each SMS is printed here with the number masked)`
+        ? `${pad('Vonage SMS')}embedded    SMS sandbox ${settings.VONAGE_REST_HOST} (each SMS is printed here with the number masked${settings.SANDBOX_FAIL ? `; failing as SANDBOX_FAIL=${settings.SANDBOX_FAIL} says` : ''})`
         : `${pad('Vonage SMS')}configured  ${config.VONAGE_REST_HOST} (VONAGE_API_KEY and VONAGE_API_SECRET set), sender ${config.VONAGE_FROM}`;
       const whatsapp = config.VONAGE_WHATSAPP_NUMBER ? `WhatsApp from ${maskPhone(config.VONAGE_WHATSAPP_NUMBER)}` : 'no WhatsApp (VONAGE_WHATSAPP_NUMBER unset)';
       const messagesAuth = localApplication ? 'JWT of a local application key generated at start' : config.VONAGE_APPLICATION_ID ? `JWT of application ${config.VONAGE_APPLICATION_ID}` : 'API key and secret';

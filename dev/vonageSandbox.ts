@@ -40,6 +40,41 @@ export type ScriptedReply = { kind: 'status'; status: string; errorText: string 
 /** The Messages API has no per-message status: an HTTP answer or silence. */
 export type MessagesScriptedReply = Exclude<ScriptedReply, { kind: 'status' }>;
 
+/**
+ * A failure the sandbox can be told to answer with, as Vonage would: `throttle` (SMS API status 1,
+ * Messages API 429), `unauthorized` (SMS API status 4, Messages API 401) or `outage` (HTTP 500).
+ */
+export const SANDBOX_FAILURES = ['throttle', 'unauthorized', 'outage'] as const;
+export type SandboxFailure = (typeof SANDBOX_FAILURES)[number];
+/** Answer `failure` to every `every`th request of one API (1: every request). */
+export interface SandboxFailureRule {
+  failure: SandboxFailure;
+  every: number;
+}
+export interface SandboxFailures {
+  sms?: SandboxFailureRule;
+  messages?: SandboxFailureRule;
+}
+
+/**
+ * `SANDBOX_FAIL` of the local host (docs/local.md): comma-separated `<api>=<failure>[/<every>]`,
+ * e.g. `sms=throttle/3,messages=unauthorized`: every 3rd SMS API request throttled, every
+ * Messages API request refused with 401, so failover can be watched with `npm start`.
+ */
+export function parseSandboxFailures(value: string): { ok: true; failures: SandboxFailures } | { ok: false; detail: string } {
+  const failures: SandboxFailures = {};
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(sms|messages)=([a-z]+)(?:\/(\d{1,6}))?$/.exec(part);
+    const failure = SANDBOX_FAILURES.find((known) => known === match?.[2]);
+    const every = Number(match?.[3] ?? '1');
+    if (!match || !failure || every < 1) {
+      return { ok: false, detail: `SANDBOX_FAIL: "${part}" is not <api>=<failure>[/<every>] with api sms or messages, failure ${SANDBOX_FAILURES.join(', ')} and every a whole number from 1` };
+    }
+    failures[match[1] as keyof SandboxFailures] = { failure, every };
+  }
+  return { ok: true, failures };
+}
+
 export interface VonageSandboxOptions {
   apiKey: string;
   apiSecret: string;
@@ -49,6 +84,8 @@ export interface VonageSandboxOptions {
   throttleEvery?: number;
   /** The SMS API is down: every `/sms/json` request is answered HTTP 500 (the Messages API still works), so sends fail over. */
   smsDown?: boolean;
+  /** Failures to answer with on either API (SANDBOX_FAIL); `smsDown` is `sms` failing with `outage` every time. */
+  failures?: SandboxFailures;
   onSms?: (sms: SandboxSms) => void;
   /** The Vonage application the Messages API takes JWTs from: its id and private key (the sandbox derives the public key). */
   application?: { applicationId: string; privateKey: string };
@@ -76,7 +113,10 @@ export class VonageSandbox {
   private readonly messagesWindow: RateWindow = { start: 0, count: 0 };
   private readonly applicationKey: KeyObject | undefined;
 
+  private readonly failures: SandboxFailures;
+
   constructor(private readonly options: VonageSandboxOptions) {
+    this.failures = { ...options.failures, ...(options.smsDown ? { sms: { failure: 'outage', every: 1 } } : {}) };
     this.applicationKey = options.application && createPublicKey(options.application.privateKey);
     this.server = http.createServer((req, res) => void this.handle(req, res).catch((error: unknown) => res.writeHead(500).end(String(error))));
   }
@@ -108,7 +148,7 @@ export class VonageSandbox {
     const params = parseParams(req.headers['content-type'] ?? '', await text(req));
     this.requests += 1;
     const to = String(params.to ?? '');
-    const reply: ScriptedReply | undefined = this.options.smsDown ? { kind: 'http', status: 500 } : this.script.shift();
+    const reply: ScriptedReply | undefined = this.failing('sms', this.requests) ?? this.script.shift();
     if (reply?.kind === 'hang') return;
     if (reply?.kind === 'http') {
       return void res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'https://developer.vonage.com/api-errors', title: http.STATUS_CODES[reply.status] }));
@@ -139,7 +179,7 @@ export class VonageSandbox {
   private async handleMessage(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await text(req);
     this.messagesRequests += 1;
-    const reply = this.messagesScript.shift();
+    const reply = this.failing('messages', this.messagesRequests) ?? this.messagesScript.shift();
     if (reply?.kind === 'hang') return;
     if (reply?.kind === 'http') return problemAnswer(res, reply.status, http.STATUS_CODES[reply.status] ?? 'Error');
     const auth = this.messagesAuth(req.headers.authorization ?? '');
@@ -169,6 +209,19 @@ export class VonageSandbox {
     this.messages.push(message);
     this.options.onMessage?.(message);
     res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ message_uuid: message.messageUuid }));
+  }
+
+  /** The answer of a failure this request is told to meet (`failures`), as the API would give it. */
+  private failing(api: 'sms', request: number): ScriptedReply | undefined;
+  private failing(api: 'messages', request: number): MessagesScriptedReply | undefined;
+  private failing(api: keyof SandboxFailures, request: number): ScriptedReply | undefined {
+    const rule = this.failures[api];
+    if (!rule || request % rule.every !== 0) return undefined;
+    if (rule.failure === 'outage') return { kind: 'http', status: 500 };
+    if (api === 'messages') return { kind: 'http', status: rule.failure === 'throttle' ? 429 : 401 };
+    return rule.failure === 'throttle'
+      ? { kind: 'status', status: '1', errorText: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' }
+      : { kind: 'status', status: '4', errorText: 'Bad Credentials' };
   }
 
   /** A Bearer JWT (RS256) signed with the application's private key and naming it, or the account's basic auth. */

@@ -10,8 +10,25 @@ const ledgerDb = databasePerFile(createLedgerDatabase);
 describeContract<GatewayRegistry>(
   'GatewayRegistry',
   // No route cache here: the contract is about what is stored (the cache has its own test).
-  [fakeImplementation(() => new FakeGatewayRegistry()), mysqlImplementation(ledgerDb, ['notification_gateways'], (pool) => new MysqlGatewayRegistry(pool, 0))],
+  [fakeImplementation(() => new FakeGatewayRegistry()), mysqlImplementation(ledgerDb, ['notification_gateways', 'gateway_health'], (pool) => new MysqlGatewayRegistry(pool, 0))],
   (subject) => {
+    it('marks a gateway unhealthy for a channel, keeping since when it has failed, and healthy again', async () => {
+      const registry = subject();
+      const first = new Date('2026-03-01T10:00:00.000Z');
+      const later = new Date('2026-03-01T10:05:00.000Z');
+      expect(await registry.problems()).toEqual([]);
+      await registry.recordHealth('sms', 'vonage-messages', { errorCode: 'http-401', detail: 'Vonage Messages API answered HTTP 401', at: first });
+      await registry.recordHealth('sms', 'vonage-messages', { errorCode: 'http-403', detail: 'Vonage Messages API answered HTTP 403', at: later });
+      await registry.recordHealth('email', 'smtp', { errorCode: 'smtp-535', detail: 'x'.repeat(300), at: later });
+      await registry.recordHealth('sms', 'vonage-sms', null);
+      expect(await registry.problems()).toEqual([
+        { channel: 'email', gateway: 'smtp', errorCode: 'smtp-535', detail: 'x'.repeat(255), since: later },
+        { channel: 'sms', gateway: 'vonage-messages', errorCode: 'http-403', detail: 'Vonage Messages API answered HTTP 403', since: first },
+      ]);
+      await registry.recordHealth('sms', 'vonage-messages', null);
+      expect((await registry.problems()).map((p) => p.gateway)).toEqual(['smtp']);
+    });
+
     it('adds a route enabled, and reports an existing pair without changing it', async () => {
       const registry = subject();
       expect(await registry.add({ channel: 'sms', gateway: 'vonage-sms', priority: 3 })).toEqual({

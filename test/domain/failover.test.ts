@@ -54,6 +54,19 @@ describe('sendWithFailover', () => {
     expect(result.attempts.map((a) => `${a.gateway}:${a.outcome}:${a.errorCode}`)).toEqual(['vonage-sms:retryable:http-503', 'vonage-messages:retryable:http-429']);
   });
 
+  it('moves past a gateway that failed for its own sake, keeping its explanation, and stops at the next answer', async () => {
+    const [first, second] = twoGateways();
+    const unauthorized: GatewaySendResult = { outcome: 'gateway-fault', errorCode: 'http-401', detail: 'Vonage Messages API answered HTTP 401' };
+    first.reply(unauthorized);
+    second.reply(invalidNumber);
+    const result = await sendWithFailover([first, second], request);
+    expect(result).toMatchObject({ outcome: 'rejected', gateway: 'vonage-messages' });
+    expect(result.attempts).toEqual([
+      { gateway: 'vonage-sms', outcome: 'gateway-fault', errorCode: 'http-401', detail: unauthorized.detail },
+      { gateway: 'vonage-messages', outcome: 'rejected', errorCode: 'http-422' },
+    ]);
+  });
+
   it('a rejection after a retryable failure is the answer', async () => {
     const [first, second] = twoGateways();
     first.reply(down);
@@ -140,11 +153,11 @@ describe('channels API use cases', () => {
       {
         channel: 'sms',
         gateways: [
-          { gateway: 'vonage-messages', priority: 2, enabled: true, configured: true },
-          { gateway: 'vonage-sms', priority: 9, enabled: false, configured: true },
+          { gateway: 'vonage-messages', priority: 2, enabled: true, configured: true, healthy: true, problem: null },
+          { gateway: 'vonage-sms', priority: 9, enabled: false, configured: true, healthy: true, problem: null },
         ],
       },
-      { channel: 'whatsapp', gateways: [{ gateway: 'vonage-messages', priority: 1, enabled: true, configured: true }] },
+      { channel: 'whatsapp', gateways: [{ gateway: 'vonage-messages', priority: 1, enabled: true, configured: true, healthy: true, problem: null }] },
       { channel: 'email', gateways: [] },
     ]);
   });
@@ -154,7 +167,7 @@ describe('channels API use cases', () => {
     expect(await addChannelGateway(deps, 'email', { gateway: 'smtp', priority: 3 })).toEqual({
       outcome: 'added',
       channel: 'email',
-      gateway: { gateway: 'smtp', priority: 3, enabled: true, configured: false },
+      gateway: { gateway: 'smtp', priority: 3, enabled: true, configured: false, healthy: true, problem: null },
     });
     expect(await addChannelGateway(deps, 'email', { gateway: 'vonage-sms', priority: 1 })).toMatchObject({ outcome: 'cannot-carry', detail: expect.stringContaining('carries sms') });
     expect(await addChannelGateway(deps, 'whatsapp', { gateway: 'vonage-messages', priority: 7 })).toMatchObject({ outcome: 'exists' });

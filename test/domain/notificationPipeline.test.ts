@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from '../../src/domain/customers/customer.js';
+import { listChannels } from '../../src/domain/channels/channelsApi.js';
+import { changeJobStatus } from '../../src/domain/jobs/jobApi.js';
 import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
-import { sendNotification } from '../../src/domain/notifications/sendNotification.js';
+import { retryDelayMs, sendNotification, throttleRetryDelayMs } from '../../src/domain/notifications/sendNotification.js';
 import { clientJob, crashAfter, fakeConfiguredGateways, isInjectedCrash } from '../support/fakes.js';
 import { createWorld, type World } from '../support/world.js';
 
@@ -121,6 +123,92 @@ describe('one notification pipeline for every channel', () => {
     expect(world.messagesGateway.sent).toHaveLength(0);
   });
 
+  const throttled = { outcome: 'retryable', reason: 'throttled', errorCode: '1', detail: 'Throughput Rate Exceeded' } as const;
+  const unauthorized = { outcome: 'gateway-fault', errorCode: 'http-401', detail: 'Vonage Messages API answered HTTP 401: Unauthorized' } as const;
+
+  async function smsHealth(world: World) {
+    const [sms] = await listChannels(world.appDeps);
+    return sms!.gateways.map(({ gateway, healthy, problem }) => ({ gateway, healthy, problem }));
+  }
+
+  it('retries a message throttled at the SMS API and refused by the Messages API for its credentials (401) within seconds, never rejecting it', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }]);
+    failoverRoute(world);
+    world.gateway.reply(throttled);
+    world.messagesGateway.reply(unauthorized);
+    expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+    expect(world.clientJobs.status(1)).toBe('NEW');
+    const [waiting] = await listNotifications(world, { jobId: 1, limit: 10 });
+    expect(waiting).toMatchObject({ outcome: 'queued', reason: null, attempts: 2, detail: 'vonage-sms throttled (1); vonage-messages gateway fault, marked unhealthy (http-401)' });
+    expect(world.queue.messages).toEqual([expect.objectContaining({ scheduledAt: new Date(world.clock.now().getTime() + throttleRetryDelayMs('job-1-received', 2)) })]);
+    expect(await smsHealth(world)).toEqual([
+      { gateway: 'vonage-sms', healthy: true, problem: null },
+      { gateway: 'vonage-messages', healthy: false, problem: { errorCode: 'http-401', detail: unauthorized.detail, since: world.clock.now().toISOString() } },
+    ]);
+
+    world.clock.advance(throttleRetryDelayMs('job-1-received', 2));
+    expect(await world.deliverDue()).toEqual(['sent']);
+    expect(world.gateway.sent).toEqual([expect.objectContaining({ clientRef: 'job-1-received' })]);
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
+  it('opens every job with its courtesy SMS when every 3rd SMS API call is throttled and the Messages API refuses our credentials', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }]);
+    failoverRoute(world);
+    for (let jobId = 2; jobId <= 30; jobId++) world.clientJobs.add(clientJob(jobId));
+    await world.poll();
+    let calls = 0;
+    const send = world.gateway.send.bind(world.gateway);
+    world.gateway.send = async (request) => ((calls += 1) % 3 === 0 ? { ...throttled } : send(request));
+    world.messagesGateway.send = async () => ({ ...unauthorized });
+    for (let round = 0; round < 10 && world.queue.messages.length > 0; round++) {
+      await world.deliverDue();
+      world.clock.advance(16_000);
+    }
+    const log = await listNotifications(world, { limit: 100 });
+    expect(log.filter((entry) => entry.outcome === 'sent')).toHaveLength(30);
+    for (let jobId = 1; jobId <= 30; jobId++) expect(world.clientJobs.status(jobId)).toBe('OPENED');
+  });
+
+  it('retries a message throttled at one gateway and unreachable at the other within seconds, not with the outage backoff', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }]);
+    failoverRoute(world);
+    world.gateway.reply(throttled);
+    world.messagesGateway.reply({ outcome: 'retryable', reason: 'unavailable', errorCode: 'network', detail: 'connect ECONNREFUSED' });
+    expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+    const delay = world.queue.messages[0]!.scheduledAt!.getTime() - world.clock.now().getTime();
+    expect(delay).toBe(throttleRetryDelayMs('job-1-received', 2));
+    expect(delay).toBeLessThan(retryDelayMs(1));
+  });
+
+  it('fails over past a gateway refused for its own sake, marks it unhealthy, and healthy again once it takes a message', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }], 2);
+    failoverRoute(world);
+    world.gateway.reply({ outcome: 'gateway-fault', errorCode: '9', detail: 'Partner quota exceeded' });
+    const [first, second] = world.queue.drain(world.clock.now());
+    expect(await sendNotification(world.sendDeps, first!.body)).toBe('sent');
+    expect(world.messagesGateway.sent).toEqual([expect.objectContaining({ clientRef: 'job-1-received' })]);
+    expect((await smsHealth(world))[0]).toMatchObject({ gateway: 'vonage-sms', healthy: false, problem: { errorCode: '9' } });
+    expect(world.logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'gateway unhealthy' }));
+    expect(await sendNotification(world.sendDeps, second!.body)).toBe('sent');
+    expect((await smsHealth(world))[0]).toEqual({ gateway: 'vonage-sms', healthy: true, problem: null });
+  });
+
+  it('never fails a message because every gateway is refused for its own sake: it waits for an operator, past the last attempt', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }]);
+    failoverRoute(world);
+    world.gateway.send = async () => ({ outcome: 'gateway-fault', errorCode: '4', detail: 'Bad Credentials' });
+    world.messagesGateway.send = async () => ({ ...unauthorized });
+    for (let round = 0; round < 4; round++) {
+      expect(await world.deliverDue()).toEqual(['retry-scheduled']);
+      world.clock.advance(retryDelayMs(8));
+    }
+    const [waiting] = await listNotifications(world, { jobId: 1, limit: 10 });
+    expect(waiting).toMatchObject({ outcome: 'queued', attempts: 8 });
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'retrying', reason: 'no-gateway' });
+    expect(world.clientJobs.status(1)).toBe('NEW');
+  });
+
   it('waits for an operator when no enabled gateway carries the channel, without calling anything', async () => {
     const world = await worldWithCustomer([{ channel: 'email', address: null }]);
     world.registry.routes.find((r) => r.channel === 'email')!.enabled = false;
@@ -186,5 +274,67 @@ describe('one notification pipeline for every channel', () => {
       expect.stringContaining('is finished'),
     ]);
     expect(world.clientJobs.status(1)).toBe('JOB COMPLETED');
+  });
+
+  it('tells the customer when staff start and finish the repair through the API, as when the client system does', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }, { channel: 'email', address: null }]);
+    await world.deliverDue();
+    expect(await changeJobStatus(world.appDeps, 1, { status: 'IN PROGRESS' }, 'put-1')).toMatchObject({ outcome: 'moved' });
+    expect(await changeJobStatus(world.appDeps, 1, { status: 'JOB COMPLETED' }, 'put-2')).toMatchObject({ outcome: 'moved' });
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-in-progress', 'job-1-in-progress-email', 'job-1-completed', 'job-1-completed-email']);
+    await world.deliverDue();
+    await world.poll();
+    expect(world.queue.messages).toEqual([]);
+    expect(world.gateway.sent.map((m) => m.clientRef)).toEqual(['job-1-received', 'job-1-in-progress', 'job-1-completed']);
+    expect(world.smtpGateway.sent.map((m) => m.subject)).toEqual([
+      expect.stringContaining('We have received'),
+      expect.stringContaining('Work has started'),
+      expect.stringContaining('is finished'),
+    ]);
+    expect((await world.notificationLog.forJobs([1], 'job-in-progress')).map((e) => [e.channel, e.state])).toEqual([['sms', 'sent'], ['email', 'sent']]);
+  });
+
+  it('tells the customer once per channel when the status mirror sees a staff move half-way through its request', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }, { channel: 'email', address: null }]);
+    await world.deliverDue();
+    const moveStatus = world.clientJobs.moveStatus.bind(world.clientJobs);
+    // The poll runs between the client table's update and tracking moving on: it takes the move for the client system's.
+    const racing = {
+      ...world.appDeps,
+      clientJobs: Object.assign(Object.create(world.clientJobs) as typeof world.clientJobs, {
+        moveStatus: async (...args: Parameters<typeof moveStatus>) => {
+          const moved = await moveStatus(...args);
+          await world.poll();
+          await world.deliverDue();
+          return moved;
+        },
+      }),
+    };
+    expect(await changeJobStatus(racing, 1, { status: 'IN PROGRESS' }, 'put-1')).toMatchObject({ outcome: 'moved' });
+    await world.deliverDue();
+    await world.poll();
+    expect(world.gateway.sent.map((m) => m.clientRef)).toEqual(['job-1-received', 'job-1-in-progress']);
+    expect(world.smtpGateway.sent.map((m) => m.clientRef)).toEqual(['job-1-received-email', 'job-1-in-progress-email']);
+    expect(world.transactions.forJob(1).filter((r) => r.status === 'IN PROGRESS' && (r.event === 'STATUS' || r.event === 'PUT'))).toHaveLength(1);
+  });
+
+  it('tells the customer once per channel when staff and the client system move jobs at the same time as the mirror polls', async () => {
+    const world = await worldWithCustomer([{ channel: 'sms', address: null }, { channel: 'email', address: null }], 3);
+    await world.deliverDue();
+    world.clientJobs.rows.get(2)!.status = 'IN PROGRESS';
+    await Promise.all([
+      changeJobStatus(world.appDeps, 1, { status: 'IN PROGRESS' }, 'put-1'),
+      changeJobStatus(world.appDeps, 3, { status: 'IN PROGRESS' }, 'put-3'),
+      world.poll(),
+      world.poll(),
+    ]);
+    await Promise.all([world.deliverDue(), world.poll()]);
+    await world.deliverDue();
+    for (const jobId of [1, 2, 3]) {
+      expect(world.gateway.sent.filter((m) => m.clientRef === `job-${jobId}-in-progress`)).toHaveLength(1);
+      expect(world.smtpGateway.sent.filter((m) => m.clientRef === `job-${jobId}-in-progress-email`)).toHaveLength(1);
+      expect((await world.notificationLog.forJobs([jobId], 'job-in-progress')).map((e) => e.state)).toEqual(['sent', 'sent']);
+      expect(world.documents.docs.get(String(jobId))?.job_status).toBe('IN PROGRESS');
+    }
   });
 });

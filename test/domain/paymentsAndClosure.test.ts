@@ -262,8 +262,8 @@ describe('job API', () => {
     await recordPayment(world.appDeps, PAYMENT);
     await changeJobStatus(world.appDeps, 1, { status: 'IN PROGRESS' }, 'r1');
     await changeJobStatus(world.appDeps, 1, { status: 'JOB COMPLETED' }, 'r2');
-    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-closed']);
-    expect(await sendNotification(world.sendDeps, world.queue.messages[0]!.body)).toBe('sent');
+    expect(world.queue.messages.map((m) => m.messageId)).toEqual(['job-1-in-progress', 'job-1-completed', 'job-1-closed']);
+    expect(await sendNotification(world.sendDeps, world.queue.messages[2]!.body)).toBe('sent');
     expect(world.clientJobs.status(1)).toBe('CLOSED');
   });
 });

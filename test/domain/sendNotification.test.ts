@@ -189,6 +189,52 @@ describe('sendNotification (courtesy)', () => {
     expect(world.clientJobs.status(1)).toBe('OPENED');
   });
 
+  it('keeps Vonage\'s answer through every deferral while the database stays down, then records it without waiting for the stale repair', async () => {
+    const world = await worldWithQueuedCourtesy();
+    let databaseDown = false;
+    const outage = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' }));
+    const log = new Proxy(world.notificationLog, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => (databaseDown ? outage() : (value as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+    const deps = { ...world.sendDeps, notificationLog: log };
+    // The first delivery sends; the database goes down before Vonage's answer is written.
+    const { record } = world.notificationLog;
+    world.notificationLog.record = async () => {
+      databaseDown = true;
+      return outage();
+    };
+    const deferrals: string[] = [];
+    const deliver = async () => {
+      for (const queued of world.queue.drain(world.clock.now())) {
+        const failure = await sendNotification(deps, queued.body).then(() => undefined, (error: unknown) => error);
+        if (failure === undefined) continue;
+        const deferred = await deferNotification(world.sendDeps, queued.body, queued.messageId, failure);
+        if (deferred.outcome === 'deferred') deferrals.push(deferred.messageId);
+      }
+    };
+    await deliver();
+    world.notificationLog.record = record;
+    expect(world.gateway.sent).toHaveLength(1);
+    for (const generation of [2, 3, 4]) {
+      world.clock.advance(deferralDelayMs(generation - 1));
+      await deliver();
+    }
+    expect(deferrals).toEqual(['job-1-received-defer-1', 'job-1-received-defer-2', 'job-1-received-defer-3', 'job-1-received-defer-4']);
+    expect(world.queue.messages[0]?.body.lastAttempt).toMatchObject({ attempt: 1, state: 'sent', providerMessageId: 'vonage-1' });
+
+    databaseDown = false;
+    world.clock.advance(deferralDelayMs(4));
+    expect(world.clock.now().getTime() - world.notificationLog.entries.get('job-1-received')!.updatedAt.getTime()).toBeLessThan(world.sendDeps.settings.staleSendingMs);
+    expect(await world.deliverDue()).toEqual(['already-settled']);
+    expect(world.gateway.calls).toHaveLength(1);
+    expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'sent', providerMessageId: 'vonage-1', attempts: 1 });
+    expect(world.clientJobs.status(1)).toBe('OPENED');
+  });
+
   it('never takes back a claim on the strength of a stale proof: another delivery may be sending', async () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());

@@ -216,6 +216,17 @@ describe('callbacks and the job API', () => {
       expect((await jobTransRows(ledger.pool, jobId)).at(-1)).toMatchObject({ Job_status: 'IN PROGRESS', Update_note: expect.stringContaining('on the bench') });
     });
 
+    it('tells the customer of a move made through the API once, as of one the client system made, however often the mirror polls after it', async () => {
+      const jobId = await jobIn('OPENED');
+      const put = (body: unknown) => callHttpFunction('changeJobStatus', 'PUT', { params: { jobId: String(jobId) }, body: JSON.stringify(body) });
+      expect(await put({ status: 'IN PROGRESS' })).toMatchObject({ status: 200, body: { outcome: 'moved' } });
+      await Promise.all([relay.pollClientJobs(), deliverDue()]);
+      await relay.pollClientJobs();
+      await deliverDue();
+      expect(sandbox.sent.filter((s) => s.clientRef === `job-${jobId}-in-progress`)).toEqual([expect.objectContaining({ text: expect.stringContaining('started') })]);
+      expect(await relay.listNotifications({ jobId, limit: 10 })).toContainEqual(expect.objectContaining({ notificationId: `job-${jobId}-in-progress`, outcome: 'sent', attempts: 1 }));
+    });
+
     it('refuses a status change sent as a form (curl -d without a content type) with 415 and moves nothing', async () => {
       const jobId = await jobIn('OPENED');
       const headers = { 'content-type': 'application/x-www-form-urlencoded' };

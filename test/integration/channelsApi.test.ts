@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { callHttpFunction } from '../support/http.js';
+import { clientStatus, insertClientJobs } from '../support/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/channels/addChannelGateway.js';
 import '../../src/functions/channels/listChannels.js';
@@ -41,13 +42,13 @@ describe('channels API', () => {
         {
           channel: 'sms',
           gateways: [
-            { gateway: 'vonage-sms', priority: 1, enabled: true, configured: true },
-            { gateway: 'vonage-messages', priority: 2, enabled: true, configured: true },
+            { gateway: 'vonage-sms', priority: 1, enabled: true, configured: true, healthy: true, problem: null },
+            { gateway: 'vonage-messages', priority: 2, enabled: true, configured: true, healthy: true, problem: null },
           ],
         },
         // No VONAGE_WHATSAPP_NUMBER: the Messages API has no WhatsApp sender, so nothing was seeded.
         { channel: 'whatsapp', gateways: [] },
-        { channel: 'email', gateways: [{ gateway: 'smtp', priority: 1, enabled: true, configured: true }] },
+        { channel: 'email', gateways: [{ gateway: 'smtp', priority: 1, enabled: true, configured: true, healthy: true, problem: null }] },
       ],
     });
     expect(JSON.stringify(response.body)).not.toMatch(/secret|smtp:\/\//);
@@ -94,11 +95,11 @@ describe('channels API', () => {
 
   it('PATCH changes priority and enabled, and the send route follows', async () => {
     expect(await patch('sms', 'vonage-messages', { priority: 1 })).toMatchObject({ status: 200, body: { channel: 'sms', gateway: 'vonage-messages', priority: 1, enabled: true } });
-    expect(await patch('sms', 'vonage-sms', { priority: 2, enabled: false })).toMatchObject({ status: 200, body: { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true } });
+    expect(await patch('sms', 'vonage-sms', { priority: 2, enabled: false })).toMatchObject({ status: 200, body: { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true, healthy: true, problem: null } });
     const sms = ((await list()).body.channels as Array<{ channel: string; gateways: unknown[] }>).find((c) => c.channel === 'sms');
     expect(sms?.gateways).toEqual([
-      { gateway: 'vonage-messages', priority: 1, enabled: true, configured: true },
-      { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true },
+      { gateway: 'vonage-messages', priority: 1, enabled: true, configured: true, healthy: true, problem: null },
+      { gateway: 'vonage-sms', priority: 2, enabled: false, configured: true, healthy: true, problem: null },
     ]);
     // A new instance (its own route cache) routes SMS through the Messages API only, and the seed did not undo the change.
     const other = await stack.newRelay();
@@ -107,6 +108,45 @@ describe('channels API', () => {
       ['vonage-sms', false],
     ]);
     expect(await patch('sms', 'vonage-sms', { enabled: true })).toMatchObject({ status: 200, body: { priority: 2, enabled: true } });
+  });
+
+  it('a message throttled at one gateway and refused by the other for its credentials (401) is retried within seconds, never rejected, and the refusing gateway shows unhealthy until it takes a message', async () => {
+    await insertClientJobs(stack.client.pool, [{ id: 501 }]);
+    await relay.pollClientJobs();
+    const [courtesy] = stack.queue.drain(new Date());
+    // The default order, as in the issue: the SMS API first, then the Messages API.
+    await relay.updateChannelGateway('sms', 'vonage-sms', { priority: 1, enabled: true });
+    await relay.updateChannelGateway('sms', 'vonage-messages', { priority: 2, enabled: true });
+    stack.sandbox.enqueueMessagesReplies({ kind: 'http', status: 401 });
+    stack.sandbox.enqueueReplies({ kind: 'status', status: '1', errorText: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' });
+    const before = Date.now();
+    expect(await relay.sendNotification(courtesy!.body)).toBe('retry-scheduled');
+    const [retry] = stack.queue.messages;
+    expect(retry!.scheduledAt!.getTime() - before).toBeLessThan(5_000);
+    expect(await relay.listNotifications({ jobId: 501, limit: 5 })).toEqual([
+      expect.objectContaining({ outcome: 'queued', reason: null, detail: 'vonage-sms throttled (1); vonage-messages gateway fault, marked unhealthy (http-401)' }),
+    ]);
+    const unhealthy = ((await list()).body.channels as Array<{ channel: string; gateways: Array<Record<string, unknown>> }>).find((c) => c.channel === 'sms')!.gateways;
+    expect(unhealthy).toEqual([
+      expect.objectContaining({ gateway: 'vonage-sms', healthy: true, problem: null }),
+      expect.objectContaining({ gateway: 'vonage-messages', healthy: false, problem: { errorCode: 'http-401', detail: 'Vonage Messages API answered HTTP 401: Unauthorized', since: expect.any(String) } }),
+    ]);
+
+    stack.queue.drain(new Date(retry!.scheduledAt!.getTime()));
+    expect(await relay.sendNotification(retry!.body)).toBe('sent');
+    expect(await clientStatus(stack.client.pool, 501)).toBe('OPENED');
+    expect(stack.sandbox.sent.filter((sms) => sms.clientRef === 'job-501-received')).toHaveLength(1);
+    // The Messages API takes the next message it is given, and is healthy again.
+    await relay.updateChannelGateway('sms', 'vonage-sms', { enabled: false });
+    await insertClientJobs(stack.client.pool, [{ id: 502 }]);
+    await relay.pollClientJobs();
+    for (const message of stack.queue.drain(new Date())) expect(await relay.sendNotification(message.body)).toBe('sent');
+    const healthy = ((await list()).body.channels as Array<{ channel: string; gateways: Array<Record<string, unknown>> }>).find((c) => c.channel === 'sms')!.gateways;
+    expect(healthy.map((g) => [g.gateway, g.healthy])).toEqual([
+      ['vonage-sms', true],
+      ['vonage-messages', true],
+    ]);
+    await relay.updateChannelGateway('sms', 'vonage-sms', { enabled: true });
   });
 
   it.each([

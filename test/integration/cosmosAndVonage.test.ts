@@ -30,15 +30,19 @@ describe('VonageSmsGateway against the Vonage sandbox', () => {
     [{ kind: 'hang' }, { outcome: 'retryable', reason: 'unavailable', errorCode: 'network' }],
     [{ kind: 'status', status: '6', errorText: 'Invalid Message' }, { outcome: 'rejected', errorCode: '6' }],
     [{ kind: 'status', status: '7', errorText: 'Number barred' }, { outcome: 'rejected', errorCode: '7', detail: 'Number barred' }],
-    [{ kind: 'http', status: 401 }, { outcome: 'rejected', errorCode: 'http-401' }],
+    [{ kind: 'http', status: 401 }, { outcome: 'gateway-fault', errorCode: 'http-401' }],
+    [{ kind: 'status', status: '9', errorText: 'Partner quota exceeded' }, { outcome: 'gateway-fault', errorCode: '9' }],
+    [{ kind: 'status', status: '29', errorText: 'Non White-listed Destination' }, { outcome: 'gateway-fault', errorCode: '29' }],
+    [{ kind: 'status', status: '99', errorText: 'A status Vonage added' }, { outcome: 'gateway-fault', errorCode: '99' }],
+    [{ kind: 'status', status: '33', errorText: 'Number de-activated' }, { outcome: 'rejected', errorCode: '33' }],
   ] as const)('classifies %o as %o', async (reply, expected) => {
     sandbox.enqueueReplies(reply);
     expect(await gateway.send(request)).toMatchObject(expected);
   });
 
-  it('treats bad credentials as a permanent rejection', async () => {
+  it('treats bad credentials as the gateway\'s fault, not the message\'s', async () => {
     const wrong = new VonageSmsGateway({ ...credentials, apiSecret: 'nope', restHost });
-    expect(await wrong.send(request)).toMatchObject({ outcome: 'rejected', errorCode: '4' });
+    expect(await wrong.send(request)).toMatchObject({ outcome: 'gateway-fault', errorCode: '4' });
   });
 
   it('is throttled with status 1 past the account throughput, as Vonage does', async () => {

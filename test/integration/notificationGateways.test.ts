@@ -6,7 +6,7 @@ import { VonageSmsGateway } from '../../src/adapters/vonage/smsGateway.js';
 import { sendWithFailover } from '../../src/domain/channels/failover.js';
 import type { NotificationRequest } from '../../src/domain/channels/ports.js';
 import { MailSink } from '../../dev/mailSink.js';
-import { VonageSandbox } from '../../dev/vonageSandbox.js';
+import { parseSandboxFailures, VonageSandbox } from '../../dev/vonageSandbox.js';
 
 const credentials = { apiKey: 'key123', apiSecret: 'secret456' };
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
@@ -48,8 +48,8 @@ describe('VonageMessagesGateway against the sandbox Messages API', () => {
     const before = sandbox.messagesRequests;
     const smsOnly = new VonageMessagesGateway({ auth: credentials, apiHost, smsFrom: 'RepairRelay' });
     expect(smsOnly.carries('whatsapp')).toBe(false);
-    expect(await smsOnly.send(whatsapp)).toMatchObject({ outcome: 'rejected', errorCode: 'unsupported-channel' });
-    expect(await jwtGateway.send({ ...sms, channel: 'email', to: 'someone@example.com' })).toMatchObject({ outcome: 'rejected', errorCode: 'unsupported-channel' });
+    expect(await smsOnly.send(whatsapp)).toMatchObject({ outcome: 'gateway-fault', errorCode: 'unsupported-channel' });
+    expect(await jwtGateway.send({ ...sms, channel: 'email', to: 'someone@example.com' })).toMatchObject({ outcome: 'gateway-fault', errorCode: 'unsupported-channel' });
     expect(sandbox.messagesRequests).toBe(before);
   });
 
@@ -76,14 +76,14 @@ describe('VonageMessagesGateway against the sandbox Messages API', () => {
     expect(result).toEqual({ outcome: 'rejected', errorCode: 'http-422', detail: 'Vonage Messages API answered HTTP 422: Invalid params' });
   });
 
-  it('is refused (401, permanent) with a JWT of another key or wrong basic credentials', async () => {
+  it('is refused (401, the gateway\'s fault) with a JWT of another key or wrong basic credentials', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
     const forged = new VonageMessagesGateway({ auth: { ...application, privateKey: other.privateKey }, apiHost, smsFrom: 'RepairRelay' });
-    expect(await forged.send(sms)).toMatchObject({ outcome: 'rejected', errorCode: 'http-401' });
+    expect(await forged.send(sms)).toMatchObject({ outcome: 'gateway-fault', errorCode: 'http-401' });
     const wrongApp = new VonageMessagesGateway({ auth: { ...application, applicationId: 'another-app' }, apiHost, smsFrom: 'RepairRelay' });
-    expect(await wrongApp.send(sms)).toMatchObject({ outcome: 'rejected', errorCode: 'http-401' });
+    expect(await wrongApp.send(sms)).toMatchObject({ outcome: 'gateway-fault', errorCode: 'http-401' });
     const wrongSecret = new VonageMessagesGateway({ auth: { ...credentials, apiSecret: 'nope' }, apiHost, smsFrom: 'RepairRelay' });
-    expect(await wrongSecret.send(sms)).toMatchObject({ outcome: 'rejected', errorCode: 'http-401' });
+    expect(await wrongSecret.send(sms)).toMatchObject({ outcome: 'gateway-fault', errorCode: 'http-401' });
   });
 
   it('is throttled with 429 past the account throughput', async () => {
@@ -117,7 +117,7 @@ describe('failover between the two Vonage gateways over real HTTP', () => {
   it('the SMS API gateway sends a notification request from VONAGE_FROM', async () => {
     expect(await smsApi.send(sms)).toMatchObject({ outcome: 'accepted', price: '0.033' });
     expect(sandbox.sent.at(-1)).toMatchObject({ to: '447700900123', from: 'RepairRelay', clientRef: sms.clientRef });
-    expect(await smsApi.send(whatsapp)).toMatchObject({ outcome: 'rejected', errorCode: 'unsupported-channel' });
+    expect(await smsApi.send(whatsapp)).toMatchObject({ outcome: 'gateway-fault', errorCode: 'unsupported-channel' });
   });
 
   it('a 5xx or a hang at the SMS API moves the message to the Messages API at once; one provider accepts it', async () => {
@@ -146,6 +146,37 @@ describe('failover between the two Vonage gateways over real HTTP', () => {
     } finally {
       await down.close();
     }
+  });
+
+  it('a sandbox told SANDBOX_FAIL=sms=throttle/3,messages=unauthorized throttles every 3rd SMS API request and refuses every Messages API one (401): the gateway\'s fault, never the message\'s', async () => {
+    const parsed = parseSandboxFailures('sms=throttle/3, messages=unauthorized');
+    expect(parsed).toEqual({ ok: true, failures: { sms: { failure: 'throttle', every: 3 }, messages: { failure: 'unauthorized', every: 1 } } });
+    const failing = new VonageSandbox({ ...credentials, application, messagesPerSecond: 1000, failures: parsed.ok ? parsed.failures : {} });
+    const host = await failing.listen();
+    try {
+      const gateways = [new VonageSmsGateway({ ...credentials, restHost: host, from: 'RepairRelay', timeoutMs: 500 }), new VonageMessagesGateway({ auth: application, apiHost: host, smsFrom: 'RepairRelay', timeoutMs: 500 })];
+      const results = [];
+      for (const clientRef of ['job-1-received', 'job-2-received', 'job-3-received']) results.push(await sendWithFailover(gateways, { ...sms, clientRef }));
+      expect(results.map((r) => r.outcome)).toEqual(['accepted', 'accepted', 'gateway-fault']);
+      expect(results[2]!.attempts).toEqual([
+        { gateway: 'vonage-sms', outcome: 'retryable', reason: 'throttled', errorCode: '1' },
+        { gateway: 'vonage-messages', outcome: 'gateway-fault', errorCode: 'http-401', detail: 'Vonage Messages API answered HTTP 401: Unauthorized' },
+      ]);
+    } finally {
+      await failing.close();
+    }
+    const outage = new VonageSandbox({ ...credentials, application, failures: { sms: { failure: 'outage', every: 1 }, messages: { failure: 'throttle', every: 2 } } });
+    const outageHost = await outage.listen();
+    try {
+      const smsDown = new VonageSmsGateway({ ...credentials, restHost: outageHost, from: 'RepairRelay', timeoutMs: 500 });
+      const messagesThrottled = new VonageMessagesGateway({ auth: application, apiHost: outageHost, smsFrom: 'RepairRelay', timeoutMs: 500 });
+      expect(await smsDown.send(sms)).toMatchObject({ outcome: 'retryable', reason: 'unavailable', errorCode: 'http-500' });
+      expect([(await messagesThrottled.send(sms)).outcome, await messagesThrottled.send(sms)]).toEqual(['accepted', expect.objectContaining({ outcome: 'retryable', reason: 'throttled', errorCode: 'http-429' })]);
+    } finally {
+      await outage.close();
+    }
+    expect(parseSandboxFailures('fax=outage')).toMatchObject({ ok: false, detail: expect.stringContaining('"fax=outage"') });
+    expect(parseSandboxFailures('sms=throttle/0')).toMatchObject({ ok: false });
   });
 
   it('a permanent rejection at the SMS API goes nowhere else', async () => {
@@ -214,6 +245,8 @@ describe('SmtpGateway against the local mail sink', () => {
     [{ kind: 'reply', code: 550, message: '5.1.1 <customer@example.com>: mailbox unavailable' }, { outcome: 'rejected', errorCode: 'smtp-550' }],
     [{ kind: 'reply', code: 553, message: 'Bad destination mailbox address' }, { outcome: 'rejected', errorCode: 'smtp-553' }],
     [{ kind: 'reply', code: 554, message: 'Transaction failed', at: 'data' }, { outcome: 'rejected', errorCode: 'smtp-554' }],
+    [{ kind: 'reply', code: 530, message: 'Authentication required' }, { outcome: 'gateway-fault', errorCode: 'smtp-530' }],
+    [{ kind: 'reply', code: 502, message: 'Command not implemented' }, { outcome: 'gateway-fault', errorCode: 'smtp-502' }],
   ] as const)('classifies a scripted %o as %o', async (reply, expected) => {
     sink.enqueueReplies(reply);
     const before = sink.received.length;
@@ -233,9 +266,9 @@ describe('SmtpGateway against the local mail sink', () => {
     expect(await gateway.send(email)).toMatchObject({ outcome: 'accepted' });
   });
 
-  it('treats refused credentials as permanent and an unreachable server as retryable', async () => {
+  it('treats refused credentials as the gateway\'s fault and an unreachable server as retryable', async () => {
     const wrong = new SmtpGateway({ url: `smtp://relay:wrong@127.0.0.1:${sinkPort}`, from: 'notify@repair-relay.example', timeoutMs: 1_000 });
-    expect(await wrong.send(email)).toMatchObject({ outcome: 'rejected', errorCode: 'smtp-535' });
+    expect(await wrong.send(email)).toMatchObject({ outcome: 'gateway-fault', errorCode: 'smtp-535' });
     wrong.close();
     const down = new SmtpGateway({ url: 'smtp://127.0.0.1:9', from: 'notify@repair-relay.example', timeoutMs: 1_000 });
     expect(await down.send(email)).toMatchObject({ outcome: 'retryable', errorCode: 'smtp-ESOCKET' });
@@ -243,6 +276,6 @@ describe('SmtpGateway against the local mail sink', () => {
   });
 
   it('refuses channels other than email without connecting', async () => {
-    expect(await gateway.send(sms)).toMatchObject({ outcome: 'rejected', errorCode: 'unsupported-channel' });
+    expect(await gateway.send(sms)).toMatchObject({ outcome: 'gateway-fault', errorCode: 'unsupported-channel' });
   });
 });

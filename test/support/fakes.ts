@@ -35,6 +35,7 @@ import {
   type GatewayName,
   type GatewayRegistry,
   type GatewayRoute,
+  type GatewayProblem,
   type GatewayRouteChange,
   type GatewaySendResult,
   type NotificationGateway,
@@ -496,6 +497,22 @@ export class FakeGatewayRegistry implements GatewayRegistry {
   async seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>): Promise<void> {
     for (const route of routes) await this.add(route);
   }
+
+  readonly unhealthy = new Map<string, GatewayProblem>();
+
+  async recordHealth(channel: Channel, gateway: GatewayName, fault: { errorCode: string; detail: string; at: Date } | null): Promise<void> {
+    const key = `${channel}/${gateway}`;
+    if (fault === null) {
+      this.unhealthy.delete(key);
+      return;
+    }
+    const since = this.unhealthy.get(key)?.since ?? fault.at;
+    this.unhealthy.set(key, { channel, gateway, errorCode: fault.errorCode.slice(0, 32), detail: fault.detail.slice(0, 255), since });
+  }
+
+  async problems(): Promise<GatewayProblem[]> {
+    return [...this.unhealthy.values()].sort((a, b) => (`${a.channel}/${a.gateway}` < `${b.channel}/${b.gateway}` ? -1 : 1)).map((problem) => ({ ...problem }));
+  }
 }
 
 /** Lets every send through at once, counting them. */
@@ -675,6 +692,17 @@ export class FakeMessageStats implements MessageStats {
 
   async totals(): Promise<StatsTotal[]> {
     throw new Error('FakeMessageStats keeps messages, not buckets: query statistics against MariaDB');
+  }
+
+  async reprice(message: StatsMessage): Promise<'created' | 'repriced' | 'unchanged'> {
+    const stored = this.messages.get(message.uuid);
+    if (!stored) {
+      this.messages.set(message.uuid, { ...message });
+      return 'created';
+    }
+    if (stored.amount === message.amount) return 'unchanged';
+    stored.amount = message.amount;
+    return 'repriced';
   }
 }
 

@@ -14,6 +14,13 @@ export interface SmtpSettings {
 
 /** Failures without an SMTP reply that a later attempt can get past: the server was unreachable, slow or cut the connection. */
 const TRANSIENT_ERROR_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS']);
+/** Failures without an SMTP reply that are the message's: nodemailer could not build its envelope or content. */
+const MESSAGE_ERROR_CODES = new Set(['EENVELOPE', 'EMESSAGE']);
+/**
+ * SMTP replies that are the server's or our account's, not the message's: the server does not
+ * understand our commands (500-504), or refuses our credentials or wants them (530, 534, 535, 538).
+ */
+const GATEWAY_REPLY_CODES = new Set([500, 501, 502, 503, 504, 530, 534, 535, 538]);
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -41,13 +48,17 @@ function classify(error: unknown): Exclude<GatewaySendResult, { outcome: 'accept
   const { responseCode, code, message } = (error ?? {}) as { responseCode?: unknown; code?: unknown; message?: unknown };
   const detail = redactAddresses(String(message ?? error)).slice(0, 200);
   if (typeof responseCode === 'number') {
-    // 4xx is "try again later" in SMTP (greylisting, mailbox busy, server shutting down); 5xx is final (550 no such mailbox, 553 bad address).
-    if (responseCode >= 400 && responseCode < 500) return { outcome: 'retryable', reason: 'unavailable', errorCode: `smtp-${responseCode}`, detail };
-    return { outcome: 'rejected', errorCode: `smtp-${responseCode}`, detail };
+    const errorCode = `smtp-${responseCode}`;
+    // 4xx is "try again later" in SMTP (greylisting, mailbox busy, server shutting down); other 5xx are the message's (550 no such mailbox, 553 bad address, 554 content refused).
+    if (responseCode >= 400 && responseCode < 500) return { outcome: 'retryable', reason: 'unavailable', errorCode, detail };
+    if (GATEWAY_REPLY_CODES.has(responseCode)) return { outcome: 'gateway-fault', errorCode, detail };
+    return { outcome: 'rejected', errorCode, detail };
   }
   const errorCode = typeof code === 'string' ? code : 'unknown';
   if (TRANSIENT_ERROR_CODES.has(errorCode)) return { outcome: 'retryable', reason: 'unavailable', errorCode: `smtp-${errorCode}`, detail };
-  return { outcome: 'rejected', errorCode: `smtp-${errorCode}`, detail };
+  if (MESSAGE_ERROR_CODES.has(errorCode)) return { outcome: 'rejected', errorCode: `smtp-${errorCode}`, detail };
+  // EAUTH and ENOAUTH (credentials refused or missing), or anything nodemailer adds: not the message's fault.
+  return { outcome: 'gateway-fault', errorCode: `smtp-${errorCode}`, detail };
 }
 
 /** Email over SMTP with a pooled nodemailer transport: the `email` channel's `smtp` gateway. */
@@ -69,7 +80,7 @@ export class SmtpGateway implements NotificationGateway {
 
   async send(request: NotificationRequest): Promise<GatewaySendResult> {
     if (request.channel !== 'email') {
-      return { outcome: 'rejected', errorCode: 'unsupported-channel', detail: `SMTP cannot carry ${request.channel}` };
+      return { outcome: 'gateway-fault', errorCode: 'unsupported-channel', detail: `SMTP cannot carry ${request.channel}` };
     }
     const messageId = notificationMessageId(request.clientRef, this.settings.from);
     try {

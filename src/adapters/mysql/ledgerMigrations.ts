@@ -282,6 +282,22 @@ export const LEDGER_MIGRATIONS: Migration[] = [
     statements: ['ALTER TABLE notification_log MODIFY provider_message_id VARCHAR(191) NULL'],
   },
   {
+    // A gateway failing for its own sake (credentials, not enabled, suspended: issue 21) is marked
+    // unhealthy for the channel until it takes a message again; a row exists only while it is.
+    name: '014-gateway-health',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS gateway_health (
+        channel VARCHAR(16) NOT NULL,
+        gateway VARCHAR(32) NOT NULL,
+        error_code VARCHAR(32) NOT NULL,
+        detail VARCHAR(255) NOT NULL,
+        unhealthy_since DATETIME(3) NOT NULL,
+        updated_at DATETIME(3) NOT NULL,
+        PRIMARY KEY (channel, gateway)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    ],
+  },
+  {
     // Issue 26: a reward's code and a broadcast's text do not stay in clear once sent. The words the
     // entry keeps after it settles are written with it, and record() swaps them in as it settles.
     name: '016-notification-log-settled-content',

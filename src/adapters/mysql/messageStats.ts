@@ -98,6 +98,37 @@ export class MysqlMessageStats implements MessageStats {
     }
   }
 
+  async reprice(message: StatsMessage, receivedAt: Date): Promise<'created' | 'repriced' | 'unchanged'> {
+    const [recorded] = await this.record([message], receivedAt);
+    if (recorded?.outcome === 'created') return 'created';
+    const connection = await this.pool.getConnection();
+    try {
+      await connection.query('START TRANSACTION');
+      const [[row]] = await connection.query<RowDataPacket[]>('SELECT customer_id, type, amount, received_at FROM stats_message WHERE uuid = ? FOR UPDATE', [uuidBytes(message.uuid)]);
+      if (!row) throw new Error(`statistics row for ${message.uuid} missing after its insert`);
+      if (String(row.amount) === message.amount) {
+        await connection.query('COMMIT');
+        return 'unchanged';
+      }
+      const counted = row.received_at as Date;
+      const buckets = BUCKET_LEVELS.map((level) => [LEVEL_NUMBER[level], bucketStart(level, counted)]);
+      await connection.query('UPDATE stats_message SET amount = ? WHERE uuid = ?', [message.amount, uuidBytes(message.uuid)]);
+      // DECIMAL arithmetic throughout: the old amount out, the new one in, exactly.
+      await connection.query(
+        `UPDATE stats_bucket SET total_amount = total_amount - CAST(? AS DECIMAL(15,3)) + CAST(? AS DECIMAL(15,3))
+         WHERE customer_id = ? AND type = ? AND (${buckets.map(() => '(level = ? AND bucket_start = ?)').join(' OR ')})`,
+        [String(row.amount), message.amount, row.customer_id, row.type, ...buckets.flat()],
+      );
+      await connection.query('COMMIT');
+      return 'repriced';
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
   async totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]> {
     if (ranges.length === 0) return [];
     // One bucket is an equality, so that a lone year bucket is read in key order.

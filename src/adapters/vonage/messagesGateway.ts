@@ -46,9 +46,8 @@ async function problemTitle(error: unknown): Promise<string | undefined> {
 
 /**
  * The Vonage Messages API (`POST /v1/messages`) through the SDK: the `vonage-messages` gateway,
- * for SMS and WhatsApp text. 202 with a message_uuid is accepted; 429 throttled and 5xx, network
- * failures and timeouts unavailable (retryable); any other 4xx (422 invalid number, 401 bad
- * credentials) a permanent rejection.
+ * for SMS and WhatsApp text. 202 with a message_uuid is accepted; a refusal is classified by
+ * classifyVonageError (429 throttled, 5xx unavailable, 422 the message's, 401 the gateway's).
  */
 export class VonageMessagesGateway implements NotificationGateway {
   readonly name = 'vonage-messages';
@@ -65,7 +64,7 @@ export class VonageMessagesGateway implements NotificationGateway {
 
   async send(request: NotificationRequest): Promise<GatewaySendResult> {
     if (!this.carries(request.channel)) {
-      return { outcome: 'rejected', errorCode: 'unsupported-channel', detail: `the Vonage Messages gateway has no ${request.channel} sender configured` };
+      return { outcome: 'gateway-fault', errorCode: 'unsupported-channel', detail: `the Vonage Messages gateway has no ${request.channel} sender configured` };
     }
     const from = request.channel === 'whatsapp' ? (this.settings.whatsappFrom as string) : this.settings.smsFrom;
     try {

@@ -13,12 +13,18 @@ export interface VonageSettings {
 }
 
 /**
- * Vonage SMS API statuses that may succeed later: 1 is throttling (slow down a little), 5 and 10
- * an outage (internal error, too many binds). Every other non-zero status is about the message or
- * account and is not retried. https://developer.vonage.com/en/messaging/sms/guides/troubleshooting-sms
+ * Whose fault a Vonage SMS API status is (https://developer.vonage.com/en/messaging/sms/guides/troubleshooting-sms;
+ * the table in ASSUMPTIONS.md). The moment's: 1 throttled (slow down a little); 5 internal error
+ * and 10 too many binds, an outage. The message's, the same at any gateway: 2 missing and 3
+ * invalid parameters, 6 unroutable, 7 number barred, 12 too long, 20 invalid message class, 22
+ * invalid network code, 33 number deactivated. Any other status (4 credentials, 8 account
+ * barred, 9 out of credit, 11 not enabled for HTTP, 14 signature, 15 sender, 19 facility not
+ * allowed, 23 callback URL, 29 not whitelisted, 32 signature and secret, or a status Vonage adds)
+ * is the account's or our settings', never the message's: the gateway's.
  */
 const THROTTLED_STATUS = '1';
 const UNAVAILABLE_STATUSES = new Set(['5', '10']);
+const MESSAGE_STATUSES = new Set(['2', '3', '6', '7', '12', '20', '22', '33']);
 
 interface VonageMessage {
   status?: string;
@@ -46,7 +52,7 @@ export class VonageSmsGateway implements NotificationGateway {
 
   async send(request: NotificationRequest): Promise<GatewaySendResult> {
     if (request.channel !== 'sms') {
-      return { outcome: 'rejected', errorCode: 'unsupported-channel', detail: `the Vonage SMS API cannot carry ${request.channel}` };
+      return { outcome: 'gateway-fault', errorCode: 'unsupported-channel', detail: `the Vonage SMS API cannot carry ${request.channel}` };
     }
     try {
       const response = await this.vonage.sms.send({
@@ -73,7 +79,8 @@ function classifyFailure(error: unknown): GatewaySendResult {
     const detail = failed.errorText ?? 'no error text';
     if (failed.status === THROTTLED_STATUS) return { outcome: 'retryable', reason: 'throttled', errorCode: failed.status, detail };
     if (UNAVAILABLE_STATUSES.has(failed.status)) return { outcome: 'retryable', reason: 'unavailable', errorCode: failed.status, detail };
-    return { outcome: 'rejected', errorCode: failed.status, detail };
+    if (MESSAGE_STATUSES.has(failed.status)) return { outcome: 'rejected', errorCode: failed.status, detail };
+    return { outcome: 'gateway-fault', errorCode: failed.status, detail };
   }
   return classifyVonageError(error);
 }

@@ -6,12 +6,14 @@ export interface FailoverAttempt {
   outcome: GatewaySendResult['outcome'];
   /** The provider's error code; null when it accepted the message. */
   errorCode: string | null;
-  /** Why a retryable attempt failed: throttling everywhere is retried sooner than an outage. */
+  /** Why a retryable attempt failed: throttling at any gateway is retried sooner than an outage. */
   reason?: 'throttled' | 'unavailable';
+  /** A gateway fault's explanation, which the gateway's health shows. */
+  detail?: string;
 }
 
 export type FailoverResult =
-  /** The answer of the gateway that accepted or permanently rejected the message, or of the last one when all failed retryably. */
+  /** The answer of the gateway that accepted or permanently rejected the message, or of the last one when none did. */
   | (GatewaySendResult & { gateway: GatewayName; attempts: FailoverAttempt[] })
   /** The channel has no enabled gateway with credentials: nothing was sent. */
   | { outcome: 'no-gateway'; detail: string; attempts: [] };
@@ -32,9 +34,10 @@ export async function gatewaysFor(deps: { registry: GatewayRegistry; gateways: C
 }
 
 /**
- * Sends through `gateways` in order. A retryable failure moves to the next gateway at once; an
- * accepted or permanently rejected message stops there (a bad number is bad everywhere); when
- * every gateway failed retryably, the last answer is returned and the caller retries later.
+ * Sends through `gateways` in order. A retryable failure (the moment's) or a gateway fault (the
+ * gateway's: credentials, not enabled, suspended) moves to the next gateway at once; an accepted
+ * or permanently rejected message stops there (a bad number is bad everywhere); when no gateway
+ * accepted or rejected it, the last answer is returned with every attempt and the caller retries later.
  * A gateway that throws (rather than answering) stops the failover with that error: whether it
  * sent is unknown, so trying another gateway could send twice.
  */
@@ -56,9 +59,10 @@ export async function sendWithFailover(
       outcome: result.outcome,
       errorCode: result.outcome === 'accepted' ? null : result.errorCode,
       ...(result.outcome === 'retryable' ? { reason: result.reason } : {}),
+      ...(result.outcome === 'gateway-fault' ? { detail: result.detail } : {}),
     });
     last = { ...result, gateway: gateway.name };
-    if (result.outcome !== 'retryable') break;
+    if (result.outcome === 'accepted' || result.outcome === 'rejected') break;
   }
   return { ...last!, attempts };
 }

@@ -54,15 +54,29 @@ export interface NotificationRequest {
 }
 
 /**
- * A gateway's answer. `retryable` may succeed later or elsewhere (timeout, 5xx, throttling,
- * network: the next gateway is tried at once); `rejected` is permanent (invalid number, bad
- * address, refused credentials) and no other gateway is tried.
+ * A gateway's answer, saying whose fault a failure is (the table in ASSUMPTIONS.md maps every
+ * provider answer onto these). The moment's: `retryable` may succeed later or elsewhere (timeout,
+ * 5xx, throttling, network: the next gateway is tried at once). The gateway's: `gateway-fault`
+ * (credentials refused, API or channel not enabled, account suspended or out of credit) says
+ * nothing about the message, so the next gateway is tried and the gateway shows as unhealthy.
+ * The message's: `rejected` is permanent (invalid or barred number, bad address, content refused)
+ * and no other gateway is tried.
  */
 export type GatewaySendResult =
   | { outcome: 'accepted'; providerMessageId: string; /** 3-decimal string */ price?: string }
   /** `throttled`: slow down a little (HTTP 429, SMS API status 1); `unavailable`: an outage (5xx, network, timeout, SMTP 4xx). */
   | { outcome: 'retryable'; reason: 'throttled' | 'unavailable'; errorCode: string; detail: string }
+  | { outcome: 'gateway-fault'; errorCode: string; detail: string }
   | { outcome: 'rejected'; errorCode: string; detail: string };
+
+/** Why a gateway is unhealthy for a channel: its latest fault, and since when it has been failing. */
+export interface GatewayProblem {
+  channel: Channel;
+  gateway: GatewayName;
+  errorCode: string;
+  detail: string;
+  since: Date;
+}
 
 export interface NotificationGateway {
   readonly name: GatewayName;
@@ -101,4 +115,12 @@ export interface GatewayRegistry {
   routeFor(channel: Channel): Promise<GatewayName[]>;
   /** Adds the routes that do not exist yet; existing ones (an operator's changes) are kept. */
   seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>): Promise<void>;
+  /**
+   * Marks a gateway unhealthy for a channel (a fault: `since` is kept from the first one until it
+   * recovers) or, with null, healthy again. Called after sends, so it writes only when the health
+   * it last read changes (a healthy gateway's sends cost no write).
+   */
+  recordHealth(channel: Channel, gateway: GatewayName, fault: { errorCode: string; detail: string; at: Date } | null): Promise<void>;
+  /** The gateways that are unhealthy now, by channel and gateway. */
+  problems(): Promise<GatewayProblem[]>;
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../shared/ports.js';
 import { requestClosure, type ClosureDeps, type ClosureResult } from './closure.js';
 import { statusEventKey, withStatusAtLeast, type JobDocument } from './job.js';
 import { isJobStatus, isNextStatus, type JobStatus } from './jobStatus.js';
+import { announceStatusMoves } from './statusEvents.js';
 import type { JobDocuments, JobTransaction, JobTransactions } from './ports.js';
 
 /** A staff request to move a job forward. */
@@ -46,7 +47,8 @@ export type StatusChangeResult =
 
 /**
  * Moves a job one step forward on behalf of staff, by a conditional update of the client table,
- * then mirrors it; a completed job that is already paid starts closing. One job_trans row per PUT.
+ * then mirrors it and tells the customer, as a move the client system made would
+ * (announceStatusMoves); a completed job that is already paid starts closing. One job_trans row per PUT.
  */
 export async function changeJobStatus(deps: JobChangeDeps, jobId: number, change: StatusChange, requestId: string): Promise<StatusChangeResult> {
   const [[client], doc] = await Promise.all([deps.clientJobs.readJobs([jobId]), deps.documents.get(jobId)]);
@@ -73,6 +75,7 @@ export async function changeJobStatus(deps: JobChangeDeps, jobId: number, change
   await deps.transactions.append([
     { jobId, status: change.status, note: `Status moved from ${current} to ${change.status} through the API${note}`, event: 'PUT', eventKey: statusEventKey(jobId, change.status), at: now },
   ]);
+  await announceStatusMoves(deps, [{ job: client, status: change.status }]);
   await deps.tracking.advance(jobId, current, change.status);
   if (change.status === 'JOB COMPLETED' && (await deps.payments.paidJobs([jobId])).has(jobId)) {
     await requestClosure(deps, jobId, 'job completed and already paid');

@@ -5,8 +5,9 @@ import type { Payments } from '../payments/ports.js';
 import type { TrackedJob } from './ports.js';
 import { FINAL_NOTIFICATION_STATES, type JobNotificationEntry } from '../notifications/ports.js';
 import { completeJobAfterNotification, EVENT_STEPS } from '../notifications/completion.js';
-import { queueJobNotifications, repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
-import type { JobBoundEvent, JobEvent } from '../notifications/texts.js';
+import { repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
+import type { JobBoundEvent } from '../notifications/texts.js';
+import { announceStatusMoves } from './statusEvents.js';
 
 export interface MirrorDeps extends ClosureDeps {
   payments: Pick<Payments, 'paidJobs'>;
@@ -70,9 +71,6 @@ export async function mirrorClientStatuses(deps: MirrorDeps, timings: Notificati
   return report;
 }
 
-/** The customer hears of these client moves (DESIGN.md, Notifications: job events). */
-const EVENT_OF_STATUS: Partial<Record<JobStatus, JobEvent>> = { 'IN PROGRESS': 'job-in-progress', 'JOB COMPLETED': 'job-completed' };
-
 async function mirrorChunk(deps: MirrorDeps, timings: NotificationRepairTimings, tracked: readonly TrackedJob[], report: MirrorReport): Promise<void> {
   if (tracked.length === 0) return;
   report.visited += tracked.length;
@@ -104,12 +102,7 @@ async function mirrorChunk(deps: MirrorDeps, timings: NotificationRepairTimings,
       report.flagged += 1;
     }
   }
-  // The customer is told before tracking moves on: a crash in between mirrors the move again,
-  // and the notifications' keys make the second time a no-op.
-  for (const [status, event] of Object.entries(EVENT_OF_STATUS) as Array<[JobStatus, JobEvent]>) {
-    const moved = applied.filter((a) => a.status === status).map((a) => jobs.get(a.entry.jobId)!);
-    await queueJobNotifications(deps, event, moved);
-  }
+  await announceStatusMoves(deps, applied.map(({ entry, status }) => ({ job: jobs.get(entry.jobId)!, status })));
   for (const { entry, status } of applied) await deps.tracking.advance(entry.jobId, entry.lastStatus, status);
   report.closing += await closeCompletedAndPaid(deps, timings, completed);
 }

@@ -12,6 +12,8 @@ export interface NotificationView {
   gateway: GatewayName | null;
   outcome: NotificationOutcome;
   reason: NotificationReason | null;
+  /** What the gateways answered last: why it failed or is waiting (each gateway's answer when none took it). */
+  detail: string | null;
   attempts: number;
   createdAt: string;
   settledAt: string | null;
@@ -59,6 +61,7 @@ export function toNotificationView(entry: NotificationEntryWithDelivery): Notifi
     channel: entry.channel,
     gateway: entry.gateway,
     ...notificationOutcome(entry),
+    detail: entry.detail,
     attempts: entry.attempts,
     createdAt: entry.createdAt.toISOString(),
     settledAt: entry.settledAt?.toISOString() ?? null,

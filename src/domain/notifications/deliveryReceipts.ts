@@ -2,6 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { JobDocument, NotificationSummary } from '../jobs/job.js';
 import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
+import { ownStatsMessage } from '../stats/messageStats.js';
+import type { MessageStats } from '../stats/ports.js';
 import { isJobNotification, type Delivery, type DeliveryStatus, type JobNotificationEntry, type NotificationEntryWithDelivery, type NotificationLog } from './ports.js';
 import { describeNotificationOutcome, EVENT_STEPS, notificationLabel, slotHeldByOther, summaryOf, withSummary } from './completion.js';
 
@@ -27,6 +29,8 @@ export interface DeliveryReceipt {
 
 export interface DeliveryReceiptDeps {
   notificationLog: NotificationLog;
+  /** A price reported only by the receipt (the Messages API's `usage`) becomes the message's cost in the statistics. */
+  stats: Pick<MessageStats, 'reprice'>;
   documents: JobDocuments;
   transactions: JobTransactions;
   clock: Clock;
@@ -118,6 +122,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
   await storeDelivery(deps, found, receipt, now);
 
   const entry = (await deps.notificationLog.getWithDelivery(key)) ?? found;
+  await countReceiptPrice(deps, entry, receipt, now);
   if (!isJobNotification(entry)) return { outcome: 'recorded', jobId: null, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
   const doc = await deps.documents.update(entry.jobId, (current) => withDeliverySummary(current, entry, now));
   await deps.transactions.append([
@@ -131,6 +136,19 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
     },
   ]);
   return { outcome: 'recorded', jobId: entry.jobId, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
+}
+
+/**
+ * The Messages API reports no price when it takes a message; its status webhook carries it
+ * (`usage.price`). A sent message whose send reported none is counted in the statistics at that
+ * price, under the same uuid as at send time (repriced, never counted twice; created if the
+ * receipt comes first, which the send's own count then finds). A price known from the send (the
+ * SMS API's) stays: the SMS API's receipts price each part of a long SMS on its own.
+ */
+async function countReceiptPrice(deps: DeliveryReceiptDeps, entry: NotificationEntryWithDelivery, receipt: DeliveryReceipt, now: Date): Promise<void> {
+  if (receipt.price === null || entry.price !== null || entry.state !== 'sent' || entry.customerId === null || entry.channel === null) return;
+  const counted = ownStatsMessage({ customerId: entry.customerId, channel: entry.channel, event: entry.kind, price: receipt.price, messageKey: entry.messageKey });
+  await deps.stats.reprice(counted, now);
 }
 
 /** Compare-and-set on the stored delivery status, retried a few times against a concurrent receipt. */

@@ -94,10 +94,52 @@ function spread(text: string, range: number): number {
   return hash % range;
 }
 
-/** After every gateway failed retryably: throttling everywhere is retried within seconds, anything else is an outage. */
+/**
+ * After no gateway took the message: throttling at any gateway tried is retried within seconds
+ * (the throttled gateway will take it in a moment, whatever the others said); anything else waits
+ * like an outage.
+ */
 function retryDelayFor(key: string, attempt: number, result: FailoverResult): number {
-  const throttledEverywhere = result.attempts.length > 0 && result.attempts.every((a) => a.outcome === 'retryable' && a.reason === 'throttled');
-  return throttledEverywhere ? throttleRetryDelayMs(key, attempt) : retryDelayMs(attempt);
+  const throttled = result.attempts.some((a) => a.outcome === 'retryable' && a.reason === 'throttled');
+  return throttled ? throttleRetryDelayMs(key, attempt) : retryDelayMs(attempt);
+}
+
+/** Every gateway tried failed for its own sake (credentials, not enabled, suspended): nothing could carry the message. */
+function onlyGatewayFaults(result: FailoverResult): boolean {
+  return result.attempts.length > 0 && result.attempts.every((a) => a.outcome === 'gateway-fault');
+}
+
+/**
+ * A gateway failed for its own sake in this round: its attempts say nothing about the message, so
+ * the message never runs out of attempts for them; it waits for the moment to pass or an operator.
+ */
+function anyGatewayFault(result: FailoverResult): boolean {
+  return result.attempts.some((a) => a.outcome === 'gateway-fault');
+}
+
+/** What each gateway answered, for the log entry of a message that no gateway took: "vonage-sms throttled (1); vonage-messages gateway fault, marked unhealthy (http-401)". */
+function attemptsSummary(result: FailoverResult): string {
+  return result.attempts
+    .map((a) => `${a.gateway} ${a.outcome === 'retryable' ? a.reason : a.outcome === 'gateway-fault' ? 'gateway fault, marked unhealthy' : a.outcome}${a.errorCode ? ` (${a.errorCode})` : ''}`)
+    .join('; ');
+}
+
+/**
+ * A gateway that failed for its own sake is marked unhealthy for the channel (GET /api/channels);
+ * one that took a message is healthy again. Health is for operators: failing to write it never
+ * stops a send.
+ */
+async function recordGatewayHealth(deps: SendNotificationDeps, channel: NotificationMessage['channel'], result: FailoverResult): Promise<void> {
+  for (const attempt of result.attempts) {
+    if (attempt.outcome !== 'gateway-fault' && attempt.outcome !== 'accepted') continue;
+    const fault = attempt.outcome === 'gateway-fault' ? { errorCode: attempt.errorCode ?? 'unknown', detail: attempt.detail ?? '', at: deps.clock.now() } : null;
+    if (fault) deps.logger.warn('gateway unhealthy', { channel, gateway: attempt.gateway, errorCode: fault.errorCode, detail: fault.detail });
+    try {
+      await deps.registry.recordHealth(channel, attempt.gateway, fault);
+    } catch (error) {
+      deps.logger.warn('gateway health not recorded', { channel, gateway: attempt.gateway, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 }
 
 /**
@@ -159,6 +201,7 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
     // Nothing was called: an operator disabled every gateway, or none has settings. It waits like an outage.
     return retryLater(deps, message, entry, attempt, result, { state: entry.state, detail: result.detail, reason: 'no-gateway' });
   }
+  await recordGatewayHealth(deps, message.channel, result);
   const sending: NotificationEntry = { ...entry, state: 'sending', attempts: attempt, gateway: result.gateway };
   if (result.outcome === 'accepted') {
     return settle(deps, sending, { state: 'sent', gateway: result.gateway, providerMessageId: result.providerMessageId, ...(result.price ? { price: result.price } : {}) }, 'sent');
@@ -166,7 +209,9 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
   if (result.outcome === 'rejected') {
     return settle(deps, sending, { state: 'rejected', gateway: result.gateway, errorCode: result.errorCode, detail: result.detail, reason: 'invalid-recipient' }, 'rejected');
   }
-  return retryLater(deps, message, sending, attempt, result, { state: 'retrying', gateway: result.gateway, errorCode: result.errorCode, detail: result.detail });
+  // No gateway took it: the moment's failure (throttling, outage) or the gateways' own; never the message's.
+  const waiting: AttemptOutcome = { state: 'retrying', gateway: result.gateway, errorCode: result.errorCode, detail: attemptsSummary(result) };
+  return retryLater(deps, message, sending, attempt, result, onlyGatewayFaults(result) ? { ...waiting, reason: 'no-gateway' } : waiting);
 }
 
 type Due = { when: 'now' } | { when: 'later'; sendAt: Date } | { when: 'never'; reason: 'not-subscribed' | 'no-contact-window'; detail: string };
@@ -209,8 +254,9 @@ function emailParts(message: NotificationMessage): { subject?: string; html?: st
 }
 
 /**
- * Every gateway failed retryably (or none could be tried): the attempt is recorded and a new
- * queue message scheduled with backoff, or, after the last attempt, the notification fails.
+ * No gateway took the message (or none could be tried): the attempt is recorded and a new queue
+ * message scheduled with backoff, or, after the last attempt, the notification fails, unless a
+ * gateway failed for its own sake in this round: the message is not at fault, so it keeps waiting.
  */
 async function retryLater(
   deps: SendNotificationDeps,
@@ -221,7 +267,7 @@ async function retryLater(
   outcome: AttemptOutcome,
 ): Promise<SendNotificationResult> {
   const key = entry.messageKey;
-  if (attempt >= deps.settings.maxAttempts) {
+  if (attempt >= deps.settings.maxAttempts && !anyGatewayFault(result)) {
     const failed: AttemptOutcome = { ...outcome, state: 'failed', reason: outcome.reason ?? 'provider-error' };
     return settle(deps, entry, failed, 'failed');
   }
@@ -301,7 +347,7 @@ export async function deferNotification(deps: DeferNotificationDeps, message: No
   const { messageId, generation } = deferredMessageId(currentMessageId);
   if (generation > MAX_DEFERRALS) return { outcome: 'give-up' };
   const until = new Date(deps.clock.now().getTime() + deferralDelayMs(generation));
-  const body = cause instanceof AttemptNotRecordedError ? { ...withoutReport(message), lastAttempt: cause.report } : withoutReport(message);
+  const body = { ...withoutReport(message), ...reportToCarry(message, cause) };
   await deps.queue.enqueue([{ messageId, body, scheduledAt: until }]);
   deps.logger.warn('notification put off after a passing failure', {
     messageId,
@@ -310,6 +356,18 @@ export async function deferNotification(deps: DeferNotificationDeps, message: No
     cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
   });
   return { outcome: 'deferred', messageId, until };
+}
+
+/**
+ * The attempt report the deferred message carries: the one this delivery could not record, or,
+ * when the delivery met the outage before it could act on the report it carried, that report
+ * again, so it survives any number of deferrals until the log takes it. A delivery that found
+ * another one mid-send has no report worth keeping.
+ */
+function reportToCarry(message: NotificationMessage, cause: unknown): Pick<NotificationMessage, 'lastAttempt'> {
+  if (cause instanceof AttemptNotRecordedError) return { lastAttempt: cause.report };
+  if (cause instanceof NotificationInFlightError || message.lastAttempt === undefined) return {};
+  return { lastAttempt: message.lastAttempt };
 }
 
 /** Records a final outcome and completes the job from what was written, or from the log when another writer got there first. */

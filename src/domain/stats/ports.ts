@@ -53,4 +53,11 @@ export interface MessageStats {
    * type whose count is above zero, ordered by customerId then type.
    */
   totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]>;
+  /**
+   * Counts the message at this amount, whatever was counted before: a new uuid is counted as by
+   * `record`; a counted one keeps its count, customer, type and day, and its amount (and its
+   * buckets' totals, by the exact difference) becomes `message.amount`. For a price the provider
+   * reports after the send (the Messages API's status webhook).
+   */
+  reprice(message: StatsMessage, receivedAt: Date): Promise<'created' | 'repriced' | 'unchanged'>;
 }
