@@ -1,7 +1,7 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { Container } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
-import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { buildRelay, prepareLedger, provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
 import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
@@ -49,20 +49,19 @@ export async function startBenchRelay(cosmos: BenchCosmos, purpose: string, sett
   const ledger = await createBenchDatabase(`ledger_${purpose}`);
   const containerName = `jobs_bench_${purpose}_${Date.now()}`;
   const { container } = await cosmos.open(containerName);
-  const relay = await buildRelay(
-    loadConfig({
-      CLIENT_DB_URL: client.url,
-      LEDGER_DB_URL: ledger.url,
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: LOCAL_COSMOS_KEY,
-      COSMOS_JOBS_CONTAINER: containerName,
-      VONAGE_API_KEY: 'k',
-      VONAGE_API_SECRET: 's',
-      PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
-      ...settings,
-    }),
-    { queue: new FakeNotificationQueue() },
-  );
+  const config = loadConfig({
+    CLIENT_DB_URL: client.url,
+    LEDGER_DB_URL: ledger.url,
+    COSMOS_ENDPOINT: cosmos.endpoint,
+    COSMOS_KEY: LOCAL_COSMOS_KEY,
+    COSMOS_JOBS_CONTAINER: containerName,
+    VONAGE_API_KEY: 'k',
+    VONAGE_API_SECRET: 's',
+    PHONE_KEY_SECRET: TEST_PHONE_KEY_SECRET,
+    ...settings,
+  });
+  await prepareLedger(config);
+  const relay = await buildRelay(config, { queue: new FakeNotificationQueue() });
   provideRelay(async () => relay);
   return {
     relay,
