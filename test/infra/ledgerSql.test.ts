@@ -4,7 +4,7 @@ import { LEDGER_MIGRATIONS } from '../../src/adapters/mysql/ledgerMigrations.js'
 import { MysqlMessageStats } from '../../src/adapters/mysql/messageStats.js';
 import { stepSql } from '../../src/adapters/mysql/migrations/migration.js';
 import type { MysqlPool } from '../../src/adapters/mysql/pool.js';
-import { LEDGER_MIGRATIONS_2012640 } from '../fixtures/ledgerMigrations-2012640.js';
+import { LEDGER_MIGRATIONS_2012640 } from '../fixtures/ledgerMigrations2012640.js';
 
 /**
  * The ledger runs on Azure Database for MySQL (8.0, 8.4) and on MariaDB 10.11 (the tests, local

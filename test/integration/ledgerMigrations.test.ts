@@ -10,7 +10,7 @@ import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.j
 import { legacyPhoneLookupKey } from '../../src/adapters/mysql/rekeyPhoneLookups.js';
 import { testPhoneKeys } from '../support/fakes.js';
 import { createClientDatabase, createLedgerDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
-import { LEDGER_MIGRATIONS_2012640 } from '../fixtures/ledgerMigrations-2012640.js';
+import { LEDGER_MIGRATIONS_2012640 } from '../fixtures/ledgerMigrations2012640.js';
 
 const migrationsDir = path.resolve(__dirname, '../../src/adapters/mysql/migrations');
 const NUMBER = '+447770123456';
