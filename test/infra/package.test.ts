@@ -1,5 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -82,7 +83,8 @@ describe('the deployment package (azd package: prepackage hook, then .funcignore
   let packageDir: string;
   let files: string[];
 
-  // Asynchronous, so the test runner's worker keeps answering during the install and the build.
+  // Asynchronous (the install, the build, the copies of some 24,000 files), so the test runner's
+  // worker keeps answering meanwhile.
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'rr-package-'));
     const project = path.join(scratch, 'project');
@@ -91,18 +93,19 @@ describe('the deployment package (azd package: prepackage hook, then .funcignore
     const tracked = stdout
       .split('\0')
       .filter((file) => file !== '' && existsSync(path.join(repo, file)));
-    for (const file of tracked) cpSync(path.join(repo, file), path.join(project, file));
+    for (const file of tracked) await cp(path.join(repo, file), path.join(project, file));
     await run('sh', ['-c', hookCommand('prepackage')], { cwd: project, env: { ...process.env, npm_config_prefer_offline: 'true' }, maxBuffer: 64 * 1024 * 1024 });
     files = packagedFiles(project, readFileSync(path.join(project, '.funcignore'), 'utf8'));
-    for (const file of files) cpSync(path.join(project, file), path.join(packageDir, file));
+    const kept = new Set(files.flatMap((file) => file.split('/').map((_, index, parts) => parts.slice(0, index + 1).join('/'))));
+    await cp(project, packageDir, { recursive: true, filter: (source) => source === project || kept.has(path.relative(project, source).split(path.sep).join('/')) });
     mkdirSync(path.join(scratch, 'probe'));
     const bytes = files.reduce((sum, file) => sum + statSync(path.join(packageDir, file)).size, 0);
     console.info(`package: ${files.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
   }, 600_000);
 
-  afterAll(() => {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  afterAll(async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }, 600_000);
 
   it('holds the compiled app, host.json and package.json, and none of the sources, tests or tools', () => {
     expect(files).toContain(packageJson.main);
