@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { format } from 'node:util';
-import { buildRelay, getRelay, provideRelay, type Relay } from '../src/compositionRoot.js';
+import { buildRelay, getRelay, prepareLedger, provideRelay, type Relay } from '../src/compositionRoot.js';
 import { configSchema, loadConfig, type AppConfig } from '../src/config.js';
 import { maskPhone } from '../src/domain/shared/phone.js';
 import { embeddedDependencies, isSet, type LocalDependencies } from './dependencies.js';
@@ -120,6 +120,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     // The one queue the app sends to; a trigger on any other queue would never receive a message.
     const smsQueue = new LocalQueue(config.SMS_QUEUE, { maxDeliveryCount, log: (level, message) => log(level, 'service bus', message) });
+    // Azure migrates as a deployment step (the prepareLedger function); here the local ledger is
+    // brought up to date before anything serves.
+    const applied = await prepareLedger(config);
+    if (applied.length > 0) log('information', 'ledger', `migrations applied: ${applied.join(', ')}`);
     provideRelay(() => buildRelay(config, { queue: localNotificationQueue(smsQueue), deadLetters: localDeadLetters(smsQueue) }));
     relay = await getRelay();
 

@@ -24,17 +24,47 @@ param location string
 @description('Name of the resource group to create; default rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Node.js major version the Function App runs on.')
+@description('Node.js major version the Function App runs on (Node 20 reached end of life on 2026-04-30).')
 @allowed([
-  '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
-@description('Most instances the Function App may scale out to.')
+@description('Most instances the Function App may scale out to (40 is the least Flex Consumption allows). Every instance may open its pools in full: see the connection budget below and docs/deploy.md.')
 @minValue(40)
 @maxValue(1000)
-param maximumInstanceCount int = 100
+param maximumInstanceCount int = 40
+
+@description('max_connections of the ledger server: 171 on Burstable B1ms (the server this template creates). Set it for an existing ledger.')
+@minValue(20)
+param ledgerMaxConnections int = 171
+
+@description('Ledger connections kept free of the app instances: administrators, monitoring, and the prepareLedger deployment step (3).')
+@minValue(10)
+param ledgerReservedConnections int = 25
+
+@description('Ledger connections each instance may open for single statements (LEDGER_DB_POOL_SIZE).')
+@minValue(1)
+param ledgerDbPoolSize int = 2
+
+@description('Ledger connections each instance may open for multi-statement round trips (LEDGER_DB_BATCH_POOL_SIZE).')
+@minValue(1)
+param ledgerDbBatchPoolSize int = 1
+
+@description('max_connections of the client database (MySQL\'s default is 151).')
+@minValue(20)
+param clientDbMaxConnections int = 151
+
+@description('Client database connections kept free of the app: the client\'s own system, administrators, and the prepareLedger deployment step (1).')
+@minValue(10)
+param clientDbReservedConnections int = 50
+
+@description('Client database connections each instance may open (CLIENT_DB_POOL_SIZE).')
+@minValue(1)
+param clientDbPoolSize int = 2
+
+@description('Sends per second the Vonage account allows, across every instance (VONAGE_MAX_RPS); a decimal such as 30 or 0.5. Each instance paces itself to this divided by maximumInstanceCount.')
+param vonageMaxRps string = '30'
 
 @description('Memory of each Function App instance in MB.')
 @allowed([
@@ -168,6 +198,24 @@ var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var ledgerServerName = 'mysql-${resourceToken}'
 
+// ---------------------------------------------------------------------------------------------
+// Checks that stop the deployment with a clear message (fail() ends the evaluation)
+// ---------------------------------------------------------------------------------------------
+
+// Without the template's own server the app needs an existing ledger; Key Vault refuses an empty secret.
+var ledgerDbUrlToStore = (createLedgerServer || !empty(ledgerDbUrl)
+  ? ledgerDbUrl
+  : fail('ledgerDbUrl is required when createLedgerServer is false: run `azd env set LEDGER_DB_URL mysql://<user>:<password>@<host>:3306/<database>`, or `azd env set CREATE_LEDGER_SERVER true`.'))
+
+// Connection budget (docs/deploy.md): every instance may open its pools in full, and together they
+// must leave the reserved connections free on each server.
+var ledgerPoolSizes = (maximumInstanceCount * (ledgerDbPoolSize + ledgerDbBatchPoolSize) + ledgerReservedConnections <= ledgerMaxConnections
+  ? { single: ledgerDbPoolSize, batch: ledgerDbBatchPoolSize }
+  : fail('maximumInstanceCount x (ledgerDbPoolSize + ledgerDbBatchPoolSize) + ledgerReservedConnections exceeds ledgerMaxConnections: lower the pools or the instance count, or give the ledger a larger server.'))
+var clientPoolSize = (maximumInstanceCount * clientDbPoolSize + clientDbReservedConnections <= clientDbMaxConnections
+  ? clientDbPoolSize
+  : fail('maximumInstanceCount x clientDbPoolSize + clientDbReservedConnections exceeds clientDbMaxConnections: lower the pool or the instance count.'))
+
 // Key Vault secret names (letters, digits and hyphens only), keyed by the app setting they feed.
 var secretNames = {
   CLIENT_DB_URL: 'client-db-url'
@@ -258,7 +306,7 @@ module keyVault 'modules/keyvault.bicep' = {
     secretNames: secretNames
     clientDbUrl: clientDbUrl
     storeLedgerDbUrl: !createLedgerServer
-    ledgerDbUrl: ledgerDbUrl
+    ledgerDbUrl: ledgerDbUrlToStore
     vonageApiKey: vonageApiKey
     vonageApiSecret: vonageApiSecret
     vonageSignatureSecret: vonageSignatureSecret
@@ -303,7 +351,8 @@ module access 'modules/access.bicep' = {
 // Service Bus extension's identity settings for the SERVICEBUS_CONNECTION connection. Secrets are
 // Key Vault references resolved with the user-assigned identity; Cosmos DB and Service Bus use
 // that identity directly, so COSMOS_KEY and SERVICEBUS_CONNECTION are deliberately not set.
-// Tuning knobs left at their code defaults are listed in infra/optional-settings.json.
+// Tuning knobs left at their code defaults are listed in infra/optional-settings.json. Optional
+// secrets get their setting below, only with a value.
 var appSettings = {
   CLIENT_DB_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.CLIENT_DB_URL}/)'
   LEDGER_DB_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.LEDGER_DB_URL}/)'
@@ -321,8 +370,6 @@ var appSettings = {
   PAYMENT_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PAYMENT_WEBHOOK_SECRET}/)'
   STRIPE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.STRIPE_WEBHOOK_SECRET}/)'
   PHONE_KEY_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.PHONE_KEY_SECRET}/)'
-  VONAGE_PRIVATE_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_PRIVATE_KEY}/)'
-  SMTP_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.SMTP_URL}/)'
   VONAGE_FROM: vonageFrom
   VONAGE_REST_HOST: vonageRestHost
   VONAGE_MESSAGES_HOST: vonageMessagesHost
@@ -337,6 +384,20 @@ var appSettings = {
   AUTO_REPLY_COUNTRY_CODES: autoReplyCountryCodes
   STOP_UNSUBSCRIBES_ALL_CHANNELS: stopUnsubscribesAllChannels
   AZURE_CLIENT_ID: identity.outputs.clientId
+  CLIENT_DB_POOL_SIZE: string(clientPoolSize)
+  LEDGER_DB_POOL_SIZE: string(ledgerPoolSizes.single)
+  LEDGER_DB_BATCH_POOL_SIZE: string(ledgerPoolSizes.batch)
+  VONAGE_MAX_RPS: vonageMaxRps
+  VONAGE_SENDING_INSTANCES: string(maximumInstanceCount)
+}
+
+// An optional secret has a vault secret and an app setting only when it has a value: Key Vault
+// refuses an empty secret, and a reference to a missing one stops the app's start.
+var vonagePrivateKeySetting = empty(vonagePrivateKey) ? {} : {
+  VONAGE_PRIVATE_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.VONAGE_PRIVATE_KEY}/)'
+}
+var smtpUrlSetting = empty(smtpUrl) ? {} : {
+  SMTP_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${secretNames.SMTP_URL}/)'
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -357,7 +418,7 @@ module functionApp 'modules/functionapp.bicep' = {
     nodeVersion: nodeVersion
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    appSettings: appSettings
+    appSettings: union(appSettings, vonagePrivateKeySetting, smtpUrlSetting)
   }
   // Grants and the ledger secret exist before the app first starts and resolves its references.
   dependsOn: [

@@ -7,14 +7,13 @@ import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
 import { MysqlCustomerFeedback } from './adapters/mysql/feedback.js';
 import { MysqlCustomers } from './adapters/mysql/customers.js';
 import { MysqlJobTransactions } from './adapters/mysql/jobTransactions.js';
-import { migrateLedger } from './adapters/mysql/ledgerMigrations.js';
+import { LEDGER_MIGRATIONS, migrateLedger } from './adapters/mysql/ledgerMigrations.js';
 import { MysqlJobTracking } from './adapters/mysql/jobTracking.js';
 import { MysqlPaymentFlags } from './adapters/mysql/paymentFlags.js';
 import { MysqlMessageStats } from './adapters/mysql/messageStats.js';
 import { MysqlPayments } from './adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from './adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
-import { rekeyPhoneLookups } from './adapters/mysql/rekeyPhoneLookups.js';
 import { MysqlNotificationLog } from './adapters/mysql/notificationLog.js';
 import { MysqlBroadcasts } from './adapters/mysql/broadcasts.js';
 import { MysqlInbox } from './adapters/mysql/inbox.js';
@@ -191,6 +190,11 @@ export function sendNotificationSettings(config: AppConfig): SendNotificationSet
   return { maxAttempts: config.SMS_MAX_ATTEMPTS, staleSendingMs: 5 * MINUTE };
 }
 
+/** This instance's share of the Vonage account's rate: the account-wide VONAGE_MAX_RPS over the instances that may send at once. */
+export function vonageInstanceRate(config: Pick<AppConfig, 'VONAGE_MAX_RPS' | 'VONAGE_SENDING_INSTANCES'>): number {
+  return config.VONAGE_MAX_RPS / config.VONAGE_SENDING_INSTANCES;
+}
+
 /** Messages API auth: the application's JWT when both its settings are there, else the API key and secret. */
 function messagesAuth(config: AppConfig): VonageMessagesAuth {
   if (Boolean(config.VONAGE_APPLICATION_ID) !== Boolean(config.VONAGE_PRIVATE_KEY)) {
@@ -257,24 +261,15 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   }
 
   const gateways = buildNotificationGateways(config);
-  const clientPool = createMysqlPool(config.CLIENT_DB_URL);
-  const ledgerPool = createMysqlPool(config.LEDGER_DB_URL, 20);
+  // Pool sizes are settings: instances x pools must stay under the servers' max_connections (docs/deploy.md).
+  const clientPool = createMysqlPool(config.CLIENT_DB_URL, config.CLIENT_DB_POOL_SIZE);
+  const ledgerPool = createMysqlPool(config.LEDGER_DB_URL, config.LEDGER_DB_POOL_SIZE);
   const clientJobs = new MysqlClientJobs(clientPool);
   const phoneKeys = new HmacPhoneKeys(config.PHONE_KEY_SECRET as string);
   // Statistics send a whole transaction in one round trip, and the notification log the claims and
   // outcomes of concurrent deliveries: both need multiple statements (values stay placeholders).
-  const statsPool = createMysqlPool(config.LEDGER_DB_URL, 10, { multipleStatements: true });
+  const statsPool = createMysqlPool(config.LEDGER_DB_URL, config.LEDGER_DB_BATCH_POOL_SIZE, { multipleStatements: true });
   const registry = new MysqlGatewayRegistry(ledgerPool);
-  try {
-    await migrateLedger(ledgerPool);
-    await seedDefaultRoutes({ registry, gateways });
-    const rekeyed = await rekeyPhoneLookups({ ledgerPool, clientJobs, phoneKeys });
-    if (rekeyed.scanned > 0) createConsoleLogger('startup').info('SMS log phone keys moved to PHONE_KEY_SECRET', { ...rekeyed });
-  } catch (error) {
-    await Promise.allSettled([clientPool.end(), ledgerPool.end(), statsPool.end()]);
-    gateways.close();
-    throw error;
-  }
 
   const cosmosSettings = {
     endpoint: config.COSMOS_ENDPOINT as string,
@@ -329,7 +324,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
       clearTimeout(timer);
     }
   };
-  const pacer = new TokenBucket(config.VONAGE_MAX_RPS);
+  const pacer = new TokenBucket(vonageInstanceRate(config));
   const channels = { registry, gateways };
   const checkpoints = new MysqlPollCheckpoints(ledgerPool);
   const feedback = new MysqlCustomerFeedback(ledgerPool);
@@ -403,13 +398,39 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   };
 }
 
+/**
+ * The ledger's deployment step, never part of a worker's start (the prepareLedger timer function
+ * runs it once per start of the app on one instance; `npm start` before it serves): the pending
+ * migrations, the phone-key re-keying among them, then the configured gateways' default routes
+ * (INSERT IGNORE, so operators' changes stick). On a current ledger it reads schema_migrations and
+ * changes nothing. Returns the migrations it applied.
+ */
+export async function prepareLedger(config: AppConfig): Promise<string[]> {
+  required(config, ['VONAGE_API_KEY', 'VONAGE_API_SECRET'], 'Vonage API credentials (npm start runs a local SMS sandbox)');
+  required(config, ['PHONE_KEY_SECRET'], 'the secret that keys phone lookup keys in the ledger, at least 32 characters (openssl rand -hex 32)');
+  const gateways = buildNotificationGateways(config);
+  // Two ledger connections: the migrations hold one under their lock, the re-keying takes another.
+  const ledgerPool = createMysqlPool(config.LEDGER_DB_URL, 2);
+  const clientPool = createMysqlPool(config.CLIENT_DB_URL, 1);
+  try {
+    const applied = await migrateLedger(ledgerPool, LEDGER_MIGRATIONS, {
+      clientJobs: new MysqlClientJobs(clientPool),
+      phoneKeys: new HmacPhoneKeys(config.PHONE_KEY_SECRET as string),
+    });
+    await seedDefaultRoutes({ registry: new MysqlGatewayRegistry(ledgerPool), gateways });
+    return applied;
+  } finally {
+    gateways.close();
+    await Promise.allSettled([ledgerPool.end(), clientPool.end()]);
+  }
+}
+
 let current: Promise<Relay> | undefined;
 let factory: () => Promise<Relay> = () => buildRelay(loadConfig());
 
 /**
  * The one relay of this process, built on first use from the validated configuration. Every
- * caller shares one build (and so one run of the migrations); a failed build is retried by the
- * next call.
+ * caller shares one build; a failed build is retried by the next call.
  */
 export function getRelay(): Promise<Relay> {
   current ??= factory().catch((error: unknown) => {
@@ -420,9 +441,9 @@ export function getRelay(): Promise<Relay> {
 }
 
 /**
- * The app's start (the `appStart` hook in src/functions/index.ts): builds the relay now, so the
- * ledger migrations run and a bad configuration stops the start instead of the first request.
- * It is the relay getRelay() hands out, so nothing is built or migrated twice.
+ * The app's start (the `appStart` hook in src/functions/index.ts): builds the relay now, so a bad
+ * configuration stops the start instead of the first request. It does no schema work (that is
+ * prepareLedger's, a deployment step) and is the relay getRelay() hands out, so nothing is built twice.
  */
 export async function startRelay(log: (message: string) => void = console.error): Promise<Relay> {
   try {

@@ -118,8 +118,16 @@ export const configSchema = z.object({
   POLL_MIRROR_ROWS: positiveInt(1000),
   /** Attempts at one SMS before it is given up as failed. */
   SMS_MAX_ATTEMPTS: positiveInt(12),
-  /** Sends per second this instance allows itself at Vonage (ASSUMPTIONS.md: with scale-out, the account rate divided by the instances). */
-  VONAGE_MAX_RPS: positiveInt(30),
+  /** Sends per second the Vonage account allows, across every instance; fractions allowed (docs/deploy.md, "Connection and rate budget"). */
+  VONAGE_MAX_RPS: z.coerce.number().positive().default(30),
+  /** How many instances may send at once (the Function App's maximumInstanceCount): each paces itself to VONAGE_MAX_RPS divided by this. */
+  VONAGE_SENDING_INSTANCES: positiveInt(1),
+  /** Connections each instance may open to the client database. */
+  CLIENT_DB_POOL_SIZE: positiveInt(10),
+  /** Connections each instance may open to the ledger for single statements. */
+  LEDGER_DB_POOL_SIZE: positiveInt(20),
+  /** Connections each instance may open to the ledger for multi-statement round trips (statistics, batched claims and outcomes). */
+  LEDGER_DB_BATCH_POOL_SIZE: positiveInt(10),
   /** IANA time zone of the business; a customer without a time zone of their own is in it. */
   BUSINESS_TIMEZONE: z
     .string()

@@ -1,7 +1,7 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { Container } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
-import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { buildRelay, prepareLedger, provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
 import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
@@ -49,8 +49,8 @@ export async function startBenchRelay(cosmos: BenchCosmos, purpose: string, sett
   const ledger = await createBenchDatabase(`ledger_${purpose}`);
   const containerName = `jobs_bench_${purpose}_${Date.now()}`;
   const { container } = await cosmos.open(containerName);
-  const relay = await buildRelay(
-    loadConfig({
+  const config = loadConfig(
+    {
       CLIENT_DB_URL: client.url,
       LEDGER_DB_URL: ledger.url,
       COSMOS_ENDPOINT: cosmos.endpoint,
@@ -62,9 +62,11 @@ export async function startBenchRelay(cosmos: BenchCosmos, purpose: string, sett
       // Benchmarks post webhooks unsigned on loopback, as the local host accepts them.
       ALLOW_UNSIGNED_WEBHOOKS: 'true',
       ...settings,
-    }, { localHost: true }),
-    { queue: new FakeNotificationQueue() },
+    },
+    { localHost: true },
   );
+  await prepareLedger(config);
+  const relay = await buildRelay(config, { queue: new FakeNotificationQueue() });
   provideRelay(async () => relay);
   return {
     relay,

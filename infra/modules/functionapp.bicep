@@ -37,15 +37,14 @@ param applicationInsightsConnectionString string
 
 @description('Node.js major version of the Flex Consumption runtime.')
 @allowed([
-  '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
-@description('Most instances the app may scale out to.')
+@description('Most instances the app may scale out to; main.bicep sizes the database pools for it.')
 @minValue(40)
 @maxValue(1000)
-param maximumInstanceCount int = 100
+param maximumInstanceCount int = 40
 
 @description('Memory of each instance in MB.')
 @allowed([

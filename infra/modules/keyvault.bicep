@@ -21,7 +21,7 @@ param secretNames object
 @description('Connection URL of the client MySQL database that holds `Jobs` (mysql://<user>:<password>@<host>:3306/<database>).')
 param clientDbUrl string
 
-@description('Store ledgerDbUrl as the ledger secret. False when the ledger server is created by this template, which then stores its own URL.')
+@description('Store ledgerDbUrl as the ledger secret. False when the ledger server is created by this template, which then stores its own URL; main.bicep stops the deployment when it is true and ledgerDbUrl is empty.')
 param storeLedgerDbUrl bool
 
 @secure()
@@ -53,11 +53,11 @@ param stripeWebhookSecret string
 param phoneKeySecret string
 
 @secure()
-@description('PEM text of the Vonage application private key (Messages API JWT); may be empty.')
+@description('PEM text of the Vonage application private key (Messages API JWT); empty: no secret is created.')
 param vonagePrivateKey string = ''
 
 @secure()
-@description('SMTP URL of notification email, with its credentials; may be empty.')
+@description('SMTP URL of notification email, with its credentials; empty: no secret is created.')
 param smtpUrl string = ''
 
 @description('Days a deleted vault or secret can be recovered.')
@@ -148,7 +148,8 @@ resource phoneKeySecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource vonagePrivateKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+// Key Vault refuses a secret without a value: optional secrets exist only when they have one.
+resource vonagePrivateKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(vonagePrivateKey)) {
   parent: vault
   name: secretNames.VONAGE_PRIVATE_KEY
   properties: {
@@ -157,7 +158,7 @@ resource vonagePrivateKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' =
   }
 }
 
-resource smtpUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource smtpUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(smtpUrl)) {
   parent: vault
   name: secretNames.SMTP_URL
   properties: {

@@ -32,14 +32,16 @@ import './notifications/listNotifications.js';
 import './notifications/sendNotification.js';
 import './notifications/vonageDeliveryReceipt.js';
 import './notifications/vonageMessagesStatus.js';
+import './ops/prepareLedger.js';
 import './payments/payments.js';
 import './payments/stripeWebhook.js';
 import './stats/getStats.js';
 import './stats/recordStatsBatch.js';
 import './stats/recordStatsMessage.js';
 
-// Settings are validated, the relay built and the ledger migrated when the app starts, so a bad
-// configuration fails the start (in Azure too) rather than the first request.
+// Settings are validated and the relay built when the app starts, so a bad configuration fails the
+// start (in Azure too) rather than the first request. The ledger's schema is the prepareLedger
+// function's work, never the start's.
 app.hook.appStart(async () => {
   await startRelay();
 });

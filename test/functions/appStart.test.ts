@@ -1,12 +1,14 @@
+import { InvocationContext, type Timer } from '@azure/functions';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LEDGER_MIGRATIONS } from '../../src/adapters/mysql/ledgerMigrations.js';
 import { getRelay, startRelay } from '../../src/compositionRoot.js';
 import { ConfigError } from '../../src/config.js';
 import '../../src/functions/index.js';
+import { prepareLedgerHandler } from '../../src/functions/ops/prepareLedger.js';
 import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
 import { TEST_PHONE_KEY_SECRET } from '../support/fakes.js';
-import { hooksFor } from '../../dev/functionsCore.js';
+import { hooksFor, registrations } from '../../dev/functionsCore.js';
 import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '../support/mysql.js';
 
 /**
@@ -23,6 +25,10 @@ describe('app start (src/functions/index.ts)', () => {
     for (const hook of hooksFor('appStart')) {
       await hook({ hookData: {}, appHookData: {}, functionAppDirectory: process.cwd() });
     }
+  };
+  const ledgerTables = async () => {
+    const [rows] = await ledger.pool.query<RowDataPacket[]>('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME');
+    return rows.map((row) => String(row.name));
   };
   const appliedMigrations = async () => {
     const [tables] = await ledger.pool.query<RowDataPacket[]>("SHOW TABLES LIKE 'schema_migrations'");
@@ -96,10 +102,27 @@ describe('app start (src/functions/index.ts)', () => {
     const starting = runAppStart();
     const early = getRelay(); // a request arriving before the hook has finished
     await starting;
-    expect(await appliedMigrations()).toEqual(LEDGER_MIGRATIONS.map((m) => m.name).sort());
+    expect(await ledgerTables()).toEqual([]);
     const relay = await getRelay();
     expect(await early).toBe(relay);
     expect(await startRelay()).toBe(relay);
     expect(await relay.checkHealth()).toEqual({ clientDb: 'ok', ledgerDb: 'ok', cosmos: 'ok' });
+  });
+
+  it('leaves the migrations to the prepareLedger function (a timer: one instance, at each start of the app), which applies them once', async () => {
+    const registration = registrations.get('prepareLedger');
+    expect(registration?.trigger).toMatchObject({ type: 'timerTrigger', runOnStartup: true });
+    const context = new InvocationContext({ functionName: 'prepareLedger', logHandler: () => {} });
+    await prepareLedgerHandler({} as Timer, context);
+    expect(await appliedMigrations()).toEqual(LEDGER_MIGRATIONS.map((m) => m.name).sort());
+    const tables = await ledgerTables();
+    expect(tables).toEqual(expect.arrayContaining(['notification_log', 'notification_gateways', 'schema_migrations']));
+    const [routes] = await ledger.pool.query<RowDataPacket[]>('SELECT channel, gateway FROM notification_gateways ORDER BY channel, priority');
+    expect(routes.length).toBeGreaterThan(0);
+
+    // A later start of the app over the current ledger: the function only reads what has run.
+    await prepareLedgerHandler({} as Timer, context);
+    expect(await ledgerTables()).toEqual(tables);
+    expect(await appliedMigrations()).toEqual(LEDGER_MIGRATIONS.map((m) => m.name).sort());
   });
 });

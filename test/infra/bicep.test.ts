@@ -115,7 +115,21 @@ const KEY_VAULT_SETTINGS = [
 
 const configNames = Object.keys(configSchema.shape);
 const configDefaults = configSchema.parse({}) as Record<string, unknown>;
-const appSettings = objectEntries(main.variable('appSettings'));
+/**
+ * Optional secrets: each has a var of its own, `empty(<param>) ? {} : { NAME: <reference> }`,
+ * merged into the app settings, so the setting (and the vault secret) exists only with a value.
+ */
+const OPTIONAL_SECRETS = [
+  { setting: 'VONAGE_PRIVATE_KEY', param: 'vonagePrivateKey', variable: 'vonagePrivateKeySetting', resource: 'vonagePrivateKeySecret' },
+  { setting: 'SMTP_URL', param: 'smtpUrl', variable: 'smtpUrlSetting', resource: 'smtpUrlSecret' },
+];
+function optionalSecretSetting(variable: string, param: string): Map<string, string> {
+  const match = new RegExp(`^empty\\(${param}\\) \\? \\{\\} : (\\{[\\s\\S]*\\})$`).exec(main.variable(variable).trim());
+  expect(match, `${variable} is empty(${param}) ? {} : { ... }`).not.toBeNull();
+  return objectEntries(match![1]!);
+}
+const alwaysSetSettings = objectEntries(main.variable('appSettings'));
+const appSettings = new Map([...alwaysSetSettings, ...OPTIONAL_SECRETS.flatMap(({ variable, param }) => [...optionalSecretSetting(variable, param)])]);
 const hostSettings = objectEntries(functionAppModule.variable('hostSettings'));
 const optionalSettings = JSON.parse(readFileSync(join(infraDir, 'optional-settings.json'), 'utf8')) as {
   optional: Record<string, string>;
@@ -197,7 +211,9 @@ describe('app settings match src/config.ts', () => {
   });
 
   it('passes the app settings to the Function App merged with the host settings', () => {
-    expect(entryAt(main.module('functionApp').body, ['params', 'appSettings'])).toBe('appSettings');
+    expect(entryAt(main.module('functionApp').body, ['params', 'appSettings'])).toBe(
+      `union(appSettings, ${OPTIONAL_SECRETS.map(({ variable }) => variable).join(', ')})`,
+    );
     expect(functionAppModule.variable('allSettings')).toBe('union(appSettings, hostSettings)');
     const site = onlyResource(functionAppModule, 'Microsoft.Web/sites');
     expect(property(site, 'properties.siteConfig.appSettings')).toMatch(/for \w+ in items\(allSettings\)/);
@@ -235,6 +251,22 @@ describe('app settings match src/config.ts', () => {
     expect(property(site, 'properties.keyVaultReferenceIdentity')).toBe('identityId');
     expect(stringLiteral(property(site, 'identity.type'))).toBe('UserAssigned');
     expect(entryAt(main.module('functionApp').body, ['params', 'identityId'])).toBe('identity.outputs.id');
+  });
+
+  it('creates an optional secret, and its app setting, only when it has a value (Key Vault refuses an empty secret)', () => {
+    for (const { setting, param, variable, resource } of OPTIONAL_SECRETS) {
+      expect(alwaysSetSettings.has(setting), `${setting} is set only through ${variable}`).toBe(false);
+      expect([...optionalSecretSetting(variable, param).keys()]).toEqual([setting]);
+      const secret = keyVaultModule.resources().find((declared) => declared.name === resource);
+      expect(secret?.condition, resource).toBe(`(!empty(${param}))`);
+      expect(entryAt(main.module('keyVault').body, ['params', param])).toBe(param);
+    }
+  });
+
+  it('stops the deployment with a clear message when the ledger URL is needed and missing', () => {
+    const check = main.variable('ledgerDbUrlToStore');
+    expect(check).toMatch(/^\(createLedgerServer \|\| !empty\(ledgerDbUrl\)\s*\? ledgerDbUrl\s*: fail\('ledgerDbUrl is required when createLedgerServer is false: run `azd env set LEDGER_DB_URL /);
+    expect(entryAt(main.module('keyVault').body, ['params', 'ledgerDbUrl'])).toBe('ledgerDbUrlToStore');
   });
 
   it('stores each secret once: the client URL and Vonage/payment secrets in the vault module, the ledger URL in exactly one place', () => {
@@ -393,16 +425,44 @@ describe('Flex Consumption Function App', () => {
   const plan = onlyResource(functionAppModule, 'Microsoft.Web/serverfarms');
   const site = onlyResource(functionAppModule, 'Microsoft.Web/sites');
 
-  it('runs on an FC1 plan with Node 20 or 22 from functionAppConfig', () => {
+  it('runs on an FC1 plan with Node 22 from functionAppConfig (Node 20 is past its end of life)', () => {
     expect(stringLiteral(property(plan, 'sku.name'))).toBe('FC1');
     expect(stringLiteral(property(plan, 'sku.tier'))).toBe('FlexConsumption');
     expect(stringLiteral(property(site, 'properties.functionAppConfig.runtime.name'))).toBe('node');
     expect(property(site, 'properties.functionAppConfig.runtime.version')).toBe('nodeVersion');
     for (const file of [main, functionAppModule]) {
       const allowed = file.param('nodeVersion').decorators.find((d) => d.startsWith('@allowed('));
-      expect(allowed?.match(/'(\d+)'/g)?.map((v) => v.slice(1, -1)).sort()).toEqual(['20', '22']);
-      expect(stringLiteral(file.param('nodeVersion').defaultValue)).toBe('20');
+      expect(allowed?.match(/'(\d+)'/g)?.map((v) => v.slice(1, -1)).sort()).toEqual(['22']);
+      expect(stringLiteral(file.param('nodeVersion').defaultValue)).toBe('22');
     }
+  });
+
+  it('keeps the database connections of every instance at scale-out under each server\'s max_connections, with the reserve free', () => {
+    const int = (name: string) => Number(main.param(name).defaultValue);
+    const instances = int('maximumInstanceCount');
+    expect(instances).toBe(40); // the least Flex Consumption allows
+    expect(Number(functionAppModule.param('maximumInstanceCount').defaultValue)).toBe(instances);
+    expect(entryAt(main.module('functionApp').body, ['params', 'maximumInstanceCount'])).toBe('maximumInstanceCount');
+    const ledger = instances * (int('ledgerDbPoolSize') + int('ledgerDbBatchPoolSize')) + int('ledgerReservedConnections');
+    const client = instances * int('clientDbPoolSize') + int('clientDbReservedConnections');
+    expect(ledger).toBeLessThanOrEqual(int('ledgerMaxConnections'));
+    expect(client).toBeLessThanOrEqual(int('clientDbMaxConnections'));
+    expect(int('ledgerMaxConnections')).toBe(171); // Burstable B1ms, the server the template creates
+    // The template refuses any other combination that breaks the budget, and sets the pools it checked.
+    expect(main.variable('ledgerPoolSizes')).toMatch(
+      /^\(maximumInstanceCount \* \(ledgerDbPoolSize \+ ledgerDbBatchPoolSize\) \+ ledgerReservedConnections <= ledgerMaxConnections\s*\? \{ single: ledgerDbPoolSize, batch: ledgerDbBatchPoolSize \}\s*: fail\('/,
+    );
+    expect(main.variable('clientPoolSize')).toMatch(/^\(maximumInstanceCount \* clientDbPoolSize \+ clientDbReservedConnections <= clientDbMaxConnections\s*\? clientDbPoolSize\s*: fail\('/);
+    expect(appSettings.get('LEDGER_DB_POOL_SIZE')).toBe('string(ledgerPoolSizes.single)');
+    expect(appSettings.get('LEDGER_DB_BATCH_POOL_SIZE')).toBe('string(ledgerPoolSizes.batch)');
+    expect(appSettings.get('CLIENT_DB_POOL_SIZE')).toBe('string(clientPoolSize)');
+    // Vonage's rate is the account's, shared by every instance that may send.
+    expect(appSettings.get('VONAGE_MAX_RPS')).toBe('vonageMaxRps');
+    expect(appSettings.get('VONAGE_SENDING_INSTANCES')).toBe('string(maximumInstanceCount)');
+    // docs/deploy.md shows the same arithmetic with the same numbers.
+    const docs = readFileSync(join(repoRoot, 'docs', 'deploy.md'), 'utf8');
+    expect(docs).toContain(`${instances} × (${int('ledgerDbPoolSize')} + ${int('ledgerDbBatchPoolSize')}) + ${int('ledgerReservedConnections')} = ${ledger} ≤ ${int('ledgerMaxConnections')}`);
+    expect(docs).toContain(`${instances} × ${int('clientDbPoolSize')} + ${int('clientDbReservedConnections')} = ${client} ≤ ${int('clientDbMaxConnections')}`);
   });
 
   it('deploys from the blob container with the user-assigned identity', () => {
@@ -604,14 +664,15 @@ describe('template structure, outputs and azd wiring', () => {
     expect(yaml).toMatch(/\ninfra:\n {2}provider: bicep\n {2}path: infra\n/);
   });
 
-  it('has a CI workflow that tests against MariaDB 11 on Node 20 and compiles the Bicep', () => {
+  it('has a CI workflow that tests against MariaDB 11 on Node 22 and compiles the Bicep', () => {
     const workflow = readFileSync(join(repoRoot, '.github', 'workflows', 'ci.yml'), 'utf8');
     expect(workflow).toMatch(/\n {2}push:/);
     expect(workflow).toMatch(/\n {2}pull_request:/);
     expect(workflow).toMatch(/image: mariadb:11\n/);
     expect(workflow).toMatch(/MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1'/);
     expect(workflow).toMatch(/- 3306:3306/);
-    expect(workflow).toMatch(/node-version: '20'/);
+    expect(workflow).toMatch(/node-version: '22'/);
+    expect(workflow).not.toMatch(/node-version: '20'/);
     expect(workflow).toMatch(/run: npm install\b/);
     expect(workflow).toMatch(/run: npm test\n/);
     expect(workflow).toMatch(/run: az bicep build --file infra\/main\.bicep\b/);

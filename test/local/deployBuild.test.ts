@@ -33,8 +33,13 @@ describe('the deployed build', () => {
     }
   });
 
-  it('keeps dev code out of the deployment package (.funcignore)', () => {
-    const ignored = readFileSync(path.join(repo, '.funcignore'), 'utf8').split('\n').map((line) => line.trim());
-    expect(ignored).toEqual(expect.arrayContaining(['dist/dev', 'dev', 'scripts', 'test', 'bench']));
+  it('keeps dev code out of the deployment package with patterns anchored at the root (.funcignore)', () => {
+    const patterns = readFileSync(path.join(repo, '.funcignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    expect(patterns).toEqual(expect.arrayContaining(['/dist/dev/', '/dev/', '/scripts/', '/test/', '/bench/', '/src/']));
+    // Unanchored, `src` would match dist/src (the app) and node_modules/*/src too (test/infra/package.test.ts).
+    expect(patterns.filter((pattern) => !pattern.startsWith('/'))).toEqual([]);
   });
 });

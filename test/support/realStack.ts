@@ -1,5 +1,5 @@
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
-import { buildRelay, type Relay, type RelayOverrides } from '../../src/compositionRoot.js';
+import { buildRelay, prepareLedger, type Relay, type RelayOverrides } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { MailSink } from '../../dev/mailSink.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
@@ -56,6 +56,8 @@ export async function startRealStack(
     ...(settings.VONAGE_SIGNATURE_SECRET ? {} : { ALLOW_UNSIGNED_WEBHOOKS: 'true' }),
     ...settings,
   };
+  // The deployment step, as Azure runs it before the relays serve (the prepareLedger function).
+  await prepareLedger(loadConfig(env));
   const queue = new FakeNotificationQueue();
   const relays: Relay[] = [];
   const newRelay = async () => {

@@ -152,8 +152,10 @@ export class MysqlMessageStats implements MessageStats {
     }
     const [rows] = await this.pool.query<RowDataPacket[]>(
       // Every customer over a year groups a few million bucket rows: keep that temporary table in memory.
-      `SET STATEMENT tmp_table_size = ${TEMP_TABLE_BYTES}, max_heap_table_size = ${TEMP_TABLE_BYTES} FOR
-       SELECT customer_id, type, SUM(${signed('CAST(message_count AS SIGNED)')}) AS message_count, SUM(${signed('total_amount')}) AS total_amount
+      // Per statement: MySQL 8 reads the SET_VAR hints, to MariaDB a comment; MariaDB runs its
+      // executable comment (`/*M!`), to MySQL a comment, and so gets the same two settings.
+      `/*M! SET STATEMENT tmp_table_size = ${TEMP_TABLE_BYTES}, max_heap_table_size = ${TEMP_TABLE_BYTES} FOR */
+       SELECT /*+ SET_VAR(tmp_table_size = ${TEMP_TABLE_BYTES}) SET_VAR(max_heap_table_size = ${TEMP_TABLE_BYTES}) */ customer_id, type, SUM(${signed('CAST(message_count AS SIGNED)')}) AS message_count, SUM(${signed('total_amount')}) AS total_amount
        FROM stats_bucket WHERE ${where.join(' AND ')}
        GROUP BY customer_id, type HAVING message_count > 0 ORDER BY customer_id, type`,
       params,

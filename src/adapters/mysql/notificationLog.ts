@@ -18,7 +18,7 @@ import {
 } from '../../domain/notifications/ports.js';
 import type { JobBoundEvent, NotificationContent, NotificationEvent } from '../../domain/notifications/texts.js';
 import { coalesce } from '../../domain/shared/coalesce.js';
-import { SMS_TO_HASH_VERSION } from './ledgerMigrations.js';
+import { SMS_TO_HASH_VERSION } from './migrations/005-sms-log-to-hash-version.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =

@@ -103,6 +103,30 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
+/**
+ * Runs `work` on one connection while holding the MySQL named lock `name`, so overlapping runs
+ * take turns. `acquired` is false when the lock was not free within `timeoutSeconds`.
+ */
+export async function withNamedLock<T>(
+  pool: MysqlPool,
+  name: string,
+  timeoutSeconds: number,
+  work: (connection: mysql.PoolConnection, acquired: boolean) => Promise<T>,
+): Promise<T> {
+  const connection = await pool.getConnection();
+  try {
+    const [[lock]] = await connection.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [name, timeoutSeconds]);
+    const acquired = lock?.acquired === 1;
+    try {
+      return await work(connection, acquired);
+    } finally {
+      if (acquired) await connection.query('SELECT RELEASE_LOCK(?)', [name]);
+    }
+  } finally {
+    connection.release();
+  }
+}
+
 export function placeholders(count: number, group = '?'): string {
   return Array.from({ length: count }, () => group).join(', ');
 }

@@ -3,11 +3,11 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { ClientJobs } from '../../domain/jobs/ports.js';
 import { toE164 } from '../../domain/shared/phone.js';
 import type { PhoneKeys } from '../../domain/shared/ports.js';
-import { SMS_TO_HASH_VERSION, withNamedLock } from './ledgerMigrations.js';
-import type { MysqlPool } from './pool.js';
+import { SMS_TO_HASH_VERSION } from './migrations/005-sms-log-to-hash-version.js';
+import { withNamedLock, type MysqlPool } from './pool.js';
 
 /*
- * A data migration, run at every start after the schema migrations (buildRelay): `notification_log` rows
+ * A data migration, recorded once as 020-phone-lookup-keys-hmac: `notification_log` rows
  * whose `to_hash` is still the bare SHA-256 key of older releases (`to_hash_version` 1) get the
  * HMAC key of PhoneKeys. The ledger never stored the number, so it is read again from the client's
  * `Jobs` row of the SMS (by primary key, in batches) and accepted only if it still gives the old

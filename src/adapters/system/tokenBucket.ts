@@ -2,16 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendPacer } from '../../domain/notifications/ports.js';
 
 /**
- * Paces sends to `perSecond` for this process: a token bucket holding at most one second's worth,
- * refilled continuously. Callers queue in order; none waits longer than its place in the line.
+ * Paces sends to `perSecond` for this process: a token bucket holding one second's worth, or one
+ * token when the rate is below one a second (an account's rate shared by many instances), refilled
+ * continuously. Callers queue in order; none waits longer than its place in the line.
  */
 export class TokenBucket implements SendPacer {
   private tokens: number;
+  private readonly capacity: number;
   private last = performance.now();
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly perSecond: number) {
-    this.tokens = perSecond;
+    this.capacity = Math.max(1, perSecond);
+    this.tokens = this.capacity;
   }
 
   acquire(): Promise<void> {
@@ -23,7 +26,7 @@ export class TokenBucket implements SendPacer {
   private async take(): Promise<void> {
     for (;;) {
       const now = performance.now();
-      this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.perSecond);
       this.last = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;
