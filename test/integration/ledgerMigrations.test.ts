@@ -15,6 +15,7 @@ import { LEDGER_MIGRATIONS_2012640 } from '../fixtures/ledgerMigrations2012640.j
 const migrationsDir = path.resolve(__dirname, '../../src/adapters/mysql/migrations');
 const NUMBER = '+447770123456';
 const MONDAY = new Date('2026-11-23T10:00:00Z');
+const LEGACY_STATS_UUID = '2b3c0bb8-9a6e-4b53-a1a0-2f3f2a9a4c11';
 
 /** Each column of the ledger: table, name, type, nullability, default, collation. */
 async function columns(pool: MysqlPool): Promise<string[]> {
@@ -62,7 +63,12 @@ describe('a ledger migrated by release 2012640 (real MariaDB)', () => {
       LEDGER_MIGRATIONS_2012640.map(({ name, statements }) => ({ name, steps: statements })),
     );
     statsPool = createMysqlPool(previous.url, 2, { multipleStatements: true });
-    await new MysqlMessageStats(statsPool).record([{ uuid: '2b3c0bb8-9a6e-4b53-a1a0-2f3f2a9a4c11', customerId: 7, type: 'Repair', amount: '1.500' }], MONDAY);
+    // A message as that release's statistics wrote it: the UUID as 16 raw bytes, its day's bucket.
+    await previous.pool.query(
+      `INSERT INTO stats_message (uuid, customer_id, type, amount, received_at, ingest_id) VALUES (UNHEX(REPLACE(?, '-', '')), 7, 'Repair', '1.500', ?, 1)`,
+      [LEGACY_STATS_UUID, MONDAY],
+    );
+    await previous.pool.query("INSERT INTO stats_bucket (level, bucket_start, customer_id, type, message_count, total_amount) VALUES (2, '2026-11-23 00:00:00', 7, 'Repair', 1, '1.500')");
     await previous.pool.query("INSERT INTO poll_checkpoint (name, last_job_id, sweep_job_id, mirror_job_id, updated_at) VALUES ('client-jobs', 500, 30, 12, UTC_TIMESTAMP(3))");
     await insertClientJobs(client.pool, [{ id: 1, status: 'CLOSED', mobile: '07770 123456' }]);
     // A feedback SMS an instance of a release before PHONE_KEY_SECRET wrote: the legacy key, version 1.
@@ -80,8 +86,14 @@ describe('a ledger migrated by release 2012640 (real MariaDB)', () => {
 
   it('refuses to record the re-keying while legacy keys wait and the client database is not given', async () => {
     await expect(migrateLedger(previous.pool)).rejects.toThrow('re-keying them needs CLIENT_DB_URL and PHONE_KEY_SECRET');
-    const [rows] = await previous.pool.query<RowDataPacket[]>("SELECT name FROM schema_migrations WHERE name LIKE '020-%'");
-    expect(rows).toEqual([]);
+    const [rows] = await previous.pool.query<RowDataPacket[]>("SELECT name FROM schema_migrations WHERE name >= '014' ORDER BY name");
+    // The schema migrations after that release ran; only the re-keying waits.
+    expect(rows.map((row) => String(row.name))).toEqual([
+      '014-gateway-health',
+      '016-notification-log-settled-content',
+      '018-feedback-list-and-inbox-jobs',
+      '019-stats-message-any-uuid',
+    ]);
   });
 
   it('migrates to this release: only the new migrations run, and the data stays readable', async () => {
@@ -96,6 +108,8 @@ describe('a ledger migrated by release 2012640 (real MariaDB)', () => {
     const range = [{ level: 'day' as const, firstStart: new Date('2026-11-23T00:00:00Z'), lastStart: new Date('2026-11-23T00:00:00Z'), sign: 1 as const }];
     expect(await stats.totals(range, { type: 'Repair' })).toEqual([{ customerId: 7, type: 'Repair', count: 1, totalAmount: '1.500' }]);
     expect(await stats.totals(range, { type: 'repair' })).toEqual([]);
+    // The message's id now reads as the UUID's text (the form the edge passes on): the same message again is a duplicate, not a second count.
+    expect(await stats.record([{ uuid: LEGACY_STATS_UUID, customerId: 7, type: 'Repair', amount: '1.500' }], MONDAY)).toEqual([{ outcome: 'duplicate' }]);
   });
 
   it('ends with the schema a fresh ledger gets, but for the statistics type columns it keeps (NO PAD text, not bytes)', async () => {

@@ -27,8 +27,8 @@ describe('Messages API price in the statistics', () => {
     const [messages] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT customer_id, type, amount FROM stats_message ORDER BY type');
     const [days] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT type, message_count, total_amount FROM stats_bucket WHERE level = 2 ORDER BY type');
     return {
-      messages: messages.map((row) => ({ customer_id: Number(row.customer_id), type: row.type as string, amount: row.amount as string })),
-      days: days.map((row) => ({ type: row.type as string, message_count: Number(row.message_count), total_amount: row.total_amount as string })),
+      messages: messages.map((row) => ({ customer_id: Number(row.customer_id), type: String(row.type), amount: row.amount as string })),
+      days: days.map((row) => ({ type: String(row.type), message_count: Number(row.message_count), total_amount: row.total_amount as string })),
     };
   };
 

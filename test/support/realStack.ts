@@ -57,11 +57,12 @@ export async function startRealStack(
     ...settings,
   };
   // The deployment step, as Azure runs it before the relays serve (the prepareLedger function).
-  await prepareLedger(loadConfig(env));
+  const config = loadConfig(env, { localHost: true });
+  await prepareLedger(config);
   const queue = new FakeNotificationQueue();
   const relays: Relay[] = [];
   const newRelay = async () => {
-    const relay = await buildRelay(loadConfig(env, { localHost: true }), { ...overrides, queue });
+    const relay = await buildRelay(config, { ...overrides, queue });
     relays.push(relay);
     return relay;
   };
