@@ -1,4 +1,4 @@
-import { IANAZone } from 'luxon';
+import { isTimeZone } from '../windows/businessCalendar.js';
 import { isEmailAddress, MAX_EMAIL_LENGTH } from '../shared/email.js';
 import { toE164 } from '../shared/phone.js';
 import { CHANNELS, type Channel } from '../channels/ports.js';
@@ -110,7 +110,7 @@ export function checkEmail(raw: string | null, field = 'email'): Checked<string 
 
 export function checkTimezone(raw: string | null): Checked<string | null> {
   if (raw === null) return { ok: true, value: null };
-  if (raw.length > 64 || !IANAZone.isValidZone(raw)) return refuse(`timezone must be an IANA time zone such as Europe/London, not "${raw.slice(0, 64)}"`);
+  if (raw.length > 64 || !isTimeZone(raw)) return refuse(`timezone must be an IANA time zone such as Europe/London, not "${raw.slice(0, 64)}"`);
   return { ok: true, value: raw };
 }
 

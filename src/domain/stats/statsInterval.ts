@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { isTimeZone } from '../windows/businessCalendar.js';
 import type { BucketLevel, BucketRange } from './ports.js';
 
 const QUARTER_MS = 15 * 60_000;
@@ -25,7 +26,7 @@ function dayStart(name: 'from' | 'to', value: string, zone: string): { ok: true;
  * any message could be received move.
  */
 export function resolveInterval(from: string, to: string, timezone: string): IntervalResult {
-  if (!IANAZone.isValidZone(timezone)) return { ok: false, detail: `tz must be an IANA time zone such as Europe/London, not "${timezone.slice(0, 60)}"` };
+  if (!isTimeZone(timezone)) return { ok: false, detail: `tz must be an IANA time zone such as Europe/London, not "${timezone.slice(0, 60)}"` };
   const first = dayStart('from', from, timezone);
   if (!first.ok) return first;
   const last = dayStart('to', to, timezone);

@@ -52,9 +52,13 @@ const quote = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}...`
 /** Zones found valid. luxon builds an Intl formatter per check (about 0.3 ms); the valid names are few. */
 const validZones = new Set<string>();
 
+/**
+ * An IANA zone name. A fixed offset (`+01:00`) is not one: Node 22's ICU accepts offsets as time
+ * zones (Node 20's did not), and luxon with it, but an offset has no daylight saving rules.
+ */
 export function isTimeZone(zone: string): boolean {
   if (validZones.has(zone)) return true;
-  if (!IANAZone.isValidZone(zone)) return false;
+  if (/^[+-]/.test(zone) || !IANAZone.isValidZone(zone)) return false;
   validZones.add(zone);
   return true;
 }
