@@ -7,7 +7,7 @@ import { ledgerConfig, relayConfig, type AppConfig } from './config.js';
 import { seedDefaultRoutes } from './domain/channels/channelsApi.js';
 import { buildNotificationGateways, openInfrastructure, type InfrastructureOverrides } from './infrastructure.js';
 import { broadcastsModule } from './modules/broadcasts.js';
-import { channelsModule } from './modules/channels.js';
+import { channelRoutes, channelsModule } from './modules/channels.js';
 import { customersModule } from './modules/customers.js';
 import { discountCodeStore, discountsModule } from './modules/discounts.js';
 import { feedbackModule } from './modules/feedback.js';
@@ -29,19 +29,20 @@ export async function buildRelay(settings: AppConfig, overrides: RelayOverrides 
   const infra = await openInfrastructure(relayConfig(settings), overrides);
   const stores = jobStores(infra);
   const codes = discountCodeStore(infra);
+  const routes = channelRoutes(infra);
   // The functions read settings as loaded; only the infrastructure needs to know which the rules made present.
   const config: AppConfig = infra.config;
   return {
     config,
     ...jobsModule(stores, infra),
-    ...notificationsModule(stores, infra),
+    ...notificationsModule(stores, routes, infra),
     ...paymentsModule(stores, infra),
     ...customersModule(stores),
     ...feedbackModule(stores, codes, infra),
     ...inboxModule(infra),
     ...statsModule(stores),
     ...broadcastsModule(stores, infra),
-    ...channelsModule(infra),
+    ...channelsModule(routes),
     ...discountsModule(codes, stores),
     checkHealth: infra.checkHealth,
     close: infra.close,

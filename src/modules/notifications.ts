@@ -1,6 +1,6 @@
-import { MysqlGatewayRegistry } from '../adapters/mysql/gatewayRegistry.js';
 import { TokenBucket } from '../adapters/system/tokenBucket.js';
 import type { AppConfig } from '../config.js';
+import type { ChannelsDeps } from '../domain/channels/channelsApi.js';
 import { batchedCompleter } from '../domain/notifications/completion.js';
 import { listDeadLetters, replayDeadLetters } from '../domain/notifications/deadLetters.js';
 import { listNotifications } from '../domain/notifications/deliveryLog.js';
@@ -21,16 +21,15 @@ export function vonageInstanceRate(config: Pick<AppConfig, 'VONAGE_MAX_RPS' | 'V
 }
 
 /** Notifications: sending from the outbox queue, the notification log, delivery receipts and dead letters. */
-export function notificationsModule(stores: JobStores, infra: Pick<Infrastructure, 'config' | 'ledgerPool' | 'gateways' | 'deadLetters' | 'logger'>) {
+export function notificationsModule(stores: JobStores, routes: ChannelsDeps, infra: Pick<Infrastructure, 'config' | 'deadLetters' | 'logger'>) {
   const sending = { ...stores, logger: infra.logger('sendNotification') };
   // One completer for every delivery of this instance, so SMS settling together complete together.
   const completeJob = batchedCompleter(sending);
-  const registry = new MysqlGatewayRegistry(infra.ledgerPool);
   const pacer = new TokenBucket(vonageInstanceRate(infra.config));
   const settings = sendNotificationSettings(infra.config);
   const { deadLetters } = infra;
   return {
-    sendNotification: (message: NotificationMessage) => sendNotification({ ...sending, completeJob, registry, gateways: infra.gateways, pacer, settings }, message),
+    sendNotification: (message: NotificationMessage) => sendNotification({ ...sending, ...routes, completeJob, pacer, settings }, message),
     /** GET /api/notifications: the notification log, newest first. */
     listNotifications: (filter: NotificationFilter) => listNotifications(stores, filter),
     /** Puts a message off after a failure that will pass, as a new scheduled message. */
