@@ -2,6 +2,7 @@
  * The layering rules (README, Architecture). `npm run lint:deps` checks them; `npm test` runs it.
  * src/domain holds the rules: no I/O library, no adapter, function, composition root or dev code.
  * src/adapters implement ports and import no function; nothing in src imports dev code.
+ * src/modules wire one area each, for the composition root only, over src/infrastructure.ts.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -23,7 +24,28 @@ module.exports = {
       name: 'adapters-import-no-functions',
       severity: 'error',
       from: { path: '^src/adapters/' },
-      to: { path: '^src/(functions/|compositionRoot)' },
+      to: { path: '^src/(functions/|compositionRoot|processRelay|infrastructure|modules/)' },
+    },
+    {
+      name: 'area-modules-only-from-root',
+      comment: 'An area module (src/modules/<area>.ts) wires one area for the composition root; nothing else in the app builds use cases.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(compositionRoot\\.ts$|modules/)' },
+      to: { path: '^src/modules/' },
+    },
+    {
+      name: 'area-modules-are-independent',
+      comment: 'Areas share only the stores a job moves through (jobStores); one area module never reaches into another.',
+      severity: 'error',
+      from: { path: '^src/modules/' },
+      to: { path: '^src/modules/', pathNot: '^src/modules/jobStores\\.ts$' },
+    },
+    {
+      name: 'infrastructure-only-for-wiring',
+      comment: 'Pools and clients are handed out by the composition root and the area modules, never reached from a function or use case.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(compositionRoot\\.ts$|modules/|infrastructure\\.ts$)' },
+      to: { path: '^src/infrastructure\\.ts$' },
     },
     {
       name: 'app-imports-no-dev-code',

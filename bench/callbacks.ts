@@ -13,7 +13,7 @@ import '../test/setup/functionsCore.js';
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { migrateLedger } from '../src/adapters/mysql/ledgerMigrations.js';
-import { pollSettings } from '../src/compositionRoot.js';
+import { pollSettings } from '../src/modules/jobs.js';
 import { loadConfig } from '../src/config.js';
 import { signPayment } from '../src/adapters/signatures/paymentSignature.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';

@@ -12,7 +12,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { migrateLedger } from '../src/adapters/mysql/ledgerMigrations.js';
 import { MysqlClientJobs } from '../src/adapters/mysql/clientJobs.js';
 import type { MysqlPool } from '../src/adapters/mysql/pool.js';
-import { pollSettings } from '../src/compositionRoot.js';
+import { pollSettings } from '../src/modules/jobs.js';
 import { loadConfig } from '../src/config.js';
 import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/jobs/pollClientJobs.js';
 import { toE164 } from '../src/domain/shared/phone.js';

@@ -1,5 +1,4 @@
-import { loadConfig } from '../src/config.js';
-import { businessCalendar } from '../src/compositionRoot.js';
+import { businessCalendar, loadConfig } from '../src/config.js';
 import { describeBusinessCalendar } from '../src/domain/windows/businessCalendar.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';

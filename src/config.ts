@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
 import { BRAND_ID_PATTERN } from './domain/discounts/discountCode.js';
 import { KNOWN_LOCAL_SECRETS } from './knownLocalSecrets.js';
-import { parseBusinessHours, parseClosedDates, type Parsed } from './domain/windows/businessCalendar.js';
+import { parseBusinessCalendar, parseBusinessHours, parseClosedDates, type BusinessCalendar, type Parsed } from './domain/windows/businessCalendar.js';
 
 const mysqlUrl = z
   .string()
@@ -53,7 +53,7 @@ export const configSchema = z.object({
   /**
    * `true` accepts Vonage webhooks without a signature when VONAGE_SIGNATURE_SECRET is unset. Only
    * a local host may set it (loadConfig refuses it elsewhere); without it the app does not start
-   * without the secret (compositionRoot.ts).
+   * without the secret (relayConfigSchema).
    */
   ALLOW_UNSIGNED_WEBHOOKS: flag,
   /**
@@ -97,7 +97,7 @@ export const configSchema = z.object({
   STRIPE_WEBHOOK_SECRET: optionalSecret,
   /**
    * Keys the one-way phone lookup keys in the ledger (HMAC-SHA256), so they cannot be enumerated.
-   * Required by the app (compositionRoot.ts); changing it unmatches replies to earlier feedback SMS.
+   * Required by the app (relayConfigSchema); changing it unmatches replies to earlier feedback SMS.
    */
   PHONE_KEY_SECRET: z
     .string()
@@ -149,6 +149,80 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+const UNSIGNED_WEBHOOKS_PROBLEM =
+  'Missing setting VONAGE_SIGNATURE_SECRET: Vonage webhooks must be signed (the account signature secret, SHA-256 HMAC); only a local host may set ALLOW_UNSIGNED_WEBHOOKS=true instead';
+
+/** A rule over several settings: the problem it finds, or undefined. */
+type CrossFieldRule = (config: AppConfig) => string | undefined;
+
+const required =
+  (names: ReadonlyArray<keyof AppConfig>, hint: string): CrossFieldRule =>
+  (config) => {
+    const missing = names.filter((name) => config[name] === undefined);
+    return missing.length > 0 ? `Missing setting ${missing.join(', ')}: ${hint}` : undefined;
+  };
+
+const bothOrNeither =
+  (first: keyof AppConfig, second: keyof AppConfig, problem: string): CrossFieldRule =>
+  (config) =>
+    (config[first] === undefined) !== (config[second] === undefined) ? problem : undefined;
+
+/** What sending needs, so both the relay and the ledger's route seeding check it. */
+const GATEWAY_RULES: readonly CrossFieldRule[] = [
+  required(['VONAGE_API_KEY', 'VONAGE_API_SECRET'], 'Vonage API credentials (npm start runs a local SMS sandbox)'),
+  required(['PHONE_KEY_SECRET'], 'the secret that keys phone lookup keys in the ledger, at least 32 characters (openssl rand -hex 32)'),
+  bothOrNeither('SMTP_URL', 'EMAIL_FROM', 'Set both SMTP_URL and EMAIL_FROM to send email, or neither'),
+  bothOrNeither(
+    'VONAGE_APPLICATION_ID',
+    'VONAGE_PRIVATE_KEY',
+    'Set both VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY (Messages API with JWT), or neither (the API key and secret)',
+  ),
+];
+
+const RELAY_RULES: readonly CrossFieldRule[] = [
+  required(['COSMOS_ENDPOINT'], 'the Cosmos DB account endpoint (npm start embeds a local one)'),
+  ...GATEWAY_RULES,
+  // Unsigned webhooks would let anyone unsubscribe customers, score jobs and send SMS.
+  (config) => (config.VONAGE_SIGNATURE_SECRET === undefined && config.ALLOW_UNSIGNED_WEBHOOKS !== 'true' ? UNSIGNED_WEBHOOKS_PROBLEM : undefined),
+];
+
+const withRules = (rules: readonly CrossFieldRule[]) =>
+  configSchema.superRefine((config, ctx) => {
+    for (const rule of rules) {
+      const problem = rule(config);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  });
+
+/** The settings a worker (the relay) runs on: each setting valid, and the rules between them kept. */
+export const relayConfigSchema = withRules(RELAY_RULES);
+/** The settings the ledger's deployment step (migrations, route seeding) runs on. */
+export const ledgerConfigSchema = withRules(GATEWAY_RULES);
+
+type RequiredSettings<Names extends keyof AppConfig> = AppConfig & { [Name in Names]-?: NonNullable<AppConfig[Name]> };
+export type LedgerConfig = RequiredSettings<'VONAGE_API_KEY' | 'VONAGE_API_SECRET' | 'PHONE_KEY_SECRET'>;
+export type RelayConfig = LedgerConfig & RequiredSettings<'COSMOS_ENDPOINT'>;
+
+/** Checks loaded settings against a schema with cross-field rules; the problems, one a line, make the ConfigError. */
+function checkedBy<Checked extends AppConfig>(schema: ReturnType<typeof withRules>, config: AppConfig): Checked {
+  const parsed = schema.safeParse(config);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('\n'));
+  }
+  // The rules' `required` checks are what narrow these settings to present; zod's types cannot see them.
+  return parsed.data as Checked;
+}
+
+export const relayConfig = (config: AppConfig): RelayConfig => checkedBy<RelayConfig>(relayConfigSchema, config);
+export const ledgerConfig = (config: AppConfig): LedgerConfig => checkedBy<LedgerConfig>(ledgerConfigSchema, config);
+
+/** The business's opening hours (BUSINESS_TIMEZONE, BUSINESS_HOURS, BUSINESS_CLOSED_DATES), checked by the config schema already. */
+export function businessCalendar(config: AppConfig): BusinessCalendar {
+  const calendar = parseBusinessCalendar(config);
+  if (!calendar.ok) throw new ConfigError(`Invalid business calendar: ${calendar.detail}`);
+  return calendar.value;
+}
+
 /** AUTO_REPLY_COUNTRY_CODES as a list (the schema checked each code). */
 export function countryCallingCodes(config: Pick<AppConfig, 'AUTO_REPLY_COUNTRY_CODES'>): string[] {
   return config.AUTO_REPLY_COUNTRY_CODES.split(',').map((code) => code.trim());
@@ -162,9 +236,7 @@ export function countryCallingCodes(config: Pick<AppConfig, 'AUTO_REPLY_COUNTRY_
 export function webhookSecret(config: Pick<AppConfig, 'VONAGE_SIGNATURE_SECRET' | 'ALLOW_UNSIGNED_WEBHOOKS'>): string | null {
   if (config.VONAGE_SIGNATURE_SECRET) return config.VONAGE_SIGNATURE_SECRET;
   if (config.ALLOW_UNSIGNED_WEBHOOKS === 'true') return null;
-  throw new ConfigError(
-    'Missing setting VONAGE_SIGNATURE_SECRET: Vonage webhooks must be signed (the account signature secret, SHA-256 HMAC); only a local host may set ALLOW_UNSIGNED_WEBHOOKS=true instead',
-  );
+  throw new ConfigError(UNSIGNED_WEBHOOKS_PROBLEM);
 }
 
 /** What Azure leaves in an app setting whose Key Vault reference it could not resolve. */

@@ -1,7 +1,8 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { Container } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
-import { buildRelay, prepareLedger, provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { buildRelay, prepareLedger, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
 import { loadConfig } from '../../src/config.js';
 import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
 import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';

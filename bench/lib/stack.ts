@@ -135,7 +135,7 @@ export async function stopChildProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The poller's dependencies wired exactly as buildRelay (src/compositionRoot.ts) wires them (same
+ * The poller's dependencies wired exactly as jobsModule over jobStores (src/modules) wires them (same
  * adapter classes, pools from createMysqlPool, systemClock, the console logger), with every port
  * wrapped by `profile` so the time per step is known.
  */

@@ -3,7 +3,7 @@
  * below is one business area's function file; edge helpers live in `./http` and register nothing.
  */
 import { app } from '@azure/functions';
-import { startRelay } from '../compositionRoot.js';
+import { startRelay } from '../processRelay.js';
 import './broadcasts/sendBroadcast.js';
 import './customers/createCustomer.js';
 import './customers/getCustomer.js';

@@ -1,6 +1,7 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { ClientRateLimiter, clientAddress, rateLimited } from '../../src/functions/http/clientRateLimit.js';
 import { installFunctionsCore, registrations } from '../../dev/functionsCore.js';
 

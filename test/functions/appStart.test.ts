@@ -2,7 +2,7 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LEDGER_MIGRATIONS } from '../../src/adapters/mysql/ledgerMigrations.js';
-import { getRelay, startRelay } from '../../src/compositionRoot.js';
+import { getRelay, startRelay } from '../../src/processRelay.js';
 import { ConfigError } from '../../src/config.js';
 import '../../src/functions/index.js';
 import { prepareLedgerHandler } from '../../src/functions/ops/prepareLedger.js';

@@ -1,6 +1,7 @@
 import { InvocationContext, type HttpRequest } from '@azure/functions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { readRawBody } from '../../src/functions/http/http.js';
 import { healthHandler } from '../../src/functions/health/health.js';
 

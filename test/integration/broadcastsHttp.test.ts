@@ -3,7 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registrations } from '../../dev/functionsCore.js';
-import { provideRelay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
 import { FakeClock } from '../support/fakes.js';
 import { callHttpFunction } from '../support/http.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';

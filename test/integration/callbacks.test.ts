@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { signPayment } from '../../src/adapters/signatures/paymentSignature.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';

@@ -7,7 +7,8 @@ import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.j
 import { MysqlPayments } from '../../src/adapters/mysql/payments.js';
 import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
 import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
-import { pollSettings, provideRelay } from '../../src/compositionRoot.js';
+import { pollSettings } from '../../src/modules/jobs.js';
+import { provideRelay } from '../../src/processRelay.js';
 import { loadConfig } from '../../src/config.js';
 import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
 import { crashAfter, FakeMessageStats, isInjectedCrash, MemoryLogger, testPhoneKeys } from '../support/fakes.js';

@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { callHttpFunction } from '../support/http.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/discounts/claimDiscountCode.js';

@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { deliverDue as deliverDueOn, inboundSms as reply } from '../support/feedbackFlow.js';
 import { callHttpFunction } from '../support/http.js';
 import { insertClientJobs } from '../support/mysql.js';

@@ -2,7 +2,8 @@ import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } f
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
 import { listInboxHandler } from '../../src/functions/inbox/listInbox.js';
 import { updateInboxMessageHandler } from '../../src/functions/inbox/updateInboxMessage.js';

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished }
 import { MysqlMessageStats } from '../../src/adapters/mysql/messageStats.js';
 import { createMysqlPool } from '../../src/adapters/mysql/pool.js';
 import { signVonageMessagesWebhook } from '../../src/adapters/signatures/vonageMessagesSignature.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { ownStatsMessage } from '../../src/domain/stats/messageStats.js';
 import '../../src/functions/notifications/vonageMessagesStatus.js';
 import { callHttpFunction } from '../support/http.js';

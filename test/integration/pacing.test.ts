@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../src/adapters/system/tokenBucket.js';
-import { vonageInstanceRate } from '../../src/compositionRoot.js';
+import { vonageInstanceRate } from '../../src/modules/notifications.js';
 import { loadConfig } from '../../src/config.js';
 
 describe('Vonage pacing at scale-out', () => {

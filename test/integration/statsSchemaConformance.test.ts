@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LEDGER_MIGRATIONS, migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
-import { provideRelay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
 import { callHttpFunction } from '../support/http.js';
 import { createThrowawayDatabase } from '../support/mysql.js';
 import { seededRandom } from '../support/seededRandom.js';

@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MysqlPaymentFlags } from '../../src/adapters/mysql/paymentFlags.js';
 import { stripePaymentId } from '../../src/adapters/stripe/paymentIds.js';
-import { provideRelay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
 import {
   checkoutSessionObject,
   paymentIntentObject,

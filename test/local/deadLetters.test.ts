@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDeadLetters, LocalQueue } from '../../dev/serviceBus.js';
-import { buildRelay, provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { buildRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
 import { loadConfig } from '../../src/config.js';
 import '../../src/functions/notifications/deadLetters.js';
 import { callHttpFunction } from '../support/http.js';

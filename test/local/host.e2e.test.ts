@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCosmosClient, openJobsContainer } from '../../src/adapters/cosmos/client.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
-import { getRelay } from '../../src/compositionRoot.js';
+import { getRelay } from '../../src/processRelay.js';
 import { startLocalHost, type LocalHost } from '../../dev/host.js';
 import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET } from '../../dev/defaults.js';
 import { buildPaymentRequest, postPayment } from '../../scripts/lib/paymentRequest.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pollSettings } from '../../src/compositionRoot.js';
+import { pollSettings } from '../../src/modules/jobs.js';
 import { ConfigError, configSchema, loadConfig } from '../../src/config.js';
 import { LOCAL_COSMOS_KEY } from '../../dev/cosmos.js';
 import { parseTimeSpan, settingReferences } from '../../dev/settings.js';

@@ -1,7 +1,8 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { recordDeliveryReceipt } from '../../src/domain/notifications/deliveryReceipts.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';

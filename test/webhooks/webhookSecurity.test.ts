@@ -2,7 +2,8 @@ import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } f
 import { beforeEach, describe, expect, it } from 'vitest';
 import { signVonageMessagesWebhook } from '../../src/adapters/signatures/vonageMessagesSignature.js';
 import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
+import { provideRelay } from '../../src/processRelay.js';
+import { type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
 import { recordDeliveryReceipt } from '../../src/domain/notifications/deliveryReceipts.js';

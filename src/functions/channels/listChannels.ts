@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { answer, json } from '../http/http.js';
 
 /** GET /api/channels: every channel with its gateways in the order they are tried, and whether each has its settings. */

@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
 import { changeGatewaySchema, channelFrom, gatewayFrom } from './channelSchemas.js';
 

@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { inboundSmsSchema } from '../http/vonageSchemas.js';
 import { answer, json } from '../http/http.js';
 import { readVonageWebhook } from '../http/vonageWebhook.js';

@@ -1,5 +1,5 @@
 import { app, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { answer, json } from '../http/http.js';
 import { rateLimited } from '../http/clientRateLimit.js';
 

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { INBOX_STATUSES } from '../../domain/inbox/ports.js';
 import { answer, describeIssues, json, problem } from '../http/http.js';
 import { inboxMessageBody } from './inboxSchemas.js';

@@ -1,5 +1,5 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 
 export async function pollClientJobsHandler(_timer: Timer, context: InvocationContext): Promise<void> {
   const report = await (await getRelay()).pollClientJobs();

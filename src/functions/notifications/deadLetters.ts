@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { MAX_DEAD_LETTERS_PER_CALL } from '../../domain/notifications/deadLetters.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
 

@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { isTransientInfrastructureError } from '../../adapters/system/transientErrors.js';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { parseNotificationMessage, type NotificationMessage } from '../../domain/notifications/notificationMessage.js';
 import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/sendNotification.js';
 

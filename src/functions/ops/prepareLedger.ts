@@ -1,5 +1,6 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { getRelay, prepareLedger } from '../../compositionRoot.js';
+import { prepareLedger } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 
 export async function prepareLedgerHandler(_timer: Timer, context: InvocationContext): Promise<void> {
   const applied = await prepareLedger((await getRelay()).config);

@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { verifyPaymentSignature } from '../../adapters/signatures/paymentSignature.js';
 import { paymentCallbackSchema } from './paymentCallback.js';
 import { answer, json, parseJson, problem, readRawBody, requireJsonContent } from '../http/http.js';

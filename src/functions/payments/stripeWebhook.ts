@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { readStripeEvent } from '../../adapters/stripe/stripeEvents.js';
 import { answer, json, problem, readRawBody } from '../http/http.js';
 import { rateLimited } from '../http/clientRateLimit.js';

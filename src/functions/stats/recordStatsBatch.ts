@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import type { StatsMessage } from '../../domain/stats/ports.js';
 import { canonicalMessageId } from '../../domain/stats/statsMessage.js';
 import { answer, describeIssues, json, readJsonBody } from '../http/http.js';

@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { getRelay } from '../../compositionRoot.js';
+import { getRelay } from '../../processRelay.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
 import { canonicalMessageId } from '../../domain/stats/statsMessage.js';
 import { MAX_STATS_MESSAGE_BODY_BYTES, statsMessageSchema } from './statsSchemas.js';

@@ -1,0 +1,34 @@
+import { CosmosDiscountCodes } from '../adapters/cosmos/discountCodes.js';
+import { cryptoRandom } from '../adapters/system/cryptoRandom.js';
+import {
+  claimDiscountCodeForCustomer,
+  discountCodeCounts,
+  generateDiscountCodes,
+  redeemDiscountCode,
+  type GenerationRequest,
+  type GenerationSettings,
+} from '../domain/discounts/discountCodes.js';
+import type { DiscountCodes } from '../domain/discounts/ports.js';
+import type { Infrastructure } from '../infrastructure.js';
+import type { JobStores } from './jobStores.js';
+
+/** Chunks of 2,000 codes (40 bulk requests); a request stops starting chunks after a minute, far inside the HTTP limit of 230 s. */
+export const DISCOUNT_GENERATION_SETTINGS: GenerationSettings = { chunkSize: 2000, timeBudgetMs: 60_000 };
+
+/** The one store of discount codes per worker: its caches serve both the discount API and feedback rewards. */
+export function discountCodeStore(infra: Pick<Infrastructure, 'discountCodesContainer' | 'clock'>): DiscountCodes {
+  return new CosmosDiscountCodes(infra.discountCodesContainer, infra.clock);
+}
+
+/** Discount codes: generated per brand, claimed for a customer, redeemed once. */
+export function discountsModule(codes: DiscountCodes, stores: Pick<JobStores, 'customers' | 'clock'>) {
+  return {
+    generateDiscountCodes: (request: GenerationRequest) =>
+      generateDiscountCodes({ codes, random: cryptoRandom, clock: stores.clock, settings: DISCOUNT_GENERATION_SETTINGS }, request),
+    /** Undefined for a brand without codes. */
+    discountCodeCounts: (brandId: string) => discountCodeCounts({ codes }, brandId),
+    claimDiscountCode: (brandId: string, customerId: number) => claimDiscountCodeForCustomer({ codes, customers: stores.customers }, brandId, customerId),
+    /** The code normalized. */
+    redeemDiscountCode: (code: string) => redeemDiscountCode({ codes }, code),
+  };
+}

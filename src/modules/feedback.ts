@@ -1,0 +1,27 @@
+import { MysqlCustomerFeedback } from '../adapters/mysql/feedback.js';
+import { MysqlInbox } from '../adapters/mysql/inbox.js';
+import { countryCallingCodes } from '../config.js';
+import type { DiscountCodes } from '../domain/discounts/ports.js';
+import { listFeedback } from '../domain/feedback/listFeedback.js';
+import type { FeedbackPage } from '../domain/feedback/ports.js';
+import { recordInboundSms, type InboundSms } from '../domain/feedback/recordReply.js';
+import type { Infrastructure } from '../infrastructure.js';
+import type { JobStores } from './jobStores.js';
+
+/** Feedback: customers' replies (scores, STOP, questions for the inbox) and the reward a reply earns. */
+export function feedbackModule(stores: JobStores, codes: DiscountCodes, infra: Pick<Infrastructure, 'config' | 'ledgerPool' | 'logger'>) {
+  const feedback = new MysqlCustomerFeedback(infra.ledgerPool);
+  const replies = {
+    ...stores,
+    feedback,
+    inbox: new MysqlInbox(infra.ledgerPool),
+    codes,
+    rewardBrand: infra.config.FEEDBACK_REWARD_BRAND,
+    autoReplyCountryCodes: countryCallingCodes(infra.config),
+    stopUnsubscribesAllChannels: infra.config.STOP_UNSUBSCRIBES_ALL_CHANNELS === 'true',
+  };
+  return {
+    recordInboundSms: (sms: InboundSms) => recordInboundSms({ ...replies, logger: infra.logger('vonageInboundSms') }, sms),
+    listFeedback: (page: FeedbackPage) => listFeedback({ feedback }, page),
+  };
+}
