@@ -21,7 +21,7 @@ import '../src/functions/payments/payments.js';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
 import { envInt, runBenchmark } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
-import { FakeNotificationQueue } from '../test/support/fakes.js';
+import { FakeNotificationQueue } from '../test/contracts/notifications/notificationQueue.fake.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';

@@ -16,7 +16,7 @@ import { pollSettings } from '../src/compositionRoot.js';
 import { loadConfig } from '../src/config.js';
 import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/jobs/pollClientJobs.js';
 import { toE164 } from '../src/domain/shared/phone.js';
-import { FakeNotificationQueue } from '../test/support/fakes.js';
+import { FakeNotificationQueue } from '../test/contracts/notifications/notificationQueue.fake.js';
 import { JOB_COLUMNS, loadIdleJobs, measureIdlePolls, openTrackedJobs, waitForInnodbToSettle } from './lib/idlePoll.js';
 import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
 import { envInt, runBenchmark } from './lib/harness.js';

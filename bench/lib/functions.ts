@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { buildRelay, prepareLedger, provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
-import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
+import { FakeNotificationQueue } from '../../test/contracts/notifications/notificationQueue.fake.js';
+import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import { registrations } from '../../dev/functionsCore.js';
 import { createBenchDatabase, type BenchCosmos, type BenchDatabase } from './stack.js';
 

@@ -7,7 +7,7 @@ import type { MailSink } from '../../dev/mailSink.js';
 import type { VonageSandboxOptions } from '../../dev/vonageSandbox.js';
 import type { MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
-import { TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
+import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import { capturingConsole, LogCounter } from './logCounter.js';
 import { startSandboxProcess, type SandboxProcess, type SandboxView } from './sandboxProcess.js';
 import { createBenchDatabase, type BenchCosmos, type BenchDatabase } from './stack.js';

@@ -19,7 +19,7 @@ import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
 import type { NotificationQueue } from '../../src/domain/notifications/ports.js';
 import { LOCAL_COSMOS_KEY, startLocalCosmos } from '../../test/support/cosmos.js';
-import { TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
+import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import type { Profile } from './profile.js';
 
 export const MYSQL_SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';

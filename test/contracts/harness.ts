@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import type { Clock } from '../../src/domain/shared/ports.js';
-import { FakeClock } from '../support/fakes.js';
+import { FakeClock } from '../kit/clock.js';
 import type { ThrowawayDatabase } from '../support/mysql.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { broadcastKey, sendBroadcast, type BroadcastRequest } from '../../src/domain/broadcasts/broadcast.js';
 import type { CustomerState } from '../../src/domain/customers/customer.js';
 import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
-import { crashAfter, isInjectedCrash } from '../support/fakes.js';
+import { crashAfter, isInjectedCrash } from '../kit/crash.js';
 import { calendarOf, createWorld, type World } from '../support/world.js';
 
 const BROADCAST_ID = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyInput, customerNameFromJob, destination, type CustomerInput, type CustomerState } from '../../src/domain/customers/customer.js';
 import { maskEmail } from '../../src/domain/shared/email.js';
-import { clientJob, crashAfter, FakeCustomers, isInjectedCrash } from '../support/fakes.js';
+import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, isInjectedCrash } from '../kit/crash.js';
+import { FakeCustomers } from '../contracts/customers/customers.fake.js';
 import { createWorld } from '../support/world.js';
 
 const base: CustomerInput = { name: 'Amira Khan' };

@@ -4,7 +4,8 @@ import { changeJobStatus, closeJob, getJobWithHistory } from '../../src/domain/j
 import type { Payment } from '../../src/domain/payments/ports.js';
 import { recordPayment } from '../../src/domain/payments/recordPayment.js';
 import { sendNotification } from '../../src/domain/notifications/sendNotification.js';
-import { clientJob, crashAfter, InjectedCrash, isInjectedCrash } from '../support/fakes.js';
+import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, InjectedCrash, isInjectedCrash } from '../kit/crash.js';
 import { createWorld, type World } from '../support/world.js';
 
 const PAYMENT: Payment = {

@@ -4,7 +4,7 @@ import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../
 import { maskPhone, toE164 } from '../../src/domain/shared/phone.js';
 import { parseNotificationMessage, notificationKey } from '../../src/domain/notifications/notificationMessage.js';
 import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../src/domain/jobs/job.js';
-import { clientJob } from '../support/fakes.js';
+import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
 
 describe('phone numbers', () => {
   it('reads national and international forms of a GB mobile as the same E.164 number', () => {

@@ -9,7 +9,8 @@ import {
   NotificationInFlightError,
   throttleRetryDelayMs,
 } from '../../src/domain/notifications/sendNotification.js';
-import { clientJob, crashAfter, isInjectedCrash } from '../support/fakes.js';
+import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, isInjectedCrash } from '../kit/crash.js';
 import { createWorld } from '../support/world.js';
 
 async function worldWithQueuedCourtesy(jobCount = 1) {

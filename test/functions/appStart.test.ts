@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/config.js';
 import '../../src/functions/index.js';
 import { prepareLedgerHandler } from '../../src/functions/ops/prepareLedger.js';
 import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
-import { TEST_PHONE_KEY_SECRET } from '../support/fakes.js';
+import { TEST_PHONE_KEY_SECRET } from '../kit/phoneKeys.js';
 import { hooksFor, registrations } from '../../dev/functionsCore.js';
 import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '../support/mysql.js';
 

@@ -10,7 +10,10 @@ import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.j
 import { pollSettings, provideRelay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
 import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
-import { crashAfter, FakeMessageStats, isInjectedCrash, MemoryLogger, testPhoneKeys } from '../support/fakes.js';
+import { crashAfter, isInjectedCrash } from '../kit/crash.js';
+import { FakeMessageStats } from '../contracts/stats/messageStats.fake.js';
+import { MemoryLogger } from '../kit/logger.js';
+import { testPhoneKeys } from '../kit/phoneKeys.js';
 import { callHttpFunction } from '../support/http.js';
 import { insertClientJobs } from '../support/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';

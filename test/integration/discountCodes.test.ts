@@ -7,7 +7,8 @@ import { CODE_ALPHABET, CODE_LENGTH, newDiscountCodes, normalizeDiscountCode } f
 import { generateDiscountCodes, type GenerationSettings } from '../../src/domain/discounts/discountCodes.js';
 import type { DiscountCodes, RandomSource } from '../../src/domain/discounts/ports.js';
 import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
-import { crashAfter, FakeClock, isInjectedCrash } from '../support/fakes.js';
+import { crashAfter, isInjectedCrash } from '../kit/crash.js';
+import { FakeClock } from '../kit/clock.js';
 
 const clock = new FakeClock(new Date('2026-06-15T12:00:00.000Z'));
 const settings: GenerationSettings = { chunkSize: 250, timeBudgetMs: 60_000 };

@@ -4,7 +4,7 @@ import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { FakeNotificationQueue } from '../support/fakes.js';
+import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
 import { registrations } from '../../dev/functionsCore.js';
 import {
   clientStatus,

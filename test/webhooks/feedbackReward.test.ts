@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { clientJob, crashAfter, InjectedCrash } from '../support/fakes.js';
+import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, InjectedCrash } from '../kit/crash.js';
 import { calendarOf } from '../support/world.js';
 import { closeJobIn, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInbo
 import { vonageMessagesInboundHandler } from '../../src/functions/feedback/vonageMessagesInbound.js';
 import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
 import { vonageMessagesStatusHandler } from '../../src/functions/notifications/vonageMessagesStatus.js';
-import type { FakeClock } from '../support/fakes.js';
+import type { FakeClock } from '../kit/clock.js';
 import { calendarOf } from '../support/world.js';
 import { API_KEY, closeJobIn, CUSTOMER_MSISDN, openedWorld, type WebhookWorld } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import { MysqlInbox } from '../../src/adapters/mysql/inbox.js';
-import type { Inbox, InboxMessage } from '../../src/domain/inbox/ports.js';
-import { FakeInbox } from '../support/fakes.js';
-import { createLedgerDatabase } from '../support/mysql.js';
-import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from './harness.js';
+import { MysqlInbox } from '../../../src/adapters/mysql/inbox.js';
+import type { Inbox, InboxMessage } from '../../../src/domain/inbox/ports.js';
+import { FakeInbox } from './inbox.fake.js';
+import { createLedgerDatabase } from '../../support/mysql.js';
+import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);
 

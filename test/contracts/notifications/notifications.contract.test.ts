@@ -1,9 +1,11 @@
 import { expect, it } from 'vitest';
-import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
-import { FINAL_NOTIFICATION_STATES, type NotificationLog, type NotificationEntry, type NotificationRegistration } from '../../src/domain/notifications/ports.js';
-import { FakeClock, FakeNotificationLog, testPhoneKeys } from '../support/fakes.js';
-import { createLedgerDatabase } from '../support/mysql.js';
-import { databasePerFile, describeContract, fakeImplementation, pinnedClockPool, SteppedClock, type Implementation } from './harness.js';
+import { MysqlNotificationLog } from '../../../src/adapters/mysql/notificationLog.js';
+import { FINAL_NOTIFICATION_STATES, type NotificationLog, type NotificationEntry, type NotificationRegistration } from '../../../src/domain/notifications/ports.js';
+import { FakeClock } from '../../kit/clock.js';
+import { FakeNotificationLog } from './notificationLog.fake.js';
+import { testPhoneKeys } from '../../kit/phoneKeys.js';
+import { createLedgerDatabase } from '../../support/mysql.js';
+import { databasePerFile, describeContract, fakeImplementation, pinnedClockPool, SteppedClock, type Implementation } from '../harness.js';
 
 interface NotificationLogSubject {
   log: NotificationLog;

@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import { MysqlPayments } from '../../src/adapters/mysql/payments.js';
-import type { Payment, Payments } from '../../src/domain/payments/ports.js';
-import { FakePayments } from '../support/fakes.js';
-import { createLedgerDatabase } from '../support/mysql.js';
-import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from './harness.js';
+import { MysqlPayments } from '../../../src/adapters/mysql/payments.js';
+import type { Payment, Payments } from '../../../src/domain/payments/ports.js';
+import { FakePayments } from './payments.fake.js';
+import { createLedgerDatabase } from '../../support/mysql.js';
+import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);
 
