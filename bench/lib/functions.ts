@@ -3,7 +3,7 @@ import type { Container } from '@azure/cosmos';
 import { randomUUID } from 'node:crypto';
 import { buildRelay, prepareLedger, provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
-import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
+import { EMBEDDED_COSMOS_KEY } from '../../test/kit/cosmos.js';
 import { FakeNotificationQueue } from '../../test/contracts/notifications/notificationQueue.fake.js';
 import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import { registrations } from '../../dev/functionsCore.js';
@@ -55,7 +55,7 @@ export async function startBenchRelay(cosmos: BenchCosmos, purpose: string, sett
       CLIENT_DB_URL: client.url,
       LEDGER_DB_URL: ledger.url,
       COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: LOCAL_COSMOS_KEY,
+      COSMOS_KEY: EMBEDDED_COSMOS_KEY,
       COSMOS_JOBS_CONTAINER: containerName,
       VONAGE_API_KEY: 'k',
       VONAGE_API_SECRET: 's',

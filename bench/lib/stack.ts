@@ -18,7 +18,7 @@ import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.j
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
 import type { NotificationQueue } from '../../src/domain/notifications/ports.js';
-import { LOCAL_COSMOS_KEY, startLocalCosmos } from '../../test/support/cosmos.js';
+import { EMBEDDED_COSMOS_KEY, startLocalCosmos } from '../../test/kit/cosmos.js';
 import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import type { Profile } from './profile.js';
 
@@ -81,7 +81,7 @@ export interface BenchCosmos {
  */
 export async function startBenchCosmos(): Promise<BenchCosmos> {
   const clients: CosmosClient[] = [];
-  const settingsFor = (endpoint: string, container: string): CosmosSettings => ({ endpoint, key: LOCAL_COSMOS_KEY, database: 'repair', container });
+  const settingsFor = (endpoint: string, container: string): CosmosSettings => ({ endpoint, key: EMBEDDED_COSMOS_KEY, database: 'repair', container });
   const opener = (endpoint: string) => async (name: string) => {
     const settings = settingsFor(endpoint, name);
     const client = createCosmosClient(settings);

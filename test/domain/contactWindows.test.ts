@@ -10,7 +10,7 @@ import {
   type ContactRange,
   type CustomerHours,
 } from '../../src/domain/windows/contactWindow.js';
-import { seededRandom } from '../support/seededRandom.js';
+import { seededRandom } from '../kit/seededRandom.js';
 
 function calendarOf(hours: string, closedDates = '', timezone = 'Europe/London'): BusinessCalendar {
   const parsed = parseBusinessCalendar({ BUSINESS_TIMEZONE: timezone, BUSINESS_HOURS: hours, BUSINESS_CLOSED_DATES: closedDates });

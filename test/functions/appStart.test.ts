@@ -6,10 +6,11 @@ import { getRelay, startRelay } from '../../src/compositionRoot.js';
 import { ConfigError } from '../../src/config.js';
 import '../../src/functions/index.js';
 import { prepareLedgerHandler } from '../../src/functions/ops/prepareLedger.js';
-import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
+import { startLocalCosmos, type LocalCosmos } from '../kit/cosmos.js';
 import { TEST_PHONE_KEY_SECRET } from '../kit/phoneKeys.js';
 import { hooksFor, registrations } from '../../dev/functionsCore.js';
-import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '../support/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../kit/mysql.js';
 
 /**
  * The app entry point's appStart hook, run as the Functions host runs it, with the relay built the

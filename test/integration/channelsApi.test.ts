@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provideRelay, type Relay } from '../../src/compositionRoot.js';
 import { callHttpFunction } from '../support/http.js';
-import { clientStatus, insertClientJobs } from '../support/mysql.js';
+import { clientStatus, insertClientJobs } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/channels/addChannelGateway.js';
 import '../../src/functions/channels/listChannels.js';

@@ -15,7 +15,7 @@ import { FakeMessageStats } from '../contracts/stats/messageStats.fake.js';
 import { MemoryLogger } from '../kit/logger.js';
 import { testPhoneKeys } from '../kit/phoneKeys.js';
 import { callHttpFunction } from '../support/http.js';
-import { insertClientJobs } from '../support/mysql.js';
+import { insertClientJobs } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/customers/createCustomer.js';
 import '../../src/functions/customers/getCustomer.js';

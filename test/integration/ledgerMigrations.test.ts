@@ -9,7 +9,8 @@ import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.j
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { legacyPhoneLookupKey } from '../../src/adapters/mysql/rekeyPhoneLookups.js';
 import { testPhoneKeys } from '../kit/phoneKeys.js';
-import { createClientDatabase, createLedgerDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
+import { createLedgerDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../kit/mysql.js';
 import { LEDGER_MIGRATIONS_2012640 } from '../fixtures/ledgerMigrations2012640.js';
 
 const migrationsDir = path.resolve(__dirname, '../../src/adapters/mysql/migrations');

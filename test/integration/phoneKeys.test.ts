@@ -23,7 +23,8 @@ import { MemoryLogger } from '../kit/logger.js';
 import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
 import { TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../kit/phoneKeys.js';
 import { calendarOf } from '../support/world.js';
-import { createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
+import { createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../kit/mysql.js';
 
 const NUMBER = '+447770123456';
 

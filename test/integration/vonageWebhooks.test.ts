@@ -12,13 +12,7 @@ import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
 import { testPhoneKeys } from '../kit/phoneKeys.js';
-import {
-  clientStatus,
-  createLedgerDatabase,
-  insertClientJobs,
-  jobTransRows,
-  type ThrowawayDatabase,
-} from '../support/mysql.js';
+import { clientStatus, createLedgerDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../kit/mysql.js';
 
 const SECRET = 'integration-signature-secret';
 const API_KEY = 'k';

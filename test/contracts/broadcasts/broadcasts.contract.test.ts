@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { MysqlBroadcasts } from '../../../src/adapters/mysql/broadcasts.js';
 import type { Broadcasts } from '../../../src/domain/broadcasts/ports.js';
 import { FakeBroadcasts } from './broadcasts.fake.js';
-import { createLedgerDatabase } from '../../support/mysql.js';
+import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { MysqlGatewayRegistry } from '../../../src/adapters/mysql/gatewayRegistry.js';
 import type { GatewayRegistry } from '../../../src/domain/channels/ports.js';
 import { FakeGatewayRegistry } from './gatewayRegistry.fake.js';
-import { createLedgerDatabase } from '../../support/mysql.js';
+import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);

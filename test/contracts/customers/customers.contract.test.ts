@@ -3,7 +3,7 @@ import { MysqlCustomers } from '../../../src/adapters/mysql/customers.js';
 import type { CustomerState } from '../../../src/domain/customers/customer.js';
 import type { Customers } from '../../../src/domain/customers/ports.js';
 import { FakeCustomers } from './customers.fake.js';
-import { createLedgerDatabase } from '../../support/mysql.js';
+import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { MysqlCustomerFeedback } from '../../../src/adapters/mysql/feedback.js';
 import type { CustomerFeedback, FeedbackReply } from '../../../src/domain/feedback/ports.js';
 import { FakeCustomerFeedback } from './customerFeedback.fake.js';
-import { createLedgerDatabase } from '../../support/mysql.js';
+import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);

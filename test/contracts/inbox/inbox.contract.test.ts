@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { MysqlInbox } from '../../../src/adapters/mysql/inbox.js';
 import type { Inbox, InboxMessage } from '../../../src/domain/inbox/ports.js';
 import { FakeInbox } from './inbox.fake.js';
-import { createLedgerDatabase } from '../../support/mysql.js';
+import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);

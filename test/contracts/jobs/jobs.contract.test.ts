@@ -6,13 +6,14 @@ import { MysqlJobTransactions } from '../../../src/adapters/mysql/jobTransaction
 import { MysqlPollCheckpoints } from '../../../src/adapters/mysql/pollCheckpoints.js';
 import { toJobDocument, type ClientJob, type JobDocument } from '../../../src/domain/jobs/job.js';
 import type { ClientJobs, JobDocuments, JobTracking, JobTransaction, JobTransactions, PollCheckpoints } from '../../../src/domain/jobs/ports.js';
-import { startLocalCosmos } from '../../support/cosmos.js';
+import { startLocalCosmos } from '../../kit/cosmos.js';
 import { clientJob, FakeClientJobs } from './clientJobs.fake.js';
 import { FakeCheckpoints } from './pollCheckpoints.fake.js';
 import { FakeJobDocuments } from './jobDocuments.fake.js';
 import { FakeJobTracking } from './jobTracking.fake.js';
 import { FakeJobTransactions } from './jobTransactions.fake.js';
-import { createClientDatabase, createLedgerDatabase, insertClientJobRows } from '../../support/mysql.js';
+import { createClientDatabase } from '../../support/clientDatabase.js';
+import { createLedgerDatabase, insertClientJobRows } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation, type Implementation } from '../harness.js';
 
 const clientDb = databasePerFile(createClientDatabase);

@@ -4,7 +4,7 @@ import { FINAL_NOTIFICATION_STATES, type NotificationLog, type NotificationEntry
 import { FakeClock } from '../../kit/clock.js';
 import { FakeNotificationLog } from './notificationLog.fake.js';
 import { testPhoneKeys } from '../../kit/phoneKeys.js';
-import { createLedgerDatabase } from '../../support/mysql.js';
+import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, pinnedClockPool, SteppedClock, type Implementation } from '../harness.js';
 
 interface NotificationLogSubject {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { MysqlPayments } from '../../../src/adapters/mysql/payments.js';
 import type { Payment, Payments } from '../../../src/domain/payments/ports.js';
 import { FakePayments } from './payments.fake.js';
-import { createLedgerDatabase } from '../../support/mysql.js';
+import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
 const ledgerDb = databasePerFile(createLedgerDatabase);

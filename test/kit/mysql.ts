@@ -3,12 +3,8 @@ import mysql from 'mysql2/promise';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
-import { CLIENT_JOBS_DDL } from '../../dev/defaults.js';
 
 export const MYSQL_SERVER_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
-
-/** The client's `Jobs` table exactly as seed 000 describes it; one copy, shared with the local host. */
-export { CLIENT_JOBS_DDL };
 
 export interface ThrowawayDatabase {
   url: string;
@@ -34,12 +30,6 @@ export async function createThrowawayDatabase(purpose: string): Promise<Throwawa
       await cleanup.end();
     },
   };
-}
-
-export async function createClientDatabase(): Promise<ThrowawayDatabase> {
-  const db = await createThrowawayDatabase('client');
-  await db.pool.query(CLIENT_JOBS_DDL);
-  return db;
 }
 
 export async function createLedgerDatabase(): Promise<ThrowawayDatabase> {

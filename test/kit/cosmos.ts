@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { Container, CosmosClient } from '@azure/cosmos';
+import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { createCosmosClient, openJobsContainer, type CosmosSettings } from '../../src/adapters/cosmos/client.js';
-import { LOCAL_COSMOS_KEY, startEmbeddedCosmos } from '../../dev/cosmos.js';
 
-export { LOCAL_COSMOS_KEY };
+/** The embedded server takes any well-formed key; this one opens no real account. */
+export const EMBEDDED_COSMOS_KEY = Buffer.from('repair-relay test kit: any key opens the embedded Cosmos server').toString('base64');
 
 export interface LocalCosmos {
   endpoint: string;
@@ -12,13 +14,18 @@ export interface LocalCosmos {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the in-process Cosmos DB server (@vercel/cosmosdb-server) on a loopback port, in memory
+ * only: tests and benches start from empty, so they need none of the local host's journal.
+ */
 export async function startLocalCosmos(): Promise<LocalCosmos> {
-  const server = await startEmbeddedCosmos();
-  const endpoint = server.endpoint;
+  const server = createHttpsServer({ keepAlive: true });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients: CosmosClient[] = [];
   const settingsFor = (container = `jobs_${randomBytes(3).toString('hex')}`): CosmosSettings => ({
     endpoint,
-    key: LOCAL_COSMOS_KEY,
+    key: EMBEDDED_COSMOS_KEY,
     database: 'repair',
     container,
   });
@@ -33,7 +40,8 @@ export async function startLocalCosmos(): Promise<LocalCosmos> {
     },
     async stop() {
       for (const client of clients) client.dispose();
-      await server.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
