@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
-import { sendNotification } from '../../src/domain/notifications/sendNotification.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, isInjectedCrash } from '../kit/crash.js';
-import { FakeClock } from '../kit/clock.js';
-import { calendarOf, createWorld } from '../support/world.js';
+import { listNotifications } from '../../../src/domain/notifications/deliveryLog.js';
+import { sendNotification } from '../../../src/domain/notifications/sendNotification.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
+import { FakeClock } from '../../kit/clock.js';
+import { calendarOf, createWorld } from '../../support/world.js';
 
 const SATURDAY_NIGHT = new Date('2026-11-28T22:30:00.000Z');
 const MONDAY_OPENING = new Date('2026-11-30T09:00:00.000Z'); // 09:00 GMT

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FEEDBACK_REPLY_MS, recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { listInbox, setInboxStatus } from '../../src/domain/inbox/inbox.js';
-import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
-import { crashAfter, isInjectedCrash } from '../kit/crash.js';
-import type { FakeClock } from '../kit/clock.js';
-import { calendarOf } from '../support/world.js';
+import { FEEDBACK_REPLY_MS, recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { listInbox, setInboxStatus } from '../../../src/domain/inbox/inbox.js';
+import { listNotifications } from '../../../src/domain/notifications/deliveryLog.js';
+import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
+import type { FakeClock } from '../../kit/clock.js';
+import { calendarOf } from '../../support/world.js';
 import { closeJobIn, CUSTOMER_MSISDN, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 
 const SATURDAY_NIGHT = new Date('2026-11-28T22:30:00.000Z');

@@ -1,17 +1,17 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { signVonageMessagesWebhook } from '../../src/adapters/signatures/vonageMessagesSignature.js';
-import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { loadConfig } from '../../src/config.js';
-import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { recordDeliveryReceipt } from '../../src/domain/notifications/deliveryReceipts.js';
-import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
-import { vonageMessagesInboundHandler } from '../../src/functions/feedback/vonageMessagesInbound.js';
-import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
-import { vonageMessagesStatusHandler } from '../../src/functions/notifications/vonageMessagesStatus.js';
-import type { FakeClock } from '../kit/clock.js';
-import { calendarOf } from '../support/world.js';
+import { signVonageMessagesWebhook } from '../../../src/adapters/signatures/vonageMessagesSignature.js';
+import { signVonageParams } from '../../../src/adapters/vonage/webhookSignature.js';
+import { provideRelay, type Relay } from '../../../src/compositionRoot.js';
+import { loadConfig } from '../../../src/config.js';
+import { recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { recordDeliveryReceipt } from '../../../src/domain/notifications/deliveryReceipts.js';
+import { vonageInboundSmsHandler } from '../../../src/functions/feedback/vonageInboundSms.js';
+import { vonageMessagesInboundHandler } from '../../../src/functions/feedback/vonageMessagesInbound.js';
+import { vonageDeliveryReceiptHandler } from '../../../src/functions/notifications/vonageDeliveryReceipt.js';
+import { vonageMessagesStatusHandler } from '../../../src/functions/notifications/vonageMessagesStatus.js';
+import type { FakeClock } from '../../kit/clock.js';
+import { calendarOf } from '../../support/world.js';
 import { API_KEY, closeJobIn, CUSTOMER_MSISDN, openedWorld, type WebhookWorld } from './helpers.js';
 
 /*

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { optOutScope } from '../../src/domain/feedback/optOut.js';
-import type { InboundChannel } from '../../src/domain/inbox/ports.js';
-import { crashAfter, isInjectedCrash } from '../kit/crash.js';
+import { recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { optOutScope } from '../../../src/domain/feedback/optOut.js';
+import type { InboundChannel } from '../../../src/domain/inbox/ports.js';
+import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
 import { CUSTOMER_MSISDN, openedWorld, type WebhookWorld } from './helpers.js';
 
 /** Job 1's customer, subscribed to sms, WhatsApp and email. */

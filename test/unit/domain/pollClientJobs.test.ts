@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toJobDocument } from '../../src/domain/jobs/job.js';
-import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, InjectedCrash } from '../kit/crash.js';
-import { createWorld, type World } from '../support/world.js';
+import { toJobDocument } from '../../../src/domain/jobs/job.js';
+import { pollClientJobs, type PollDeps } from '../../../src/domain/jobs/pollClientJobs.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, InjectedCrash } from '../../kit/crash.js';
+import { createWorld, type World } from '../../support/world.js';
 
 function expectIngestedOnce(world: World, jobIds: number[]): void {
   for (const id of jobIds) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalesce } from '../../src/domain/shared/coalesce.js';
+import { coalesce } from '../../../src/domain/shared/coalesce.js';
 
 /** A batch runner that records each batch and waits until released, so tests control overlap. */
 function recordingRunner(fail: (item: number) => boolean = () => false) {

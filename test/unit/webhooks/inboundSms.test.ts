@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { recordInboundSms, replyText } from '../../src/domain/feedback/recordReply.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, InjectedCrash } from '../kit/crash.js';
+import { recordInboundSms, replyText } from '../../../src/domain/feedback/recordReply.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, InjectedCrash } from '../../kit/crash.js';
 import { closeJobIn, CUSTOMER_MSISDN, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 
 function snapshot(world: WebhookWorld) {

@@ -8,10 +8,10 @@ import {
   AttemptNotRecordedError,
   NotificationInFlightError,
   throttleRetryDelayMs,
-} from '../../src/domain/notifications/sendNotification.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, isInjectedCrash } from '../kit/crash.js';
-import { createWorld } from '../support/world.js';
+} from '../../../src/domain/notifications/sendNotification.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
+import { createWorld } from '../../support/world.js';
 
 async function worldWithQueuedCourtesy(jobCount = 1) {
   const world = createWorld(Array.from({ length: jobCount }, (_, i) => clientJob(i + 1)));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ownStatsMessage, OWN_MESSAGE_NAMESPACE } from '../../src/domain/stats/messageStats.js';
-import type { BucketRange } from '../../src/domain/stats/ports.js';
-import { bucketStart, coverInterval, resolveInterval } from '../../src/domain/stats/statsInterval.js';
-import { canonicalStatsMessage, sameStatsContent, uuidV5 } from '../../src/domain/stats/statsMessage.js';
+import { ownStatsMessage, OWN_MESSAGE_NAMESPACE } from '../../../src/domain/stats/messageStats.js';
+import type { BucketRange } from '../../../src/domain/stats/ports.js';
+import { bucketStart, coverInterval, resolveInterval } from '../../../src/domain/stats/statsInterval.js';
+import { canonicalStatsMessage, sameStatsContent, uuidV5 } from '../../../src/domain/stats/statsMessage.js';
 
 const HOUR = 3_600_000;
 

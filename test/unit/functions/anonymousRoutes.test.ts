@@ -1,8 +1,8 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { ClientRateLimiter, clientAddress, rateLimited } from '../../src/functions/http/clientRateLimit.js';
-import { installFunctionsCore, registrations } from '../../dev/functionsCore.js';
+import { provideRelay, type Relay } from '../../../src/compositionRoot.js';
+import { ClientRateLimiter, clientAddress, rateLimited } from '../../../src/functions/http/clientRateLimit.js';
+import { installFunctionsCore, registrations } from '../../../dev/functionsCore.js';
 
 /* Issue 26, finding 4: anonymous routes cannot be flooded from one client. */
 
@@ -54,7 +54,7 @@ describe('per-client rate limit on anonymous routes', () => {
   describe('every anonymous function is behind it', () => {
     beforeAll(async () => {
       installFunctionsCore();
-      await import('../../src/functions/index.js');
+      await import('../../../src/functions/index.js');
     });
 
     it.each(['health', 'vonageInboundSms', 'vonageMessagesInbound', 'vonageDeliveryReceipt', 'vonageMessagesStatus', 'payments', 'stripeWebhook'])('%s', async (name) => {

@@ -1,13 +1,13 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { signVonageParams } from '../../src/adapters/vonage/webhookSignature.js';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { loadConfig } from '../../src/config.js';
-import { recordDeliveryReceipt } from '../../src/domain/notifications/deliveryReceipts.js';
-import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/vonageDeliveryReceipt.js';
-import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
-import { registrations } from '../../dev/functionsCore.js';
+import { signVonageParams } from '../../../src/adapters/vonage/webhookSignature.js';
+import { provideRelay, type Relay } from '../../../src/compositionRoot.js';
+import { loadConfig } from '../../../src/config.js';
+import { recordDeliveryReceipt } from '../../../src/domain/notifications/deliveryReceipts.js';
+import { recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { vonageDeliveryReceiptHandler } from '../../../src/functions/notifications/vonageDeliveryReceipt.js';
+import { vonageInboundSmsHandler } from '../../../src/functions/feedback/vonageInboundSms.js';
+import { registrations } from '../../../dev/functionsCore.js';
 import { API_KEY, closeJobIn, CUSTOMER_MSISDN, openedWorld, type WebhookWorld } from './helpers.js';
 
 const SECRET = 'handler-test-signature-secret';
@@ -291,7 +291,7 @@ describe('POST /api/webhooks/vonage/inbound', () => {
   });
 
   it('answers 503 problem+json when the relay cannot be built, without leaking why', async () => {
-    const { ConfigError } = await import('../../src/config.js');
+    const { ConfigError } = await import('../../../src/config.js');
     provideRelay(async () => {
       throw new ConfigError('Missing setting COSMOS_ENDPOINT');
     });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isNextStatus } from '../../src/domain/jobs/jobStatus.js';
-import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../src/domain/shared/money.js';
-import { maskPhone, toE164 } from '../../src/domain/shared/phone.js';
-import { parseNotificationMessage, notificationKey } from '../../src/domain/notifications/notificationMessage.js';
-import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../src/domain/jobs/job.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
+import { isNextStatus } from '../../../src/domain/jobs/jobStatus.js';
+import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../../src/domain/shared/money.js';
+import { maskPhone, toE164 } from '../../../src/domain/shared/phone.js';
+import { parseNotificationMessage, notificationKey } from '../../../src/domain/notifications/notificationMessage.js';
+import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../../src/domain/jobs/job.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 
 describe('phone numbers', () => {
   it('reads national and international forms of a GB mobile as the same E.164 number', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { describeBusinessCalendar, parseBusinessCalendar, type BusinessSettings } from '../../src/domain/windows/businessCalendar.js';
-import { checkContactHours } from '../../src/domain/windows/contactWindow.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+import { describeBusinessCalendar, parseBusinessCalendar, type BusinessSettings } from '../../../src/domain/windows/businessCalendar.js';
+import { checkContactHours } from '../../../src/domain/windows/contactWindow.js';
 
 const settings = (overrides: Partial<BusinessSettings>): BusinessSettings => ({
   BUSINESS_TIMEZONE: 'Europe/London',

@@ -6,7 +6,7 @@ import {
   signVonageParams,
   VONAGE_SIGNATURE_ALGORITHM,
   verifyVonageSignature,
-} from '../../src/adapters/vonage/webhookSignature.js';
+} from '../../../src/adapters/vonage/webhookSignature.js';
 
 const SECRET = 'vonage-signature-secret';
 const NOW = 1_795_000_000;

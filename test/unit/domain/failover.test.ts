@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { addChannelGateway, listChannels, seedDefaultRoutes, updateChannelGateway } from '../../src/domain/channels/channelsApi.js';
-import { gatewaysFor, sendWithFailover } from '../../src/domain/channels/failover.js';
-import type { GatewaySendResult, NotificationRequest } from '../../src/domain/channels/ports.js';
-import { FakeGatewayRegistry } from '../contracts/channels/gatewayRegistry.fake.js';
-import { FakeNotificationGateway, fakeConfiguredGateways } from '../contracts/channels/notificationGateway.fake.js';
+import { addChannelGateway, listChannels, seedDefaultRoutes, updateChannelGateway } from '../../../src/domain/channels/channelsApi.js';
+import { gatewaysFor, sendWithFailover } from '../../../src/domain/channels/failover.js';
+import type { GatewaySendResult, NotificationRequest } from '../../../src/domain/channels/ports.js';
+import { FakeGatewayRegistry } from '../../contracts/channels/gatewayRegistry.fake.js';
+import { FakeNotificationGateway, fakeConfiguredGateways } from '../../contracts/channels/notificationGateway.fake.js';
 
 const request: NotificationRequest = { channel: 'sms', to: '+447700900123', text: 'Your repair is ready', clientRef: 'job-1-job-completed-sms' };
 const throttled: GatewaySendResult = { outcome: 'retryable', reason: 'throttled', errorCode: 'http-429', detail: 'slow down' };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyInput, customerNameFromJob, destination, type CustomerInput, type CustomerState } from '../../src/domain/customers/customer.js';
-import { maskEmail } from '../../src/domain/shared/email.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, isInjectedCrash } from '../kit/crash.js';
-import { FakeCustomers } from '../contracts/customers/customers.fake.js';
-import { createWorld } from '../support/world.js';
+import { applyInput, customerNameFromJob, destination, type CustomerInput, type CustomerState } from '../../../src/domain/customers/customer.js';
+import { maskEmail } from '../../../src/domain/shared/email.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
+import { FakeCustomers } from '../../contracts/customers/customers.fake.js';
+import { createWorld } from '../../support/world.js';
 
 const base: CustomerInput = { name: 'Amira Khan' };
 

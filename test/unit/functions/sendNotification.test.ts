@@ -1,7 +1,7 @@
 import { InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { MalformedNotificationMessageError, sendNotificationHandler } from '../../src/functions/notifications/sendNotification.js';
+import { provideRelay, type Relay } from '../../../src/compositionRoot.js';
+import { MalformedNotificationMessageError, sendNotificationHandler } from '../../../src/functions/notifications/sendNotification.js';
 
 describe('sendNotification function', () => {
   let relayBuilt = false;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/domain/customers/customer.js';
-import { listChannels } from '../../src/domain/channels/channelsApi.js';
-import { changeJobStatus } from '../../src/domain/jobs/jobApi.js';
-import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
-import { retryDelayMs, sendNotification, throttleRetryDelayMs } from '../../src/domain/notifications/sendNotification.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, isInjectedCrash } from '../kit/crash.js';
-import { fakeConfiguredGateways } from '../contracts/channels/notificationGateway.fake.js';
-import { createWorld, type World } from '../support/world.js';
+import type { Subscription } from '../../../src/domain/customers/customer.js';
+import { listChannels } from '../../../src/domain/channels/channelsApi.js';
+import { changeJobStatus } from '../../../src/domain/jobs/jobApi.js';
+import { listNotifications } from '../../../src/domain/notifications/deliveryLog.js';
+import { retryDelayMs, sendNotification, throttleRetryDelayMs } from '../../../src/domain/notifications/sendNotification.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
+import { fakeConfiguredGateways } from '../../contracts/channels/notificationGateway.fake.js';
+import { createWorld, type World } from '../../support/world.js';
 
 const EMAIL = 'amira@example.com';
 

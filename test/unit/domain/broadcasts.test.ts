@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastKey, sendBroadcast, type BroadcastRequest } from '../../src/domain/broadcasts/broadcast.js';
-import type { CustomerState } from '../../src/domain/customers/customer.js';
-import { listNotifications } from '../../src/domain/notifications/deliveryLog.js';
-import { crashAfter, isInjectedCrash } from '../kit/crash.js';
-import { calendarOf, createWorld, type World } from '../support/world.js';
+import { broadcastKey, sendBroadcast, type BroadcastRequest } from '../../../src/domain/broadcasts/broadcast.js';
+import type { CustomerState } from '../../../src/domain/customers/customer.js';
+import { listNotifications } from '../../../src/domain/notifications/deliveryLog.js';
+import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
+import { calendarOf, createWorld, type World } from '../../support/world.js';
 
 const BROADCAST_ID = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
 const MONDAY_0900 = new Date('2026-11-23T09:00:00.000Z'); // the fake clock's start: London 09:00 GMT

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { requestClosure } from '../../src/domain/jobs/closure.js';
-import { changeJobStatus, closeJob, getJobWithHistory } from '../../src/domain/jobs/jobApi.js';
-import type { Payment } from '../../src/domain/payments/ports.js';
-import { recordPayment } from '../../src/domain/payments/recordPayment.js';
-import { sendNotification } from '../../src/domain/notifications/sendNotification.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, InjectedCrash, isInjectedCrash } from '../kit/crash.js';
-import { createWorld, type World } from '../support/world.js';
+import { requestClosure } from '../../../src/domain/jobs/closure.js';
+import { changeJobStatus, closeJob, getJobWithHistory } from '../../../src/domain/jobs/jobApi.js';
+import type { Payment } from '../../../src/domain/payments/ports.js';
+import { recordPayment } from '../../../src/domain/payments/recordPayment.js';
+import { sendNotification } from '../../../src/domain/notifications/sendNotification.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, InjectedCrash, isInjectedCrash } from '../../kit/crash.js';
+import { createWorld, type World } from '../../support/world.js';
 
 const PAYMENT: Payment = {
   paymentId: '6a1f5f3e-8a2b-4c1d-9e7f-0a1b2c3d4e5f',

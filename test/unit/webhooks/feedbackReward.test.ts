@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { crashAfter, InjectedCrash } from '../kit/crash.js';
-import { calendarOf } from '../support/world.js';
+import { recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { crashAfter, InjectedCrash } from '../../kit/crash.js';
+import { calendarOf } from '../../support/world.js';
 import { closeJobIn, inbound, openedWorld, type WebhookWorld } from './helpers.js';
 
 const BRAND = 'acme-spring';

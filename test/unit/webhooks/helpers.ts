@@ -1,11 +1,11 @@
-import { requestClosure } from '../../src/domain/jobs/closure.js';
-import { deliveryReceiptSchema, inboundSmsSchema } from '../../src/functions/http/vonageSchemas.js';
-import type { DeliveryReceipt, DeliveryReceiptDeps } from '../../src/domain/notifications/deliveryReceipts.js';
-import type { InboundSms, InboundSmsDeps } from '../../src/domain/feedback/recordReply.js';
-import { clientJob } from '../contracts/jobs/clientJobs.fake.js';
-import { FakeCustomerFeedback } from '../contracts/feedback/customerFeedback.fake.js';
-import { FakeDiscountCodes } from '../support/fakes.js';
-import { createWorld, type World } from '../support/world.js';
+import { requestClosure } from '../../../src/domain/jobs/closure.js';
+import { deliveryReceiptSchema, inboundSmsSchema } from '../../../src/functions/http/vonageSchemas.js';
+import type { DeliveryReceipt, DeliveryReceiptDeps } from '../../../src/domain/notifications/deliveryReceipts.js';
+import type { InboundSms, InboundSmsDeps } from '../../../src/domain/feedback/recordReply.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { FakeCustomerFeedback } from '../../contracts/feedback/customerFeedback.fake.js';
+import { FakeDiscountCodes } from '../../support/fakes.js';
+import { createWorld, type World } from '../../support/world.js';
 
 export const API_KEY = 'test-api-key';
 

@@ -1,8 +1,8 @@
 import { InvocationContext, type HttpRequest } from '@azure/functions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { provideRelay, type Relay } from '../../src/compositionRoot.js';
-import { readRawBody } from '../../src/functions/http/http.js';
-import { healthHandler } from '../../src/functions/health/health.js';
+import { provideRelay, type Relay } from '../../../src/compositionRoot.js';
+import { readRawBody } from '../../../src/functions/http/http.js';
+import { healthHandler } from '../../../src/functions/health/health.js';
 
 /* Issue 26, finding 4: anonymous routes are cheap to call: health is cached, oversized bodies are not read. */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readScore } from '../../src/domain/feedback/score.js';
+import { readScore } from '../../../src/domain/feedback/score.js';
 
 describe('readScore: a reply is feedback only when it reads as a score of 1 to 5', () => {
   it.each([

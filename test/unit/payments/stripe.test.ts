@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { stripeCurrencyExponent } from '../../src/adapters/stripe/currencies.js';
-import { STRIPE_PAYMENT_NAMESPACE, stripePaymentId, uuidV5 } from '../../src/adapters/stripe/paymentIds.js';
-import { stripeAmount, toProviderEvent } from '../../src/adapters/stripe/stripeEvents.js';
-import { jobIdFromReference } from '../../src/domain/payments/recordProviderEvent.js';
-import { amountFromMinorUnits } from '../../src/domain/shared/money.js';
+import { stripeCurrencyExponent } from '../../../src/adapters/stripe/currencies.js';
+import { STRIPE_PAYMENT_NAMESPACE, stripePaymentId, uuidV5 } from '../../../src/adapters/stripe/paymentIds.js';
+import { stripeAmount, toProviderEvent } from '../../../src/adapters/stripe/stripeEvents.js';
+import { jobIdFromReference } from '../../../src/domain/payments/recordProviderEvent.js';
+import { amountFromMinorUnits } from '../../../src/domain/shared/money.js';
 import {
   checkoutSessionObject,
   LOCAL_STRIPE_WEBHOOK_SECRET,
@@ -16,7 +16,7 @@ import {
   StripeAmountError,
   stripeEvent,
   stripeObjectId,
-} from '../../scripts/stripeEvents.js';
+} from '../../../scripts/stripeEvents.js';
 
 describe('Stripe amounts', () => {
   it('converts minor units to the ledger amount by the exponent, exactly', () => {
@@ -121,7 +121,7 @@ describe('npm run pay:stripe', () => {
   });
 
   it('signs with the same local secret local.settings.sample.json gives the app', () => {
-    const sample = JSON.parse(readFileSync(path.resolve(__dirname, '../../local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
+    const sample = JSON.parse(readFileSync(path.resolve(__dirname, '../../../local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
     expect(LOCAL_STRIPE_WEBHOOK_SECRET).toMatch(/^whsec_/);
     expect(sample.Values.STRIPE_WEBHOOK_SECRET).toBe(LOCAL_STRIPE_WEBHOOK_SECRET);
   });

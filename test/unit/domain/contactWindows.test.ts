@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { parseBusinessCalendar, type BusinessCalendar } from '../../src/domain/windows/businessCalendar.js';
+import { parseBusinessCalendar, type BusinessCalendar } from '../../../src/domain/windows/businessCalendar.js';
 import {
   checkContactHoursMeetBusiness,
   closedPeriodKey,
@@ -9,8 +9,8 @@ import {
   nextSendTime,
   type ContactRange,
   type CustomerHours,
-} from '../../src/domain/windows/contactWindow.js';
-import { seededRandom } from '../kit/seededRandom.js';
+} from '../../../src/domain/windows/contactWindow.js';
+import { seededRandom } from '../../kit/seededRandom.js';
 
 function calendarOf(hours: string, closedDates = '', timezone = 'Europe/London'): BusinessCalendar {
   const parsed = parseBusinessCalendar({ BUSINESS_TIMEZONE: timezone, BUSINESS_HOURS: hours, BUSINESS_CLOSED_DATES: closedDates });
