@@ -3,6 +3,7 @@
  * src/domain holds the rules: no I/O library, no adapter, function, composition root or dev code.
  * src/adapters implement ports and import no function; nothing in src imports dev code.
  * src/modules wire one area each, for the composition root only, over src/infrastructure.ts.
+ * test/kit, shared by tests and benches, imports no dev code either.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -53,6 +54,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/' },
       to: { path: '^(dev|scripts|test|bench)/' },
+    },
+    {
+      name: 'testkit-imports-no-dev-code',
+      comment: 'test/kit is what tests and benches share: it stands on src and libraries only. Helpers that drive the local host (dev/) live in test/support.',
+      severity: 'error',
+      from: { path: '^test/kit/' },
+      to: { path: '^dev/' },
     },
     {
       name: 'no-unresolvable',

@@ -16,16 +16,18 @@ import { migrateLedger } from '../src/adapters/mysql/ledgerMigrations.js';
 import { pollSettings } from '../src/modules/jobs.js';
 import { loadConfig } from '../src/config.js';
 import { signPayment } from '../src/adapters/signatures/paymentSignature.js';
-import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
+import { CLIENT_JOBS_DDL } from '../dev/defaults.js';
 import '../src/functions/payments/payments.js';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
-import { FakeNotificationQueue } from '../test/support/fakes.js';
+import { FakeNotificationQueue } from '../test/contracts/notifications/notificationQueue.fake.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
+import { verify } from '../test/kit/verify.js';
+import { stepName } from '../test/kit/steps.js';
 
 const OPTIONS = {
   paymentJobs: envInt('BENCH_PAYMENT_JOBS', 2000),
@@ -44,11 +46,8 @@ const OPTIONS = {
 };
 
 const SECRET = 'bench-payment-secret';
-const log = (message: string) => console.log(`[bench:callbacks ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('callbacks');
 
-function expect(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`verification failed: ${message}`);
-}
 
 /** The app's one-JSON-line-per-event logs, counted instead of printed while timing (thousands of lines). */
 async function quietly<T>(fn: () => Promise<T>): Promise<{ value: T; lines: number }> {
@@ -129,8 +128,8 @@ async function runPayments(cosmos: BenchCosmos): Promise<PaymentRun> {
     const elapsedMs = performance.now() - start;
     const [[count]] = await ledger.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n, COUNT(DISTINCT Job_id) AS jobs FROM payments');
     const paymentRows = Number(count?.n);
-    expect(statuses.get(201) === jobs && statuses.size === 1, `answers: ${JSON.stringify([...statuses])}, expected ${jobs} x 201`);
-    expect(paymentRows === jobs && Number(count?.jobs) === jobs, `payments has ${paymentRows} rows over ${count?.jobs} jobs, expected ${jobs}`);
+    verify(statuses.get(201) === jobs && statuses.size === 1, `answers: ${JSON.stringify([...statuses])}, expected ${jobs} x 201`);
+    verify(paymentRows === jobs && Number(count?.jobs) === jobs, `payments has ${paymentRows} rows over ${count?.jobs} jobs, expected ${jobs}`);
     return { jobs, concurrency: OPTIONS.concurrency, ingestMs, elapsedMs, latencies, statuses, paymentRows, logLines: lines };
   } finally {
     await bench.stop();
@@ -178,7 +177,7 @@ async function runMirror(cosmos: BenchCosmos): Promise<MirrorRun> {
     const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile: new Profile() });
     const timed = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings, profile });
     const measured = await measureIdlePolls({ deps, timed, rows, openJobs, polls: OPTIONS.idlePolls, warmupPolls: OPTIONS.idleWarmupPolls, ledgerPool: ledger.pool });
-    expect(queue.messages.length === 0, 'an idle poll queued messages');
+    verify(queue.messages.length === 0, 'an idle poll queued messages');
     await container.delete().catch(() => undefined);
     const stats = summarize(measured.samples);
     log(`mirror (${int(openJobs)} open jobs): median ${ms(stats.median)}, p95 ${ms(stats.p95)} over ${stats.n} polls`);
@@ -189,15 +188,6 @@ async function runMirror(cosmos: BenchCosmos): Promise<MirrorRun> {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-const STEP_NAMES: Record<string, string> = {
-  'checkpoints.read': 'checkpoint read (MySQL ledger)',
-  'checkpoints.save': 'checkpoint save (MySQL ledger)',
-  'clientJobs.readJobsAfter': 'forward read of Jobs (MySQL client)',
-  'clientJobs.readNewJobsInRange': 'look-back + sweep reads (MySQL client)',
-  'tracking.openJobsAfter': 'mirror: open jobs (MySQL ledger)',
-  'clientJobs.readJobs': 'mirror: client statuses by id (MySQL client)',
-};
 
 function buildReport(pay: PaymentRun, mirror: MirrorRun, cosmosWhere: string, date: string) {
   const lat = summarize(pay.latencies);
@@ -225,7 +215,7 @@ function buildReport(pay: PaymentRun, mirror: MirrorRun, cosmosWhere: string, da
   const stepHeader = ['step, per poll', 'calls', 'time'];
   const stepRows: Row[] = mirror.profile
     .sorted()
-    .map(([key, step]) => [STEP_NAMES[key] ?? key, (step.calls / OPTIONS.idlePolls).toFixed(0), ms(step.ms / OPTIONS.idlePolls, 2)]);
+    .map(([key, step]) => [stepName(key), (step.calls / OPTIONS.idlePolls).toFixed(0), ms(step.ms / OPTIONS.idlePolls, 2)]);
 
   const console_ = [
     '',

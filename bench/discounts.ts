@@ -17,9 +17,10 @@ import '../src/functions/discounts/getDiscountCodes.js';
 import type { Container } from '@azure/cosmos';
 import os from 'node:os';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { int, ms, percentile } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
+import { verify } from '../test/kit/verify.js';
 
 const OPTIONS = {
   codes: envInt('BENCH_DISCOUNT_CODES', 100_000),
@@ -31,11 +32,8 @@ const OPTIONS = {
   targets: { generateSeconds: 10, claimsPerSecond: 200 },
 };
 
-const log = (message: string) => console.log(`[bench:discounts ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('discounts');
 
-function expect(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`verification failed: ${message}`);
-}
 
 const generate = (brandId: string, count: number) =>
   invokeHttp('generateDiscountCodes', JSON.stringify({ count }), { 'idempotency-key': `bench-${brandId}` }, { brandId });
@@ -83,29 +81,29 @@ void runBenchmark({
     const { container: codesContainer } = await cosmos.open(containerName);
     try {
       // Warm-up: the functions, the relay's clients.
-      expect((await generate('warm-up', 500)).status === 201, 'warm-up generation');
+      verify((await generate('warm-up', 500)).status === 201, 'warm-up generation');
       await claimConcurrently('warm-up', Array.from({ length: 100 }, (_, i) => i + 1));
 
       log(`(a) generating ${int(OPTIONS.codes)} codes in one request`);
       const t0 = performance.now();
       const generated = await generate('bench-brand', OPTIONS.codes);
       const generateMs = performance.now() - t0;
-      expect(generated.status === 201 && generated.body.generated === OPTIONS.codes, `generation answered ${generated.status} ${JSON.stringify(generated.body)}`);
+      verify(generated.status === 201 && generated.body.generated === OPTIONS.codes, `generation answered ${generated.status} ${JSON.stringify(generated.body)}`);
       const stored = await readAllCodes(codesContainer, 'bench-brand', OPTIONS.codes);
       const distinctStored = new Set(stored).size;
-      expect(distinctStored === OPTIONS.codes, `${distinctStored} distinct of ${stored.length} stored codes`);
+      verify(distinctStored === OPTIONS.codes, `${distinctStored} distinct of ${stored.length} stored codes`);
 
       log(`(b) ${int(OPTIONS.claims)} concurrent claims by distinct customers`);
       const claims = await claimConcurrently('bench-brand', Array.from({ length: OPTIONS.claims }, (_, i) => 100_000 + i));
-      expect(claims.codes.length === OPTIONS.claims && claims.distinct === OPTIONS.claims, `claims: ${claims.codes.length} x 201, ${claims.distinct} distinct; answers ${claims.summary}`);
+      verify(claims.codes.length === OPTIONS.claims && claims.distinct === OPTIONS.claims, `claims: ${claims.codes.length} x 201, ${claims.distinct} distinct; answers ${claims.summary}`);
       const counts = await invokeHttp('getDiscountCodes', '', {}, { brandId: 'bench-brand' });
-      expect(counts.body.claimed === OPTIONS.claims && counts.body.available === OPTIONS.codes - OPTIONS.claims, `counts ${JSON.stringify(counts.body)}`);
+      verify(counts.body.claimed === OPTIONS.claims && counts.body.available === OPTIONS.codes - OPTIONS.claims, `counts ${JSON.stringify(counts.body)}`);
 
       log(`(c) a pool of ${OPTIONS.pool} raced by ${OPTIONS.racers} customers`);
-      expect((await generate('bench-pool', OPTIONS.pool)).status === 201, 'pool generation');
+      verify((await generate('bench-pool', OPTIONS.pool)).status === 201, 'pool generation');
       const race = await claimConcurrently('bench-pool', Array.from({ length: OPTIONS.racers }, (_, i) => 200_000 + i));
       const refused = race.answers.filter((a) => a.status === 409).length;
-      expect(race.codes.length === OPTIONS.pool && race.distinct === OPTIONS.pool && refused === OPTIONS.racers - OPTIONS.pool, `race: ${race.codes.length} winners, ${race.distinct} distinct, ${refused} x 409`);
+      verify(race.codes.length === OPTIONS.pool && race.distinct === OPTIONS.pool && refused === OPTIONS.racers - OPTIONS.pool, `race: ${race.codes.length} winners, ${race.distinct} distinct, ${refused} x 409`);
 
       const claimsPerSecond = (OPTIONS.claims / claims.elapsedMs) * 1000;
       const header: Row = ['scenario', 'size', 'wall time', 'rate', 'target', 'request p50', 'request p99', 'checked'];

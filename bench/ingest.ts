@@ -16,15 +16,17 @@ import { pollSettings } from '../src/modules/jobs.js';
 import { loadConfig } from '../src/config.js';
 import { pollClientJobs, type PollReport, type PollSettings } from '../src/domain/jobs/pollClientJobs.js';
 import { toE164 } from '../src/domain/shared/phone.js';
-import { FakeNotificationQueue } from '../test/support/fakes.js';
+import { FakeNotificationQueue } from '../test/contracts/notifications/notificationQueue.fake.js';
 import { JOB_COLUMNS, loadIdleJobs, measureIdlePolls, openTrackedJobs, waitForInnodbToSettle } from './lib/idlePoll.js';
-import { CLIENT_JOBS_DDL } from '../test/support/mysql.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { CLIENT_JOBS_DDL } from '../dev/defaults.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { machineLine, type Machine } from './lib/machine.js';
 import { Profile } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, median, ms, summarize, timeRuns } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
+import { verify } from '../test/kit/verify.js';
+import { stepName } from '../test/kit/steps.js';
 
 const OPTIONS = {
   backlogJobs: envInt('BENCH_INGEST_JOBS', 100_000),
@@ -61,7 +63,7 @@ const OPTIONS = {
   targetMirrorIdleMs: 20,
 };
 
-const log = (message: string) => console.log(`[bench:ingest ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('ingest');
 
 // ---------------------------------------------------------------------------------------------
 // The client `Jobs` backlog
@@ -154,9 +156,6 @@ async function runIngest(cosmos: BenchCosmos, label: string, jobs: number, setti
   }
 }
 
-function expect(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`verification failed: ${message}`);
-}
 
 /** Exact counts in MariaDB and the queue; Cosmos by point reads on a spread sample. */
 async function verifyIngest(run: {
@@ -175,12 +174,12 @@ async function verifyIngest(run: {
   const count = async (pool: MysqlPool, sql: string) => Number((await pool.query<RowDataPacket[]>(sql))[0][0]?.n);
 
   const ingested = run.reports.reduce((sum, r) => sum + r.ingested, 0);
-  expect(ingested === jobs, `reports say ${ingested} ingested, expected ${jobs}`);
+  verify(ingested === jobs, `reports say ${ingested} ingested, expected ${jobs}`);
 
   const messages = run.queue.messages;
-  expect(messages.length === withMobile, `queue holds ${messages.length} messages, expected ${withMobile}`);
-  expect(new Set(messages.map((m) => m.messageId)).size === withMobile, 'queue messageIds are not unique');
-  expect(run.queue.duplicatesDropped === 0, `${run.queue.duplicatesDropped} duplicate messages were enqueued`);
+  verify(messages.length === withMobile, `queue holds ${messages.length} messages, expected ${withMobile}`);
+  verify(new Set(messages.map((m) => m.messageId)).size === withMobile, 'queue messageIds are not unique');
+  verify(run.queue.duplicatesDropped === 0, `${run.queue.duplicatesDropped} duplicate messages were enqueued`);
 
   const byEvent = new Map(
     (await run.ledgerPool.query<RowDataPacket[]>('SELECT event_type, COUNT(*) AS n FROM job_trans GROUP BY event_type'))[0].map(
@@ -188,25 +187,25 @@ async function verifyIngest(run: {
     ),
   );
   const transRows = [...byEvent.values()].reduce((a, b) => a + b, 0);
-  expect(byEvent.get('INGEST') === jobs, `job_trans has ${byEvent.get('INGEST')} INGEST rows, expected ${jobs}`);
-  expect(transRows === jobs + 2 * noMobile, `job_trans has ${transRows} rows, expected ${jobs + 2 * noMobile}`);
+  verify(byEvent.get('INGEST') === jobs, `job_trans has ${byEvent.get('INGEST')} INGEST rows, expected ${jobs}`);
+  verify(transRows === jobs + 2 * noMobile, `job_trans has ${transRows} rows, expected ${jobs + 2 * noMobile}`);
   const ingestJobs = await count(run.ledgerPool, "SELECT COUNT(DISTINCT Job_id) AS n FROM job_trans WHERE event_type = 'INGEST'");
-  expect(ingestJobs === jobs, `INGEST rows cover ${ingestJobs} jobs, expected ${jobs}`);
+  verify(ingestJobs === jobs, `INGEST rows cover ${ingestJobs} jobs, expected ${jobs}`);
 
   const queued = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM notification_log WHERE kind = 'job-received' AND state = 'queued'");
   const skipped = await count(run.ledgerPool, "SELECT COUNT(*) AS n FROM notification_log WHERE kind = 'job-received' AND state = 'skipped'");
   const smsRows = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM notification_log');
-  expect(queued === withMobile && skipped === noMobile && smsRows === jobs, `notification_log has ${queued} queued + ${skipped} skipped of ${smsRows}`);
+  verify(queued === withMobile && skipped === noMobile && smsRows === jobs, `notification_log has ${queued} queued + ${skipped} skipped of ${smsRows}`);
 
   const mobiles = new Set(Array.from({ length: jobs }, (_, i) => toE164(run.mobile(i + 1))).flatMap((phone) => (phone.ok ? [phone.e164] : [])));
   const customers = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM customers');
   const linked = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM customer_jobs');
-  expect(customers === mobiles.size && linked === withMobile, `${customers} customers and ${linked} job links, expected ${mobiles.size} and ${withMobile}`);
+  verify(customers === mobiles.size && linked === withMobile, `${customers} customers and ${linked} job links, expected ${mobiles.size} and ${withMobile}`);
 
   const tracked = await count(run.ledgerPool, 'SELECT COUNT(*) AS n FROM job_tracking WHERE is_open = 1');
-  expect(tracked === jobs, `job_tracking has ${tracked} open jobs, expected ${jobs}`);
+  verify(tracked === jobs, `job_tracking has ${tracked} open jobs, expected ${jobs}`);
   const opened = await count(run.clientPool, "SELECT COUNT(*) AS n FROM Jobs WHERE Job_status = 'OPENED'");
-  expect(opened === noMobile, `client Jobs has ${opened} OPENED, expected ${noMobile} (the jobs without a mobile)`);
+  verify(opened === noMobile, `client Jobs has ${opened} OPENED, expected ${noMobile} (the jobs without a mobile)`);
 
   // Cosmos: point reads of a spread sample, every job without a mobile, the first and last, and one past the end.
   const sample = new Set<number>([1, jobs]);
@@ -220,15 +219,15 @@ async function verifyIngest(run: {
       ids.slice(i, i + 50).map(async (id) => ({ id, doc: (await run.container.item(String(id), String(id)).read()).resource })),
     );
     for (const { id, doc } of docs) {
-      expect(doc !== undefined, `Cosmos has no document for job ${id}`);
+      verify(doc !== undefined, `Cosmos has no document for job ${id}`);
       const status = toE164(run.mobile(id)).ok ? 'NEW' : 'OPENED';
-      expect(doc?.job_status === status && doc?.job_id === String(id), `Cosmos document ${id} has status ${doc?.job_status}, expected ${status}`);
-      expect((typeof doc?.customer_id === 'number') === (status === 'NEW'), `Cosmos document ${id} has customer_id ${doc?.customer_id}`);
+      verify(doc?.job_status === status && doc?.job_id === String(id), `Cosmos document ${id} has status ${doc?.job_status}, expected ${status}`);
+      verify((typeof doc?.customer_id === 'number') === (status === 'NEW'), `Cosmos document ${id} has customer_id ${doc?.customer_id}`);
       found += 1;
     }
   }
   const beyond = (await run.container.item(String(jobs + 1), String(jobs + 1)).read()).resource;
-  expect(beyond === undefined, `Cosmos has a document for job ${jobs + 1}, which does not exist`);
+  verify(beyond === undefined, `Cosmos has a document for job ${jobs + 1}, which does not exist`);
 
   return [
     `queue: ${int(messages.length)} messages, all messageIds distinct (expected ${int(withMobile)})`,
@@ -292,7 +291,7 @@ async function runIdle(cosmos: BenchCosmos, baseSettings: PollSettings): Promise
       const deps = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile: new Profile() });
       const timed = wirePollDeps({ clientPool: client.pool, ledgerPool: ledger.pool, container, queue, settings: baseSettings, profile });
       const measured = await measureIdlePolls({ deps, timed, rows, openJobs, polls: OPTIONS.idlePolls, warmupPolls: OPTIONS.idleWarmupPolls, ledgerPool: ledger.pool });
-      expect(queue.messages.length === 0, 'an idle poll queued messages');
+      verify(queue.messages.length === 0, 'an idle poll queued messages');
       const stats = summarize(measured.samples);
       log(
         `idle (${int(openJobs)} open jobs): median ${ms(stats.median)}, p95 ${ms(stats.p95)} over ${measured.samples.length} polls; ` +
@@ -337,27 +336,6 @@ async function runIdle(cosmos: BenchCosmos, baseSettings: PollSettings): Promise
 // ---------------------------------------------------------------------------------------------
 // Report
 
-/** Groups the profiled port calls into the steps of an ingestion. */
-const STEP_NAMES: Record<string, string> = {
-  'checkpoints.read': 'checkpoint read (MySQL ledger)',
-  'checkpoints.save': 'checkpoint save (MySQL ledger)',
-  'clientJobs.readJobsAfter': 'read Jobs batch by key range (MySQL client)',
-  'clientJobs.readNewJobsInRange': 'look-back + sweep reads (MySQL client)',
-  'notificationLog.getMany': 'notification_log marker lookup (MySQL ledger)',
-  'documents.createMissing': 'Cosmos bulk create',
-  'customers.findOrCreateByMobiles': 'customers find or create by mobile (MySQL ledger)',
-  'customers.linkJobs': 'customer_jobs insert (MySQL ledger)',
-  'transactions.append': 'job_trans insert (MySQL ledger)',
-  'tracking.track': 'job_tracking insert (MySQL ledger)',
-  'notificationLog.register': 'notification_log insert (MySQL ledger)',
-  'queue.enqueue': 'queue enqueue (in memory)',
-  'tracking.openJobsAfter': 'mirror: open jobs (MySQL ledger)',
-  'clientJobs.readJobs': 'mirror: client statuses by id (MySQL client)',
-  'clientJobs.moveStatuses': 'no-mobile jobs: client status update + read-back (MySQL client)',
-  'documents.updateMany': 'no-mobile jobs: Cosmos bulk read + conditional replace',
-  'tracking.advanceMany': 'no-mobile jobs: job_tracking update (MySQL ledger)',
-};
-
 function profileRows(runs: IngestRun[]): Row[] {
   const keys = [...new Set(runs.flatMap((run) => [...run.profile.steps.keys()]))].sort(
     (a, b) => (runs[0]!.profile.steps.get(b)?.ms ?? 0) - (runs[0]!.profile.steps.get(a)?.ms ?? 0),
@@ -367,7 +345,7 @@ function profileRows(runs: IngestRun[]): Row[] {
     if (!step) return ['-', '-', '-'];
     return [int(step.calls), `${(step.ms / 1000).toFixed(2)} s`, `${((step.ms * 1000) / run.jobs).toFixed(0)} µs`];
   };
-  const rows: Row[] = keys.map((key) => [STEP_NAMES[key] ?? key, ...runs.flatMap((run) => cells(run, key))]);
+  const rows: Row[] = keys.map((key) => [stepName(key), ...runs.flatMap((run) => cells(run, key))]);
   rows.push([
     'domain code, mapping, event loop (wall minus port calls)',
     ...runs.flatMap((run) => {
@@ -389,7 +367,7 @@ function idleProfileRows(variants: IdleVariant[], polls: number): Row[] {
     (a, b) => (last.profile.steps.get(b)?.ms ?? 0) - (last.profile.steps.get(a)?.ms ?? 0),
   );
   return keys.map((key) => [
-    STEP_NAMES[key] ?? key,
+    stepName(key),
     ...variants.flatMap((v) => {
       const step = v.profile.steps.get(key);
       return step ? [(step.calls / polls).toFixed(0), ms(step.ms / polls, 2)] : ['-', '-'];

@@ -12,16 +12,17 @@
 import { copyFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { compileApp, cosmosJobs, freePort, run, waitFor, type Running } from '../test/support/cli.js';
-import { CLIENT_JOBS_DDL, insertClientJobs } from '../test/support/mysql.js';
+import { CLIENT_JOBS_DDL } from '../dev/defaults.js';
+import { insertClientJobs } from '../test/kit/mysql.js';
 import { cosmosJournalPath, startEmbeddedCosmos } from '../dev/cosmos.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { createBenchDatabase } from './lib/stack.js';
 import { int } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
 const OPTIONS = { jobs: envInt('BENCH_RESTART_JOBS', 20_000), write: process.env.BENCH_WRITE !== '0', targetMs: 10_000 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const log = (message: string) => console.log(`[bench:local-restart ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('local-restart');
 
 const groupGone = (pid: number) => {
   try {

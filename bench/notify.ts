@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlPool } from '../src/adapters/mysql/pool.js';
 import { toE164 } from '../src/domain/shared/phone.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { countOpened, countPerJob, insertNewJobs, mobileFor, sandboxSmsRefs, UNPACED_RPS, withBenchApp, type BenchApp, type PerJobCount } from './lib/localHost.js';
 import type { BenchCosmos } from './lib/stack.js';
 import { int } from './lib/stats.js';
@@ -42,7 +42,7 @@ const OPTIONS = {
 /** Issue 9: the multi-channel pipeline's notifications/s at no less than 80% of the SMS-only run's. */
 const TARGET_RATIO = 0.8;
 
-const log = (message: string) => console.log(`[bench:notify ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('notify');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const perSecond = (count: number, ms: number) => int((count * 1000) / ms);
 const loadAverage = () => os.loadavg()[0]!.toFixed(2);

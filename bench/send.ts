@@ -26,8 +26,8 @@ import type { LocalHost } from '../dev/host.js';
 import type { VonageSandboxOptions } from '../dev/vonageSandbox.js';
 import type { SandboxProcess } from './lib/sandboxProcess.js';
 import type { MysqlPool } from '../src/adapters/mysql/pool.js';
-import { startFaultProxy, type FaultProxy } from '../test/support/tcpProxy.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { startFaultProxy, type FaultProxy } from '../test/kit/tcpProxy.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { countOpened, countPerJob, insertNewJobs, sandboxSmsRefs, UNPACED_RPS, withBenchApp, type PerJobCount } from './lib/localHost.js';
 import { KINDS, PHASES, type Kind, type LogCounter } from './lib/logCounter.js';
 import { MYSQL_SERVER_URL, type BenchCosmos } from './lib/stack.js';
@@ -48,7 +48,7 @@ const OPTIONS = {
   deadlineMs: 16 * 60_000,
 };
 
-const log = (message: string) => console.log(`[bench:send ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('send');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 type FaultKind = 'refuse' | 'freeze';

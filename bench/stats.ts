@@ -26,10 +26,11 @@ import { coverInterval, resolveInterval } from '../src/domain/stats/statsInterva
 import '../src/functions/stats/recordStatsBatch.js';
 import '../src/functions/stats/recordStatsMessage.js';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { createBenchDatabase, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
+import { verify } from '../test/kit/verify.js';
 
 const OPTIONS = {
   single: envInt('BENCH_STATS_SINGLE', 6000),
@@ -48,11 +49,8 @@ const OPTIONS = {
   targets: { singlePerSecond: 1000, batchPerSecond: 20_000, oneCustomerMs: 10, allCustomersMs: 200 },
 };
 
-const log = (message: string) => console.log(`[bench:stats ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('stats');
 
-function expect(condition: boolean, message: string): void {
-  if (!condition) throw new Error(`verification failed: ${message}`);
-}
 
 const call = (name: string, body: string) => invokeHttp(name, body);
 
@@ -112,18 +110,18 @@ async function runIngest(cosmos: BenchCosmos): Promise<{ single: IngestRun; batc
     log(`(a) ${int(OPTIONS.single)} single messages, ${OPTIONS.clients} clients`);
     const a = await drive(OPTIONS.single, OPTIONS.clients, async () => ({ ...(await call('recordStatsMessage', JSON.stringify(randomMessage()))), created: 1 }));
     const afterSingle = await counts();
-    expect(a.statuses.get(201) === OPTIONS.single, `single answers ${JSON.stringify([...a.statuses])}`);
-    expect(afterSingle.stored === OPTIONS.single && afterSingle.counted === OPTIONS.single, `single: ${JSON.stringify(afterSingle)}`);
+    verify(a.statuses.get(201) === OPTIONS.single, `single answers ${JSON.stringify([...a.statuses])}`);
+    verify(afterSingle.stored === OPTIONS.single && afterSingle.counted === OPTIONS.single, `single: ${JSON.stringify(afterSingle)}`);
 
     log(`(b) ${int(OPTIONS.batches)} batches of ${int(OPTIONS.batchSize)}, ${OPTIONS.batchClients} clients`);
     const b = await drive(OPTIONS.batches, OPTIONS.batchClients, async () => {
       const response = await call('recordStatsBatch', JSON.stringify({ messages: Array.from({ length: OPTIONS.batchSize }, randomMessage) }));
-      expect(response.status === 200 && response.body.created === OPTIONS.batchSize, `batch answered ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+      verify(response.status === 200 && response.body.created === OPTIONS.batchSize, `batch answered ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
       return { status: response.status, created: Number(response.body.created) };
     });
     const afterBatch = await counts();
     const batchMessages = OPTIONS.batches * OPTIONS.batchSize;
-    expect(afterBatch.stored - afterSingle.stored === batchMessages && afterBatch.counted - afterSingle.counted === batchMessages, `batch: ${JSON.stringify(afterBatch)}`);
+    verify(afterBatch.stored - afterSingle.stored === batchMessages && afterBatch.counted - afterSingle.counted === batchMessages, `batch: ${JSON.stringify(afterBatch)}`);
     return {
       single: { messages: OPTIONS.single, clients: OPTIONS.clients, ...a, ...afterSingle },
       batch: { messages: batchMessages, clients: OPTIONS.batchClients, ...b, stored: afterBatch.stored - afterSingle.stored, counted: afterBatch.counted - afterSingle.counted },
@@ -249,7 +247,7 @@ async function runQueries(): Promise<QueryRun> {
 
       const [levels] = await setup.query<RowDataPacket[]>('SELECT level, COUNT(*) AS n, SUM(message_count) AS messages FROM stats_bucket GROUP BY level ORDER BY level');
       const bucketRows = Object.fromEntries(levels.map((r) => [['', 'quarter', 'day', 'month', 'year'][Number(r.level)]!, Number(r.n)]));
-      for (const r of levels) expect(Number(r.messages) === d.N, `level ${r.level} counts ${r.messages} messages, expected ${d.N}`);
+      for (const r of levels) verify(Number(r.messages) === d.N, `level ${r.level} counts ${r.messages} messages, expected ${d.N}`);
       const [sizes] = await setup.query<RowDataPacket[]>(
         'SELECT table_name AS name, (data_length + index_length) / 1048576 AS mib FROM information_schema.tables WHERE table_schema = DATABASE()',
       );
@@ -320,7 +318,7 @@ async function runQueries(): Promise<QueryRun> {
             const r = rows[i]!;
             return o.customerId === Number(r.customer_id) && o.type === String(r.type) && o.count === Number(r.n) && o.totalAmount === String(r.total);
           });
-        expect(matches, `${scope}: buckets and raw messages disagree`);
+        verify(matches, `${scope}: buckets and raw messages disagree`);
         naive.push({ label: `${scope}, 2025 in America/New_York`, samples, rows: rows.length, matches });
       }
       return {

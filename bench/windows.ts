@@ -42,7 +42,7 @@ import { MAX_BROADCAST_RECIPIENTS } from '../src/domain/broadcasts/broadcast.js'
 import { toE164 } from '../src/domain/shared/phone.js';
 import { parseBusinessCalendar, type BusinessCalendar } from '../src/domain/windows/businessCalendar.js';
 import { nextSendTime, WEEKDAYS, type CustomerHours } from '../src/domain/windows/contactWindow.js';
-import { envInt, runBenchmark } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { mobileFor, UNPACED_RPS, withBenchApp, type BenchApp } from './lib/localHost.js';
 import type { BenchCosmos } from './lib/stack.js';
 import { int, median } from './lib/stats.js';
@@ -71,7 +71,7 @@ const INSTANTS = [
   { label: 'Sun 2026-03-29 00:30 GMT (clocks go forward at 01:00)', at: new Date('2026-03-29T00:30:00Z') },
 ];
 
-const log = (message: string) => console.log(`[bench:windows ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = benchLog('windows');
 
 const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 

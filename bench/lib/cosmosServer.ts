@@ -1,9 +1,9 @@
 /**
- * Runs the embedded Cosmos server (test/support/cosmos.ts) in a process of its own, as Cosmos DB
+ * Runs the embedded Cosmos server (test/kit/cosmos.ts) in a process of its own, as Cosmos DB
  * is a separate service in production: its request handling then does not share the bench's event
  * loop. Reports its endpoint to the parent over IPC and stops when the parent disconnects.
  */
-import { startLocalCosmos } from '../../test/support/cosmos.js';
+import { startLocalCosmos } from '../../test/kit/cosmos.js';
 
 void startLocalCosmos().then((cosmos) => {
   process.send?.({ endpoint: cosmos.endpoint });

@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { buildRelay, prepareLedger, type Relay } from '../../src/compositionRoot.js';
 import { provideRelay } from '../../src/processRelay.js';
 import { loadConfig } from '../../src/config.js';
-import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
-import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
+import { EMBEDDED_COSMOS_KEY } from '../../test/kit/cosmos.js';
+import { FakeNotificationQueue } from '../../test/contracts/notifications/notificationQueue.fake.js';
+import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import { registrations } from '../../dev/functionsCore.js';
 import { createBenchDatabase, type BenchCosmos, type BenchDatabase } from './stack.js';
 
@@ -55,7 +56,7 @@ export async function startBenchRelay(cosmos: BenchCosmos, purpose: string, sett
       CLIENT_DB_URL: client.url,
       LEDGER_DB_URL: ledger.url,
       COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: LOCAL_COSMOS_KEY,
+      COSMOS_KEY: EMBEDDED_COSMOS_KEY,
       COSMOS_JOBS_CONTAINER: containerName,
       VONAGE_API_KEY: 'k',
       VONAGE_API_SECRET: 's',

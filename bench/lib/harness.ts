@@ -11,6 +11,11 @@ export function envInt(name: string, fallback: number): number {
   return value;
 }
 
+/** A bench's progress lines: `[bench:<key> hh:mm:ss] message`. */
+export function benchLog(key: string): (message: string) => void {
+  return (message) => console.log(`[bench:${key} ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
 export interface BenchRun {
   cosmos: BenchCosmos;
   machine: Machine;
@@ -38,7 +43,7 @@ export async function runBenchmark(options: {
   run: (context: BenchRun) => Promise<BenchReport>;
 }): Promise<void> {
   const started = performance.now();
-  const log = (message: string) => console.log(`[bench:${options.key} ${new Date().toISOString().slice(11, 19)}] ${message}`);
+  const log = benchLog(options.key);
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const cosmos = await startBenchCosmos();
   let cleaned = false;

@@ -6,6 +6,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
+import { verify } from '../../test/kit/verify.js';
 
 export const JOB_COLUMNS =
   'Job_id, Job_type, Job_status, Client_firstname, Client_lastname, Client_postcode, Client_mobile, Product_id, Product_type';
@@ -111,9 +112,6 @@ export async function measureIdlePolls(options: {
   ledgerPool: MysqlPool;
 }): Promise<IdleMeasurement> {
   const timed = options.timed ?? options.deps;
-  const check = (ok: boolean, message: string) => {
-    if (!ok) throw new Error(`verification failed: ${message}`);
-  };
   for (let i = 0; i < options.warmupPolls; i++) await pollClientJobs(options.deps);
   const samples: number[] = [];
   const diskReadsBefore = await innodbStatus(options.ledgerPool, 'Innodb_buffer_pool_reads');
@@ -122,11 +120,11 @@ export async function measureIdlePolls(options: {
     const start = performance.now();
     const report = await pollClientJobs(timed);
     samples.push(performance.now() - start);
-    check(report.scanned === 0 && report.ingested === 0 && report.repaired === 0, `idle poll did work: ${JSON.stringify(report)}`);
-    check(report.checkpoint === options.rows, `idle poll moved the checkpoint to ${report.checkpoint}`);
+    verify(report.scanned === 0 && report.ingested === 0 && report.repaired === 0, `idle poll did work: ${JSON.stringify(report)}`);
+    verify(report.checkpoint === options.rows, `idle poll moved the checkpoint to ${report.checkpoint}`);
     const mirror = report.mirror;
     const slice = Math.min(options.openJobs, timed.settings.mirrorRows);
-    check(
+    verify(
       mirror?.visited === slice && mirror.advanced === 0 && mirror.flagged === 0 && mirror.closing === 0,
       `idle mirror: ${JSON.stringify(mirror)}`,
     );

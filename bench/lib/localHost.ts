@@ -6,8 +6,8 @@ import { startLocalHost, type LocalHost } from '../../dev/host.js';
 import type { MailSink } from '../../dev/mailSink.js';
 import type { VonageSandboxOptions } from '../../dev/vonageSandbox.js';
 import type { MysqlPool } from '../../src/adapters/mysql/pool.js';
-import { LOCAL_COSMOS_KEY } from '../../test/support/cosmos.js';
-import { TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
+import { EMBEDDED_COSMOS_KEY } from '../../test/kit/cosmos.js';
+import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import { capturingConsole, LogCounter } from './logCounter.js';
 import { startSandboxProcess, type SandboxProcess, type SandboxView } from './sandboxProcess.js';
 import { createBenchDatabase, type BenchCosmos, type BenchDatabase } from './stack.js';
@@ -114,7 +114,7 @@ export async function withBenchApp<T>(options: BenchAppOptions, measure: (app: B
           LEDGER_DB_URL: via(ledger.url),
           POLL_SCHEDULE: '*/1 * * * * *',
           COSMOS_ENDPOINT: options.cosmos.endpoint,
-          COSMOS_KEY: LOCAL_COSMOS_KEY,
+          COSMOS_KEY: EMBEDDED_COSMOS_KEY,
           COSMOS_JOBS_CONTAINER: containerName,
           VONAGE_API_KEY: SANDBOX_CREDENTIALS.apiKey,
           VONAGE_API_SECRET: SANDBOX_CREDENTIALS.apiSecret,

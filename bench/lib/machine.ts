@@ -46,7 +46,7 @@ export function machineMarkdown(machine: Machine, date: string, cosmosWhere = 'i
     `- CPU: ${machine.cpuModel}, nproc ${machine.nproc}`,
     `- Memory: ${machine.memoryGiB} GiB; OS: ${machine.os}`,
     `- Node ${machine.node}; MariaDB ${machine.mariadb} on 127.0.0.1 (${machine.mariadbSettings})`,
-    `- Cosmos DB: the embedded \`@vercel/cosmosdb-server\` (test/support/cosmos.ts) on loopback, ${cosmosWhere}`,
+    `- Cosmos DB: the embedded \`@vercel/cosmosdb-server\` (test/kit/cosmos.ts) on loopback, ${cosmosWhere}`,
   ].join('\n');
 }
 

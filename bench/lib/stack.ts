@@ -18,8 +18,8 @@ import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.j
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
 import type { NotificationQueue } from '../../src/domain/notifications/ports.js';
-import { LOCAL_COSMOS_KEY, startLocalCosmos } from '../../test/support/cosmos.js';
-import { TEST_PHONE_KEY_SECRET } from '../../test/support/fakes.js';
+import { EMBEDDED_COSMOS_KEY, startLocalCosmos } from '../../test/kit/cosmos.js';
+import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
 import type { Profile } from './profile.js';
 
 export const MYSQL_SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -81,7 +81,7 @@ export interface BenchCosmos {
  */
 export async function startBenchCosmos(): Promise<BenchCosmos> {
   const clients: CosmosClient[] = [];
-  const settingsFor = (endpoint: string, container: string): CosmosSettings => ({ endpoint, key: LOCAL_COSMOS_KEY, database: 'repair', container });
+  const settingsFor = (endpoint: string, container: string): CosmosSettings => ({ endpoint, key: EMBEDDED_COSMOS_KEY, database: 'repair', container });
   const opener = (endpoint: string) => async (name: string) => {
     const settings = settingsFor(endpoint, name);
     const client = createCosmosClient(settings);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import type { Clock } from '../../src/domain/shared/ports.js';
-import { FakeClock } from '../support/fakes.js';
-import type { ThrowawayDatabase } from '../support/mysql.js';
+import { FakeClock } from '../kit/clock.js';
+import type { ThrowawayDatabase } from '../kit/mysql.js';
 
 /**
  * One way to get a port (with whatever the suite needs beside it): started once per test file,

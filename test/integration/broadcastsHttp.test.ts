@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { registrations } from '../../dev/functionsCore.js';
 import { provideRelay } from '../../src/processRelay.js';
-import { FakeClock } from '../support/fakes.js';
+import { FakeClock } from '../kit/clock.js';
 import { callHttpFunction } from '../support/http.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/broadcasts/sendBroadcast.js';

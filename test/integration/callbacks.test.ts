@@ -7,7 +7,7 @@ import { signPayment } from '../../src/adapters/signatures/paymentSignature.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import { callHttpFunction } from '../support/http.js';
-import { clientStatus, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, jobTransRows, type ThrowawayDatabase } from '../kit/mysql.js';
 import { stackJobs } from '../support/stackJobs.js';
 import '../../src/functions/payments/payments.js';
 import '../../src/functions/jobs/closeJob.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provideRelay } from '../../src/processRelay.js';
 import { type Relay } from '../../src/compositionRoot.js';
 import { callHttpFunction } from '../support/http.js';
-import { clientStatus, insertClientJobs } from '../support/mysql.js';
+import { clientStatus, insertClientJobs } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/channels/addChannelGateway.js';
 import '../../src/functions/channels/listChannels.js';

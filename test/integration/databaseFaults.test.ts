@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRelay, type Relay } from '../../src/compositionRoot.js';
 import { loadConfig } from '../../src/config.js';
-import { insertClientJobs } from '../support/mysql.js';
+import { insertClientJobs } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { startFaultProxy, type FaultProxy } from '../support/tcpProxy.js';
+import { startFaultProxy, type FaultProxy } from '../kit/tcpProxy.js';
 
 /** The relay's MySQL connections go through a proxy that can freeze or cut them (issue: faults found by injection). */
 describe('database faults', () => {

@@ -6,8 +6,9 @@ import { cryptoRandom } from '../../src/adapters/system/cryptoRandom.js';
 import { CODE_ALPHABET, CODE_LENGTH, newDiscountCodes, normalizeDiscountCode } from '../../src/domain/discounts/discountCode.js';
 import { generateDiscountCodes, type GenerationSettings } from '../../src/domain/discounts/discountCodes.js';
 import type { DiscountCodes, RandomSource } from '../../src/domain/discounts/ports.js';
-import { startLocalCosmos, type LocalCosmos } from '../support/cosmos.js';
-import { crashAfter, FakeClock, isInjectedCrash } from '../support/fakes.js';
+import { startLocalCosmos, type LocalCosmos } from '../kit/cosmos.js';
+import { crashAfter, isInjectedCrash } from '../kit/crash.js';
+import { FakeClock } from '../kit/clock.js';
 
 const clock = new FakeClock(new Date('2026-06-15T12:00:00.000Z'));
 const settings: GenerationSettings = { chunkSize: 250, timeBudgetMs: 60_000 };

@@ -3,7 +3,7 @@ import { provideRelay } from '../../src/processRelay.js';
 import { type Relay } from '../../src/compositionRoot.js';
 import { deliverDue as deliverDueOn, inboundSms as reply } from '../support/feedbackFlow.js';
 import { callHttpFunction } from '../support/http.js';
-import { clientStatus, insertClientJobs, jobTransRows } from '../support/mysql.js';
+import { clientStatus, insertClientJobs, jobTransRows } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import '../../src/functions/discounts/generateDiscountCodes.js';
 import '../../src/functions/feedback/vonageInboundSms.js';

@@ -7,7 +7,7 @@ import { type Relay } from '../../src/compositionRoot.js';
 import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
 import { listInboxHandler } from '../../src/functions/inbox/listInbox.js';
 import { updateInboxMessageHandler } from '../../src/functions/inbox/updateInboxMessage.js';
-import { FakeClock } from '../support/fakes.js';
+import { FakeClock } from '../kit/clock.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 
 const SECRET = 'inbox-signature-secret';

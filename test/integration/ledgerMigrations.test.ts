@@ -8,8 +8,9 @@ import { MysqlMessageStats } from '../../src/adapters/mysql/messageStats.js';
 import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { legacyPhoneLookupKey } from '../../src/adapters/mysql/rekeyPhoneLookups.js';
-import { testPhoneKeys } from '../support/fakes.js';
-import { createClientDatabase, createLedgerDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
+import { testPhoneKeys } from '../kit/phoneKeys.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
+import { createLedgerDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../kit/mysql.js';
 import { LEDGER_MIGRATIONS_2012640 } from '../fixtures/ledgerMigrations2012640.js';
 
 const migrationsDir = path.resolve(__dirname, '../../src/adapters/mysql/migrations');

@@ -7,7 +7,7 @@ import { provideRelay } from '../../src/processRelay.js';
 import { type Relay } from '../../src/compositionRoot.js';
 import { recordOwnMessages } from '../../src/domain/stats/messageStats.js';
 import { parseRoute } from '../../dev/http.js';
-import { MemoryLogger } from '../support/fakes.js';
+import { MemoryLogger } from '../kit/logger.js';
 import { registrations } from '../../dev/functionsCore.js';
 import { callHttpFunction } from '../support/http.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';

@@ -9,7 +9,7 @@ import { type Relay } from '../../src/compositionRoot.js';
 import { ownStatsMessage } from '../../src/domain/stats/messageStats.js';
 import '../../src/functions/notifications/vonageMessagesStatus.js';
 import { callHttpFunction } from '../support/http.js';
-import { insertClientJobs } from '../support/mysql.js';
+import { insertClientJobs } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 
 const SECRET = 'messages-signature-secret';

@@ -4,7 +4,8 @@ import { MysqlJobTransactions } from '../../src/adapters/mysql/jobTransactions.j
 import { LEDGER_MIGRATIONS, migrateLedger } from '../../src/adapters/mysql/ledgerMigrations.js';
 import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.js';
 import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
-import { clientStatus, createClientDatabase, createLedgerDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, createLedgerDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../kit/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
 
 let client: ThrowawayDatabase;
 let ledger: ThrowawayDatabase;

@@ -11,9 +11,20 @@ import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import { buildRelay } from '../../src/compositionRoot.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { FakeClientJobs, FakeClock, FakeCustomers, FakeDiscountCodes, FakeInbox, FakeJobDocuments, FakeJobTracking, FakeMessageStats, MemoryLogger, FakeNotificationQueue, TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../support/fakes.js';
+import { FakeClientJobs } from '../contracts/jobs/clientJobs.fake.js';
+import { FakeClock } from '../kit/clock.js';
+import { FakeCustomers } from '../contracts/customers/customers.fake.js';
+import { FakeDiscountCodes } from '../support/fakes.js';
+import { FakeInbox } from '../contracts/inbox/inbox.fake.js';
+import { FakeJobDocuments } from '../contracts/jobs/jobDocuments.fake.js';
+import { FakeJobTracking } from '../contracts/jobs/jobTracking.fake.js';
+import { FakeMessageStats } from '../contracts/stats/messageStats.fake.js';
+import { MemoryLogger } from '../kit/logger.js';
+import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
+import { TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../kit/phoneKeys.js';
 import { calendarOf } from '../support/world.js';
-import { createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
+import { createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../kit/mysql.js';
 
 const NUMBER = '+447770123456';
 

@@ -5,14 +5,9 @@ import { type Relay } from '../../src/compositionRoot.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { FakeNotificationQueue } from '../support/fakes.js';
+import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
 import { registrations } from '../../dev/functionsCore.js';
-import {
-  clientStatus,
-  insertClientJobs,
-  jobTransRows,
-  type ThrowawayDatabase,
-} from '../support/mysql.js';
+import { clientStatus, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../kit/mysql.js';
 import { callHttpFunction } from '../support/http.js';
 import { MailSink } from '../../dev/mailSink.js';
 import '../../src/functions/customers/createCustomer.js';

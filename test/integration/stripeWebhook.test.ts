@@ -13,7 +13,7 @@ import {
   type PaymentFields,
 } from '../../scripts/stripeEvents.js';
 import { callHttpFunction, type CallResult } from '../support/http.js';
-import { clientStatus, jobTransRows } from '../support/mysql.js';
+import { clientStatus, jobTransRows } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 import { stackJobs } from '../support/stackJobs.js';
 import '../../src/functions/payments/stripeWebhook.js';

@@ -8,7 +8,7 @@ import { MESSAGES_STATUS_TO_DELIVERY, messagesStatusSchema } from '../../src/fun
 import '../../src/functions/feedback/vonageMessagesInbound.js';
 import '../../src/functions/notifications/vonageMessagesStatus.js';
 import { callHttpFunction } from '../support/http.js';
-import { clientStatus, insertClientJobs, jobTransRows } from '../support/mysql.js';
+import { clientStatus, insertClientJobs, jobTransRows } from '../kit/mysql.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
 
 const SECRET = 'messages-signature-secret';

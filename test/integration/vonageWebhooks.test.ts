@@ -11,14 +11,9 @@ import { vonageDeliveryReceiptHandler } from '../../src/functions/notifications/
 import { vonageInboundSmsHandler } from '../../src/functions/feedback/vonageInboundSms.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-import { FakeNotificationQueue, testPhoneKeys } from '../support/fakes.js';
-import {
-  clientStatus,
-  createLedgerDatabase,
-  insertClientJobs,
-  jobTransRows,
-  type ThrowawayDatabase,
-} from '../support/mysql.js';
+import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
+import { testPhoneKeys } from '../kit/phoneKeys.js';
+import { clientStatus, createLedgerDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../kit/mysql.js';
 
 const SECRET = 'integration-signature-secret';
 const API_KEY = 'k';

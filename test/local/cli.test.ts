@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileApp, cosmosJobs, freePort, run, waitFor, type Running } from '../support/cli.js';
-import { clientStatus, createClientDatabase, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../kit/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
 
 /**
  * `npm start` as a user runs it: the compiled CLI in a child process, loading the compiled function

@@ -7,7 +7,8 @@ import { getRelay } from '../../src/processRelay.js';
 import { startLocalHost, type LocalHost } from '../../dev/host.js';
 import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET } from '../../dev/defaults.js';
 import { buildPaymentRequest, postPayment } from '../../scripts/lib/paymentRequest.js';
-import { clientStatus, createClientDatabase, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../support/mysql.js';
+import { clientStatus, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../kit/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
 
 /** Whether anything accepts TCP connections at the URL's host and port. */
 function listening(url: string): Promise<boolean> {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { LOCAL_VONAGE_API_KEY, LOCAL_VONAGE_API_SECRET } from '../../dev/defaults.js';
 import { embeddedDependencies } from '../../dev/dependencies.js';
 import { HostConfigurationError } from '../../dev/settings.js';
-import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from '../support/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../kit/mysql.js';
 
 /** SANDBOX_FAIL (docs/local.md): the local host's switch that makes the embedded Vonage sandbox fail, so failover can be watched. */
 describe('SANDBOX_FAIL on the local host', () => {

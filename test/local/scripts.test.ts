@@ -7,7 +7,8 @@ import { DEMO_JOBS, describeDemoJob, runDemo } from '../../scripts/lib/demoJobs.
 import { LocalMysqlError, prepareLocalMysql } from '../../dev/mysql.js';
 import { redactUrl } from '../../dev/settings.js';
 import { buildPaymentRequest, normaliseAmount, parseJobId, PaymentInputError } from '../../scripts/lib/paymentRequest.js';
-import { MYSQL_SERVER_URL, insertClientJobs, createClientDatabase } from '../support/mysql.js';
+import { MYSQL_SERVER_URL, insertClientJobs } from '../kit/mysql.js';
+import { createClientDatabase } from '../support/clientDatabase.js';
 
 const created: string[] = [];
 

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { MYSQL_SERVER_URL } from '../support/mysql.js';
+import { MYSQL_SERVER_URL } from '../kit/mysql.js';
 
 /** Integration tests need a real MariaDB; say so loudly instead of skipping them. */
 export default async function requireMysql(): Promise<void> {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCosmosClient } from '../../src/adapters/cosmos/client.js';
 import type { JobDocument } from '../../src/domain/jobs/job.js';
-import { LOCAL_COSMOS_KEY } from './cosmos.js';
+import { EMBEDDED_COSMOS_KEY } from '../kit/cosmos.js';
 
 const repo = path.resolve(__dirname, '../..');
 
@@ -70,7 +70,7 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 export async function cosmosJobs(running: Running): Promise<JobDocument[]> {
   const endpoint = /Cosmos DB\s+embedded\s+(https:\/\/127\.0\.0\.1:\d+)/.exec(running.output())?.[1];
   if (!endpoint) throw new Error(`no embedded Cosmos endpoint in the output:\n${running.output()}`);
-  const client = createCosmosClient({ endpoint, key: LOCAL_COSMOS_KEY, database: 'repair', container: 'jobs' });
+  const client = createCosmosClient({ endpoint, key: EMBEDDED_COSMOS_KEY, database: 'repair', container: 'jobs' });
   try {
     return (await client.database('repair').container('jobs').items.readAll<JobDocument>({ maxItemCount: 5000 }).fetchAll()).resources;
   } catch (error) {

@@ -3,9 +3,11 @@ import { buildRelay, prepareLedger, type Relay, type RelayOverrides } from '../.
 import { loadConfig } from '../../src/config.js';
 import { MailSink } from '../../dev/mailSink.js';
 import { VonageSandbox } from '../../dev/vonageSandbox.js';
-import { startLocalCosmos, type LocalCosmos } from './cosmos.js';
-import { FakeNotificationQueue, TEST_PHONE_KEY_SECRET } from './fakes.js';
-import { createClientDatabase, createThrowawayDatabase, type ThrowawayDatabase } from './mysql.js';
+import { startLocalCosmos, type LocalCosmos } from '../kit/cosmos.js';
+import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
+import { TEST_PHONE_KEY_SECRET } from '../kit/phoneKeys.js';
+import { createClientDatabase } from './clientDatabase.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../kit/mysql.js';
 
 /** The real adapters wired by the composition root: throwaway MariaDB databases, embedded Cosmos, the Vonage sandbox, an SMTP mail sink. */
 export interface RealStack {

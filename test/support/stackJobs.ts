@@ -1,5 +1,5 @@
 import { InvocationContext } from '@azure/functions';
-import { insertClientJobs } from './mysql.js';
+import { insertClientJobs } from '../kit/mysql.js';
 import type { RealStack } from './realStack.js';
 import { registrations } from '../../dev/functionsCore.js';
 import '../../src/functions/notifications/sendNotification.js';

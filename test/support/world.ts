@@ -3,28 +3,24 @@ import { sendNotification, type SendNotificationDeps, type SendNotificationResul
 import { batchedCompleter } from '../../src/domain/notifications/completion.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
 import { parseBusinessCalendar, type BusinessCalendar } from '../../src/domain/windows/businessCalendar.js';
-import {
-  FakeCheckpoints,
-  FakeClientJobs,
-  FakeClock,
-  FakeBroadcasts,
-  FakeInbox,
-  FakeCustomers,
-  FakeGatewayRegistry,
-  FakeMessageStats,
-  FakeNotificationGateway,
-  fakeConfiguredGateways,
-  FakeJobDocuments,
-  FakeJobTracking,
-  FakeJobTransactions,
-  FakePacer,
-  FakePayments,
-  FakeSmsGateway,
-  FakeNotificationLog,
-  FakeNotificationQueue,
-  MemoryLogger,
-  testPhoneKeys,
-} from './fakes.js';
+import { FakeCheckpoints } from '../contracts/jobs/pollCheckpoints.fake.js';
+import { FakeClientJobs } from '../contracts/jobs/clientJobs.fake.js';
+import { FakeClock } from '../kit/clock.js';
+import { FakeBroadcasts } from '../contracts/broadcasts/broadcasts.fake.js';
+import { FakeInbox } from '../contracts/inbox/inbox.fake.js';
+import { FakeCustomers } from '../contracts/customers/customers.fake.js';
+import { FakeGatewayRegistry } from '../contracts/channels/gatewayRegistry.fake.js';
+import { FakeMessageStats } from '../contracts/stats/messageStats.fake.js';
+import { FakeNotificationGateway, fakeConfiguredGateways, FakeSmsGateway } from '../contracts/channels/notificationGateway.fake.js';
+import { FakeJobDocuments } from '../contracts/jobs/jobDocuments.fake.js';
+import { FakeJobTracking } from '../contracts/jobs/jobTracking.fake.js';
+import { FakeJobTransactions } from '../contracts/jobs/jobTransactions.fake.js';
+import { FakePacer } from '../contracts/notifications/sendPacer.fake.js';
+import { FakePayments } from '../contracts/payments/payments.fake.js';
+import { FakeNotificationLog } from '../contracts/notifications/notificationLog.fake.js';
+import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
+import { MemoryLogger } from '../kit/logger.js';
+import { testPhoneKeys } from '../kit/phoneKeys.js';
 
 export const TEST_POLL_SETTINGS: PollSettings = {
   batchSize: 100,
