@@ -1,5 +1,5 @@
 import { createCosmosClient, openDiscountCodesContainer, openJobsContainer } from './adapters/cosmos/client.js';
-import { CosmosDiscountCodes } from './adapters/cosmos/discountCodes.js';
+import { CosmosConditionalDocuments } from './adapters/cosmos/conditionalDocuments.js';
 import { CosmosJobDocuments } from './adapters/cosmos/jobDocuments.js';
 import { cryptoRandom } from './adapters/system/cryptoRandom.js';
 import { createConsoleLogger, systemClock } from './adapters/system/consoleLogger.js';
@@ -88,6 +88,7 @@ import {
   type GenerationSettings,
 } from './domain/discounts/discountCodes.js';
 import type { DiscountCodeCounts, RedeemOutcome } from './domain/discounts/ports.js';
+import { DiscountCodeProtocol } from './domain/discounts/protocol.js';
 
 /** The use cases the functions call, wired to real adapters. */
 export interface Relay {
@@ -333,7 +334,7 @@ export async function buildRelay(config: AppConfig, overrides: RelayOverrides = 
   const inbox = new MysqlInbox(ledgerPool);
   // One completer for every delivery of this instance, so SMS settling together complete together.
   const completeJob = batchedCompleter(withLogger('sendNotification'));
-  const discountCodes = new CosmosDiscountCodes(discountCodesContainer, shared.clock);
+  const discountCodes = new DiscountCodeProtocol(new CosmosConditionalDocuments(discountCodesContainer), shared.clock, cryptoRandom);
 
   return {
     config,
