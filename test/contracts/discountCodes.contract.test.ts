@@ -6,7 +6,7 @@ import { codeId, type CodeDoc } from '../../src/domain/discounts/documents.js';
 import type { ClaimOutcome, ConditionalDocuments } from '../../src/domain/discounts/ports.js';
 import { DiscountCodeProtocol } from '../../src/domain/discounts/protocol.js';
 import { startLocalCosmos } from '../support/cosmos.js';
-import { FakeClock } from '../support/fakes.js';
+import { crashAfter, FakeClock, isInjectedCrash } from '../support/fakes.js';
 import { seededRandomSource } from '../support/seededRandom.js';
 import { fakeImplementation, describeContract, type Implementation } from './harness.js';
 import { FakeConditionalDocuments } from './fakeConditionalDocuments.js';
@@ -137,6 +137,33 @@ describeContract<DiscountStore>(
       expect(await processes[1]!.claim('scarce', 2)).toEqual({ status: 'none-left' });
       await generate('scarce', 1, 'another');
       expect((await processes[1]!.claim('scarce', 2)).status).toBe('claimed');
+    });
+
+    it('completes a generation interrupted after a step when another process repeats it with its Idempotency-Key', async () => {
+      const { processes } = subject();
+      const crashing = crashAfter(processes[0]!, 'fillChunk', 2);
+      await expect(
+        generateDiscountCodes({ codes: crashing, random: seededRandomSource(SEED), clock, settings: { chunkSize: 100, timeBudgetMs: 60_000 } }, { brandId: 'halted', count: 450, idempotencyKey: 'k' }),
+      ).rejects.toSatisfy(isInjectedCrash);
+      expect((await processes[1]!.counts('halted'))?.generated).toBe(200);
+      const repeated = await generateDiscountCodes(
+        { codes: processes[1]!, random: seededRandomSource(SEED + 1), clock, settings: { chunkSize: 100, timeBudgetMs: 60_000 } },
+        { brandId: 'halted', count: 450, idempotencyKey: 'k' },
+      );
+      expect(repeated).toMatchObject({ status: 'complete', counts: { generated: 450 } });
+      expect(new Set((await storedCodes('halted', 450)).map((code) => code?.code)).size).toBe(450);
+    });
+
+    it('completes a claim whose request died after naming its code, and one that died after taking it', async () => {
+      await generate('repaired', 5);
+      const { documents, processes } = subject();
+      await documents.createIfAbsent({ id: 'claim-41', brandId: 'repaired', customerId: 41, seq: 0 });
+      await documents.createIfAbsent({ id: 'claim-42', brandId: 'repaired', customerId: 42, seq: 1 });
+      await documents.createIfAbsent({ id: 'taken-1', brandId: 'repaired', seq: 1, customerId: 42, takenAt: clock.now().toISOString() });
+      const codes = (await storedCodes('repaired', 5)).map((code) => code?.code);
+      expect(await processes[1]!.claim('repaired', 41)).toEqual({ status: 'claimed', code: codes[0] });
+      expect(await processes[2]!.claim('repaired', 42)).toEqual({ status: 'claimed', code: codes[1] });
+      expect(await processes[0]!.counts('repaired')).toMatchObject({ claimed: 2, available: 3 });
     });
 
     it('redeems a claimed code once under concurrency; refuses unclaimed and unknown codes', async () => {
