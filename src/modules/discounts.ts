@@ -1,4 +1,4 @@
-import { CosmosDiscountCodes } from '../adapters/cosmos/discountCodes.js';
+import { CosmosConditionalDocuments } from '../adapters/cosmos/conditionalDocuments.js';
 import { cryptoRandom } from '../adapters/system/cryptoRandom.js';
 import {
   claimDiscountCodeForCustomer,
@@ -9,6 +9,7 @@ import {
   type GenerationSettings,
 } from '../domain/discounts/discountCodes.js';
 import type { DiscountCodes } from '../domain/discounts/ports.js';
+import { DiscountCodeProtocol } from '../domain/discounts/protocol.js';
 import type { Infrastructure } from '../infrastructure.js';
 import type { JobStores } from './jobStores.js';
 
@@ -17,7 +18,7 @@ export const DISCOUNT_GENERATION_SETTINGS: GenerationSettings = { chunkSize: 200
 
 /** The one store of discount codes per worker: its caches serve both the discount API and feedback rewards. */
 export function discountCodeStore(infra: Pick<Infrastructure, 'discountCodesContainer' | 'clock'>): DiscountCodes {
-  return new CosmosDiscountCodes(infra.discountCodesContainer, infra.clock);
+  return new DiscountCodeProtocol(new CosmosConditionalDocuments(infra.discountCodesContainer), infra.clock, cryptoRandom);
 }
 
 /** Discount codes: generated per brand, claimed for a customer, redeemed once. */

@@ -1,11 +1,13 @@
 import type { Container } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCosmosClient, openDiscountCodesContainer } from '../../src/adapters/cosmos/client.js';
-import { CLAIM_SHARDS, CosmosDiscountCodes } from '../../src/adapters/cosmos/discountCodes.js';
+import { CosmosConditionalDocuments } from '../../src/adapters/cosmos/conditionalDocuments.js';
 import { cryptoRandom } from '../../src/adapters/system/cryptoRandom.js';
 import { CODE_ALPHABET, CODE_LENGTH, newDiscountCodes, normalizeDiscountCode } from '../../src/domain/discounts/discountCode.js';
 import { generateDiscountCodes, type GenerationSettings } from '../../src/domain/discounts/discountCodes.js';
+import { CLAIM_SHARDS } from '../../src/domain/discounts/documents.js';
 import type { DiscountCodes, RandomSource } from '../../src/domain/discounts/ports.js';
+import { DiscountCodeProtocol } from '../../src/domain/discounts/protocol.js';
 import { startLocalCosmos, type LocalCosmos } from '../kit/cosmos.js';
 import { crashAfter, isInjectedCrash } from '../kit/crash.js';
 import { FakeClock } from '../kit/clock.js';
@@ -17,14 +19,14 @@ let brandCounter = 0;
 const freshBrand = () => `brand-${process.pid}-${++brandCounter}`;
 
 /**
- * The Cosmos adapter and the use cases against the embedded Cosmos server. Several adapter
- * instances on one container stand for several Functions instances: nothing they share but the store.
+ * The protocol over the Cosmos adapter, and the use cases, against the embedded Cosmos server. Several
+ * protocol instances on one container stand for several Functions instances: nothing they share but the store.
  */
 describe('discount codes on Cosmos DB', () => {
   let cosmos: LocalCosmos;
   let container: Container;
   /** Five "processes". */
-  let stores: CosmosDiscountCodes[];
+  let stores: DiscountCodeProtocol[];
   const store = () => stores[0]!;
 
   const generate = (brandId: string, count: number, options: { key?: string; codes?: DiscountCodes; random?: RandomSource; chunkSize?: number } = {}) =>
@@ -57,7 +59,7 @@ describe('discount codes on Cosmos DB', () => {
     const settings = cosmos.settingsFor();
     const client = createCosmosClient(settings);
     container = await openDiscountCodesContainer(client, settings, `discountCodes_${process.pid}`);
-    stores = Array.from({ length: 5 }, () => new CosmosDiscountCodes(container, clock));
+    stores = Array.from({ length: 5 }, () => new DiscountCodeProtocol(new CosmosConditionalDocuments(container), clock, cryptoRandom));
   });
   afterAll(async () => cosmos?.stop());
 

@@ -56,7 +56,7 @@ export function openJobsContainer(client: CosmosClient, settings: CosmosSettings
   return openContainer(client, settings, settings.container, '/id');
 }
 
-/** Discount codes (src/adapters/cosmos/discountCodes.ts), partitioned by brand. */
+/** Discount codes (src/domain/discounts/documents.ts describes them), partitioned by brand. */
 export function openDiscountCodesContainer(client: CosmosClient, settings: CosmosSettings, container: string): Promise<Container> {
   return openContainer(client, settings, container, '/brandId');
 }

@@ -43,8 +43,9 @@ export type RedeemOutcome =
   | { status: 'unknown-code' };
 
 /**
- * Where codes live. Every method is safe to repeat and to run concurrently from several
- * processes: the store's conditional writes, not this process, keep the rules.
+ * The discount-code protocol as its use cases see it (DiscountCodeProtocol over ConditionalDocuments).
+ * Every method is safe to repeat and to run concurrently from several processes: the store's
+ * conditional writes, not this process, keep the rules.
  */
 export interface DiscountCodes {
   /** Records generation request `batchKey` of `count` codes (or finds it again when repeated). */
@@ -66,4 +67,36 @@ export interface DiscountCodes {
   claim(brandId: string, customerId: number): Promise<ClaimOutcome>;
   /** `code` as normalized (upper case). */
   redeem(code: string): Promise<RedeemOutcome>;
+}
+
+/**
+ * A document of the discount-code store. `brandId` is its partition: a brand's id, or `code:<CODE>`
+ * for a code's index entry (src/domain/discounts/documents.ts describes the layout).
+ */
+export interface PartitionedDocument {
+  id: string;
+  brandId: string;
+}
+
+/** A stored document and the store's version of it, which changes on every write. */
+export interface Versioned<T> {
+  document: T;
+  version: string;
+}
+
+/**
+ * Where the protocol keeps its documents. Writes are conditional (a create happens once, a
+ * replace only over the version it read), which is all several processes need to keep the
+ * protocol's rules without locks. Documents come back as written, without the store's own fields.
+ */
+export interface ConditionalDocuments {
+  read<T extends PartitionedDocument>(partition: string, id: string): Promise<Versioned<T> | undefined>;
+  /** Point reads of documents of one partition, in the order of `ids`; undefined where absent. */
+  readMany<T extends PartitionedDocument>(partition: string, ids: readonly string[]): Promise<Array<Versioned<T> | undefined>>;
+  /** The version of the created document, or undefined when one with its id exists (left as it is). */
+  createIfAbsent<T extends PartitionedDocument>(document: T): Promise<string | undefined>;
+  /** Creates each document unless one with its id exists; says for each whether it was created. */
+  createManyIfAbsent<T extends PartitionedDocument>(documents: readonly T[]): Promise<boolean[]>;
+  /** Replaces the document if its stored version is still `version`: the new version, or undefined when it changed. */
+  replaceIfMatch<T extends PartitionedDocument>(document: T, version: string): Promise<string | undefined>;
 }
