@@ -2,7 +2,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Customer } from '../../domain/customers/customer.js';
 import type { CustomerApiResult } from '../../domain/customers/customerApi.js';
-import { json, problem, type Parsed } from '../http/http.js';
+import { json, problem, refuseWith, type HttpResult } from '../http/http.js';
+import { okValue } from '../../domain/shared/result.js';
 
 /*
  * The edge checks the shape of customer requests (types, known members: 400); what the values mean
@@ -24,12 +25,12 @@ export const newCustomerSchema = z.object({ name: z.string(), ...optionalFields 
 export const customerChangeSchema = z.object({ name: z.string().optional(), ...optionalFields }).strict();
 export const subscriptionsSchema = z.object({ subscriptions: z.array(subscriptionSchema) }).strict();
 
-export function customerIdFrom(request: HttpRequest): Parsed<number> {
+export function customerIdFrom(request: HttpRequest): HttpResult<number> {
   const raw = request.params.customerId ?? '';
   if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) {
-    return { ok: false, response: problem(400, `customerId must be a positive whole number, not "${raw.slice(0, 20)}"`) };
+    return refuseWith(400, `customerId must be a positive whole number, not "${raw.slice(0, 20)}"`);
   }
-  return { ok: true, value: Number(raw) };
+  return okValue(Number(raw));
 }
 
 /** The customer as the API shows it; subscriptions in the form PUT .../subscriptions takes. */

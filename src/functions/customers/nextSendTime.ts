@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { getRelay } from '../../compositionRoot.js';
-import { answer, describeIssues, json, problem } from '../http/http.js';
+import { answer, json, problem } from '../http/http.js';
+import { describeIssues } from '../../domain/shared/issues.js';
 import { customerIdFrom } from './customerSchemas.js';
 
 /** An ISO 8601 instant with its offset (a wall-clock time alone names no instant), within the years the window search handles. */
@@ -20,7 +21,7 @@ export async function nextSendTimeHandler(request: HttpRequest, context: Invocat
     const customerId = customerIdFrom(request);
     if (!customerId.ok) return customerId.response;
     const query = querySchema.safeParse(Object.fromEntries(request.query));
-    if (!query.success) return problem(400, describeIssues(query.error));
+    if (!query.success) return problem(400, describeIssues(query.error.issues));
     const result = await (await getRelay()).customerNextSendTime(customerId.value, query.data.at);
     switch (result.outcome) {
       case 'not-found':

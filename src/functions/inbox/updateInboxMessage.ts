@@ -2,6 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { z } from 'zod';
 import { getRelay } from '../../compositionRoot.js';
 import { INBOX_STATUSES } from '../../domain/inbox/ports.js';
+import { firstIssueMessage } from '../../domain/shared/issues.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
 import { vonageMessageId } from '../http/vonageSchemas.js';
 import { inboxMessageBody } from './inboxSchemas.js';
@@ -12,7 +13,7 @@ const changeSchema = z.object({ status: z.enum(INBOX_STATUSES, { message: `statu
 export async function updateInboxMessageHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const parsed = vonageMessageId.safeParse(request.params.messageId ?? '');
-    if (!parsed.success) return problem(400, `messageId ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
+    if (!parsed.success) return problem(400, `messageId ${firstIssueMessage(parsed.error.issues)}`);
     const messageId = parsed.data;
     const body = await readJsonBody(request, changeSchema);
     if (!body.ok) return body.response;
