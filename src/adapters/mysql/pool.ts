@@ -136,12 +136,27 @@ const RETRYABLE_TRANSACTION_ERRNOS = new Set([1213, 1205]);
 const TRANSACTION_ATTEMPTS = 5;
 
 /**
+ * Runs `attempt` (one whole transaction, rolled back when it fails) again while a deadlock or a
+ * lock-wait timeout rolls it back, up to 5 times in all; any other failure is passed on at once.
+ */
+export async function retryingRolledBackTransactions<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const errno = (error as { errno?: number }).errno;
+      if (tries >= TRANSACTION_ATTEMPTS || errno === undefined || !RETRYABLE_TRANSACTION_ERRNOS.has(errno)) throw error;
+    }
+  }
+}
+
+/**
  * Runs `work` in a transaction on one connection of the pool: committed when it returns, rolled
- * back when it throws. A deadlock or lock-wait timeout runs `work` again (up to 5 times), so `work`
- * must decide only from what it reads inside the transaction.
+ * back when it throws. A deadlock or lock-wait timeout runs `work` again (retryingRolledBackTransactions),
+ * so `work` must decide only from what it reads inside the transaction.
  */
 export async function withTransaction<T>(pool: MysqlPool, work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+  return retryingRolledBackTransactions(async () => {
     const connection = await pool.getConnection();
     let reusable = true;
     try {
@@ -152,11 +167,10 @@ export async function withTransaction<T>(pool: MysqlPool, work: (connection: mys
     } catch (error) {
       // A connection that cannot even roll back is broken: closing it ends the transaction too.
       await connection.rollback().catch(() => (reusable = false));
-      const errno = (error as { errno?: number }).errno;
-      if (attempt >= TRANSACTION_ATTEMPTS || errno === undefined || !RETRYABLE_TRANSACTION_ERRNOS.has(errno)) throw error;
+      throw error;
     } finally {
       if (reusable) connection.release();
       else connection.destroy();
     }
-  }
+  });
 }
