@@ -3,6 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { BUCKET_LEVELS, type BucketLevel, type BucketRange, type MessageStats, type StatsFilter, type StatsMessage, type StatsRecordOutcome, type StatsTotal } from '../../domain/stats/ports.js';
 import { bucketStart } from '../../domain/stats/statsInterval.js';
 import { sameStatsContent } from '../../domain/stats/statsMessage.js';
+import { transientOnFailure } from '../system/transientErrors.js';
 import { placeholders, retryingRolledBackTransactions, type MysqlPool } from './pool.js';
 
 /** `stats_bucket.level`: 1 quarter hour, 2 UTC day, 3 UTC month, 4 UTC year. */
@@ -97,6 +98,10 @@ export class MysqlMessageStats implements MessageStats {
   async reprice(message: StatsMessage, receivedAt: Date): Promise<'created' | 'repriced' | 'unchanged'> {
     const [recorded] = await this.record([message], receivedAt);
     if (recorded?.outcome === 'created') return 'created';
+    return transientOnFailure(() => this.repriceCounted(message));
+  }
+
+  private async repriceCounted(message: StatsMessage): Promise<'repriced' | 'unchanged'> {
     const connection = await this.pool.getConnection();
     try {
       await connection.query('START TRANSACTION');
