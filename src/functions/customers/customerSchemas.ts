@@ -2,8 +2,9 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Customer } from '../../domain/customers/customer.js';
 import type { CustomerApiResult } from '../../domain/customers/customerApi.js';
-import { json, problem, refuseWith, type HttpResult } from '../http/http.js';
+import { json, refuseWith, type HttpResult } from '../http/http.js';
 import { okValue } from '../../domain/shared/result.js';
+import { customerProblem, unknownCustomer } from './customerProblems.js';
 
 /*
  * The edge checks the shape of customer requests (types, known members: 400); what the values mean
@@ -54,10 +55,10 @@ export function customerResponse(result: CustomerApiResult, customerId: number |
       return savedStatus === 201 ? { ...response, headers: { location: `/api/customers/${result.customer.customerId}` } } : response;
     }
     case 'invalid':
-      return problem(422, result.detail);
+      return customerProblem('invalid', result.detail);
     case 'mobile-taken':
-      return problem(409, result.detail, { customerId: result.customerId });
+      return customerProblem('mobile-taken', result.detail, { customerId: result.customerId });
     case 'not-found':
-      return problem(404, `customer ${customerId} is not known to Repair Relay`);
+      return customerProblem('not-found', unknownCustomer(customerId));
   }
 }

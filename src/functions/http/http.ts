@@ -22,6 +22,14 @@ export function problem(status: number, detail: string, extensions: Record<strin
   };
 }
 
+/**
+ * An area's table of the HTTP status each of its refusals answers with (`{ 'unknown-job': 404 }`),
+ * as the function its handlers answer them through.
+ */
+export function problemsByOutcome<Outcome extends string>(statuses: Record<Outcome, number>) {
+  return (outcome: Outcome, detail: string, extensions?: Record<string, unknown>): HttpResponseInit => problem(statuses[outcome], detail, extensions);
+}
+
 export function json(status: number, body: unknown): HttpResponseInit {
   return { status, jsonBody: body };
 }

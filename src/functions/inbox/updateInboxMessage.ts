@@ -6,6 +6,7 @@ import { firstIssueMessage } from '../../domain/shared/issues.js';
 import { answer, json, problem, readJsonBody } from '../http/http.js';
 import { vonageMessageId } from '../http/vonageSchemas.js';
 import { inboxMessageBody } from './inboxSchemas.js';
+import { inboxProblem } from './inboxProblems.js';
 
 const changeSchema = z.object({ status: z.enum(INBOX_STATUSES, { message: `status must be one of ${INBOX_STATUSES.join(', ')}` }) }).strict();
 
@@ -18,7 +19,7 @@ export async function updateInboxMessageHandler(request: HttpRequest, context: I
     const body = await readJsonBody(request, changeSchema);
     if (!body.ok) return body.response;
     const message = await (await getRelay()).setInboxStatus(messageId, body.value.status);
-    return message ? json(200, inboxMessageBody(message)) : problem(404, `inbox message ${messageId} is not known to Repair Relay`);
+    return message ? json(200, inboxMessageBody(message)) : inboxProblem('not-found', `inbox message ${messageId} is not known to Repair Relay`);
   });
 }
 
