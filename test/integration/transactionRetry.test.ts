@@ -17,25 +17,17 @@ describe('retryingRolledBackTransactions', () => {
     expect(tries).toBe(3);
   });
 
-  it('gives up after five tries with the last deadlock', async () => {
+  it.each([
+    ['gives up after five tries with the last deadlock', 1213, 5],
+    ['passes any other failure on at once', 1062, 1],
+  ])('%s', async (_case, errno, expectedTries) => {
     let tries = 0;
     await expect(
       retryingRolledBackTransactions(async () => {
         tries++;
-        throw failure(1213);
+        throw failure(errno);
       }),
-    ).rejects.toThrow('errno 1213');
-    expect(tries).toBe(5);
-  });
-
-  it('passes any other failure on at once', async () => {
-    let tries = 0;
-    await expect(
-      retryingRolledBackTransactions(async () => {
-        tries++;
-        throw failure(1062);
-      }),
-    ).rejects.toThrow('errno 1062');
-    expect(tries).toBe(1);
+    ).rejects.toThrow(`errno ${errno}`);
+    expect(tries).toBe(expectedTries);
   });
 });
