@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
 import { maskPhone } from '../src/domain/shared/phone.js';
+import type { Result } from '../src/domain/shared/result.js';
 
 /**
  * A local stand-in for the Vonage SMS API (`POST /sms/json`) that answers the way Vonage does:
@@ -61,7 +62,7 @@ export interface SandboxFailures {
  * e.g. `sms=throttle/3,messages=unauthorized`: every 3rd SMS API request throttled, every
  * Messages API request refused with 401, so failover can be watched with `npm start`.
  */
-export function parseSandboxFailures(value: string): { ok: true; failures: SandboxFailures } | { ok: false; detail: string } {
+export function parseSandboxFailures(value: string): Result<{ failures: SandboxFailures }> {
   const failures: SandboxFailures = {};
   for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const match = /^(sms|messages)=([a-z]+)(?:\/(\d{1,6}))?$/.exec(part);

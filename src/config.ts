@@ -2,8 +2,10 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
 import { BRAND_ID_PATTERN } from './domain/discounts/discountCode.js';
+import { issueLines } from './domain/shared/issues.js';
 import { KNOWN_LOCAL_SECRETS } from './knownLocalSecrets.js';
-import { parseBusinessCalendar, parseBusinessHours, parseClosedDates, type BusinessCalendar, type Parsed } from './domain/windows/businessCalendar.js';
+import { parseBusinessCalendar, parseBusinessHours, parseClosedDates, type BusinessCalendar } from './domain/windows/businessCalendar.js';
+import type { Result, Value } from './domain/shared/result.js';
 
 const mysqlUrl = z
   .string()
@@ -22,7 +24,7 @@ const callingCodeList = z
   .refine((value) => value.split(',').every((code) => /^[1-9]\d{0,2}$/.test(code.trim())), 'must be country calling codes separated by commas, such as 44 or 44,353');
 
 /** A string setting the domain's own parser accepts; its problem becomes the setting's message. */
-const parsedBy = (parse: (text: string) => Parsed<unknown>) =>
+const parsedBy = (parse: (text: string) => Result<Value<unknown>>) =>
   z.string().superRefine((value, ctx) => {
     const parsed = parse(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.detail });
@@ -283,7 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const problems = [
     ...unresolved,
     ...(isLocalHost(env, options) ? [] : localOnlyProblems(present)),
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...(parsed.success ? [] : issueLines(parsed.error.issues, { subject: '' })),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return parsed.data;

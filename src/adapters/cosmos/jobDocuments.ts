@@ -1,6 +1,7 @@
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import { jobDocumentId, type JobDocument } from '../../domain/jobs/job.js';
 import type { JobDocuments } from '../../domain/jobs/ports.js';
+import { transientOnFailure } from '../system/transientErrors.js';
 import { readItem, statusCode } from './client.js';
 
 const CONFLICT = 409;
@@ -18,6 +19,7 @@ type StoredJobDocument = JobDocument & { _etag?: string };
  * The documents this process wrote last are kept with their ETags, so `updateMany` can replace
  * them without reading them first: the replace is conditional on that ETag, and a document someone
  * else changed since fails it (412) and is read and changed again, as any concurrent write is.
+ * Failures that pass (timeouts, throttling, a lost connection) are thrown as TransientErrors.
  */
 export class CosmosJobDocuments implements JobDocuments {
   private readonly recent = new Map<string, StoredJobDocument>();
@@ -30,42 +32,48 @@ export class CosmosJobDocuments implements JobDocuments {
    * the writes themselves at our batch sizes (ASSUMPTIONS.md).
    */
   async createMissing(docs: readonly JobDocument[]): Promise<void> {
-    for (let start = 0; start < docs.length; start += BULK_CHUNK) {
-      const operations: OperationInput[] = docs
-        .slice(start, start + BULK_CHUNK)
-        .map((doc) => ({ operationType: 'Create', partitionKey: doc.id, resourceBody: { ...doc } as unknown as JSONObject }));
-      const results = await this.container.items.bulk(operations, { continueOnError: true });
-      for (const result of results) if (result.statusCode < 400) this.remember(result.resourceBody);
-      const failed = results.filter((result) => result.statusCode >= 400 && result.statusCode !== CONFLICT);
-      if (failed.length > 0) {
-        throw new Error(
-          `Cosmos bulk create failed for ${failed.length} of ${operations.length} documents (first: status ${failed[0]?.statusCode})`,
-        );
+    return transientOnFailure(async () => {
+      for (let start = 0; start < docs.length; start += BULK_CHUNK) {
+        const operations: OperationInput[] = docs
+          .slice(start, start + BULK_CHUNK)
+          .map((doc) => ({ operationType: 'Create', partitionKey: doc.id, resourceBody: { ...doc } as unknown as JSONObject }));
+        const results = await this.container.items.bulk(operations, { continueOnError: true });
+        for (const result of results) if (result.statusCode < 400) this.remember(result.resourceBody);
+        const failed = results.filter((result) => result.statusCode >= 400 && result.statusCode !== CONFLICT);
+        if (failed.length > 0) {
+          throw new Error(
+            `Cosmos bulk create failed for ${failed.length} of ${operations.length} documents (first: status ${failed[0]?.statusCode})`,
+          );
+        }
       }
-    }
+    });
   }
 
   async get(jobId: number): Promise<JobDocument | undefined> {
-    return strip(await this.read(jobId));
+    return transientOnFailure(async () => {
+      return strip(await this.read(jobId));
+    });
   }
 
   async update(jobId: number, change: (doc: JobDocument) => JobDocument): Promise<JobDocument | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.read(jobId);
-      if (!current) return undefined;
-      const unchanged = strip(current) as JobDocument;
-      const next = change(unchanged);
-      if (next === unchanged) return unchanged;
-      try {
-        const { resource } = await this.container
-          .item(current.id, current.id)
-          .replace<JobDocument>(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } });
-        this.remember(resource as unknown as JSONObject | undefined);
-        return strip(resource as StoredJobDocument | undefined);
-      } catch (error) {
-        if (statusCode(error) !== PRECONDITION_FAILED || attempt >= MAX_OPTIMISTIC_RETRIES) throw error;
+    return transientOnFailure(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.read(jobId);
+        if (!current) return undefined;
+        const unchanged = strip(current) as JobDocument;
+        const next = change(unchanged);
+        if (next === unchanged) return unchanged;
+        try {
+          const { resource } = await this.container
+            .item(current.id, current.id)
+            .replace<JobDocument>(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } });
+          this.remember(resource as unknown as JSONObject | undefined);
+          return strip(resource as StoredJobDocument | undefined);
+        } catch (error) {
+          if (statusCode(error) !== PRECONDITION_FAILED || attempt >= MAX_OPTIMISTIC_RETRIES) throw error;
+        }
       }
-    }
+    });
   }
 
   /**
@@ -75,18 +83,20 @@ export class CosmosJobDocuments implements JobDocuments {
    * at a time.
    */
   async updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void> {
-    let pending = [...changes.keys()];
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const conflicted: number[] = [];
-      for (let start = 0; start < pending.length; start += BULK_CHUNK) {
-        const jobIds = pending.slice(start, start + BULK_CHUNK);
-        conflicted.push(...(await this.changeChunk(jobIds, changes)));
+    return transientOnFailure(async () => {
+      let pending = [...changes.keys()];
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const conflicted: number[] = [];
+        for (let start = 0; start < pending.length; start += BULK_CHUNK) {
+          const jobIds = pending.slice(start, start + BULK_CHUNK);
+          conflicted.push(...(await this.changeChunk(jobIds, changes)));
+        }
+        if (conflicted.length > 0 && attempt >= MAX_OPTIMISTIC_RETRIES) {
+          throw new Error(`Cosmos documents kept changing under ${conflicted.length} updates (first: job ${conflicted[0]})`);
+        }
+        pending = conflicted;
       }
-      if (conflicted.length > 0 && attempt >= MAX_OPTIMISTIC_RETRIES) {
-        throw new Error(`Cosmos documents kept changing under ${conflicted.length} updates (first: job ${conflicted[0]})`);
-      }
-      pending = conflicted;
-    }
+    });
   }
 
   /** Returns the jobs whose replace lost to a concurrent write. */

@@ -3,14 +3,12 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { BUCKET_LEVELS, type BucketLevel, type BucketRange, type MessageStats, type StatsFilter, type StatsMessage, type StatsRecordOutcome, type StatsTotal } from '../../domain/stats/ports.js';
 import { bucketStart } from '../../domain/stats/statsInterval.js';
 import { sameStatsContent } from '../../domain/stats/statsMessage.js';
-import { placeholders, type MysqlPool } from './pool.js';
+import { transientOnFailure } from '../system/transientErrors.js';
+import { placeholders, retryingRolledBackTransactions, type MysqlPool } from './pool.js';
 
 /** `stats_bucket.level`: 1 quarter hour, 2 UTC day, 3 UTC month, 4 UTC year. */
 const LEVEL_NUMBER: Record<BucketLevel, number> = { quarter: 1, day: 2, month: 3, year: 4 };
 
-/** Deadlocks and lock-wait timeouts roll the whole transaction back; it is then safe to run again. */
-const RETRYABLE_ERRNOS = new Set([1213, 1205]);
-const ATTEMPTS = 5;
 /** In-memory limit of a query's grouping table (MariaDB's default is 16 MiB, then it goes to disk). */
 const TEMP_TABLE_BYTES = 256 * 1024 * 1024;
 
@@ -75,7 +73,7 @@ export class MysqlMessageStats implements MessageStats {
       ...keys,
     ];
 
-    for (let attempt = 1; ; attempt++) {
+    return retryingRolledBackTransactions(async () => {
       const connection = await this.pool.getConnection();
       try {
         const [results] = await connection.query<RowDataPacket[][]>(sql, params);
@@ -90,17 +88,20 @@ export class MysqlMessageStats implements MessageStats {
       } catch (error) {
         // A statement that failed mid-way leaves the transaction open on this connection.
         await connection.query('ROLLBACK').catch(() => undefined);
-        const errno = (error as { errno?: number }).errno;
-        if (attempt >= ATTEMPTS || errno === undefined || !RETRYABLE_ERRNOS.has(errno)) throw error;
+        throw error;
       } finally {
         connection.release();
       }
-    }
+    });
   }
 
   async reprice(message: StatsMessage, receivedAt: Date): Promise<'created' | 'repriced' | 'unchanged'> {
     const [recorded] = await this.record([message], receivedAt);
     if (recorded?.outcome === 'created') return 'created';
+    return transientOnFailure(() => this.repriceCounted(message));
+  }
+
+  private async repriceCounted(message: StatsMessage): Promise<'repriced' | 'unchanged'> {
     const connection = await this.pool.getConnection();
     try {
       await connection.query('START TRANSACTION');

@@ -1,4 +1,6 @@
 import mysql from 'mysql2/promise';
+import { TransientError } from '../../domain/shared/transientError.js';
+import { asTransient, transientOnFailure } from '../system/transientErrors.js';
 
 export type MysqlPool = mysql.Pool;
 
@@ -52,7 +54,8 @@ async function runWithDeadline(pool: mysql.Pool, method: 'query' | 'execute', sq
 
 /**
  * A pool whose DATETIME values are UTC, whose big numbers come back as strings (never floats),
- * and whose connections and statements have deadlines. `multipleStatements` lets one round trip
+ * and whose connections and statements have deadlines; its statements' failures that pass are
+ * TransientErrors (so are those of withNamedLock and withTransaction, which take a connection). `multipleStatements` lets one round trip
  * carry a whole transaction (values are still placeholders).
  */
 export function createMysqlPool(
@@ -76,7 +79,7 @@ export function createMysqlPool(
   return new Proxy(pool, {
     get(target, property, receiver) {
       if (property === 'query' || property === 'execute') {
-        return (sql: Statement, values?: unknown) => runWithDeadline(target, property, sql, values, queryTimeoutMs);
+        return (sql: Statement, values?: unknown) => transientOnFailure(() => runWithDeadline(target, property, sql, values, queryTimeoutMs));
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -113,6 +116,15 @@ export async function withNamedLock<T>(
   timeoutSeconds: number,
   work: (connection: mysql.PoolConnection, acquired: boolean) => Promise<T>,
 ): Promise<T> {
+  return transientOnFailure(() => withConnectionLock(pool, name, timeoutSeconds, work));
+}
+
+async function withConnectionLock<T>(
+  pool: MysqlPool,
+  name: string,
+  timeoutSeconds: number,
+  work: (connection: mysql.PoolConnection, acquired: boolean) => Promise<T>,
+): Promise<T> {
   const connection = await pool.getConnection();
   try {
     const [[lock]] = await connection.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [name, timeoutSeconds]);
@@ -136,12 +148,28 @@ const RETRYABLE_TRANSACTION_ERRNOS = new Set([1213, 1205]);
 const TRANSACTION_ATTEMPTS = 5;
 
 /**
+ * Runs `attempt` (one whole transaction, rolled back when it fails) again while a deadlock or a
+ * lock-wait timeout rolls it back, up to 5 times in all; any other failure is passed on at once,
+ * as a TransientError when it passes (so is the last deadlock).
+ */
+export async function retryingRolledBackTransactions<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const { errno } = (error instanceof TransientError ? error.cause : error) as { errno?: number };
+      if (tries >= TRANSACTION_ATTEMPTS || errno === undefined || !RETRYABLE_TRANSACTION_ERRNOS.has(errno)) throw asTransient(error);
+    }
+  }
+}
+
+/**
  * Runs `work` in a transaction on one connection of the pool: committed when it returns, rolled
- * back when it throws. A deadlock or lock-wait timeout runs `work` again (up to 5 times), so `work`
- * must decide only from what it reads inside the transaction.
+ * back when it throws. A deadlock or lock-wait timeout runs `work` again (retryingRolledBackTransactions),
+ * so `work` must decide only from what it reads inside the transaction.
  */
 export async function withTransaction<T>(pool: MysqlPool, work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+  return retryingRolledBackTransactions(async () => {
     const connection = await pool.getConnection();
     let reusable = true;
     try {
@@ -152,11 +180,10 @@ export async function withTransaction<T>(pool: MysqlPool, work: (connection: mys
     } catch (error) {
       // A connection that cannot even roll back is broken: closing it ends the transaction too.
       await connection.rollback().catch(() => (reusable = false));
-      const errno = (error as { errno?: number }).errno;
-      if (attempt >= TRANSACTION_ATTEMPTS || errno === undefined || !RETRYABLE_TRANSACTION_ERRNOS.has(errno)) throw error;
+      throw error;
     } finally {
       if (reusable) connection.release();
       else connection.destroy();
     }
-  }
+  });
 }

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Result } from '../../domain/shared/result.js';
 
 /**
  * The one way Repair Relay checks a signed webhook, whoever sends it: a unix-seconds timestamp
  * within 300 s of now, then an HMAC-SHA256 hex signature compared in constant time.
  */
 
-export type SignatureCheck = { ok: true } | { ok: false; detail: string };
+export type SignatureCheck = Result;
 
 /** How old (or how far ahead) a signed request may be before it counts as a replay. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;

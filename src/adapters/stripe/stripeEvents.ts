@@ -2,8 +2,10 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import type { ProviderEvent, ProviderEventSource } from '../../domain/payments/recordProviderEvent.js';
 import { AMOUNT_PATTERN, amountFromMinorUnits } from '../../domain/shared/money.js';
+import { describeIssues } from '../../domain/shared/issues.js';
 import { stripeCurrencyExponent } from './currencies.js';
 import { stripePaymentId } from './paymentIds.js';
+import type { Result } from '../../domain/shared/result.js';
 
 /**
  * Stripe's webhooks, read with Stripe's own library: `webhooks.constructEvent` checks the
@@ -11,7 +13,7 @@ import { stripePaymentId } from './paymentIds.js';
  * (300 s), and only then is the event read into a ProviderEvent the domain understands.
  */
 
-export type StripeEventCheck = { ok: true; event: ProviderEvent } | { ok: false; detail: string };
+export type StripeEventCheck = Result<{ event: ProviderEvent }>;
 
 /** The event types Repair Relay acts on; every other type is answered 200 and ignored. */
 export const STRIPE_EVENT_TYPES = [
@@ -69,8 +71,7 @@ class UnreadableEvent extends Error {}
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${[where, ...issue.path].join('.')}: ${issue.message}`);
-  throw new UnreadableEvent(issues.join('; '));
+  throw new UnreadableEvent(describeIssues(parsed.error.issues, { within: [where] }));
 }
 
 function jobReference(meta: Record<string, unknown> | null | undefined): string | null {

@@ -1,7 +1,9 @@
+import { TransientError } from '../../domain/shared/transientError.js';
+
 /**
- * Failures of our own infrastructure (MySQL, Cosmos DB) that pass by themselves: a refused or cut
- * connection, a timeout, throttling, a deadlock. Work that meets one is put off and tried again,
- * never dead-lettered for it.
+ * How adapters tell the failures of our own infrastructure (MySQL, Cosmos DB, Service Bus) that
+ * pass by themselves from the rest: a refused or cut connection, a timeout, throttling, a deadlock.
+ * They throw those as TransientError, so callers recognise one type whatever the driver.
  */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -27,7 +29,7 @@ const NETWORK_CODES = new Set([
 /** Cosmos DB: request timeout, throttled, retry-with (write conflict), service unavailable. */
 const COSMOS_TRANSIENT_STATUSES = new Set([408, 429, 449, 500, 503]);
 
-export function isTransientInfrastructureError(error: unknown, depth = 0): boolean {
+function isTransientInfrastructureError(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;
   const { code, statusCode, cause, fatal } = error as { code?: unknown; statusCode?: unknown; cause?: unknown; fatal?: unknown };
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
@@ -36,4 +38,18 @@ export function isTransientInfrastructureError(error: unknown, depth = 0): boole
   if (status !== undefined && COSMOS_TRANSIENT_STATUSES.has(status)) return true;
   if (error instanceof AggregateError) return error.errors.some((inner) => isTransientInfrastructureError(inner, depth + 1));
   return isTransientInfrastructureError(cause, depth + 1);
+}
+
+/** `error` as a TransientError when it is one of those failures; otherwise `error` unchanged. */
+export function asTransient(error: unknown): unknown {
+  return error instanceof TransientError || !isTransientInfrastructureError(error) ? error : new TransientError(error);
+}
+
+/** Runs `work`, throwing its infrastructure failures that pass as TransientError. */
+export async function transientOnFailure<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asTransient(error);
+  }
 }

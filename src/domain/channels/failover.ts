@@ -16,15 +16,18 @@ export type FailoverResult =
   /** The answer of the gateway that accepted or permanently rejected the message, or of the last one when none did. */
   | (GatewaySendResult & { gateway: GatewayName; attempts: FailoverAttempt[] })
   /** The channel has no enabled gateway with credentials: nothing was sent. */
-  | { outcome: 'no-gateway'; detail: string; attempts: [] };
+  | { outcome: 'no-gateway'; detail: string; attempts: [] }
+  /** `beforeAttempt` answered false: the message is no longer this sender's, and the next gateway was not called. */
+  | { outcome: 'stopped'; attempts: FailoverAttempt[] };
 
 export interface FailoverHooks {
   /**
    * Runs before each gateway is called (the caller records which gateway it is about to try, so
-   * a crash mid-send is never sent again elsewhere). A throw stops the failover and is passed on;
-   * no gateway is called after it.
+   * a crash mid-send is never sent again elsewhere). False stops the failover with `stopped`
+   * (another sender owns the message); a throw stops it too and is passed on. No gateway is
+   * called after either.
    */
-  beforeAttempt?(gateway: GatewayName, attempt: number): Promise<void>;
+  beforeAttempt?(gateway: GatewayName, attempt: number): Promise<boolean | void>;
 }
 
 /** The gateways to try for `channel`, first to try first: enabled in the registry, and configured. */
@@ -52,7 +55,7 @@ export async function sendWithFailover(
   const attempts: FailoverAttempt[] = [];
   let last: (GatewaySendResult & { gateway: GatewayName }) | undefined;
   for (const gateway of gateways) {
-    await hooks.beforeAttempt?.(gateway.name, attempts.length + 1);
+    if ((await hooks.beforeAttempt?.(gateway.name, attempts.length + 1)) === false) return { outcome: 'stopped', attempts };
     const result = await gateway.send(request);
     attempts.push({
       gateway: gateway.name,

@@ -3,6 +3,7 @@ import { isEmailAddress, MAX_EMAIL_LENGTH } from '../shared/email.js';
 import { toE164 } from '../shared/phone.js';
 import { CHANNELS, type Channel } from '../channels/ports.js';
 import { WEEKDAYS, type Weekday } from '../windows/weeklyHours.js';
+import { okValue, refuse, type Result, type Value } from '../shared/result.js';
 
 /*
  * A customer is a person we message (DESIGN "Customers"). These are the rules of their fields; the
@@ -72,11 +73,9 @@ export interface SubscriptionInput {
   address?: string | null;
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; detail: string };
 
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
-const refuse = (detail: string): { ok: false; detail: string } => ({ ok: false, detail });
 
 /**
  * Characters a name never needs and that break what shows it: C0/C1 controls (CR, LF, NUL ...),
@@ -85,37 +84,37 @@ const refuse = (detail: string): { ok: false; detail: string } => ({ ok: false, 
  */
 const UNPRINTABLE_IN_NAME = /[\p{Cc}\u202A-\u202E\u2066-\u2069]|\p{Surrogate}/u;
 
-export function checkName(raw: string): Checked<string> {
+export function checkName(raw: string): Result<Value<string>> {
   const name = raw.trim();
   const length = Array.from(name).length;
   if (length === 0) return refuse('name must not be empty');
   if (UNPRINTABLE_IN_NAME.test(name)) return refuse('name must not hold control characters (line breaks, NUL, direction overrides) or unpaired surrogates');
   if (length > MAX_NAME_LENGTH) return refuse(`name must be at most ${MAX_NAME_LENGTH} characters (it has ${length})`);
-  return { ok: true, value: name };
+  return okValue(name);
 }
 
-export function checkMobile(raw: string | null): Checked<string | null> {
-  if (raw === null) return { ok: true, value: null };
+export function checkMobile(raw: string | null): Result<Value<string | null>> {
+  if (raw === null) return okValue(null);
   if (raw.trim() === '') return refuse('mobile must be a mobile phone number, or null for none');
   const phone = toE164(raw);
-  return phone.ok ? { ok: true, value: phone.e164 } : refuse(`mobile: ${phone.reason}`);
+  return phone.ok ? okValue(phone.e164) : refuse(`mobile: ${phone.reason}`);
 }
 
-export function checkEmail(raw: string | null, field = 'email'): Checked<string | null> {
-  if (raw === null) return { ok: true, value: null };
+export function checkEmail(raw: string | null, field = 'email'): Result<Value<string | null>> {
+  if (raw === null) return okValue(null);
   const email = raw.trim();
   if (email.length > MAX_EMAIL_LENGTH || !isEmailAddress(email)) return refuse(`${field} must be an email address`);
-  return { ok: true, value: email };
+  return okValue(email);
 }
 
-export function checkTimezone(raw: string | null): Checked<string | null> {
-  if (raw === null) return { ok: true, value: null };
+export function checkTimezone(raw: string | null): Result<Value<string | null>> {
+  if (raw === null) return okValue(null);
   if (raw.length > 64 || !isTimeZone(raw)) return refuse(`timezone must be an IANA time zone such as Europe/London, not "${raw.slice(0, 64)}"`);
-  return { ok: true, value: raw };
+  return okValue(raw);
 }
 
-export function checkContactHours(raw: CustomerInput['contactHours']): Checked<ContactHours[] | null> {
-  if (raw === null || raw === undefined) return { ok: true, value: null };
+export function checkContactHours(raw: CustomerInput['contactHours']): Result<Value<ContactHours[] | null>> {
+  if (raw === null || raw === undefined) return okValue(null);
   if (raw.length === 0) return refuse('contactHours must list at least one range; null means any time the business is open');
   const ranges: ContactHours[] = [];
   for (const [index, range] of raw.entries()) {
@@ -131,11 +130,11 @@ export function checkContactHours(raw: CustomerInput['contactHours']): Checked<C
     if (range.from === range.to) return refuse(`${at}: from and to are both ${range.from}; a range needs two different times`);
     ranges.push({ days: range.days as Weekday[], from: range.from, to: range.to });
   }
-  return { ok: true, value: ranges };
+  return okValue(ranges);
 }
 
 /** The requested channels, each once, in channel order; addresses checked against the customer later (missingAddress). */
-export function checkSubscriptions(raw: readonly SubscriptionInput[]): Checked<Subscription[]> {
+export function checkSubscriptions(raw: readonly SubscriptionInput[]): Result<Value<Subscription[]>> {
   const chosen = new Map<Channel, Subscription>();
   for (const [index, requested] of raw.entries()) {
     const at = `subscriptions.${index}`;
@@ -148,7 +147,7 @@ export function checkSubscriptions(raw: readonly SubscriptionInput[]): Checked<S
     if (!checked.ok) return checked;
     chosen.set(channel, { channel, address: checked.value });
   }
-  return { ok: true, value: CHANNELS.flatMap((channel) => (chosen.has(channel) ? [chosen.get(channel)!] : [])) };
+  return okValue(CHANNELS.flatMap((channel) => (chosen.has(channel) ? [chosen.get(channel)!] : [])));
 }
 
 /** Where a message on this channel goes, or undefined when the customer has no address for it. */
@@ -171,7 +170,7 @@ export function missingAddress(state: CustomerState): string | undefined {
  * applied, all checked. A new customer without `subscriptions` is subscribed to sms when it has a
  * mobile and to nothing otherwise (DESIGN: sms only; there is no number to text).
  */
-export function applyInput(current: CustomerState | undefined, input: CustomerInput): Checked<CustomerState> {
+export function applyInput(current: CustomerState | undefined, input: CustomerInput): Result<Value<CustomerState>> {
   if (!current && input.name === undefined) return refuse('name is required');
   const next: CustomerState = current
     ? { ...current }
@@ -209,7 +208,7 @@ export function applyInput(current: CustomerState | undefined, input: CustomerIn
     next.subscriptions = [{ channel: 'sms', address: null }];
   }
   const stranded = missingAddress(next);
-  return stranded ? refuse(stranded) : { ok: true, value: next };
+  return stranded ? refuse(stranded) : okValue(next);
 }
 
 /** A customer made by ingestion is named after the job: first and last name, or the job when it has none. */

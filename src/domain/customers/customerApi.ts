@@ -1,8 +1,9 @@
 import type { Clock } from '../shared/ports.js';
 import type { BusinessCalendar } from '../windows/businessCalendar.js';
 import { checkContactHoursMeetBusiness, nextSendTime } from '../windows/contactWindow.js';
-import { applyInput, type Checked, type Customer, type CustomerInput, type CustomerState, type SubscriptionInput } from './customer.js';
+import { applyInput, type Customer, type CustomerInput, type CustomerState, type SubscriptionInput } from './customer.js';
 import type { Customers, CustomerWriteOutcome } from './ports.js';
+import { refuse, type Result, type Value } from '../shared/result.js';
 
 /*
  * The staff API on customers (POST, GET, PATCH /api/customers..., PUT .../subscriptions). Every
@@ -41,11 +42,11 @@ function answer(written: CustomerWriteOutcome): CustomerApiResult {
 }
 
 /** The request applied to the customer, refused when its contact hours can never meet the business's. */
-function decide(deps: CustomerApiDeps, current: CustomerState | undefined, input: CustomerInput): Checked<CustomerState> {
+function decide(deps: CustomerApiDeps, current: CustomerState | undefined, input: CustomerInput): Result<Value<CustomerState>> {
   const checked = applyInput(current, input);
   if (!checked.ok) return checked;
   const meets = checkContactHoursMeetBusiness(deps.calendar, checked.value, deps.clock.now());
-  return meets.ok ? checked : { ok: false, detail: meets.detail };
+  return meets.ok ? checked : refuse(meets.detail);
 }
 
 export async function createCustomer(deps: CustomerApiDeps, input: CustomerInput): Promise<CustomerApiResult> {

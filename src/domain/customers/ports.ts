@@ -1,4 +1,5 @@
 import type { Channel, Customer, CustomerProfile, CustomerState } from './customer.js';
+import type { Result, Value } from '../shared/result.js';
 
 /** A new customer ingestion may create: the job's E.164 mobile and the name it gives. */
 export interface MobileOwner {
@@ -7,7 +8,7 @@ export interface MobileOwner {
 }
 
 /** What `change` does with the stored customer: write this state, or refuse with a 422 detail. */
-export type CustomerDecision = { ok: true; value: CustomerState } | { ok: false; detail: string };
+export type CustomerDecision = Result<Value<CustomerState>>;
 
 export type CustomerWriteOutcome =
   | { outcome: 'saved'; customer: Customer }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CHANNELS, type Channel } from '../channels/ports.js';
 import { isEmailAddress } from '../shared/email.js';
+import { describeIssues } from '../shared/issues.js';
+import { ok, refuse, type Result } from '../shared/result.js';
 import { isJobBound, NOTIFICATION_EVENTS, type JobEvent } from './texts.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -123,11 +125,10 @@ export function deferredMessageId(currentMessageId: string): { messageId: string
   return { messageId: `${match ? match[1] : currentMessageId}-defer-${generation}`, generation };
 }
 
-export function parseNotificationMessage(body: unknown): { ok: true; message: NotificationMessage } | { ok: false; detail: string } {
+export function parseNotificationMessage(body: unknown): Result<{ message: NotificationMessage }> {
   const decoded = typeof body === 'string' ? tryJson(body) : Buffer.isBuffer(body) ? tryJson(body.toString('utf8')) : body;
   const parsed = (isLegacy(decoded) ? legacySmsMessageSchema : notificationMessageSchema).safeParse(decoded);
-  if (parsed.success) return { ok: true, message: parsed.data };
-  return { ok: false, detail: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+  return parsed.success ? ok({ message: parsed.data }) : refuse(describeIssues(parsed.error.issues));
 }
 
 /** A body with `kind` and no `channel` is the pre-channel SMS message; its own schema then names what is wrong with it. */

@@ -187,16 +187,11 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
     } catch (error) {
       throw new AttemptNotRecordedError(key, { attempt: next, state: 'not-sent' }, { cause: error });
     }
-    if (!claimed) throw new ClaimedElsewhere();
-    attempt = next;
+    if (claimed) attempt = next;
+    return claimed;
   };
-  let result: FailoverResult;
-  try {
-    result = await sendWithFailover(gateways, { channel: message.channel, to: message.to, text: message.text, clientRef: key, ...emailParts(message) }, { beforeAttempt: claim });
-  } catch (error) {
-    if (error instanceof ClaimedElsewhere) return 'claimed-elsewhere';
-    throw error;
-  }
+  const result = await sendWithFailover(gateways, { channel: message.channel, to: message.to, text: message.text, clientRef: key, ...emailParts(message) }, { beforeAttempt: claim });
+  if (result.outcome === 'stopped') return 'claimed-elsewhere';
   if (result.outcome === 'no-gateway') {
     // Nothing was called: an operator disabled every gateway, or none has settings. It waits like an outage.
     return retryLater(deps, message, entry, attempt, result, { state: entry.state, detail: result.detail, reason: 'no-gateway' });
@@ -245,9 +240,6 @@ async function scheduleForWindow(deps: SendNotificationDeps, message: Notificati
   await deps.queue.enqueue([{ messageId: scheduledMessageId(entry.messageKey, sendAt), body: withoutReport(message), scheduledAt: sendAt }]);
   return 'scheduled';
 }
-
-/** A claim another delivery won between our read and our write: this delivery stops, sending nothing. */
-class ClaimedElsewhere extends Error {}
 
 function emailParts(message: NotificationMessage): { subject?: string; html?: string } {
   return { ...(message.subject ? { subject: message.subject } : {}), ...(message.html ? { html: message.html } : {}) };

@@ -1,9 +1,10 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Result } from './result.js';
 
 /** The client system is British; numbers without a country code are read as GB numbers. */
 export const DEFAULT_PHONE_REGION = 'GB';
 
-export type PhoneCheck = { ok: true; e164: string } | { ok: false; reason: string };
+export type PhoneCheck = Result<{ e164: string }, { reason: string }>;
 
 export function toE164(raw: string | null | undefined): PhoneCheck {
   const trimmed = raw?.trim() ?? '';

@@ -3,6 +3,7 @@ import type { Clock, Logger } from '../shared/ports.js';
 import type { MessageStats, StatsFilter, StatsMessage, StatsRecordOutcome, StatsTotal } from './ports.js';
 import { canonicalStatsMessage, uuidV5 } from './statsMessage.js';
 import { coverInterval, resolveInterval } from './statsInterval.js';
+import type { Result } from '../shared/result.js';
 
 export interface RecordStatsDeps {
   stats: MessageStats;
@@ -24,9 +25,7 @@ export interface StatsQuery extends StatsFilter {
   timezone: string;
 }
 
-export type StatsQueryResult =
-  | { ok: true; from: string; to: string; timezone: string; stats: StatsTotal[] }
-  | { ok: false; detail: string };
+export type StatsQueryResult = Result<{ from: string; to: string; timezone: string; stats: StatsTotal[] }>;
 
 export type QueryStatsDeps = Pick<RecordStatsDeps, 'stats'>;
 

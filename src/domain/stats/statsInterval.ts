@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { isTimeZone } from '../windows/businessCalendar.js';
 import type { BucketLevel, BucketRange } from './ports.js';
+import type { Result } from '../shared/result.js';
 
 const QUARTER_MS = 15 * 60_000;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -8,9 +9,9 @@ const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const FIRST_YEAR = 1970;
 const LAST_YEAR = 9998;
 
-export type IntervalResult = { ok: true; start: Date; end: Date } | { ok: false; detail: string };
+export type IntervalResult = Result<{ start: Date; end: Date }>;
 
-function dayStart(name: 'from' | 'to', value: string, zone: string): { ok: true; day: DateTime } | { ok: false; detail: string } {
+function dayStart(name: 'from' | 'to', value: string, zone: string): Result<{ day: DateTime }> {
   if (!DATE_PATTERN.test(value)) return { ok: false, detail: `${name} must be a date written YYYY-MM-DD, not "${value.slice(0, 40)}"` };
   // luxon places the day in the zone; a midnight lost to a DST jump becomes the day's first real instant.
   const day = DateTime.fromISO(value, { zone });

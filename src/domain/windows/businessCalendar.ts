@@ -11,6 +11,7 @@ import {
   type WeekRanges,
 } from './weeklyHours.js';
 import { DAY_MS } from './zoneOffsets.js';
+import { okValue, refuse, type Result, type Value } from '../shared/result.js';
 
 /*
  * The business's calendar (DESIGN "Contact windows"): BUSINESS_TIMEZONE, BUSINESS_HOURS and
@@ -44,9 +45,7 @@ export interface BusinessCalendar {
   readonly closedDays: ReadonlySet<number>;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; detail: string };
 
-const fail = (detail: string): { ok: false; detail: string } => ({ ok: false, detail });
 const quote = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}...` : text}"`;
 
 /** Zones found valid. luxon builds an Intl formatter per check (about 0.3 ms); the valid names are few. */
@@ -63,44 +62,44 @@ export function isTimeZone(zone: string): boolean {
   return true;
 }
 
-export function parseTimeZone(zone: string): Parsed<string> {
-  return isTimeZone(zone) ? { ok: true, value: zone } : fail(`${quote(zone)} is not an IANA time zone such as Europe/London`);
+export function parseTimeZone(zone: string): Result<Value<string>> {
+  return isTimeZone(zone) ? okValue(zone) : refuse(`${quote(zone)} is not an IANA time zone such as Europe/London`);
 }
 
 function weekdayIndex(name: string): number {
   return WEEKDAYS.findIndex((day) => day.toLowerCase() === name.toLowerCase());
 }
 
-function parseDays(text: string): Parsed<number[]> {
+function parseDays(text: string): Result<Value<number[]>> {
   const days = new Set<number>();
   for (const item of text.split(',')) {
     const [first, last, ...extra] = item.split('-');
     const from = weekdayIndex(first ?? '');
     const to = last === undefined ? from : weekdayIndex(last);
-    if (from < 0 || to < 0 || extra.length > 0) return fail(`${quote(item)} is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun) or a run of days such as Mon-Fri`);
+    if (from < 0 || to < 0 || extra.length > 0) return refuse(`${quote(item)} is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun) or a run of days such as Mon-Fri`);
     for (let day = from; ; day = (day + 1) % 7) {
       days.add(day);
       if (day === to) break;
     }
   }
-  return { ok: true, value: [...days] };
+  return okValue([...days]);
 }
 
-function parseRanges(text: string): Parsed<DayRange[]> {
+function parseRanges(text: string): Result<Value<DayRange[]>> {
   const ranges: DayRange[] = [];
   for (const item of text.split(',')) {
     const [from, to, ...extra] = item.split('-');
-    if (from === undefined || to === undefined || extra.length > 0) return fail(`${quote(item)} is not a range HH:MM-HH:MM`);
+    if (from === undefined || to === undefined || extra.length > 0) return refuse(`${quote(item)} is not a range HH:MM-HH:MM`);
     const range = dayRange(from, to);
-    if (!range.ok) return fail(range.problem);
+    if (!range.ok) return refuse(range.problem);
     ranges.push(range.range);
   }
-  return { ok: true, value: ranges };
+  return okValue(ranges);
 }
 
 /** BUSINESS_HOURS in the grammar above; the detail names the clause and the part that is wrong. */
-export function parseBusinessHours(text: string): Parsed<WeekRanges> {
-  if (text.trim() === '') return fail('is empty: give opening hours such as "Mon-Fri 09:00-17:30; Sat 10:00-14:00"');
+export function parseBusinessHours(text: string): Result<Value<WeekRanges>> {
+  if (text.trim() === '') return refuse('is empty: give opening hours such as "Mon-Fri 09:00-17:30; Sat 10:00-14:00"');
   const entries: Array<{ day: number; range: DayRange }> = [];
   const clauses = text.split(';');
   for (const [index, rawClause] of clauses.entries()) {
@@ -110,29 +109,29 @@ export function parseBusinessHours(text: string): Parsed<WeekRanges> {
     const where = `clause ${index + 1} ${quote(clause)}`;
     // The days end where the first time starts: "Mon, Wed 09:00-12:00, 13:00-17:00".
     const split = /^([^\d]*?)\s+(\d.*)$/.exec(clause);
-    if (!split) return fail(`${where} needs days, a space, then time ranges, such as "Mon-Fri 09:00-17:30"`);
+    if (!split) return refuse(`${where} needs days, a space, then time ranges, such as "Mon-Fri 09:00-17:30"`);
     const days = parseDays(split[1]!.replace(/\s+/g, ''));
-    if (!days.ok) return fail(`${where}: ${days.detail}`);
+    if (!days.ok) return refuse(`${where}: ${days.detail}`);
     const ranges = parseRanges(split[2]!.replace(/\s+/g, ''));
-    if (!ranges.ok) return fail(`${where}: ${ranges.detail}`);
+    if (!ranges.ok) return refuse(`${where}: ${ranges.detail}`);
     for (const day of days.value) for (const range of ranges.value) entries.push({ day, range });
   }
-  if (entries.length === 0) return fail('has no opening hours: give some such as "Mon-Fri 09:00-17:30"');
-  return { ok: true, value: weekRanges(entries) };
+  if (entries.length === 0) return refuse('has no opening hours: give some such as "Mon-Fri 09:00-17:30"');
+  return okValue(weekRanges(entries));
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** BUSINESS_CLOSED_DATES: comma-separated YYYY-MM-DD, possibly none. */
-export function parseClosedDates(text: string): Parsed<string[]> {
+export function parseClosedDates(text: string): Result<Value<string[]>> {
   const dates = new Set<string>();
   for (const item of text.split(',').map((part) => part.trim())) {
     // Nothing between two commas (or an empty setting) is no date, not a mistake worth refusing.
     if (item === '') continue;
-    if (!DATE.test(item) || !DateTime.fromISO(item, { zone: 'UTC' }).isValid) return fail(`${quote(item)} is not a date YYYY-MM-DD (dates are separated by commas)`);
+    if (!DATE.test(item) || !DateTime.fromISO(item, { zone: 'UTC' }).isValid) return refuse(`${quote(item)} is not a date YYYY-MM-DD (dates are separated by commas)`);
     dates.add(item);
   }
-  return { ok: true, value: [...dates].sort() };
+  return okValue([...dates].sort());
 }
 
 const epochDay = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
@@ -144,23 +143,20 @@ export interface BusinessSettings {
 }
 
 /** The calendar of the three settings; a problem names the setting and its bad part. */
-export function parseBusinessCalendar(settings: BusinessSettings): Parsed<BusinessCalendar> {
+export function parseBusinessCalendar(settings: BusinessSettings): Result<Value<BusinessCalendar>> {
   const timezone = parseTimeZone(settings.BUSINESS_TIMEZONE);
-  if (!timezone.ok) return fail(`BUSINESS_TIMEZONE: ${timezone.detail}`);
+  if (!timezone.ok) return refuse(`BUSINESS_TIMEZONE: ${timezone.detail}`);
   const week = parseBusinessHours(settings.BUSINESS_HOURS);
-  if (!week.ok) return fail(`BUSINESS_HOURS: ${week.detail}`);
+  if (!week.ok) return refuse(`BUSINESS_HOURS: ${week.detail}`);
   const closed = parseClosedDates(settings.BUSINESS_CLOSED_DATES);
-  if (!closed.ok) return fail(`BUSINESS_CLOSED_DATES: ${closed.detail}`);
-  return {
-    ok: true,
-    value: {
-      timezone: timezone.value,
-      week: week.value,
-      closedDates: closed.value,
-      openIntervals: weeklyIntervals(week.value, true),
-      closedDays: new Set(closed.value.map(epochDay)),
-    },
-  };
+  if (!closed.ok) return refuse(`BUSINESS_CLOSED_DATES: ${closed.detail}`);
+  return okValue({
+    timezone: timezone.value,
+    week: week.value,
+    closedDates: closed.value,
+    openIntervals: weeklyIntervals(week.value, true),
+    closedDays: new Set(closed.value.map(epochDay)),
+  });
 }
 
 /** The calendar without its closed dates: the business's regular week. */

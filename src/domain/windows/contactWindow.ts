@@ -13,6 +13,7 @@ import {
   type WeekRanges,
 } from './weeklyHours.js';
 import { DAY_MS, EARLIEST_INSTANT_MS, LATEST_INSTANT_MS, offsetStretch, WEEK_MS } from './zoneOffsets.js';
+import { ok, okValue, refuse, type Result, type Value } from '../shared/result.js';
 
 /*
  * A customer's window (DESIGN "Contact windows"): the business's open hours minus its closed
@@ -54,28 +55,27 @@ export interface ContactWindow {
   intervals: WeeklyIntervals | null;
 }
 
-type Checked<T> = { ok: true; value: T } | { ok: false; detail: string };
 
 /** Checks a customer's zone and contact hours; the detail names the bad field, e.g. `contactHours[1].from`. */
-export function checkContactHours(calendar: BusinessCalendar, customer: CustomerHours): Checked<ContactWindow> {
+export function checkContactHours(calendar: BusinessCalendar, customer: CustomerHours): Result<Value<ContactWindow>> {
   const timezone = customer.timezone ?? calendar.timezone;
-  if (!isTimeZone(timezone)) return { ok: false, detail: `timezone "${timezone.slice(0, 60)}" is not an IANA time zone such as Europe/London` };
+  if (!isTimeZone(timezone)) return refuse(`timezone "${timezone.slice(0, 60)}" is not an IANA time zone such as Europe/London`);
   const ranges = customer.contactHours ?? [];
-  if (ranges.length === 0) return { ok: true, value: { timezone, week: null, intervals: null } };
+  if (ranges.length === 0) return okValue({ timezone, week: null, intervals: null });
   const entries: Array<{ day: number; range: DayRange }> = [];
   for (const [index, contact] of ranges.entries()) {
     const field = `contactHours[${index}]`;
-    if (contact.days.length === 0) return { ok: false, detail: `${field}.days is empty: name at least one day (Mon ... Sun)` };
+    if (contact.days.length === 0) return refuse(`${field}.days is empty: name at least one day (Mon ... Sun)`);
     const range = dayRange(contact.from, contact.to);
-    if (!range.ok) return { ok: false, detail: `${field}: ${range.problem}` };
+    if (!range.ok) return refuse(`${field}: ${range.problem}`);
     for (const [dayIndex, name] of contact.days.entries()) {
       const day = WEEKDAYS.indexOf(name as Weekday);
-      if (day < 0) return { ok: false, detail: `${field}.days[${dayIndex}] "${String(name).slice(0, 20)}" is not one of ${WEEKDAYS.join(', ')}` };
+      if (day < 0) return refuse(`${field}.days[${dayIndex}] "${String(name).slice(0, 20)}" is not one of ${WEEKDAYS.join(', ')}`);
       entries.push({ day, range: range.range });
     }
   }
   const week = weekRanges(entries);
-  return { ok: true, value: { timezone, week, intervals: weeklyIntervals(week, false) } };
+  return okValue({ timezone, week, intervals: weeklyIntervals(week, false) });
 }
 
 function compile(calendar: BusinessCalendar, customer: CustomerHours | ContactWindow): ContactWindow {
@@ -150,7 +150,7 @@ function earliestInside(calendar: BusinessCalendar, customer: ContactWindow | nu
   return undefined;
 }
 
-export type SendTime = { ok: true; sendAt: Date; immediate: boolean } | { ok: false; detail: string };
+export type SendTime = Result<{ sendAt: Date; immediate: boolean }>;
 
 /**
  * When a message due at `at` goes out to `customer`: `at` itself when it is inside their window
@@ -161,9 +161,9 @@ export function nextSendTime(calendar: BusinessCalendar, customer: CustomerHours
   const from = instantMs(at, SEARCH_DAYS);
   const sendAt = earliestInside(calendar, compile(calendar, customer), from, from + SEARCH_DAYS * DAY_MS);
   if (sendAt === undefined) {
-    return { ok: false, detail: `no time in the ${SEARCH_DAYS} days from ${at.toISOString()} is inside both the business hours and the customer's contact hours` };
+    return refuse(`no time in the ${SEARCH_DAYS} days from ${at.toISOString()} is inside both the business hours and the customer's contact hours`);
   }
-  return { ok: true, sendAt: new Date(sendAt), immediate: sendAt === from };
+  return ok({ sendAt: new Date(sendAt), immediate: sendAt === from });
 }
 
 /** The business's next opening at or after `at` (`at` itself when open); null when none within SEARCH_DAYS days. */
@@ -198,15 +198,13 @@ export function formatOpening(calendar: BusinessCalendar, opening: Date): string
  * ignored: a holiday does not make hours wrong) at least once in the MEETING_CHECK_WEEKS weeks
  * from `from`, which covers every pair of offsets the two zones take in a year.
  */
-export function checkContactHoursMeetBusiness(calendar: BusinessCalendar, customer: CustomerHours, from: Date): Checked<ContactWindow> {
+export function checkContactHoursMeetBusiness(calendar: BusinessCalendar, customer: CustomerHours, from: Date): Result<Value<ContactWindow>> {
   const checked = checkContactHours(calendar, customer);
   if (!checked.ok || checked.value.week === null) return checked;
   const start = instantMs(from, MEETING_CHECK_WEEKS * 7);
   if (earliestInside(regularWeek(calendar), checked.value, start, start + MEETING_CHECK_WEEKS * WEEK_MS) !== undefined) return checked;
-  return {
-    ok: false,
-    detail:
-      `contactHours (${formatWeekRanges(checked.value.week)}, ${checked.value.timezone}) never overlap the business hours ` +
+  return refuse(
+    `contactHours (${formatWeekRanges(checked.value.week)}, ${checked.value.timezone}) never overlap the business hours ` +
       `(${formatWeekRanges(calendar.week)}, ${calendar.timezone}) in the ${MEETING_CHECK_WEEKS} weeks from ${from.toISOString().slice(0, 10)}`,
-  };
+  );
 }

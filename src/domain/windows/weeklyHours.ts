@@ -1,4 +1,5 @@
 import { DAY_MS, MINUTE_MS, WEEK_MS } from './zoneOffsets.js';
+import type { Result } from '../shared/result.js';
 
 /*
  * Hours of a week on a local wall clock, shared by the business calendar and customers' contact
@@ -35,7 +36,7 @@ export function formatClockTime(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
-export type RangeResult = { ok: true; range: DayRange } | { ok: false; problem: string };
+export type RangeResult = Result<{ range: DayRange }, { problem: string }>;
 
 /**
  * `from`-`to` on one day: `to` 24:00 ends at midnight, `to` before `from` runs overnight into the

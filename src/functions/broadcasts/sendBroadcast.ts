@@ -2,7 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { z } from 'zod';
 import { getRelay } from '../../processRelay.js';
 import { MAX_BROADCAST_RECIPIENTS } from '../../domain/broadcasts/broadcast.js';
-import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { answer, json, readJsonBody } from '../http/http.js';
+import { broadcastProblem } from './broadcastProblems.js';
 
 /** 10,000 ids of up to 15 digits and the text fit in 256 KB. */
 const MAX_BROADCAST_BODY_BYTES = 256 * 1024;
@@ -30,10 +31,10 @@ export async function sendBroadcastHandler(request: HttpRequest, context: Invoca
       case 'unknown-customers': {
         const shown = result.customerIds.slice(0, 10).join(', ');
         const more = result.customerIds.length > 10 ? ` and ${result.customerIds.length - 10} more` : '';
-        return problem(422, `customerIds names customers not known to Repair Relay: ${shown}${more}; nothing was sent`, { unknownCustomerIds: result.customerIds.slice(0, 100) });
+        return broadcastProblem('unknown-customers', `customerIds names customers not known to Repair Relay: ${shown}${more}; nothing was sent`, { unknownCustomerIds: result.customerIds.slice(0, 100) });
       }
       case 'conflict':
-        return problem(409, result.detail);
+        return broadcastProblem('conflict', result.detail);
       case 'accepted':
         return json(202, { broadcastId: result.broadcastId, ...result.counts });
     }

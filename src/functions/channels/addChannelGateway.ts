@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { answer, json, readJsonBody } from '../http/http.js';
 import { addGatewaySchema, channelFrom } from './channelSchemas.js';
+import { channelProblem } from './channelProblems.js';
 
 /** POST /api/channels/{channel}/gateways `{gateway, priority}`: 201; 409 for a pair that exists; 422 for a gateway that cannot carry the channel. */
 export async function addChannelGatewayHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -12,8 +13,8 @@ export async function addChannelGatewayHandler(request: HttpRequest, context: In
     if (!body.ok) return body.response;
     const relay = await getRelay();
     const result = await relay.addChannelGateway(channel.value, body.value);
-    if (result.outcome === 'exists') return problem(409, result.detail);
-    if (result.outcome === 'cannot-carry') return problem(422, result.detail);
+    if (result.outcome === 'exists') return channelProblem('exists', result.detail);
+    if (result.outcome === 'cannot-carry') return channelProblem('cannot-carry', result.detail);
     return { ...json(201, { channel: result.channel, ...result.gateway }), headers: { location: `/api/channels/${result.channel}/gateways/${result.gateway.gateway}` } };
   });
 }

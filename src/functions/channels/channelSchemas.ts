@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, GATEWAY_NAMES, isChannel, isGatewayName, PRIORITY_RANGE, type Channel, type GatewayName } from '../../domain/channels/ports.js';
-import { problem, type Parsed } from '../http/http.js';
+import { refuseWith, type HttpResult } from '../http/http.js';
+import { okValue } from '../../domain/shared/result.js';
 
 /** Route values are echoed in details only this long: they are the caller's input. */
 const echo = (value: string) => JSON.stringify(value.slice(0, 40));
@@ -22,15 +23,15 @@ export const changeGatewaySchema = z
   .refine((change) => change.priority !== undefined || change.enabled !== undefined, 'give priority, enabled or both');
 
 /** The `{channel}` of a route: an unknown one is a resource that does not exist (404). */
-export function channelFrom(raw: string | undefined): Parsed<Channel> {
+export function channelFrom(raw: string | undefined): HttpResult<Channel> {
   const value = raw ?? '';
-  return isChannel(value) ? { ok: true, value } : { ok: false, response: problem(404, `channel ${echo(value)} does not exist; channels are ${CHANNELS.join(', ')}`) };
+  return isChannel(value) ? okValue(value) : refuseWith(404, `channel ${echo(value)} does not exist; channels are ${CHANNELS.join(', ')}`);
 }
 
 /** The `{gateway}` of a route: an unknown one names no route of the channel (404). */
-export function gatewayFrom(raw: string | undefined, channel: Channel): Parsed<GatewayName> {
+export function gatewayFrom(raw: string | undefined, channel: Channel): HttpResult<GatewayName> {
   const value = raw ?? '';
   return isGatewayName(value)
-    ? { ok: true, value }
-    : { ok: false, response: problem(404, `${channel} has no gateway ${echo(value)}; gateways are ${GATEWAY_NAMES.join(', ')}`) };
+    ? okValue(value)
+    : refuseWith(404, `${channel} has no gateway ${echo(value)}; gateways are ${GATEWAY_NAMES.join(', ')}`);
 }

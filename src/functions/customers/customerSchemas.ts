@@ -2,7 +2,9 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Customer } from '../../domain/customers/customer.js';
 import type { CustomerApiResult } from '../../domain/customers/customerApi.js';
-import { json, problem, type Parsed } from '../http/http.js';
+import { json, refuseWith, type HttpResult } from '../http/http.js';
+import { okValue } from '../../domain/shared/result.js';
+import { customerProblem, unknownCustomer } from './customerProblems.js';
 
 /*
  * The edge checks the shape of customer requests (types, known members: 400); what the values mean
@@ -24,12 +26,12 @@ export const newCustomerSchema = z.object({ name: z.string(), ...optionalFields 
 export const customerChangeSchema = z.object({ name: z.string().optional(), ...optionalFields }).strict();
 export const subscriptionsSchema = z.object({ subscriptions: z.array(subscriptionSchema) }).strict();
 
-export function customerIdFrom(request: HttpRequest): Parsed<number> {
+export function customerIdFrom(request: HttpRequest): HttpResult<number> {
   const raw = request.params.customerId ?? '';
   if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) {
-    return { ok: false, response: problem(400, `customerId must be a positive whole number, not "${raw.slice(0, 20)}"`) };
+    return refuseWith(400, `customerId must be a positive whole number, not "${raw.slice(0, 20)}"`);
   }
-  return { ok: true, value: Number(raw) };
+  return okValue(Number(raw));
 }
 
 /** The customer as the API shows it; subscriptions in the form PUT .../subscriptions takes. */
@@ -53,10 +55,10 @@ export function customerResponse(result: CustomerApiResult, customerId: number |
       return savedStatus === 201 ? { ...response, headers: { location: `/api/customers/${result.customer.customerId}` } } : response;
     }
     case 'invalid':
-      return problem(422, result.detail);
+      return customerProblem('invalid', result.detail);
     case 'mobile-taken':
-      return problem(409, result.detail, { customerId: result.customerId });
+      return customerProblem('mobile-taken', result.detail, { customerId: result.customerId });
     case 'not-found':
-      return problem(404, `customer ${customerId} is not known to Repair Relay`);
+      return customerProblem('not-found', unknownCustomer(customerId));
   }
 }

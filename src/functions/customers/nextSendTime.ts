@@ -1,8 +1,10 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { getRelay } from '../../processRelay.js';
-import { answer, describeIssues, json, problem } from '../http/http.js';
+import { answer, json, problem } from '../http/http.js';
+import { describeIssues } from '../../domain/shared/issues.js';
 import { customerIdFrom } from './customerSchemas.js';
+import { customerProblem, unknownCustomer } from './customerProblems.js';
 
 /** An ISO 8601 instant with its offset (a wall-clock time alone names no instant), within the years the window search handles. */
 const querySchema = z
@@ -20,13 +22,13 @@ export async function nextSendTimeHandler(request: HttpRequest, context: Invocat
     const customerId = customerIdFrom(request);
     if (!customerId.ok) return customerId.response;
     const query = querySchema.safeParse(Object.fromEntries(request.query));
-    if (!query.success) return problem(400, describeIssues(query.error));
+    if (!query.success) return problem(400, describeIssues(query.error.issues));
     const result = await (await getRelay()).customerNextSendTime(customerId.value, query.data.at);
     switch (result.outcome) {
       case 'not-found':
-        return problem(404, `customer ${customerId.value} is not known to Repair Relay`);
+        return customerProblem('not-found', unknownCustomer(customerId.value));
       case 'never':
-        return problem(422, result.detail);
+        return customerProblem('never', result.detail);
       case 'found':
         return json(200, { at: result.at.toISOString(), sendAt: result.sendAt.toISOString(), immediate: result.immediate });
     }

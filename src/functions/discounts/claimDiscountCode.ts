@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { answer, json, readJsonBody } from '../http/http.js';
 import { brandIdFrom, claimBodySchema } from './discountSchemas.js';
+import { discountProblem } from './discountProblems.js';
 
 /** POST /api/brands/{brandId}/discount-codes/claim `{customerId}`: 201 `{code}`, 200 the same code again, 409 none left, 404 unknown brand or customer (nothing claimed). */
 export async function claimDiscountCodeHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -19,11 +20,11 @@ export async function claimDiscountCodeHandler(request: HttpRequest, context: In
       case 'already-claimed':
         return json(200, { code: result.code });
       case 'none-left':
-        return problem(409, `brand ${brandId.value} has no discount codes left`);
+        return discountProblem('none-left', `brand ${brandId.value} has no discount codes left`);
       case 'unknown-brand':
-        return problem(404, `brand ${brandId.value} has no discount codes`);
+        return discountProblem('unknown-brand', `brand ${brandId.value} has no discount codes`);
       case 'unknown-customer':
-        return problem(404, `customer ${body.value.customerId} does not exist`);
+        return discountProblem('unknown-customer', `customer ${body.value.customerId} does not exist`);
     }
   });
 }

@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { answer, json, readJsonBody } from '../http/http.js';
 import { brandIdFrom, checkCount, generationBodySchema, idempotencyKeyFrom } from './discountSchemas.js';
+import { discountProblem } from './discountProblems.js';
 
 /**
  * POST /api/brands/{brandId}/discount-codes `{count}` with an optional Idempotency-Key header:
@@ -22,7 +23,7 @@ export async function generateDiscountCodesHandler(request: HttpRequest, context
     const relay = await getRelay();
     const result = await relay.generateDiscountCodes({ brandId: brandId.value, count: count.value, ...(key.value === undefined ? {} : { idempotencyKey: key.value }) });
     if (result.status === 'key-reused') {
-      return problem(422, `Idempotency-Key was used for a request of ${result.requested} codes; use a new key for ${count.value}`);
+      return discountProblem('key-reused', `Idempotency-Key was used for a request of ${result.requested} codes; use a new key for ${count.value}`);
     }
     const { generated, available } = result.counts;
     if (result.status === 'in-progress') {

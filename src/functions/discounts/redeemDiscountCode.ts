@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { answer, json, problem } from '../http/http.js';
+import { answer, json } from '../http/http.js';
 import { codeFrom } from './discountSchemas.js';
+import { discountProblem } from './discountProblems.js';
 
 /** POST /api/discount-codes/{code}/redeem (any case): 200 the first time, 409 after, or for a code not yet claimed; 404 unknown. */
 export async function redeemDiscountCodeHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -14,11 +15,11 @@ export async function redeemDiscountCodeHandler(request: HttpRequest, context: I
       case 'redeemed':
         return json(200, { code: result.code, brandId: result.brandId, status: 'redeemed' });
       case 'already-redeemed':
-        return problem(409, `discount code ${code.value} was already redeemed`);
+        return discountProblem('already-redeemed', `discount code ${code.value} was already redeemed`);
       case 'not-claimed':
-        return problem(409, `discount code ${code.value} has not been handed to a customer, so it cannot be redeemed`);
+        return discountProblem('not-claimed', `discount code ${code.value} has not been handed to a customer, so it cannot be redeemed`);
       case 'unknown-code':
-        return problem(404, `discount code ${code.value} is unknown`);
+        return discountProblem('unknown-code', `discount code ${code.value} is unknown`);
     }
   });
 }

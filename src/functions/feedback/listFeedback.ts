@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { getRelay } from '../../processRelay.js';
-import { answer, describeIssues, json, problem } from '../http/http.js';
+import { answer, json, problem } from '../http/http.js';
+import { describeIssues } from '../../domain/shared/issues.js';
 
 const querySchema = z
   .object({
@@ -19,7 +20,7 @@ const querySchema = z
 export async function listFeedbackHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const query = querySchema.safeParse(Object.fromEntries(request.query));
-    if (!query.success) return problem(400, describeIssues(query.error));
+    if (!query.success) return problem(400, describeIssues(query.error.issues));
     const page = await (await getRelay()).listFeedback(query.data);
     return json(200, {
       feedback: page.feedback.map((entry) => ({

@@ -2,11 +2,16 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { STATUS_CODES } from 'node:http';
 import type { z } from 'zod';
 import { ConfigError } from '../../config.js';
+import { describeIssues } from '../../domain/shared/issues.js';
+import { err, okValue, type Result, type Value } from '../../domain/shared/result.js';
 
 /** Callbacks and API bodies are small; anything bigger is refused before it is read. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
+/** An edge's result: the value read from the request, or the answer that refuses it. */
+export type HttpResult<T> = Result<Value<T>, { response: HttpResponseInit }>;
+
+export const refuseWith = (status: number, detail: string) => err({ response: problem(status, detail) });
 
 /** An RFC 9457 problem response; `extensions` are extra members (e.g. the id a conflict is with). */
 export function problem(status: number, detail: string, extensions: Record<string, unknown> = {}): HttpResponseInit {
@@ -17,12 +22,16 @@ export function problem(status: number, detail: string, extensions: Record<strin
   };
 }
 
-export function json(status: number, body: unknown): HttpResponseInit {
-  return { status, jsonBody: body };
+/**
+ * An area's table of the HTTP status each of its refusals answers with (`{ 'unknown-job': 404 }`),
+ * as the function its handlers answer them through.
+ */
+export function problemsByOutcome<Outcome extends string>(statuses: Record<Outcome, number>) {
+  return (outcome: Outcome, detail: string, extensions?: Record<string, unknown>): HttpResponseInit => problem(statuses[outcome], detail, extensions);
 }
 
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+export function json(status: number, body: unknown): HttpResponseInit {
+  return { status, jsonBody: body };
 }
 
 /** A request body as it travelled (for signatures) and as text (for parsing). */
@@ -55,19 +64,19 @@ async function readAtMost(request: HttpRequest, maxBytes: number): Promise<Buffe
 }
 
 /** The body; `maxBytes` for senders whose bodies can be larger than our own callbacks'. */
-export async function readRawBody(request: HttpRequest, maxBytes = MAX_BODY_BYTES): Promise<Parsed<RawBody>> {
-  const tooLarge: Parsed<RawBody> = { ok: false, response: problem(413, `body is larger than ${maxBytes} bytes`) };
+export async function readRawBody(request: HttpRequest, maxBytes = MAX_BODY_BYTES): Promise<HttpResult<RawBody>> {
+  const tooLarge: HttpResult<RawBody> = refuseWith(413, `body is larger than ${maxBytes} bytes`);
   if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return tooLarge;
   const bytes = await readAtMost(request, maxBytes);
   if (bytes === undefined) return tooLarge;
-  return { ok: true, value: { bytes, text: bytes.toString('utf8').replace(/^\uFEFF/, '') } };
+  return okValue({ bytes, text: bytes.toString('utf8').replace(/^\uFEFF/, '') });
 }
 
 /** JSON routes take `application/json` (or a `+json` type); a request without a content type is read as JSON. */
-export function requireJsonContent(request: HttpRequest): Parsed<true> {
+export function requireJsonContent(request: HttpRequest): HttpResult<true> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === '' || type === 'application/json' || type.endsWith('+json')) return { ok: true, value: true };
-  return { ok: false, response: problem(415, `content-type ${type.slice(0, 60)} is not supported: send application/json`) };
+  if (type === '' || type === 'application/json' || type.endsWith('+json')) return okValue(true);
+  return refuseWith(415, `content-type ${type.slice(0, 60)} is not supported: send application/json`);
 }
 
 /**
@@ -78,7 +87,7 @@ export async function readJsonBody<T>(
   request: HttpRequest,
   schema: z.ZodType<T>,
   options: { maxBytes?: number; emptyMeans?: string } = {},
-): Promise<Parsed<T>> {
+): Promise<HttpResult<T>> {
   const content = requireJsonContent(request);
   if (!content.ok) return content;
   const raw = await readRawBody(request, options.maxBytes);
@@ -87,23 +96,23 @@ export async function readJsonBody<T>(
   return parseJson(text, schema);
 }
 
-export function parseJson<T>(raw: string, schema: z.ZodType<T>): Parsed<T> {
+export function parseJson<T>(raw: string, schema: z.ZodType<T>): HttpResult<T> {
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch {
-    return { ok: false, response: problem(400, 'body is not valid JSON') };
+    return refuseWith(400, 'body is not valid JSON');
   }
   const parsed = schema.safeParse(data);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: problem(400, describeIssues(parsed.error)) };
+  return parsed.success ? okValue(parsed.data) : refuseWith(400, describeIssues(parsed.error.issues));
 }
 
-export function jobIdFrom(request: HttpRequest): Parsed<number> {
+export function jobIdFrom(request: HttpRequest): HttpResult<number> {
   const raw = request.params.jobId ?? '';
   if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > 2_147_483_647) {
-    return { ok: false, response: problem(400, `jobId must be a positive whole number, not "${raw.slice(0, 20)}"`) };
+    return refuseWith(400, `jobId must be a positive whole number, not "${raw.slice(0, 20)}"`);
   }
-  return { ok: true, value: Number(raw) };
+  return okValue(Number(raw));
 }
 
 /** Turns an unexpected failure into a 5xx problem without leaking its internals to the caller. */

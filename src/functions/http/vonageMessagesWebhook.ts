@@ -2,7 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 import { verifyVonageMessagesJwt } from '../../adapters/signatures/vonageMessagesSignature.js';
 import { webhookSecret } from '../../config.js';
-import { parseJson, problem, readRawBody, requireJsonContent, type Parsed } from './http.js';
+import { parseJson, readRawBody, requireJsonContent, refuseWith, type HttpResult } from './http.js';
 import type { WebhookAuthSettings } from './vonageWebhook.js';
 
 /**
@@ -14,7 +14,7 @@ export async function readVonageMessagesWebhook<S extends z.ZodType>(
   settings: WebhookAuthSettings,
   schema: S,
   nowSeconds = Date.now() / 1000,
-): Promise<Parsed<z.output<S>>> {
+): Promise<HttpResult<z.output<S>>> {
   const content = requireJsonContent(request);
   if (!content.ok) return content;
   const raw = await readRawBody(request);
@@ -22,7 +22,7 @@ export async function readVonageMessagesWebhook<S extends z.ZodType>(
   const secret = webhookSecret(settings);
   if (secret !== null) {
     const check = verifyVonageMessagesJwt(request.headers.get('authorization'), raw.value.bytes, secret, nowSeconds);
-    if (!check.ok) return { ok: false, response: problem(401, check.detail) };
+    if (!check.ok) return refuseWith(401, check.detail);
   }
-  return parseJson(raw.value.text, schema) as Parsed<z.output<S>>;
+  return parseJson(raw.value.text, schema) as HttpResult<z.output<S>>;
 }

@@ -2,7 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { z } from 'zod';
 import { getRelay } from '../../processRelay.js';
 import { INBOX_STATUSES } from '../../domain/inbox/ports.js';
-import { answer, describeIssues, json, problem } from '../http/http.js';
+import { answer, json, problem } from '../http/http.js';
+import { describeIssues } from '../../domain/shared/issues.js';
 import { inboxMessageBody } from './inboxSchemas.js';
 
 const querySchema = z
@@ -16,7 +17,7 @@ const querySchema = z
 export async function listInboxHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const query = querySchema.safeParse(Object.fromEntries(request.query));
-    if (!query.success) return problem(400, describeIssues(query.error));
+    if (!query.success) return problem(400, describeIssues(query.error.issues));
     const messages = await (await getRelay()).listInbox(query.data.status, query.data.limit);
     return json(200, { messages: messages.map(inboxMessageBody) });
   });

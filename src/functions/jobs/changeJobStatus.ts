@@ -1,7 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
 import { statusChangeSchema } from './statusChange.js';
-import { answer, jobIdFrom, json, problem, readJsonBody } from '../http/http.js';
+import { answer, jobIdFrom, json, readJsonBody } from '../http/http.js';
+import { jobProblem, unknownJob } from './jobProblems.js';
 
 export async function changeJobStatusHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
@@ -11,8 +12,8 @@ export async function changeJobStatusHandler(request: HttpRequest, context: Invo
     if (!change.ok) return change.response;
 
     const result = await (await getRelay()).changeJobStatus(jobId.value, change.value, context.invocationId);
-    if (result.outcome === 'unknown-job') return problem(404, `job ${jobId.value} is not known to Repair Relay`);
-    if (result.outcome === 'refused') return problem(409, result.detail);
+    if (result.outcome === 'unknown-job') return jobProblem('unknown-job', unknownJob(jobId.value));
+    if (result.outcome === 'refused') return jobProblem('refused', result.detail);
     return json(200, { outcome: result.outcome, job: result.job });
   });
 }

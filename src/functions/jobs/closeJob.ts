@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { answer, jobIdFrom, json, problem } from '../http/http.js';
+import { answer, jobIdFrom, json } from '../http/http.js';
+import { jobProblem, unknownJob } from './jobProblems.js';
 
 export async function closeJobHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
@@ -9,9 +10,9 @@ export async function closeJobHandler(request: HttpRequest, context: InvocationC
     const result = await (await getRelay()).closeJob(jobId.value);
     switch (result.outcome) {
       case 'unknown-job':
-        return problem(404, `job ${jobId.value} is not known to Repair Relay`);
+        return jobProblem('unknown-job', unknownJob(jobId.value));
       case 'not-completed':
-        return problem(409, `job ${jobId.value} is ${result.status ?? 'without a status'}; only a JOB COMPLETED job can be closed`);
+        return jobProblem('not-completed', `job ${jobId.value} is ${result.status ?? 'without a status'}; only a JOB COMPLETED job can be closed`);
       case 'already-closed':
         return json(200, { jobId: jobId.value, closure: result.outcome });
       default:

@@ -2,7 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { z } from 'zod';
 import { getRelay } from '../../processRelay.js';
 import { NOTIFICATION_OUTCOMES } from '../../domain/notifications/ports.js';
-import { answer, describeIssues, json, problem } from '../http/http.js';
+import { answer, json, problem } from '../http/http.js';
+import { describeIssues } from '../../domain/shared/issues.js';
 
 const wholeNumber = (name: string, max: number) =>
   z
@@ -27,7 +28,7 @@ export async function listNotificationsHandler(request: HttpRequest, context: In
     const repeated = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
     if (repeated.length > 0) return problem(400, `query parameter ${repeated.join(', ')} given more than once`);
     const parsed = querySchema.safeParse(Object.fromEntries(request.query));
-    if (!parsed.success) return problem(400, describeIssues(parsed.error));
+    if (!parsed.success) return problem(400, describeIssues(parsed.error.issues));
     const { jobId, customerId, outcome, limit } = parsed.data;
     const relay = await getRelay();
     const notifications = await relay.listNotifications({ limit, ...(jobId ? { jobId } : {}), ...(customerId ? { customerId } : {}), ...(outcome ? { outcome } : {}) });

@@ -1,8 +1,8 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { isTransientInfrastructureError } from '../../adapters/system/transientErrors.js';
 import { getRelay } from '../../processRelay.js';
 import { parseNotificationMessage, type NotificationMessage } from '../../domain/notifications/notificationMessage.js';
 import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/sendNotification.js';
+import { TransientError } from '../../domain/shared/transientError.js';
 
 /** Thrown for a message that can never be processed: the host dead-letters it once deliveries run out. */
 export class MalformedNotificationMessageError extends Error {
@@ -11,7 +11,7 @@ export class MalformedNotificationMessageError extends Error {
 
 /** A failure that will pass: the message is put off with backoff rather than redelivered at once. */
 function passes(error: unknown): boolean {
-  return error instanceof NotificationInFlightError || error instanceof AttemptNotRecordedError || isTransientInfrastructureError(error);
+  return error instanceof NotificationInFlightError || error instanceof AttemptNotRecordedError || error instanceof TransientError;
 }
 
 /** "sms job-received for job 12", "email broadcast to customer 7": never the address. */

@@ -2,8 +2,10 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { getRelay } from '../../processRelay.js';
 import { verifyPaymentSignature } from '../../adapters/signatures/paymentSignature.js';
 import { paymentCallbackSchema } from './paymentCallback.js';
-import { answer, json, parseJson, problem, readRawBody, requireJsonContent } from '../http/http.js';
+import { answer, json, parseJson, readRawBody, requireJsonContent } from '../http/http.js';
 import { rateLimited } from '../http/clientRateLimit.js';
+import { unknownJob } from '../jobs/jobProblems.js';
+import { paymentProblem } from './paymentProblems.js';
 
 export async function paymentsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
@@ -13,14 +15,14 @@ export async function paymentsHandler(request: HttpRequest, context: InvocationC
     if (!raw.ok) return raw.response;
     const relay = await getRelay();
     const secret = relay.config.PAYMENT_WEBHOOK_SECRET;
-    if (!secret) return problem(503, 'payment callbacks are not enabled on this instance');
+    if (!secret) return paymentProblem('disabled', 'payment callbacks are not enabled on this instance');
     const signature = verifyPaymentSignature(request.headers.get('x-signature'), raw.value.bytes, secret, Date.now() / 1000);
-    if (!signature.ok) return problem(401, signature.detail);
+    if (!signature.ok) return paymentProblem('unsigned', signature.detail);
     const body = parseJson(raw.value.text, paymentCallbackSchema);
     if (!body.ok) return body.response;
 
     const result = await relay.recordPayment(body.value);
-    if (result.outcome === 'unknown-job') return problem(404, `job ${body.value.jobId} is not known to Repair Relay`);
+    if (result.outcome === 'unknown-job') return paymentProblem('unknown-job', unknownJob(body.value.jobId));
     return json(result.outcome === 'recorded' ? 201 : 200, {
       paymentId: result.payment.paymentId,
       jobId: result.payment.jobId,

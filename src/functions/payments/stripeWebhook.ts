@@ -3,6 +3,7 @@ import { getRelay } from '../../processRelay.js';
 import { readStripeEvent } from '../../adapters/stripe/stripeEvents.js';
 import { answer, json, problem, readRawBody } from '../http/http.js';
 import { rateLimited } from '../http/clientRateLimit.js';
+import { paymentProblem } from './paymentProblems.js';
 
 /**
  * Stripe events can be larger than our own callbacks (a checkout session carries the customer's
@@ -21,7 +22,7 @@ export async function stripeWebhookHandler(request: HttpRequest, context: Invoca
     if (!raw.ok) return raw.response;
     const relay = await getRelay();
     const secret = relay.config.STRIPE_WEBHOOK_SECRET;
-    if (!secret) return problem(503, 'Stripe webhooks are not enabled on this instance (STRIPE_WEBHOOK_SECRET is not set)');
+    if (!secret) return paymentProblem('disabled', 'Stripe webhooks are not enabled on this instance (STRIPE_WEBHOOK_SECRET is not set)');
     const read = readStripeEvent(raw.value.bytes, request.headers.get('stripe-signature'), secret);
     if (!read.ok) return problem(400, read.detail);
 

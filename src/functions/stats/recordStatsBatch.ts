@@ -2,7 +2,8 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { getRelay } from '../../processRelay.js';
 import type { StatsMessage } from '../../domain/stats/ports.js';
 import { canonicalMessageId } from '../../domain/stats/statsMessage.js';
-import { answer, describeIssues, json, readJsonBody } from '../http/http.js';
+import { answer, json, readJsonBody } from '../http/http.js';
+import { describeIssues } from '../../domain/shared/issues.js';
 import { statsBatchSchema, statsMessageSchema } from './statsSchemas.js';
 
 /**
@@ -34,7 +35,7 @@ export async function recordStatsBatchHandler(request: HttpRequest, context: Inv
     body.value.messages.forEach((item, index) => {
       const parsed = statsMessageSchema.safeParse(item);
       if (parsed.success) valid.push({ index, message: parsed.data });
-      else results[index] = { index, status: 400, outcome: 'invalid', detail: describeIssues(parsed.error) };
+      else results[index] = { index, status: 400, outcome: 'invalid', detail: describeIssues(parsed.error.issues) };
     });
 
     if (valid.length > 0) {

@@ -1,8 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { answer, json, problem, readJsonBody } from '../http/http.js';
+import { answer, json, readJsonBody } from '../http/http.js';
 import { canonicalMessageId } from '../../domain/stats/statsMessage.js';
 import { MAX_STATS_MESSAGE_BODY_BYTES, statsMessageSchema } from './statsSchemas.js';
+import { statsProblem } from './statsProblems.js';
 
 /** POST /api/stats/messages: one seed 002 message; 201 counted, 200 already counted as is, 409 uuid taken by other content. */
 export async function recordStatsMessageHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -17,7 +18,7 @@ export async function recordStatsMessageHandler(request: HttpRequest, context: I
     if (result?.outcome === 'duplicate') return json(200, { uuid, status: 'duplicate' });
     if (result?.outcome === 'conflict') {
       const { stored } = result;
-      return problem(409, `uuid ${uuid} was already counted with other content (customerId ${stored.customerId}, type "${stored.type}", amount "${stored.amount}"); nothing changed`);
+      return statsProblem('conflict', `uuid ${uuid} was already counted with other content (customerId ${stored.customerId}, type "${stored.type}", amount "${stored.amount}"); nothing changed`);
     }
     throw new Error('the statistics store gave no answer');
   });

@@ -3,6 +3,8 @@ import type { StatsMessage } from '../../domain/stats/ports.js';
 import type { StatsQuery } from '../../domain/stats/messageStats.js';
 import { MAX_TYPE_LENGTH, MAX_UUID_LENGTH } from '../../domain/stats/statsMessage.js';
 import { AMOUNT_PATTERN } from '../../domain/shared/money.js';
+import { firstIssueMessage } from '../../domain/shared/issues.js';
+import type { Result } from '../../domain/shared/result.js';
 
 /** A single message's body: its four fields take under 1 KiB; the rest is room for a producer's own properties (ignored). */
 export const MAX_STATS_MESSAGE_BODY_BYTES = 64 * 1024;
@@ -50,7 +52,7 @@ export const statsBatchSchema = z
 /** `code` is the function key, which Azure also accepts on the query string. */
 const QUERY_PARAMETERS = new Set(['from', 'to', 'customerId', 'type', 'tz', 'code']);
 
-export type QueryParse = { ok: true; query: StatsQuery } | { ok: false; detail: string };
+export type QueryParse = Result<{ query: StatsQuery }>;
 
 /** GET /api/stats query string; dates and the time zone are checked by the use case. */
 export function parseStatsQuery(search: URLSearchParams): QueryParse {
@@ -74,7 +76,7 @@ export function parseStatsQuery(search: URLSearchParams): QueryParse {
   const type = search.get('type');
   if (type !== null) {
     const parsed = typeSchema.safeParse(type);
-    if (!parsed.success) return { ok: false, detail: `type ${parsed.error.issues[0]?.message ?? 'is not valid'}` };
+    if (!parsed.success) return { ok: false, detail: `type ${firstIssueMessage(parsed.error.issues)}` };
     query.type = type;
   }
   return { ok: true, query };

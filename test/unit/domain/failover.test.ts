@@ -111,6 +111,15 @@ describe('sendWithFailover', () => {
     expect(second.calls).toEqual([]);
   });
 
+  it('stops with stopped, calling no further gateway, when beforeAttempt answers false (the claim was lost)', async () => {
+    const [first, second] = twoGateways();
+    first.reply(down);
+    const result = await sendWithFailover([first, second], request, { beforeAttempt: async (gateway) => gateway !== 'vonage-messages' });
+    expect(result).toEqual({ outcome: 'stopped', attempts: [expect.objectContaining({ gateway: 'vonage-sms' })] });
+    expect(first.calls).toHaveLength(1);
+    expect(second.calls).toEqual([]);
+  });
+
   it('passes on a gateway that throws instead of failing over (whether it sent is unknown)', async () => {
     const [first, second] = twoGateways();
     first.send = () => Promise.reject(new Error('bug'));

@@ -1,5 +1,6 @@
 import { InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
+import { asTransient } from '../../../src/adapters/system/transientErrors.js';
 import { provideRelay } from '../../../src/processRelay.js';
 import { type Relay } from '../../../src/compositionRoot.js';
 import { MalformedNotificationMessageError, sendNotificationHandler } from '../../../src/functions/notifications/sendNotification.js';
@@ -50,11 +51,12 @@ describe('sendNotification function', () => {
       return deferred;
     }
 
+    // As the adapters throw them: wrapped as TransientError at their edge.
     it.each([
-      ['a refused database connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' })],
-      ['a statement timeout', Object.assign(new Error('Query inactivity timeout'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT' })],
-      ['Cosmos DB throttling', Object.assign(new Error('Request rate is large'), { code: 429 })],
-      ['a wrapped connection reset', new Error('write failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })],
+      ['a refused database connection', asTransient(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' }))],
+      ['a statement timeout', asTransient(Object.assign(new Error('Query inactivity timeout'), { code: 'PROTOCOL_SEQUENCE_TIMEOUT' }))],
+      ['Cosmos DB throttling', asTransient(Object.assign(new Error('Request rate is large'), { code: 429 }))],
+      ['a wrapped connection reset', asTransient(new Error('write failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }))],
     ])('puts the message off after %s instead of failing the delivery', async (_case, error) => {
       const deferred = relayThatFails(error);
       await expect(sendNotificationHandler(message, context())).resolves.toBeUndefined();
@@ -68,7 +70,7 @@ describe('sendNotification function', () => {
     });
 
     it('fails the delivery once a message has been put off too often', async () => {
-      relayThatFails(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'give-up');
+      relayThatFails(asTransient(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })), 'give-up');
       await expect(sendNotificationHandler(message, context())).rejects.toThrow('ECONNREFUSED');
     });
   });
