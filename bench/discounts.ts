@@ -16,6 +16,7 @@ import '../src/functions/discounts/generateDiscountCodes.js';
 import '../src/functions/discounts/getDiscountCodes.js';
 import type { Container } from '@azure/cosmos';
 import os from 'node:os';
+import type { MysqlPool } from '../src/adapters/mysql/pool.js';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
 import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { int, ms, percentile } from './lib/stats.js';
@@ -57,6 +58,15 @@ async function claimConcurrently(brandId: string, customers: number[]) {
   return { elapsedMs, latencies, answers, codes, distinct: new Set(codes).size, summary: `${JSON.stringify([...statuses])}${failure ? ` (${String(failure)})` : ''}` };
 }
 
+/** The ledger's customers the claims name: a claim for a customer we do not know is refused with 404. */
+async function addCustomers(ledger: MysqlPool, ids: readonly number[]): Promise<void> {
+  const now = new Date();
+  for (let from = 0; from < ids.length; from += 1000) {
+    const rows = ids.slice(from, from + 1000).map((id) => [id, `Bench customer ${id}`, now, now]);
+    await ledger.query('INSERT INTO customers (customer_id, name, created_at, updated_at) VALUES ?', [rows]);
+  }
+}
+
 /** Every stored code of the brand, by bulk point reads of its numbered documents. */
 async function readAllCodes(container: Container, brandId: string, generated: number): Promise<string[]> {
   const codes: string[] = [];
@@ -80,9 +90,13 @@ void runBenchmark({
     const bench = await startBenchRelay(cosmos, 'discounts', { COSMOS_DISCOUNT_CODES_CONTAINER: containerName });
     const { container: codesContainer } = await cosmos.open(containerName);
     try {
+      const warmUpCustomers = Array.from({ length: 100 }, (_, i) => i + 1);
+      const benchCustomers = Array.from({ length: OPTIONS.claims }, (_, i) => 100_000 + i);
+      const racers = Array.from({ length: OPTIONS.racers }, (_, i) => 200_000 + i);
+      await addCustomers(bench.ledger.pool, [...warmUpCustomers, ...benchCustomers, ...racers]);
       // Warm-up: the functions, the relay's clients.
       verify((await generate('warm-up', 500)).status === 201, 'warm-up generation');
-      await claimConcurrently('warm-up', Array.from({ length: 100 }, (_, i) => i + 1));
+      await claimConcurrently('warm-up', warmUpCustomers);
 
       log(`(a) generating ${int(OPTIONS.codes)} codes in one request`);
       const t0 = performance.now();
@@ -94,14 +108,14 @@ void runBenchmark({
       verify(distinctStored === OPTIONS.codes, `${distinctStored} distinct of ${stored.length} stored codes`);
 
       log(`(b) ${int(OPTIONS.claims)} concurrent claims by distinct customers`);
-      const claims = await claimConcurrently('bench-brand', Array.from({ length: OPTIONS.claims }, (_, i) => 100_000 + i));
+      const claims = await claimConcurrently('bench-brand', benchCustomers);
       verify(claims.codes.length === OPTIONS.claims && claims.distinct === OPTIONS.claims, `claims: ${claims.codes.length} x 201, ${claims.distinct} distinct; answers ${claims.summary}`);
       const counts = await invokeHttp('getDiscountCodes', '', {}, { brandId: 'bench-brand' });
       verify(counts.body.claimed === OPTIONS.claims && counts.body.available === OPTIONS.codes - OPTIONS.claims, `counts ${JSON.stringify(counts.body)}`);
 
       log(`(c) a pool of ${OPTIONS.pool} raced by ${OPTIONS.racers} customers`);
       verify((await generate('bench-pool', OPTIONS.pool)).status === 201, 'pool generation');
-      const race = await claimConcurrently('bench-pool', Array.from({ length: OPTIONS.racers }, (_, i) => 200_000 + i));
+      const race = await claimConcurrently('bench-pool', racers);
       const refused = race.answers.filter((a) => a.status === 409).length;
       verify(race.codes.length === OPTIONS.pool && race.distinct === OPTIONS.pool && refused === OPTIONS.racers - OPTIONS.pool, `race: ${race.codes.length} winners, ${race.distinct} distinct, ${refused} x 409`);
 
