@@ -16,8 +16,8 @@ import '../src/functions/discounts/generateDiscountCodes.js';
 import '../src/functions/discounts/getDiscountCodes.js';
 import type { Container } from '@azure/cosmos';
 import os from 'node:os';
-import type { MysqlPool } from '../src/adapters/mysql/pool.js';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
+import { insertBenchCustomers } from './lib/stack.js';
 import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { int, ms, percentile } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
@@ -58,15 +58,6 @@ async function claimConcurrently(brandId: string, customers: number[]) {
   return { elapsedMs, latencies, answers, codes, distinct: new Set(codes).size, summary: `${JSON.stringify([...statuses])}${failure ? ` (${String(failure)})` : ''}` };
 }
 
-/** The ledger's customers the claims name: a claim for a customer we do not know is refused with 404. */
-async function addCustomers(ledger: MysqlPool, ids: readonly number[]): Promise<void> {
-  const now = new Date();
-  for (let from = 0; from < ids.length; from += 1000) {
-    const rows = ids.slice(from, from + 1000).map((id) => [id, `Bench customer ${id}`, now, now]);
-    await ledger.query('INSERT INTO customers (customer_id, name, created_at, updated_at) VALUES ?', [rows]);
-  }
-}
-
 /** Every stored code of the brand, by bulk point reads of its numbered documents. */
 async function readAllCodes(container: Container, brandId: string, generated: number): Promise<string[]> {
   const codes: string[] = [];
@@ -93,7 +84,8 @@ void runBenchmark({
       const warmUpCustomers = Array.from({ length: 100 }, (_, i) => i + 1);
       const benchCustomers = Array.from({ length: OPTIONS.claims }, (_, i) => 100_000 + i);
       const racers = Array.from({ length: OPTIONS.racers }, (_, i) => 200_000 + i);
-      await addCustomers(bench.ledger.pool, [...warmUpCustomers, ...benchCustomers, ...racers]);
+      // A claim for a customer the ledger does not know is refused with 404.
+      await insertBenchCustomers(bench.ledger.pool, [...warmUpCustomers, ...benchCustomers, ...racers].map((customerId) => ({ customerId, name: `Bench customer ${customerId}` })));
       // Warm-up: the functions, the relay's clients.
       verify((await generate('warm-up', 500)).status === 201, 'warm-up generation');
       await claimConcurrently('warm-up', warmUpCustomers);

@@ -26,7 +26,7 @@ import type { MysqlPool } from '../src/adapters/mysql/pool.js';
 import { toE164 } from '../src/domain/shared/phone.js';
 import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { countOpened, countPerJob, insertNewJobs, mobileFor, sandboxSmsRefs, UNPACED_RPS, withBenchApp, type BenchApp, type PerJobCount } from './lib/localHost.js';
-import type { BenchCosmos } from './lib/stack.js';
+import { insertBenchCustomers, type BenchCosmos, type BenchCustomer } from './lib/stack.js';
 import { int } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -72,13 +72,13 @@ const emailFor = (id: number) => `customer-${id}@bench.example`;
  */
 async function subscribeCustomers(ledger: MysqlPool, jobs: number, channels: readonly Channel[]): Promise<void> {
   for (let from = 1; from <= jobs; from += 2000) {
-    const rows: unknown[][] = [];
+    const customers: BenchCustomer[] = [];
     for (let id = from; id < Math.min(from + 2000, jobs + 1); id++) {
       const mobile = toE164(mobileFor(id));
       if (!mobile.ok) throw new Error(`bench mobile of job ${id} is not usable: ${mobile.reason}`);
-      rows.push([id, 'Joe Bloggs', mobile.e164, emailFor(id), new Date(), new Date()]);
+      customers.push({ customerId: id, name: 'Joe Bloggs', mobileE164: mobile.e164, email: emailFor(id) });
     }
-    await ledger.query('INSERT INTO customers (customer_id, name, mobile_e164, email, created_at, updated_at) VALUES ?', [rows]);
+    await insertBenchCustomers(ledger, customers);
   }
   for (const channel of channels) await ledger.query('INSERT INTO customer_subscriptions (customer_id, channel, address) SELECT customer_id, ?, NULL FROM customers', [channel]);
 }

@@ -44,7 +44,7 @@ import { parseBusinessCalendar, type BusinessCalendar } from '../src/domain/wind
 import { nextSendTime, WEEKDAYS, type CustomerHours } from '../src/domain/windows/contactWindow.js';
 import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { mobileFor, UNPACED_RPS, withBenchApp, type BenchApp } from './lib/localHost.js';
-import type { BenchCosmos } from './lib/stack.js';
+import { insertBenchCustomers, type BenchCosmos } from './lib/stack.js';
 import { int, median } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 
@@ -202,15 +202,16 @@ function recipientOf(customerId: number, now: Date): Recipient {
 
 /** Customers 1..n straight into the ledger (the customers API checks one at a time): 2,000 rows an INSERT, subscriptions likewise. */
 async function insertRecipients(ledger: MysqlPool, recipients: readonly Recipient[]): Promise<void> {
-  const now = new Date();
   for (let from = 0; from < recipients.length; from += 2000) {
     const chunk = recipients.slice(from, from + 2000);
-    const rows = chunk.map((r) => {
-      const mobile = toE164(mobileFor(r.customerId));
-      if (!mobile.ok) throw new Error(`bench mobile of customer ${r.customerId} is not usable: ${mobile.reason}`);
-      return [r.customerId, 'Joe Bloggs', mobile.e164, `customer-${r.customerId}@bench.example`, r.timezone, r.contactHours && JSON.stringify(r.contactHours), now, now];
-    });
-    await ledger.query('INSERT INTO customers (customer_id, name, mobile_e164, email, timezone, contact_hours, created_at, updated_at) VALUES ?', [rows]);
+    await insertBenchCustomers(
+      ledger,
+      chunk.map((r) => {
+        const mobile = toE164(mobileFor(r.customerId));
+        if (!mobile.ok) throw new Error(`bench mobile of customer ${r.customerId} is not usable: ${mobile.reason}`);
+        return { customerId: r.customerId, name: 'Joe Bloggs', mobileE164: mobile.e164, email: `customer-${r.customerId}@bench.example`, ...(r.timezone ? { timezone: r.timezone } : {}), ...(r.contactHours ? { contactHours: r.contactHours } : {}) };
+      }),
+    );
     const subscriptions = chunk.flatMap((r) => r.channels.map((channel) => [r.customerId, channel, null]));
     if (subscriptions.length > 0) await ledger.query('INSERT INTO customer_subscriptions (customer_id, channel, address) VALUES ?', [subscriptions]);
   }
