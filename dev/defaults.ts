@@ -3,7 +3,7 @@
  * them is a secret: they only ever unlock servers that run on this machine.
  */
 
-export { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET } from '../src/knownLocalSecrets.js';
+export { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_PHONE_KEY_SECRET, LOCAL_STRIPE_WEBHOOK_SECRET, LOCAL_TRACKING_LINK_SECRET, LOCAL_VONAGE_API_SECRET } from '../src/knownLocalSecrets.js';
 
 /** The local SMS sandbox's API key (its secret is a known local secret, above). */
 export const LOCAL_VONAGE_API_KEY = 'local-sandbox';

@@ -11,6 +11,7 @@ import {
   LOCAL_PAYMENT_WEBHOOK_SECRET,
   LOCAL_PHONE_KEY_SECRET,
   LOCAL_STRIPE_WEBHOOK_SECRET,
+  LOCAL_TRACKING_LINK_SECRET,
   LOCAL_VONAGE_API_KEY,
   LOCAL_VONAGE_API_SECRET,
   LOCAL_VONAGE_APPLICATION_ID,
@@ -53,6 +54,7 @@ const LOCAL_SECRETS = [
   ['PAYMENT_WEBHOOK_SECRET', LOCAL_PAYMENT_WEBHOOK_SECRET, 'payments', 'the local default is used (npm run pay signs with it)'],
   ['PHONE_KEY_SECRET', LOCAL_PHONE_KEY_SECRET, 'phone keys', 'the local default keys phone lookups'],
   ['STRIPE_WEBHOOK_SECRET', LOCAL_STRIPE_WEBHOOK_SECRET, 'Stripe', 'the local default is used (npm run pay:stripe signs with it)'],
+  ['TRACKING_LINK_SECRET', LOCAL_TRACKING_LINK_SECRET, 'tracking links', 'the local default keys the customer page links'],
 ] as const;
 
 /** LOCAL_COSMOS_STATE: `off` keeps the embedded Cosmos server in memory only; else the journals' directory (default .local). */

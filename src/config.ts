@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
 import { BRAND_ID_PATTERN } from './domain/discounts/discountCode.js';
 import { issueLines } from './domain/shared/issues.js';
+import { customerPageSettings, defaultPublicBaseUrl } from './customerPageSettings.js';
 import { KNOWN_LOCAL_SECRETS } from './knownLocalSecrets.js';
 import { parseBusinessCalendar, parseBusinessHours, parseClosedDates, type BusinessCalendar } from './domain/windows/businessCalendar.js';
 import type { Result, Value } from './domain/shared/result.js';
@@ -143,6 +144,7 @@ export const configSchema = z.object({
   FEEDBACK_REWARD_BRAND: z.string().regex(BRAND_ID_PATTERN, 'must be a brandId of the discount code API: 1 to 64 letters, digits or "-"').optional(),
   /** Client id of a user-assigned managed identity, when Cosmos or Service Bus use identity auth. */
   AZURE_CLIENT_ID: z.string().min(1).optional(),
+  ...customerPageSettings,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -288,5 +290,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     ...(parsed.success ? [] : issueLines(parsed.error.issues, { subject: '' })),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return parsed.data;
+  return { ...parsed.data, PUBLIC_BASE_URL: parsed.data.PUBLIC_BASE_URL ?? defaultPublicBaseUrl(env, parsed.data.PORT) };
 }

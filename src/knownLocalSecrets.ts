@@ -11,6 +11,8 @@ export const LOCAL_PAYMENT_WEBHOOK_SECRET = 'local-payment-webhook-secret';
 export const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_local_repair_relay_dev_only';
 /** Keys phone lookup keys when PHONE_KEY_SECRET is unset on a local run (the sample settings' value). */
 export const LOCAL_PHONE_KEY_SECRET = 'local-only-phone-key-secret-never-use-in-azure';
+/** Keys the customer page's tracking links when TRACKING_LINK_SECRET is unset on a local run (the sample settings' value). */
+export const LOCAL_TRACKING_LINK_SECRET = 'local-only-tracking-link-secret-never-use-in-azure';
 /** The local SMS sandbox's API secret. */
 export const LOCAL_VONAGE_API_SECRET = 'local-sandbox-secret';
 
@@ -19,5 +21,6 @@ export const KNOWN_LOCAL_SECRETS = {
   PAYMENT_WEBHOOK_SECRET: LOCAL_PAYMENT_WEBHOOK_SECRET,
   STRIPE_WEBHOOK_SECRET: LOCAL_STRIPE_WEBHOOK_SECRET,
   PHONE_KEY_SECRET: LOCAL_PHONE_KEY_SECRET,
+  TRACKING_LINK_SECRET: LOCAL_TRACKING_LINK_SECRET,
   VONAGE_API_SECRET: LOCAL_VONAGE_API_SECRET,
 } as const;

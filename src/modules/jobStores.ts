@@ -6,7 +6,10 @@ import { MysqlJobTransactions } from '../adapters/mysql/jobTransactions.js';
 import { MysqlMessageStats } from '../adapters/mysql/messageStats.js';
 import { MysqlNotificationLog } from '../adapters/mysql/notificationLog.js';
 import { MysqlPayments } from '../adapters/mysql/payments.js';
-import { businessCalendar } from '../config.js';
+import { MysqlTrackingLinks } from '../adapters/mysql/trackingLinks.js';
+import { HmacTrackingTokens, trackingLinkSecret } from '../adapters/signatures/trackingTokens.js';
+import { businessCalendar, type RelayConfig } from '../config.js';
+import { trackingLinks } from '../domain/customerPage/trackingLinks.js';
 import type { Infrastructure } from '../infrastructure.js';
 
 /**
@@ -15,6 +18,7 @@ import type { Infrastructure } from '../infrastructure.js';
  * are built once per worker and handed to the areas that move jobs.
  */
 export function jobStores(infra: Pick<Infrastructure, 'config' | 'clientPool' | 'ledgerPool' | 'batchPool' | 'jobsContainer' | 'queue' | 'phoneKeys' | 'clock'>) {
+  const tokens = trackingTokens(infra.config);
   return {
     clientJobs: new MysqlClientJobs(infra.clientPool),
     documents: new CosmosJobDocuments(infra.jobsContainer),
@@ -28,7 +32,14 @@ export function jobStores(infra: Pick<Infrastructure, 'config' | 'clientPool' | 
     queue: infra.queue,
     phoneKeys: infra.phoneKeys,
     clock: infra.clock,
+    trackingTokens: tokens,
+    trackingLinks: trackingLinks(tokens, new MysqlTrackingLinks(infra.ledgerPool), infra.clock),
   };
+}
+
+/** The customer page's links (issue 25): keyed by TRACKING_LINK_SECRET, under PUBLIC_BASE_URL. */
+function trackingTokens(config: RelayConfig): HmacTrackingTokens {
+  return new HmacTrackingTokens(trackingLinkSecret(config), config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`);
 }
 
 export type JobStores = ReturnType<typeof jobStores>;

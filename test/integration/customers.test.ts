@@ -14,6 +14,8 @@ import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJ
 import { crashAfter, isInjectedCrash } from '../kit/crash.js';
 import { FakeMessageStats } from '../contracts/stats/messageStats.fake.js';
 import { MemoryLogger } from '../kit/logger.js';
+import { MysqlTrackingLinks } from '../../src/adapters/mysql/trackingLinks.js';
+import { testTrackingLinks } from '../kit/trackingLinks.js';
 import { testPhoneKeys } from '../kit/phoneKeys.js';
 import { callHttpFunction } from '../support/http.js';
 import { insertClientJobs } from '../kit/mysql.js';
@@ -183,6 +185,7 @@ describe('customers', () => {
         queue: stack.queue,
         checkpoints: new MysqlPollCheckpoints(ledger),
         phoneKeys: testPhoneKeys,
+        trackingLinks: testTrackingLinks(new MysqlTrackingLinks(ledger), { now: () => new Date() }),
         clock: { now: () => new Date() },
         logger: new MemoryLogger(),
         settings: pollSettings(loadConfig(stack.env, { localHost: true })),

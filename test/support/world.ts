@@ -21,6 +21,8 @@ import { FakeNotificationLog } from '../contracts/notifications/notificationLog.
 import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
 import { MemoryLogger } from '../kit/logger.js';
 import { testPhoneKeys } from '../kit/phoneKeys.js';
+import { testTrackingLinks } from '../kit/trackingLinks.js';
+import { FakeTrackingLinkLedger } from '../contracts/customerPage/trackingLinks.fake.js';
 
 export const TEST_POLL_SETTINGS: PollSettings = {
   batchSize: 100,
@@ -62,8 +64,10 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     inbox: new FakeInbox(),
     phoneKeys: testPhoneKeys,
     logger: new MemoryLogger(),
+    trackingLinkLedger: new FakeTrackingLinkLedger(),
   };
   const { queue } = ports;
+  const trackingLinks = testTrackingLinks(ports.trackingLinkLedger, clock);
   // SMS through the Vonage SMS API only (seed 000; tests add the Messages API as a second route to
   // fail over to), WhatsApp through the Messages API, email through SMTP.
   const messagesGateway = new FakeNotificationGateway('vonage-messages');
@@ -75,9 +79,9 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     { channel: 'email', gateway: 'smtp', priority: 1, enabled: true },
   );
   const gateways = fakeConfiguredGateways(ports.gateway, messagesGateway, smtpGateway);
-  const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
+  const pollDeps: PollDeps = { ...ports, trackingLinks, settings: { ...TEST_POLL_SETTINGS, ...settings } };
   /** Everything the SMS, payment, closure and job API use cases take. */
-  const appDeps = { ...ports, registry, gateways, calendar: calendarOf(ALWAYS_OPEN), settings: { maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
+  const appDeps = { ...ports, trackingLinks, registry, gateways, calendar: calendarOf(ALWAYS_OPEN), settings: { maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
   const sendDeps: SendNotificationDeps = { ...appDeps, completeJob: batchedCompleter(appDeps) };
   return {
     ...ports,

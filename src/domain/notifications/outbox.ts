@@ -2,6 +2,7 @@ import { CHANNELS, type Channel } from '../channels/ports.js';
 import { destination, type CustomerProfile } from '../customers/customer.js';
 import { customersForNewJobs } from '../customers/jobCustomers.js';
 import type { Customers } from '../customers/ports.js';
+import type { TrackingLinks } from '../customerPage/trackingLinks.js';
 import type { ClientJob } from '../jobs/job.js';
 import type { ClientJobs } from '../jobs/ports.js';
 import { maskEmail } from '../shared/email.js';
@@ -32,6 +33,8 @@ export interface NotificationRepairDeps extends CompletionDeps {
   notificationLog: NotificationLog;
   queue: NotificationQueue;
   customers: Pick<Customers, 'getMany' | 'customersForJobs' | 'findOrCreateByMobiles' | 'linkJobs'>;
+  /** Each job message carries its job's customer page link (issue 25). */
+  trackingLinks: TrackingLinks;
 }
 
 export interface NotificationOutboxDeps extends NotificationRepairDeps {
@@ -82,13 +85,13 @@ export interface Announcement {
   content(channel: Channel): NotificationContent;
 }
 
-function jobAnnouncement(event: JobEvent, job: ClientJob, customer: CustomerProfile): Announcement {
+function jobAnnouncement(event: JobEvent, job: ClientJob, customer: CustomerProfile, links: TrackingLinks): Announcement {
   return {
     event,
     jobId: job.jobId,
     customer,
     key: (channel) => notificationKey(event, job.jobId, channel),
-    content: (channel) => jobNotificationContent(event, channel, job),
+    content: (channel) => jobNotificationContent(event, channel, job, links.linkFor(job.jobId)),
   };
 }
 
@@ -165,11 +168,13 @@ export async function queueJobNotifications(
   const unlinked = jobs.filter((job) => !customerOf.has(job.jobId));
   if (unlinked.length > 0) for (const [jobId, customerId] of await customersForNewJobs(deps, unlinked)) customerOf.set(jobId, customerId);
   const profiles = new Map((await deps.customers.getMany([...new Set(customerOf.values())])).map((c) => [c.customerId, c]));
+  // Before the log: a logged message's link always leads to its page.
+  await deps.trackingLinks.remember(jobs.map((job) => job.jobId));
   const outgoing: Outgoing = { messages: [], skipped: [] };
   for (const job of jobs) {
     const customer = profiles.get(customerOf.get(job.jobId) ?? 0);
     if (customer) {
-      addAnnouncement(outgoing, jobAnnouncement(event, job, customer));
+      addAnnouncement(outgoing, jobAnnouncement(event, job, customer, deps.trackingLinks));
       continue;
     }
     const phone = toE164(job.mobile);
@@ -253,10 +258,11 @@ export async function repairNotifications(deps: NotificationRepairDeps, timings:
   if (requeue.length === 0) return repaired;
   const jobIds = requeue.flatMap((entry) => (entry.content === null && entry.jobId !== null ? [entry.jobId] : []));
   const jobs = new Map((await deps.clientJobs.readJobs(jobIds)).map((job) => [job.jobId, job]));
+  await deps.trackingLinks.remember(jobIds);
   const customers = new Map((await deps.customers.getMany([...new Set(requeue.flatMap((entry) => (entry.customerId === null ? [] : [entry.customerId])))])).map((c) => [c.customerId, c]));
   const handed = requeue.flatMap((entry) => {
     const customer = entry.customerId === null ? undefined : customers.get(entry.customerId);
-    const message = rebuiltMessage(entry, entry.jobId === null ? undefined : jobs.get(entry.jobId), customer);
+    const message = rebuiltMessage(entry, entry.jobId === null ? undefined : jobs.get(entry.jobId), customer, deps.trackingLinks);
     // A fresh id: the queue's duplicate detection would drop the original one for hours.
     return message && !('reason' in message) ? [{ entry, message: { ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) } }] : [];
   });
@@ -290,22 +296,22 @@ export async function repairStrandedNotifications(deps: NotificationRepairDeps, 
  * Undefined when it cannot be rebuilt: an auto-reply to a sender who is no customer is repaired
  * by Vonage resending the inbound message instead.
  */
-function rebuiltMessage(entry: NotificationEntry, job: ClientJob | undefined, customer: CustomerProfile | undefined): OutboundNotification | { reason: string } | undefined {
+function rebuiltMessage(entry: NotificationEntry, job: ClientJob | undefined, customer: CustomerProfile | undefined, links: TrackingLinks): OutboundNotification | { reason: string } | undefined {
   const { channel, content } = entry;
   if (!channel) return undefined;
   if (content) {
     return customer && messageThrough({ event: entry.kind, jobId: entry.jobId, customer, key: () => entry.messageKey, content: () => content }, channel);
   }
   if (!job || !isJobEvent(entry.kind)) return undefined;
-  return customer ? messageThrough(jobAnnouncement(entry.kind, job, customer), channel) : legacySms(entry, entry.kind, job);
+  return customer ? messageThrough(jobAnnouncement(entry.kind, job, customer, links), channel) : legacySms(entry, entry.kind, job, links.linkFor(job.jobId));
 }
 
 /** An SMS logged before customers existed has none: it goes to the job's own mobile, as it would have then. */
-function legacySms(entry: NotificationEntry, event: JobEvent, job: ClientJob): OutboundNotification | undefined {
+function legacySms(entry: NotificationEntry, event: JobEvent, job: ClientJob, link: string): OutboundNotification | undefined {
   const phone = toE164(job.mobile);
   if (entry.channel !== 'sms' || !phone.ok) return undefined;
   return {
     messageId: entry.messageKey,
-    body: { notificationId: entry.messageKey, channel: 'sms', event, jobId: job.jobId, customerId: null, to: phone.e164, ...jobNotificationContent(event, 'sms', job) },
+    body: { notificationId: entry.messageKey, channel: 'sms', event, jobId: job.jobId, customerId: null, to: phone.e164, ...jobNotificationContent(event, 'sms', job, link) },
   };
 }

@@ -79,16 +79,30 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function emailHtml(paragraphs: readonly string[]): string {
-  return `<!doctype html><html><body>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}<p>Repair Relay</p></body></html>`;
+function emailHtml(paragraphs: readonly string[], link?: { href: string; words: string } | ''): string {
+  const linked = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.words)}</a></p>` : '';
+  return `<!doctype html><html><body>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${linked}<p>Repair Relay</p></body></html>`;
 }
 
-/** The message of `event` for `channel`, from the client's job: the one place customer texts are written. */
-export function jobNotificationContent(event: JobEvent, channel: Channel, job: JobFacts): NotificationContent {
-  const { subject, body } = WORDING[event](job, channel);
-  const text = `${greeting(job)}, ${body}`;
+/** SMS and WhatsApp name the product in at most this many characters, so a courtesy SMS with its link stays within two segments. */
+const PRODUCT_CHARS_IN_TEXT = 60;
+
+function shortened(job: JobFacts): JobFacts {
+  const cut = (words: string | null, max: number) => (words !== null && words.trim().length > max ? `${words.trim().slice(0, max - 3).trimEnd()}...` : words);
+  return { ...job, productType: cut(job.productType, PRODUCT_CHARS_IN_TEXT), jobType: cut(job.jobType, PRODUCT_CHARS_IN_TEXT) };
+}
+
+/**
+ * The message of `event` for `channel`, from the client's job: the one place customer texts are
+ * written. `link` is the job's customer page (issue 25), where the customer tracks the repair and
+ * chooses how and when we contact them.
+ */
+export function jobNotificationContent(event: JobEvent, channel: Channel, job: JobFacts, link?: string): NotificationContent {
+  const { subject, body } = WORDING[event](channel === 'email' ? job : shortened(job), channel);
+  const text = `${greeting(job)}, ${body}${link ? ` Track it: ${link}` : ''}`;
   if (channel !== 'email') return { text };
-  return { subject, text, html: emailHtml([`${greeting(job)},`, body.charAt(0).toUpperCase() + body.slice(1)]) };
+  const html = emailHtml([`${greeting(job)},`, body.charAt(0).toUpperCase() + body.slice(1)], link && { href: link, words: 'See your repair, and choose how and when we contact you' });
+  return { subject, text, html };
 }
 
 /** A broadcast's text as staff wrote it; email gets a subject and the text as HTML paragraphs. */

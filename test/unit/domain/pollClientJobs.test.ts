@@ -4,6 +4,7 @@ import { pollClientJobs, type PollDeps } from '../../../src/domain/jobs/pollClie
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { crashAfter, InjectedCrash } from '../../kit/crash.js';
 import { createWorld, type World } from '../../support/world.js';
+import { TEST_PUBLIC_BASE_URL, testTrackingTokens } from '../../kit/trackingLinks.js';
 
 function expectIngestedOnce(world: World, jobIds: number[]): void {
   for (const id of jobIds) {
@@ -34,9 +35,14 @@ describe('pollClientJobs', () => {
         jobId: 1,
         customerId: 1,
         to: '+447770123456',
-        text: 'Hi Joe, we have received your spider catcher for warranty repair (job 1). We will text you when it is done.',
+        text: `Hi Joe, we have received your spider catcher for warranty repair (job 1). We will text you when it is done. Track it: ${TEST_PUBLIC_BASE_URL}/api/t/${testTrackingTokens.tokenFor(1)}`,
       },
     });
+    // The ledger keeps the link's hash, never the token.
+    expect([...world.trackingLinkLedger.links]).toEqual([
+      [testTrackingTokens.hashOf(testTrackingTokens.tokenFor(1)), { jobId: 1, at: world.clock.now() }],
+      [testTrackingTokens.hashOf(testTrackingTokens.tokenFor(2)), { jobId: 2, at: world.clock.now() }],
+    ]);
     expect(world.checkpoints.value.lastJobId).toBe(3);
   });
 
