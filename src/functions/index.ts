@@ -5,6 +5,9 @@
 import { app } from '@azure/functions';
 import { startRelay } from '../processRelay.js';
 import './broadcasts/sendBroadcast.js';
+import './customerPage/assets.js';
+import './customerPage/customerPage.js';
+import './customerPage/customerPageForms.js';
 import './customers/createCustomer.js';
 import './customers/getCustomer.js';
 import './customers/nextSendTime.js';

@@ -73,6 +73,12 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
   // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
   { method: 'GET', route: 'feedback', authLevel: 'function' },
+  // Issue 25: the customer's own page, anonymous (its token is the key), and its forms and assets (docs/customer-page.md).
+  { method: 'GET', route: 't/{token}', authLevel: 'anonymous' },
+  { method: 'POST', route: 't/{token}/preferences', authLevel: 'anonymous' },
+  { method: 'POST', route: 't/{token}/question', authLevel: 'anonymous' },
+  { method: 'POST', route: 't/{token}/feedback', authLevel: 'anonymous' },
+  { method: 'GET', route: 't/assets/{file}', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */

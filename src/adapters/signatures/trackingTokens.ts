@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TrackingTokens } from '../../domain/customerPage/trackingLinks.js';
 
 /** Raise it to give every job a new link (the old ones then find nothing). */
@@ -10,7 +10,7 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 /**
  * Tracking tokens as base64url(HMAC-SHA256(secret, "track:<jobId>:<version>")[0..16]): as
  * unguessable as 128 random bits without the secret, yet the same for a job every time. Form
- * tokens are `<issued seconds>.<HMAC of "form:<token hash>:<issued seconds>">`.
+ * tokens are `<issued seconds>.<nonce>.<HMAC of "form:<token hash>:<issued seconds>:<nonce>">`.
  */
 export class HmacTrackingTokens implements TrackingTokens {
   constructor(
@@ -34,22 +34,23 @@ export class HmacTrackingTokens implements TrackingTokens {
 
   formToken(tokenHash: string, at: Date): string {
     const issued = Math.floor(at.getTime() / 1000);
-    return `${issued}.${this.formMac(tokenHash, issued)}`;
+    const nonce = randomBytes(12).toString('base64url');
+    return `${issued}.${nonce}.${this.formMac(tokenHash, issued, nonce)}`;
   }
 
-  checkFormToken(tokenHash: string, formToken: string, now: Date, maxAgeMs: number): boolean {
-    const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(formToken);
-    if (!match) return false;
-    const issued = Number(match[1]);
-    const age = now.getTime() - issued * 1000;
-    if (age < -60_000 || age > maxAgeMs) return false;
-    const expected = Buffer.from(this.formMac(tokenHash, issued));
-    const given = Buffer.from(match[2]!);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+  checkFormToken(tokenHash: string, formToken: string, now: Date, maxAgeMs: number): string | undefined {
+    const match = /^(\d{1,12})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/.exec(formToken);
+    if (!match) return undefined;
+    const [, issuedText, nonce, mac] = match as unknown as [string, string, string, string];
+    const age = now.getTime() - Number(issuedText) * 1000;
+    if (age < -60_000 || age > maxAgeMs) return undefined;
+    const expected = Buffer.from(this.formMac(tokenHash, Number(issuedText), nonce));
+    const given = Buffer.from(mac);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? nonce : undefined;
   }
 
-  private formMac(tokenHash: string, issued: number): string {
-    return createHmac('sha256', this.secret).update(`form:${tokenHash}:${issued}`).digest('base64url');
+  private formMac(tokenHash: string, issued: number, nonce: string): string {
+    return createHmac('sha256', this.secret).update(`form:${tokenHash}:${issued}:${nonce}`).digest('base64url');
   }
 }
 

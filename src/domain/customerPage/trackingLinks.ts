@@ -12,10 +12,10 @@ export interface TrackingTokens {
   urlOf(token: string): string;
   /** The one-way hash the ledger keeps (SHA-256, hex); a token that is not well formed has none. */
   hashOf(token: string): string | undefined;
-  /** A form token for the page of `tokenHash`, issued at `at`: hidden in each form, so another site cannot post for the customer. */
+  /** A fresh form token for the page of `tokenHash` (a random nonce, issued at `at`): hidden in each form, so another site cannot post for the customer. */
   formToken(tokenHash: string, at: Date): string;
-  /** Whether `formToken` was issued for this page within `maxAgeMs` of `now`. */
-  checkFormToken(tokenHash: string, formToken: string, now: Date, maxAgeMs: number): boolean;
+  /** The nonce of a form token issued for this page within `maxAgeMs` of `now`; undefined for any other. */
+  checkFormToken(tokenHash: string, formToken: string, now: Date, maxAgeMs: number): string | undefined;
 }
 
 /** The ledger's `tracking_links`: token hash → job. */

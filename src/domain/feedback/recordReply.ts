@@ -112,8 +112,8 @@ export async function recordInboundSms(deps: InboundSmsDeps, sms: InboundSms): P
   return { outcome, jobId: stored.jobId, score: stored.score };
 }
 
-/** Puts the reply on the job document (unless a later one is there) and in job_trans; both idempotent. */
-async function publishFeedback(deps: InboundSmsDeps, reply: FeedbackReply): Promise<void> {
+/** Puts the reply on the job document (unless a later one is there) and in job_trans; both idempotent. The customer page's feedback form records through it too. */
+export async function publishFeedback(deps: Pick<InboundSmsDeps, 'documents' | 'transactions' | 'clock'>, reply: FeedbackReply): Promise<void> {
   const at = reply.receivedAt.toISOString();
   const doc = await deps.documents.update(reply.jobId, (current) => {
     const next = { score: reply.score, text: reply.text, at };

@@ -1,0 +1,48 @@
+import { publishFeedback, replyText } from '../feedback/recordReply.js';
+import type { CustomerFeedback, FeedbackReply } from '../feedback/ports.js';
+import { rewardFeedback, type FeedbackRewardDeps } from '../feedback/reward.js';
+import { checkedForm, openJobPage, type PageAccessDeps } from './access.js';
+import type { PageFormOutcome } from './preferences.js';
+
+export interface PageFeedbackDeps extends PageAccessDeps {
+  feedback: Pick<CustomerFeedback, 'record' | 'get'>;
+  /** What a reply to the feedback request earns (FEEDBACK_REWARD_BRAND), as an SMS reply does. */
+  reward: FeedbackRewardDeps;
+}
+
+export interface FeedbackForm {
+  formToken: string;
+  score: number;
+  comment: string;
+}
+
+/** The page's answer to the feedback request: one per job, whichever form or repeat sends it. */
+export function pageFeedbackKey(jobId: number): string {
+  return `page-job-${jobId}`;
+}
+
+/**
+ * The feedback question of a closed job, answered on the page: recorded like a reply to the
+ * feedback SMS (the feedback table, the job document, job_trans, the reward), once per job.
+ */
+export async function giveFeedback(deps: PageFeedbackDeps, token: string, form: FeedbackForm): Promise<PageFormOutcome<{ duplicate: boolean }>> {
+  const page = await openJobPage(deps, token);
+  if (!page) return { outcome: 'not-found' };
+  if (checkedForm(deps, page, form.formToken) === undefined) return { outcome: 'forbidden' };
+  if (page.doc.job_status !== 'CLOSED') return { outcome: 'invalid', page, problems: ['We ask for your feedback once your repair is finished and paid for.'] };
+  if (!Number.isInteger(form.score) || form.score < 1 || form.score > 5) return { outcome: 'invalid', page, problems: ['Choose a score from 1 to 5.'] };
+
+  const reply: FeedbackReply = {
+    inboundMessageId: pageFeedbackKey(page.jobId),
+    jobId: page.jobId,
+    customerId: page.doc.customer_id ?? null,
+    score: form.score,
+    text: replyText(form.comment),
+    receivedAt: deps.clock.now(),
+  };
+  const outcome = await deps.feedback.record(reply);
+  const stored = outcome === 'recorded' ? reply : ((await deps.feedback.get(reply.inboundMessageId)) ?? reply);
+  await publishFeedback(deps.reward, stored);
+  await rewardFeedback(deps.reward, stored);
+  return { outcome: 'saved', page, duplicate: outcome === 'duplicate' };
+}
