@@ -84,25 +84,31 @@ function emailHtml(paragraphs: readonly string[], link?: { href: string; words: 
   return `<!doctype html><html><body>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${linked}<p>Repair Relay</p></body></html>`;
 }
 
-/** SMS and WhatsApp name the product in at most this many characters, so a courtesy SMS with its link stays within two segments. */
-const PRODUCT_CHARS_IN_TEXT = 60;
+/** What two concatenated GSM-7 segments carry (153 characters each): a text message with its link should fit in them. */
+export const TWO_SMS_SEGMENTS = 2 * 153;
+/** The longest product and job type a text names, tried in turn until the text fits TWO_SMS_SEGMENTS. */
+const NAME_CAPS = [Infinity, 60, 40, 24, 12];
 
-function shortened(job: JobFacts): JobFacts {
-  const cut = (words: string | null, max: number) => (words !== null && words.trim().length > max ? `${words.trim().slice(0, max - 3).trimEnd()}...` : words);
-  return { ...job, productType: cut(job.productType, PRODUCT_CHARS_IN_TEXT), jobType: cut(job.jobType, PRODUCT_CHARS_IN_TEXT) };
+function shortened(job: JobFacts, max: number): JobFacts {
+  const cut = (words: string | null) => (words !== null && words.trim().length > max ? `${words.trim().slice(0, max - 3).trimEnd()}...` : words);
+  return { ...job, productType: cut(job.productType), jobType: cut(job.jobType) };
 }
 
 /**
  * The message of `event` for `channel`, from the client's job: the one place customer texts are
  * written. `link` is the job's customer page (issue 25), where the customer tracks the repair and
- * chooses how and when we contact them.
+ * chooses how and when we contact them. A text message names a long product or job type shorter,
+ * so that with its link it stays within two segments; email names them in full.
  */
 export function jobNotificationContent(event: JobEvent, channel: Channel, job: JobFacts, link?: string): NotificationContent {
-  const { subject, body } = WORDING[event](channel === 'email' ? job : shortened(job), channel);
-  const text = `${greeting(job)}, ${body}${link ? ` Track it: ${link}` : ''}`;
-  if (channel !== 'email') return { text };
+  const textOf = (facts: JobFacts) => `${greeting(facts)}, ${WORDING[event](facts, channel).body}${link ? ` Track it: ${link}` : ''}`;
+  if (channel !== 'email') {
+    const fitting = NAME_CAPS.map((max) => textOf(shortened(job, max))).find((text) => text.length <= TWO_SMS_SEGMENTS);
+    return { text: fitting ?? textOf(shortened(job, NAME_CAPS.at(-1)!)) };
+  }
+  const { subject, body } = WORDING[event](job, channel);
   const html = emailHtml([`${greeting(job)},`, body.charAt(0).toUpperCase() + body.slice(1)], link && { href: link, words: 'See your repair, and choose how and when we contact you' });
-  return { subject, text, html };
+  return { subject, text: textOf(job), html };
 }
 
 /** A broadcast's text as staff wrote it; email gets a subject and the text as HTML paragraphs. */
