@@ -8,7 +8,7 @@ export const MIN_TRACKING_LINK_SECRET_LENGTH = 32;
  * `PUBLIC_BASE_URL/api/t/<token>`; the token is an HMAC of the job keyed by TRACKING_LINK_SECRET.
  */
 export const customerPageSettings = {
-  /** The app's public origin, e.g. https://relay.example.com; unset: https://<WEBSITE_HOSTNAME> in Azure, http://localhost:<PORT> elsewhere. */
+  /** The app's public origin, e.g. https://relay.example.com; unset: https://<WEBSITE_HOSTNAME> in Azure, http://127.0.0.1:<PORT> (the local host) elsewhere. */
   PUBLIC_BASE_URL: z
     .url()
     .refine((value) => /^https?:\/\/[^/?#]+\/?$/.test(value), 'must be an origin such as https://relay.example.com, without a path')
@@ -26,5 +26,5 @@ export const customerPageSettings = {
 /** The public origin when PUBLIC_BASE_URL is unset: the App Service host name in Azure, the local host's port elsewhere. */
 export function defaultPublicBaseUrl(env: NodeJS.ProcessEnv, port: number): string {
   const host = env.WEBSITE_HOSTNAME?.trim();
-  return host ? `https://${host}` : `http://localhost:${port}`;
+  return host ? `https://${host}` : `http://127.0.0.1:${port}`;
 }

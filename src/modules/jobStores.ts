@@ -9,6 +9,7 @@ import { MysqlPayments } from '../adapters/mysql/payments.js';
 import { MysqlTrackingLinks } from '../adapters/mysql/trackingLinks.js';
 import { HmacTrackingTokens, trackingLinkSecret } from '../adapters/signatures/trackingTokens.js';
 import { businessCalendar, type RelayConfig } from '../config.js';
+import { defaultPublicBaseUrl } from '../customerPageSettings.js';
 import { trackingLinks } from '../domain/customerPage/trackingLinks.js';
 import type { Infrastructure } from '../infrastructure.js';
 
@@ -39,7 +40,7 @@ export function jobStores(infra: Pick<Infrastructure, 'config' | 'clientPool' | 
 
 /** The customer page's links (issue 25): keyed by TRACKING_LINK_SECRET, under PUBLIC_BASE_URL. */
 function trackingTokens(config: RelayConfig): HmacTrackingTokens {
-  return new HmacTrackingTokens(trackingLinkSecret(config), config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`);
+  return new HmacTrackingTokens(trackingLinkSecret(config), config.PUBLIC_BASE_URL ?? defaultPublicBaseUrl({}, config.PORT));
 }
 
 export type JobStores = ReturnType<typeof jobStores>;

@@ -16,7 +16,8 @@ export async function callPage(
   params: Record<string, string>,
   options: { form?: Record<string, string | string[]>; headers?: Record<string, string>; query?: Record<string, string> } = {},
 ): Promise<PageAnswer> {
-  const body = options.form && new URLSearchParams(Object.entries(options.form).flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => [key, v]) : [[key, value]]))).toString();
+  const fields = Object.entries(options.form ?? {}).flatMap(([key, value]): Array<[string, string]> => (Array.isArray(value) ? value.map((v): [string, string] => [key, v]) : [[key, value]]));
+  const body = options.form && new URLSearchParams(fields).toString();
   const request = new HttpRequest({
     method: options.form ? 'POST' : 'GET',
     url: `http://localhost:7071/api/t/${params.token ?? params.file}`,

@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { createHash } from 'node:crypto';
 
 /*
- * The page's one style sheet and one script, served by the app under names that carry a hash of
+ * The page's one style sheet, one script and its icon, served by the app under names that carry a hash of
  * their content, so they can be cached for a year and a new release never meets an old copy. The
  * script only detects the customer's time zone (progressive enhancement): the page works without it.
  */
@@ -24,13 +24,13 @@ ol.timeline li.reached{border-left-color:var(--ok)}ol.timeline li.reached::befor
 ol.timeline li[aria-current] strong{text-decoration:underline}
 .muted{color:var(--muted)}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
-fieldset{border:1px solid var(--line);border-radius:6px;margin:.75rem 0;padding:.5rem .75rem}
+fieldset{border:1px solid var(--line);border-radius:6px;margin:.75rem 0;padding:.5rem .75rem;min-width:0}
 legend{font-weight:600;padding:0 .25rem}
 label{display:inline-block;margin:.2rem 0}
 input,select,textarea,button{font:inherit;color:var(--ink)}
 input[type=text],input[type=email],select,textarea{width:100%;padding:.45rem;border:1px solid var(--muted);border-radius:4px;background:#fff}
-input[type=time]{padding:.3rem;border:1px solid var(--muted);border-radius:4px}
-.day{display:grid;grid-template-columns:6.5rem 1fr 1fr;gap:.4rem;align-items:center;padding:.2rem 0}
+input[type=time]{padding:.3rem;border:1px solid var(--muted);border-radius:4px;min-width:0;width:100%}
+.day{display:grid;grid-template-columns:minmax(0,7rem) minmax(0,1fr) minmax(0,1fr);gap:.4rem;align-items:center;padding:.2rem 0}
 button{background:var(--accent);color:#fff;border:0;border-radius:4px;padding:.6rem 1rem;margin:.5rem 0;cursor:pointer}
 button.secondary{background:#fff;color:var(--bad);border:2px solid var(--bad)}
 :focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
@@ -45,6 +45,9 @@ try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;for(var i=0;i<s.optio
 var n=document.getElementById('timezone-detected');if(n){n.textContent='We set this from your device: '+z+'. Change it if it is wrong.';}break;}}}catch(e){}})();
 `;
 
+/** The page's icon, so a browser asking for one gets it rather than a 404. */
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b5394"/><path d="M4 8.5l2.5 2.5L12 5.5" stroke="#fff" stroke-width="2" fill="none"/></svg>`;
+
 function hashed(name: string, extension: string, content: string): string {
   return `${name}.${createHash('sha256').update(content).digest('hex').slice(0, 12)}.${extension}`;
 }
@@ -52,12 +55,14 @@ function hashed(name: string, extension: string, content: string): string {
 const ASSETS = new Map([
   [hashed('page', 'css', CSS), { type: 'text/css; charset=utf-8', content: CSS }],
   [hashed('timezone', 'js', SCRIPT), { type: 'text/javascript; charset=utf-8', content: SCRIPT }],
+  [hashed('icon', 'svg', ICON), { type: 'image/svg+xml', content: ICON }],
 ]);
 
 /** The paths the page links to. */
 export const ASSET_PATHS = {
   css: `/api/t/assets/${[...ASSETS.keys()][0]!}`,
   script: `/api/t/assets/${[...ASSETS.keys()][1]!}`,
+  icon: `/api/t/assets/${[...ASSETS.keys()][2]!}`,
 };
 
 /** GET /api/t/assets/{file}: a hashed asset, cached for a year; any other name is 404. */

@@ -27,6 +27,7 @@ export function layout(title: string, body: Html, withScript = false): string {
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
 <link rel="stylesheet" href="${ASSET_PATHS.css}">
+<link rel="icon" href="${ASSET_PATHS.icon}" type="image/svg+xml">
 ${withScript ? html`<script src="${ASSET_PATHS.script}" defer></script>` : ''}
 </head>
 <body>
