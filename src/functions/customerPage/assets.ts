@@ -29,8 +29,10 @@ legend{font-weight:600;padding:0 .25rem}
 label{display:inline-block;margin:.2rem 0}
 input,select,textarea,button{font:inherit;color:var(--ink)}
 input[type=text],input[type=email],select,textarea{width:100%;padding:.45rem;border:1px solid var(--muted);border-radius:4px;background:#fff}
-input[type=time]{padding:.3rem;border:1px solid var(--muted);border-radius:4px;min-width:0;width:100%}
-.day{display:grid;grid-template-columns:minmax(0,7rem) minmax(0,1fr) minmax(0,1fr);gap:.4rem;align-items:center;padding:.2rem 0}
+input[type=time]{padding:.3rem;border:1px solid var(--muted);border-radius:4px;min-width:7.5rem}
+.day{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;padding:.35rem 0;border-bottom:1px solid #d0d4da}
+.day>label{flex:1 0 8rem}.times{display:flex;align-items:center;gap:.4rem}
+caption{text-align:left}
 button{background:var(--accent);color:#fff;border:0;border-radius:4px;padding:.6rem 1rem;margin:.5rem 0;cursor:pointer}
 button.secondary{background:#fff;color:var(--bad);border:2px solid var(--bad)}
 :focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}

@@ -45,12 +45,11 @@ ${CHANNELS.map((channel) => html`<div><label><input type="checkbox" name="channe
 <fieldset><legend>When</legend>
 <div><label><input type="radio" name="hours" value="open"${chosen ? '' : html` checked`}> Any time the shop is open</label></div>
 <div><label><input type="radio" name="hours" value="chosen"${chosen ? html` checked` : ''}> Only on the days and times below</label></div>
-<div class="day" aria-hidden="true"><span></span><span class="muted">From</span><span class="muted">Until</span></div>
 ${WEEKDAYS.map((day) => {
   const times = prefs.days?.[day] ?? null;
   return html`<div class="day"><label><input type="checkbox" name="day" value="${day}"${times ? html` checked` : ''}> ${DAY_NAMES[day]}</label>
-<input type="time" name="from-${day}" aria-label="${DAY_NAMES[day]} from" value="${times?.from ?? '09:00'}">
-<input type="time" name="to-${day}" aria-label="${DAY_NAMES[day]} until" value="${times?.to === '24:00' ? '23:59' : (times?.to ?? '17:00')}"></div>`;
+<span class="times"><input type="time" name="from-${day}" aria-label="${DAY_NAMES[day]} from" value="${times?.from ?? '09:00'}"> to
+<input type="time" name="to-${day}" aria-label="${DAY_NAMES[day]} until" value="${times?.to === '24:00' ? '23:59' : (times?.to ?? '17:00')}"></span></div>`;
 })}
 <label for="timezone">Your time zone</label>
 <select id="timezone" name="timezone" data-detect="${prefs.timezone === null ? 'true' : 'false'}" aria-describedby="timezone-detected">
