@@ -3,7 +3,7 @@
  * default mysql://root@127.0.0.1:3306/repair_client) so the running host texts them within one poll.
  */
 import { loadConfig } from '../src/config.js';
-import { describeDemoJob, runDemo } from './lib/demoJobs.js';
+import { demoPageLink, describeDemoJob, runDemo } from './lib/demoJobs.js';
 import { describeError, redactUrl } from '../dev/settings.js';
 import { toE164 } from '../src/domain/shared/phone.js';
 
@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   for (const job of jobs) console.log(`  ${describeDemoJob(job)}`);
   console.log(`
 Within one poll (POLL_SCHEDULE "${config.POLL_SCHEDULE}") the host ingests them, texts the ${texted.length} customers with a mobile
-(the SMS sandbox prints each one) and moves all ${jobs.length} jobs to OPENED. Then try:
+(the SMS sandbox prints each one) and moves all ${jobs.length} jobs to OPENED. Each courtesy SMS carries a link to
+the customer's own page; job ${example.id}'s opens in a browser once it is texted:
+
+  ${demoPageLink(config, process.env, example.id)}
+
+Then try:
 
   curl -s ${apiUrl}/dev/sms
   curl -s ${apiUrl}/jobs/${example.id}

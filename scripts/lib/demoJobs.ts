@@ -1,6 +1,9 @@
 import mysql from 'mysql2/promise';
 import { maskPhone, toE164 } from '../../src/domain/shared/phone.js';
 import { prepareClientDatabase } from '../../dev/mysql.js';
+import { HmacTrackingTokens } from '../../src/adapters/signatures/trackingTokens.js';
+import type { AppConfig } from '../../src/config.js';
+import { LOCAL_TRACKING_LINK_SECRET } from '../../src/knownLocalSecrets.js';
 
 /**
  * Realistic jobs as the client's system would create them: three UK mobiles written three ways
@@ -42,4 +45,14 @@ export async function runDemo(clientUrl: string): Promise<{ jobs: DemoJob[]; cre
 export function describeDemoJob(job: DemoJob): string {
   const phone = job.mobile === null ? 'no mobile' : toE164(job.mobile).ok ? `mobile ${maskPhone(job.mobile)}` : `unusable number ${maskPhone(job.mobile)}`;
   return `job ${job.id}: ${job.firstName} ${job.lastName.charAt(0)}., ${job.productType} (${job.type}), ${phone}`;
+}
+
+/**
+ * The customer page link a local host's courtesy SMS carries for this job: keyed as `npm start`
+ * keys it (TRACKING_LINK_SECRET, else the local default it sets), under PUBLIC_BASE_URL
+ * (http://127.0.0.1:<PORT> by default).
+ */
+export function demoPageLink(config: Pick<AppConfig, 'PUBLIC_BASE_URL' | 'PORT'>, env: NodeJS.ProcessEnv, jobId: number): string {
+  const tokens = new HmacTrackingTokens(env.TRACKING_LINK_SECRET?.trim() || LOCAL_TRACKING_LINK_SECRET, config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.PORT}`);
+  return tokens.urlOf(tokens.tokenFor(jobId));
 }

@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../dev/host.js';
+import { demoPageLink } from '../../scripts/lib/demoJobs.js';
+import { loadConfig } from '../../src/config.js';
 import { getRelay } from '../../src/processRelay.js';
 import { collectPageErrors, launchBrowser, openPage, seriousAccessibilityViolations } from '../kit/browser.js';
 import { createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../kit/mysql.js';
@@ -36,6 +38,7 @@ describe('the customer page in a browser', () => {
   let ledger: ThrowawayDatabase;
   let host: LocalHost;
   let browser: Browser;
+  let env: Record<string, string>;
 
   /** A NEW job in the client table; resolves with the link its courtesy SMS carried. */
   async function linkOfNewJob(id: number, productType: string): Promise<string> {
@@ -65,8 +68,9 @@ describe('the customer page in a browser', () => {
 
   beforeAll(async () => {
     [client, ledger] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger')]);
+    env = { CLIENT_DB_URL: client.url, LEDGER_DB_URL: ledger.url, POLL_SCHEDULE: '* * * * * *', PORT: String(await freePort()), LOCAL_COSMOS_STATE: 'off' };
     host = await startLocalHost({
-      env: { CLIENT_DB_URL: client.url, LEDGER_DB_URL: ledger.url, POLL_SCHEDULE: '* * * * * *', PORT: String(await freePort()), LOCAL_COSMOS_STATE: 'off' },
+      env: { ...env },
       functionFiles: 'src/functions/index.ts',
       importModule: (file) => import(file),
       log: () => undefined,
@@ -83,6 +87,8 @@ describe('the customer page in a browser', () => {
   it('opens from the courtesy SMS link on a phone, detects the time zone with JavaScript, and passes axe', async () => {
     const link = await linkOfNewJob(301, 'Google Pixel 8 Pro');
     expect(link.startsWith(`${host.url}/api/t/`)).toBe(true);
+    // npm run demo prints the same link for its example job.
+    expect(demoPageLink(loadConfig(env, { localHost: true }), env, 301)).toBe(link);
     const page = await openPage(browser, { ...PHONE, timezoneId: 'America/New_York' });
     const errors = collectPageErrors(page);
     const response = await page.goto(link);
