@@ -14,7 +14,7 @@ export const customerPage: LedgerMigration = {
         Job_id INT NOT NULL,
         created_at DATETIME(3) NOT NULL,
         KEY ix_tracking_links_job (Job_id)
-      ) ENGINE=InnoDB DEFAULT CHARSET=ascii COLLATE=ascii_bin`,
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
     `CREATE TABLE IF NOT EXISTS customer_preference_changes (
         change_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
         request_key VARCHAR(64) NOT NULL,
