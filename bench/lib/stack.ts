@@ -20,6 +20,8 @@ import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJob
 import type { NotificationQueue } from '../../src/domain/notifications/ports.js';
 import { EMBEDDED_COSMOS_KEY, startLocalCosmos } from '../../test/kit/cosmos.js';
 import { TEST_PHONE_KEY_SECRET } from '../../test/kit/phoneKeys.js';
+import { testTrackingLinks } from '../../test/kit/trackingLinks.js';
+import { MysqlTrackingLinks } from '../../src/adapters/mysql/trackingLinks.js';
 import type { Profile } from './profile.js';
 
 export const MYSQL_SERVER_URL = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -161,6 +163,7 @@ export function wirePollDeps(options: {
     queue: profile.wrap('queue', options.queue),
     checkpoints: profile.wrap('checkpoints', new MysqlPollCheckpoints(options.ledgerPool)),
     phoneKeys: new HmacPhoneKeys(TEST_PHONE_KEY_SECRET),
+    trackingLinks: testTrackingLinks(profile.wrap('trackingLinks', new MysqlTrackingLinks(options.ledgerPool)), systemClock),
     clock: systemClock,
     logger: createConsoleLogger('pollClientJobs'),
     settings: options.settings,

@@ -8,24 +8,13 @@ import { collectPageErrors, launchBrowser, openPage, seriousAccessibilityViolati
 import { createThrowawayDatabase, insertClientJobs, type ThrowawayDatabase } from '../kit/mysql.js';
 import { freePort } from '../support/cli.js';
 import { createClientDatabase } from '../support/clientDatabase.js';
+import { eventually } from '../kit/eventually.js';
 
 /** A phone's screen (an iPhone 13's CSS pixels): the page is written for it first. */
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /** Set to a path (`npm run screenshot:customer-page` sets docs/customer-page.png) to save the page as a phone shows it. */
 const SCREENSHOT = process.env.CUSTOMER_PAGE_SCREENSHOT?.trim();
-
-async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-  }
-}
 
 /**
  * The customer page in Debian's Chromium, served by the local host exactly as `npm start` runs it
