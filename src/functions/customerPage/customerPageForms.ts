@@ -103,21 +103,21 @@ function weekOf(form: PreferencesForm): Record<Weekday, { from: string; to: stri
   return Object.fromEntries(WEEKDAYS.map((day) => [day, form.days[day] ?? null])) as Record<Weekday, { from: string; to: string } | null>;
 }
 
-const askQuestion: FormHandler = async (token, fields) => {
-  const parsed = questionSchema.safeParse(fields);
-  if (!parsed.success) return unreadable();
-  const result = await (await getRelay()).askQuestion(token, parsed.data);
-  if (result.outcome === 'invalid') return refused(token, result.rendered, result.problems, { question: parsed.data.text });
-  return result.outcome === 'saved' ? backToPage(token, 'asked') : result.outcome === 'forbidden' ? forbidden() : notFound();
-};
+type Answered = { outcome: 'saved' | 'forbidden' | 'not-found' } | { outcome: 'invalid'; problems: string[]; rendered: RenderedPage };
 
-const giveFeedback: FormHandler = async (token, fields) => {
-  const parsed = feedbackSchema.safeParse(fields);
-  if (!parsed.success) return unreadable();
-  const result = await (await getRelay()).giveFeedback(token, parsed.data);
-  if (result.outcome === 'invalid') return refused(token, result.rendered, result.problems, { comment: parsed.data.comment });
-  return result.outcome === 'saved' ? backToPage(token, 'feedback') : result.outcome === 'forbidden' ? forbidden() : notFound();
-};
+/** A form whose fields go to the use case as read: `done` after it worked, `entered` shown again beside its problems. */
+function plainForm<Form>(schema: z.ZodType<Form>, send: (token: string, form: Form) => Promise<Answered>, done: 'asked' | 'feedback', entered: (form: Form) => Partial<FormContext>): FormHandler {
+  return async (token, fields) => {
+    const parsed = schema.safeParse(fields);
+    if (!parsed.success) return unreadable();
+    const result = await send(token, parsed.data);
+    if (result.outcome === 'invalid') return refused(token, result.rendered, result.problems, entered(parsed.data));
+    return result.outcome === 'saved' ? backToPage(token, done) : result.outcome === 'forbidden' ? forbidden() : notFound();
+  };
+}
+
+const askQuestion = plainForm(questionSchema, async (token, form) => (await getRelay()).askQuestion(token, form), 'asked', (form) => ({ question: form.text }));
+const giveFeedback = plainForm(feedbackSchema, async (token, form) => (await getRelay()).giveFeedback(token, form), 'feedback', (form) => ({ comment: form.comment }));
 
 export const customerPreferencesHandler = pageForm(changePreferences);
 export const customerQuestionHandler = pageForm(askQuestion);
