@@ -14,8 +14,6 @@ export interface PreferenceChange {
 export interface PreferenceChanges {
   /** Records the change unless one with its request key is recorded. */
   record(change: PreferenceChange): Promise<void>;
-  /** The customer's changes, newest first, at most `limit`. */
-  forCustomer(customerId: number, limit: number): Promise<PreferenceChange[]>;
 }
 
 /** The source every change from the page is recorded with. */
