@@ -3,6 +3,7 @@ import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
 import { MysqlGatewayRegistry } from './adapters/mysql/gatewayRegistry.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
 import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
+import { systemClock } from './adapters/system/systemClock.js';
 import { ledgerConfig, relayConfig, type AppConfig } from './config.js';
 import { seedDefaultRoutes } from './domain/channels/channelsApi.js';
 import { buildNotificationGateways, openInfrastructure, type InfrastructureOverrides } from './infrastructure.js';
@@ -34,6 +35,8 @@ export async function buildRelay(settings: AppConfig, overrides: RelayOverrides 
   const config: AppConfig = infra.config;
   return {
     config,
+    /** The functions' one clock (signature freshness, plausible payment times): the domain's. */
+    clock: infra.clock,
     ...jobsModule(stores, infra),
     ...notificationsModule(stores, routes, infra),
     ...paymentsModule(stores, infra),
@@ -69,7 +72,7 @@ export async function prepareLedger(settings: AppConfig): Promise<string[]> {
       clientJobs: new MysqlClientJobs(clientPool),
       phoneKeys: new HmacPhoneKeys(config.PHONE_KEY_SECRET),
     });
-    await seedDefaultRoutes({ registry: new MysqlGatewayRegistry(ledgerPool), gateways });
+    await seedDefaultRoutes({ registry: new MysqlGatewayRegistry(ledgerPool), gateways, clock: systemClock });
     return applied;
   } finally {
     gateways.close();

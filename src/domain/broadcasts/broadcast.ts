@@ -89,7 +89,7 @@ export async function sendBroadcast(deps: BroadcastDeps, request: BroadcastReque
   }
   for (let i = 0; i < registrations.length; i += CHUNK) await deps.notificationLog.register(registrations.slice(i, i + CHUNK));
   await deps.queue.enqueue(messages);
-  await deps.broadcasts.complete(request.broadcastId, counts);
+  await deps.broadcasts.complete(request.broadcastId, counts, now);
   deps.logger.info('broadcast queued', { broadcastId: request.broadcastId, ...counts });
   return { outcome: 'accepted', broadcastId: request.broadcastId, counts };
 }

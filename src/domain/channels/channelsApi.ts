@@ -11,6 +11,7 @@ import {
   type GatewayRoute,
   type GatewayRouteChange,
 } from './ports.js';
+import type { Clock } from '../shared/ports.js';
 
 /*
  * The channels API (GET /api/channels, POST and PATCH of a channel's gateways). The edge checks
@@ -21,6 +22,7 @@ import {
 export interface ChannelsDeps {
   registry: GatewayRegistry;
   gateways: ConfiguredGateways;
+  clock: Clock;
 }
 
 export interface ChannelGatewayView {
@@ -73,7 +75,7 @@ export async function addChannelGateway(deps: ChannelsDeps, channel: Channel, in
   if (!canCarry(input.gateway, channel)) {
     return { outcome: 'cannot-carry', detail: `gateway ${input.gateway} cannot carry ${channel}; it carries ${GATEWAY_CHANNELS[input.gateway].join(', ')}` };
   }
-  const added = await deps.registry.add({ channel, gateway: input.gateway, priority: input.priority });
+  const added = await deps.registry.add({ channel, gateway: input.gateway, priority: input.priority }, deps.clock.now());
   if (added.outcome === 'exists') {
     return { outcome: 'exists', detail: `${channel} already has gateway ${input.gateway} (priority ${added.route.priority}); change it with PATCH` };
   }
@@ -83,12 +85,12 @@ export async function addChannelGateway(deps: ChannelsDeps, channel: Channel, in
 export type UpdateChannelGatewayResult = { outcome: 'updated'; channel: Channel; gateway: ChannelGatewayView } | { outcome: 'not-found'; detail: string };
 
 export async function updateChannelGateway(deps: ChannelsDeps, channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<UpdateChannelGatewayResult> {
-  const updated = await deps.registry.update(channel, gateway, change);
+  const updated = await deps.registry.update(channel, gateway, change, deps.clock.now());
   if (!updated) return { outcome: 'not-found', detail: `${channel} has no gateway ${gateway}; add it with POST /api/channels/${channel}/gateways` };
   return { outcome: 'updated', channel, gateway: view(deps, updated, await deps.registry.problems()) };
 }
 
 /** Start-up: the default routes of the gateways this deployment has settings for, added only where missing. */
 export async function seedDefaultRoutes(deps: ChannelsDeps): Promise<void> {
-  await deps.registry.seed(DEFAULT_ROUTES.filter((route) => deps.gateways.get(route.channel, route.gateway) !== undefined));
+  await deps.registry.seed(DEFAULT_ROUTES.filter((route) => deps.gateways.get(route.channel, route.gateway) !== undefined), deps.clock.now());
 }

@@ -108,13 +108,13 @@ export interface GatewayRegistry {
   /** Every route, ordered by channel, priority and gateway. */
   list(): Promise<GatewayRoute[]>;
   /** Adds an enabled route; `exists` (the stored route) when the pair is there already, which is left as it is. */
-  add(route: Omit<GatewayRoute, 'enabled'>): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }>;
+  add(route: Omit<GatewayRoute, 'enabled'>, at: Date): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }>;
   /** Changes what `change` names; undefined when the pair does not exist. */
-  update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<GatewayRoute | undefined>;
+  update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange, at: Date): Promise<GatewayRoute | undefined>;
   /** The enabled gateways of `channel`, first to try first. Cheap: called for every message. */
   routeFor(channel: Channel): Promise<GatewayName[]>;
   /** Adds the routes that do not exist yet; existing ones (an operator's changes) are kept. */
-  seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>): Promise<void>;
+  seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>, at: Date): Promise<void>;
   /**
    * Marks a gateway unhealthy for a channel (a fault: `since` is kept from the first one until it
    * recovers) or, with null, healthy again. Called after sends, so it writes only when the health

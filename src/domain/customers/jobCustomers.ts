@@ -2,9 +2,11 @@ import type { ClientJob } from '../jobs/job.js';
 import { toE164 } from '../shared/phone.js';
 import { customerNameFromJob } from './customer.js';
 import type { Customers } from './ports.js';
+import type { Clock } from '../shared/ports.js';
 
 export interface JobCustomersDeps {
   customers: Pick<Customers, 'findOrCreateByMobiles' | 'linkJobs'>;
+  clock: Clock;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function customersForNewJobs(deps: JobCustomersDeps, jobs: readonly
     if (!owners.has(phone.e164)) owners.set(phone.e164, { mobile: phone.e164, name: customerNameFromJob(job) });
   }
   if (owners.size === 0) return new Map();
-  const ids = await deps.customers.findOrCreateByMobiles([...owners.values()]);
+  const ids = await deps.customers.findOrCreateByMobiles([...owners.values()], deps.clock.now());
   const customerOf = new Map<number, number>();
   for (const [jobId, mobile] of mobileOf) {
     const customerId = ids.get(mobile);

@@ -76,7 +76,7 @@ export async function changeJobStatus(deps: JobChangeDeps, jobId: number, change
     { jobId, status: change.status, note: `Status moved from ${current} to ${change.status} through the API${note}`, event: 'PUT', eventKey: statusEventKey(jobId, change.status), at: now },
   ]);
   await announceStatusMoves(deps, [{ job: client, status: change.status }]);
-  await deps.tracking.advance(jobId, current, change.status);
+  await deps.tracking.advance(jobId, current, change.status, now);
   if (change.status === 'JOB COMPLETED' && (await deps.payments.paidJobs([jobId])).has(jobId)) {
     await requestClosure(deps, jobId, 'job completed and already paid');
   }

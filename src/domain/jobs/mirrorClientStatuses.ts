@@ -103,7 +103,7 @@ async function mirrorChunk(deps: MirrorDeps, timings: NotificationRepairTimings,
     }
   }
   await announceStatusMoves(deps, applied.map(({ entry, status }) => ({ job: jobs.get(entry.jobId)!, status })));
-  for (const { entry, status } of applied) await deps.tracking.advance(entry.jobId, entry.lastStatus, status);
+  for (const { entry, status } of applied) await deps.tracking.advance(entry.jobId, entry.lastStatus, status, deps.clock.now());
   report.closing += await closeCompletedAndPaid(deps, timings, completed);
 }
 
@@ -149,7 +149,7 @@ async function flagClientStatus(deps: MirrorDeps, entry: TrackedJob, job: Client
   await deps.transactions.append([
     { jobId: entry.jobId, status: entry.lastStatus, note, event: 'FLAG', eventKey: `job-${entry.jobId}-flag-${entry.lastStatus}-${label}`.slice(0, 191), at: now },
   ]);
-  await deps.tracking.flag(entry.jobId, label);
+  await deps.tracking.flag(entry.jobId, label, now);
 }
 
 async function closeCompletedAndPaid(deps: MirrorDeps, timings: NotificationRepairTimings, completed: number[]): Promise<number> {

@@ -57,14 +57,14 @@ export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
     pending = [];
     const last = batch.at(-1);
     if (last) checkpoint = { ...checkpoint, lastJobId: last.jobId };
-    await deps.checkpoints.save(checkpoint);
+    await deps.checkpoints.save(checkpoint, deps.clock.now());
     const outOfTime = deps.clock.now().getTime() - startedAt >= settings.maxRunMs;
     if (batch.length < settings.batchSize || outOfTime) break;
   }
   report.checkpoint = checkpoint.lastJobId;
   report.mirror = await mirrorClientStatuses(deps, settings, { afterJobId: checkpoint.mirrorJobId, rows: settings.mirrorRows });
   if (report.mirror.nextJobId !== checkpoint.mirrorJobId) {
-    await deps.checkpoints.save({ ...checkpoint, mirrorJobId: report.mirror.nextJobId });
+    await deps.checkpoints.save({ ...checkpoint, mirrorJobId: report.mirror.nextJobId }, deps.clock.now());
   }
   report.repaired += await repairStrandedNotifications(deps, settings);
   return report;
@@ -124,7 +124,7 @@ async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Pr
       at: now,
     })),
   );
-  await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })));
+  await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })), now);
   const courtesy = await queueJobNotifications(deps, 'job-received', jobs, customerOf);
   report.ingested += jobs.length;
   report.courtesyQueued += courtesy.queued;

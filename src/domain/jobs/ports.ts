@@ -64,7 +64,7 @@ export interface PollCheckpoint {
 export interface PollCheckpoints {
   read(): Promise<PollCheckpoint>;
   /** `lastJobId` never moves backwards, whatever concurrent pollers write; the cursors are the last writer's. */
-  save(checkpoint: PollCheckpoint): Promise<void>;
+  save(checkpoint: PollCheckpoint, at: Date): Promise<void>;
 }
 
 /** Our last known view of a job's client status, for the jobs still open (not CLOSED). */
@@ -77,14 +77,14 @@ export interface TrackedJob {
 
 export interface JobTracking {
   /** Starts tracking these jobs; jobs already tracked keep their state. */
-  track(jobs: ReadonlyArray<{ jobId: number; status: string }>): Promise<void>;
+  track(jobs: ReadonlyArray<{ jobId: number; status: string }>, at: Date): Promise<void>;
   /** Open jobs with `Job_id > afterId`, in id order, at most `limit`. */
   openJobsAfter(afterId: number, limit: number): Promise<TrackedJob[]>;
   /** Moves the tracked status if it still is `expected`; CLOSED stops tracking. */
-  advance(jobId: number, expected: string, status: string): Promise<boolean>;
+  advance(jobId: number, expected: string, status: string, at: Date): Promise<boolean>;
   /** `advance` for many jobs with the same expected status; returns how many moved. */
-  advanceMany(jobIds: readonly number[], expected: string, status: string): Promise<number>;
+  advanceMany(jobIds: readonly number[], expected: string, status: string, at: Date): Promise<number>;
   /** Remembers the client status we refused to mirror, so it is reported once. */
-  flag(jobId: number, observed: string): Promise<void>;
+  flag(jobId: number, observed: string, at: Date): Promise<void>;
 }
 

@@ -173,7 +173,7 @@ export async function completeJobsAfterNotifications(deps: CompletionDeps, settl
   ]);
   const failure = written.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
-  for (const [move, group] of byMove(moved)) await deps.tracking.advanceMany(group.map((entry) => entry.jobId), move.from, move.to);
+  for (const [move, group] of byMove(moved)) await deps.tracking.advanceMany(group.map((entry) => entry.jobId), move.from, move.to, now);
 }
 
 /** A sent notification of a customer, as message statistics count it. */
