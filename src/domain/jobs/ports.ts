@@ -34,7 +34,20 @@ export interface JobDocuments {
   updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void>;
 }
 
-export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK' | 'REWARD';
+/** What a `job_trans` row records. `NOTIFY`: a notification settled or its delivery reported, on any channel (the note names it). */
+export type TransactionEvent = 'INGEST' | 'NOTIFY' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK' | 'REWARD';
+
+/**
+ * Releases before issue 22 stored every notification's row as `SMS`, emails and WhatsApp messages
+ * too; those rows stay as written and read as the `NOTIFY` they mean. Their event keys never named
+ * the event type, so a row written again after an upgrade finds the old one under the same key.
+ */
+const STORED_EVENT_ALIASES: Readonly<Record<string, TransactionEvent>> = { SMS: 'NOTIFY' };
+
+/** The event of a stored `job_trans` row, old releases' names read as today's. */
+export function storedTransactionEvent(stored: string): TransactionEvent {
+  return STORED_EVENT_ALIASES[stored] ?? (stored as TransactionEvent);
+}
 
 /** One `job_trans` row. `eventKey` is unique, so writing the same event again adds nothing. */
 export interface JobTransaction {

@@ -145,7 +145,7 @@ export async function completeJobsAfterNotifications(deps: CompletionDeps, settl
       jobId: entry.jobId,
       status: EVENT_STEPS[entry.kind].status,
       note: noteOf(entry),
-      event: 'SMS' as const,
+      event: 'NOTIFY' as const,
       eventKey: `${entry.messageKey}-${entry.state}`,
       at: now,
     })),

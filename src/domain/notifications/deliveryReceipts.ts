@@ -130,7 +130,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
       jobId: entry.jobId,
       status: doc?.job_status ?? EVENT_STEPS[entry.kind].status,
       note: describeDeliveryReceipt(entry, receipt, recovered),
-      event: 'SMS',
+      event: 'NOTIFY',
       eventKey: deliveryReceiptEventKey(receipt),
       at: now,
     },

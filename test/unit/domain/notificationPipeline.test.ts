@@ -44,7 +44,7 @@ describe('one notification pipeline for every channel', () => {
     ]);
     expect(world.clientJobs.status(1)).toBe('OPENED');
     const history = world.transactions.forJob(1);
-    expect(history.filter((r) => r.event === 'SMS').map((r) => r.note)).toEqual([
+    expect(history.filter((r) => r.event === 'NOTIFY').map((r) => r.note)).toEqual([
       expect.stringContaining('Courtesy SMS sent to ***456 via vonage-sms'),
       expect.stringContaining('Courtesy WhatsApp message sent to ***456 via vonage-messages'),
       expect.stringContaining('Courtesy email sent to a***@e***.com via smtp'),

@@ -223,7 +223,7 @@ describe('job API', () => {
     const world = await openedWorld();
     const found = await getJobWithHistory(world.appDeps, 1, 'inv-1');
     expect(found?.job.job_status).toBe('OPENED');
-    expect(found?.history.map((r) => r.event)).toEqual(['INGEST', 'SMS', 'STATUS', 'GET']);
+    expect(found?.history.map((r) => r.event)).toEqual(['INGEST', 'NOTIFY', 'STATUS', 'GET']);
     expect(await getJobWithHistory(world.appDeps, 2, 'inv-2')).toBeUndefined();
     expect(world.transactions.forJob(2)).toHaveLength(0);
   });

@@ -137,7 +137,7 @@ describe('pollClientJobs', () => {
         expect(world.clientJobs.status(id), `client ${id}`).toBe('OPENED');
         expect(world.documents.docs.get(String(id)), `document ${id}`).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'skipped' } } });
         const history = world.transactions.forJob(id);
-        expect(history.filter((r) => r.event === 'SMS'), `SMS row ${id}`).toHaveLength(1);
+        expect(history.filter((r) => r.event === 'NOTIFY'), `SMS row ${id}`).toHaveLength(1);
         expect(history.filter((r) => r.event === 'STATUS'), `STATUS row ${id}`).toEqual([
           expect.objectContaining({ status: 'OPENED', note: expect.stringContaining('No Courtesy SMS') }),
         ]);

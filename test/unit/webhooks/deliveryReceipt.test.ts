@@ -33,7 +33,7 @@ describe('Vonage delivery receipts', () => {
       delivery: { status: 'delivered', errorCode: '0', deliveredAt: '2026-11-23T09:10:11.000Z' },
     });
     const row = world.transactions.rows.at(-1)!;
-    expect(row).toMatchObject({ jobId: 1, status: 'OPENED', event: 'SMS', eventKey: 'dlr-vonage-1-delivered', note: 'Courtesy SMS delivered' });
+    expect(row).toMatchObject({ jobId: 1, status: 'OPENED', event: 'NOTIFY', eventKey: 'dlr-vonage-1-delivered', note: 'Courtesy SMS delivered' });
   });
 
   it('changes nothing when the same receipt arrives again', async () => {

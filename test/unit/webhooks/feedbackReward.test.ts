@@ -43,7 +43,7 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
       expect.objectContaining({ jobId: 1, status: 'CLOSED', eventKey: `reward-${BRAND}-customer-1`, note: `Feedback reward: a discount code of brand ${BRAND} sent to customer 1` }),
     ]);
     const history = world.transactions.forJob(1);
-    expect(history.filter((r) => r.event === 'SMS').map((r) => r.note)).toEqual(
+    expect(history.filter((r) => r.event === 'NOTIFY').map((r) => r.note)).toEqual(
       expect.arrayContaining([expect.stringContaining('Reward SMS sent to ***456'), expect.stringContaining('Reward email sent to')]),
     );
     expect(JSON.stringify(history)).not.toContain('ABCD2345');
