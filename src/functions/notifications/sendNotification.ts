@@ -1,6 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { parseNotificationMessage, type NotificationMessage } from '../../domain/notifications/notificationMessage.js';
+import type { NotificationMessage } from '../../domain/notifications/notificationMessage.js';
+import { parseNotificationMessage } from './notificationWire.js';
 import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/sendNotification.js';
 import { TransientError } from '../../domain/shared/transientError.js';
 
