@@ -10,7 +10,8 @@ import { systemClock } from './adapters/system/systemClock.js';
 import { VonageMessagesGateway, type VonageMessagesAuth } from './adapters/vonage/messagesGateway.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
 import { ConfigError, type LedgerConfig, type RelayConfig } from './config.js';
-import { canCarry, type ConfiguredGateways } from './domain/channels/ports.js';
+import type { ConfiguredGateways } from './domain/channels/ports.js';
+import { canCarry, channelsOf, DEFAULT_ROUTES } from './adapters/gateways/catalogue.js';
 import type { DeadLetterQueue, NotificationQueue } from './domain/notifications/ports.js';
 import type { Clock, Logger, PhoneKeys } from './domain/shared/ports.js';
 
@@ -106,6 +107,8 @@ export function buildNotificationGateways(config: LedgerConfig): ConfiguredGatew
       if (gateway === 'vonage-messages') return messages.carries(channel) ? messages : undefined;
       return smtp;
     },
+    channelsOf,
+    defaultRoutes: DEFAULT_ROUTES,
     close: () => smtp?.close(),
   };
 }

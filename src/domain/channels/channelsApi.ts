@@ -1,8 +1,5 @@
 import {
-  canCarry,
   CHANNELS,
-  DEFAULT_ROUTES,
-  GATEWAY_CHANNELS,
   type Channel,
   type ConfiguredGateways,
   type GatewayName,
@@ -16,7 +13,7 @@ import type { Clock } from '../shared/ports.js';
 /*
  * The channels API (GET /api/channels, POST and PATCH of a channel's gateways). The edge checks
  * shapes (a known channel and gateway name, a priority in PRIORITY_RANGE); the rules that need
- * the data of GATEWAY_CHANNELS or the registry are here.
+ * what the gateways can carry or the registry are here.
  */
 
 export interface ChannelsDeps {
@@ -72,8 +69,9 @@ export type AddChannelGatewayResult =
   | { outcome: 'cannot-carry'; detail: string };
 
 export async function addChannelGateway(deps: ChannelsDeps, channel: Channel, input: { gateway: GatewayName; priority: number }): Promise<AddChannelGatewayResult> {
-  if (!canCarry(input.gateway, channel)) {
-    return { outcome: 'cannot-carry', detail: `gateway ${input.gateway} cannot carry ${channel}; it carries ${GATEWAY_CHANNELS[input.gateway].join(', ')}` };
+  const carries = deps.gateways.channelsOf(input.gateway);
+  if (!carries.includes(channel)) {
+    return { outcome: 'cannot-carry', detail: `gateway ${input.gateway} cannot carry ${channel}; it carries ${carries.join(', ')}` };
   }
   const added = await deps.registry.add({ channel, gateway: input.gateway, priority: input.priority }, deps.clock.now());
   if (added.outcome === 'exists') {
@@ -92,5 +90,5 @@ export async function updateChannelGateway(deps: ChannelsDeps, channel: Channel,
 
 /** Start-up: the default routes of the gateways this deployment has settings for, added only where missing. */
 export async function seedDefaultRoutes(deps: ChannelsDeps): Promise<void> {
-  await deps.registry.seed(DEFAULT_ROUTES.filter((route) => deps.gateways.get(route.channel, route.gateway) !== undefined), deps.clock.now());
+  await deps.registry.seed(deps.gateways.defaultRoutes.filter((route) => deps.gateways.get(route.channel, route.gateway) !== undefined), deps.clock.now());
 }
