@@ -35,7 +35,7 @@ export function notificationsModule(stores: JobStores, routes: ChannelsDeps, inf
     /** Puts a message off after a failure that will pass, as a new scheduled message. */
     deferNotification: (message: NotificationMessage, currentMessageId: string, cause: unknown) => deferNotification(sending, message, currentMessageId, cause),
     recordDeliveryReceipt: (receipt: DeliveryReceipt) =>
-      recordDeliveryReceipt({ ...stores, logger: infra.logger('vonageDeliveryReceipt'), settings: { apiKey: infra.config.VONAGE_API_KEY } }, receipt),
+      recordDeliveryReceipt({ ...stores, logger: infra.logger('vonageDeliveryReceipt') }, receipt),
     listDeadLetters: (max: number) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max: number) => replayDeadLetters({ deadLetters, logger: infra.logger('deadLetters') }, max),
   };

@@ -20,8 +20,6 @@ export interface DeliveryReceipt {
   errorCode: string | null;
   /** Our idempotency key, echoed back by Vonage. */
   clientRef: string | null;
-  /** The Vonage account the receipt belongs to. */
-  apiKey: string | null;
   /** Vonage's price, already rounded to 3 decimals. */
   price: string | null;
   reportedAt: Date | null;
@@ -35,15 +33,12 @@ export interface DeliveryReceiptDeps {
   transactions: JobTransactions;
   clock: Clock;
   logger: Logger;
-  /** Our Vonage API key: a receipt naming another account's key is not ours to record. */
-  settings: { apiKey?: string | undefined };
 }
 
 export type DeliveryReceiptResult =
   /** `jobId` null: a message of no job (a broadcast, an auto-reply), whose receipt only the log keeps. */
   | { outcome: 'recorded'; jobId: number | null; messageKey: string; deliveryStatus: DeliveryStatus | null }
-  | { outcome: 'unknown-message' }
-  | { outcome: 'other-account' };
+  | { outcome: 'unknown-message' };
 
 /** The SMS summary on the job document, with what the delivery receipts said. */
 export interface NotificationSummaryWithDelivery extends NotificationSummary {
@@ -92,10 +87,6 @@ export function describeDeliveryReceipt(entry: Pick<NotificationEntryWithDeliver
  * idempotent, so Vonage's retry after a crash finishes the job and a repeat changes nothing.
  */
 export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: DeliveryReceipt): Promise<DeliveryReceiptResult> {
-  if (receipt.apiKey && deps.settings.apiKey && receipt.apiKey !== deps.settings.apiKey) {
-    deps.logger.warn('delivery receipt for another Vonage account ignored', { messageId: receipt.messageId });
-    return { outcome: 'other-account' };
-  }
   const found =
     (await deps.notificationLog.findByProviderMessageId(receipt.messageId)) ??
     (receipt.clientRef ? await deps.notificationLog.getWithDelivery(receipt.clientRef) : undefined);

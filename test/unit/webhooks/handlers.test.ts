@@ -130,6 +130,13 @@ describe('POST /api/webhooks/vonage/status', () => {
     expect(world.transactions.rows.filter((r) => r.eventKey === 'dlr-vonage-1-delivered')).toHaveLength(1);
   });
 
+  it('ignores a receipt for another Vonage account even when its client-ref looks like ours, and writes nothing', async () => {
+    const before = snapshot(world);
+    const response = await send(signed(receiptParams({ messageId: 'x-1', status: 'failed', 'api-key': 'staging' })));
+    expect(response).toMatchObject({ status: 200, body: { messageId: 'x-1', status: 'other-account' } });
+    expect(snapshot(world)).toBe(before);
+  });
+
   it('takes parameters from the query string and the body together', async () => {
     const params = signed(receiptParams());
     const { sig, timestamp, nonce, ...rest } = params;

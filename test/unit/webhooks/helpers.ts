@@ -29,7 +29,7 @@ export async function openedWorld(jobs = [clientJob(1)], rewardBrand?: string): 
   return Object.assign(world, {
     feedback,
     codes,
-    receiptDeps: { ...world.appDeps, settings: { apiKey: API_KEY } },
+    receiptDeps: world.appDeps,
     inboundDeps: { ...world.appDeps, feedback, codes, rewardBrand, autoReplyCountryCodes: ['44'], stopUnsubscribesAllChannels: false },
   });
 }
