@@ -63,6 +63,13 @@ module.exports = {
       to: { path: '^dev/' },
     },
     {
+      name: 'benches-share-the-testkit-not-test-support',
+      comment: 'Benches share test/kit with the tests; test/support drives the local host (dev/) for tests. Benches that measure the local host import dev/ directly. test/support/cli.ts (process helpers, no dev/ import) is the one exception.',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^test/support/', pathNot: '^test/support/cli\\.ts$' },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       from: {},
