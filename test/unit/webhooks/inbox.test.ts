@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FEEDBACK_REPLY_MS, recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { FEEDBACK_REPLY_MS } from '../../../src/domain/feedback/feedbackReplies.js';
 import { listInbox, setInboxStatus } from '../../../src/domain/inbox/inbox.js';
 import { listNotifications } from '../../../src/domain/notifications/deliveryLog.js';
 import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
