@@ -1,6 +1,5 @@
 import { maskPhone, toE164 } from '../shared/phone.js';
 import type { Logger } from '../shared/ports.js';
-import type { FeedbackReply } from './ports.js';
 import type { Customers } from '../customers/ports.js';
 import type { FeedbackReplies, FeedbackRequests } from './feedbackReplies.js';
 import { readScore } from './score.js';

@@ -152,7 +152,7 @@ describe('the inbox and the after-hours auto-reply', () => {
   it('repairs a crash between keeping the message and queueing the auto-reply when the provider resends it', async () => {
     const world = await inboxWorld();
     at(world, SATURDAY_NIGHT);
-    const crashing = { ...world.inboundDeps, notificationLog: crashAfter(world.notificationLog, 'register') };
+    const crashing = world.inboundWith({ notificationLog: crashAfter(world.notificationLog, 'register') });
     await expect(recordInboundSms(crashing, inbound({ messageId: 'in-1', text: 'hello' }))).rejects.toSatisfy(isInjectedCrash);
     expect(world.queue.messages).toHaveLength(0);
     at(world, new Date(SATURDAY_NIGHT.getTime() + 60_000));
