@@ -46,8 +46,13 @@ export function notificationsModule(
   const sending: SendNotificationDeps = {
     notificationLog,
     outbox: area.notifier.outbox,
-    channels: new ChannelSender({ ...routes, pacer: new TokenBucket(vonageInstanceRate(infra.config)), clock, logger }),
-    window: new SendWindow({ customers: new MysqlCustomers(infra.ledgerPool), calendar: businessCalendar(infra.config) }),
+    channels: new ChannelSender({
+      ...routes,
+      pacer: new TokenBucket(vonageInstanceRate(infra.config)),
+      window: new SendWindow({ customers: new MysqlCustomers(infra.ledgerPool), calendar: businessCalendar(infra.config) }),
+      clock,
+      logger,
+    }),
     // One listener for every delivery of this instance, so notifications settling together are reported together.
     onSettled: batchedSettlement(area.onSettled),
     clock,

@@ -100,8 +100,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
       announcer,
       repair,
       onReceipt: area.progress,
-      channels: new ChannelSender(p),
-      window: new SendWindow(p),
+      channels: new ChannelSender({ ...p, window: new SendWindow(p) }),
       settings: sendSettings,
     };
   }

@@ -1,7 +1,9 @@
 import { gatewaysFor, sendWithFailover, type FailoverHooks, type FailoverResult } from '../channels/failover.js';
 import type { Channel, ConfiguredGateways, GatewayRegistry, NotificationRequest } from '../channels/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
+import type { NotificationMessage } from './notificationMessage.js';
 import type { SendPacer } from './ports.js';
+import type { Due, SendWindow } from './sendWindow.js';
 
 export interface ChannelSenderPorts {
   /** Which gateways carry each channel, in what order, and their health (the registry operators edit). */
@@ -9,13 +11,23 @@ export interface ChannelSenderPorts {
   gateways: ConfiguredGateways;
   /** Paces the text channels (sms, whatsapp) to the Vonage account's rate. */
   pacer: SendPacer;
+  /** Whether the customer may be messaged on the channel now (subscription, contact windows). */
+  window: SendWindow;
   clock: Clock;
   logger: Logger;
 }
 
-/** A message through its channel's gateways in priority order (failover), paced, with each gateway's health recorded. */
+/**
+ * The way out on a channel: whether a message may go now (the customer's subscription and
+ * window), then through the channel's gateways in priority order (failover), paced, with each
+ * gateway's health recorded.
+ */
 export class ChannelSender {
   constructor(private readonly ports: ChannelSenderPorts) {}
+
+  async due(message: NotificationMessage, now: Date): Promise<Due> {
+    return this.ports.window.due(message, now);
+  }
 
   async send(message: NotificationRequest, hooks: FailoverHooks): Promise<FailoverResult> {
     const gateways = await gatewaysFor(this.ports, message.channel);

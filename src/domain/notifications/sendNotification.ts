@@ -5,7 +5,6 @@ import { retryMessageId, scheduledMessageId, type NotificationMessage } from './
 import type { Outbox } from './outbox.js';
 import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type NotificationEntry, type SendClaims, type SettlementListener } from './ports.js';
 import { anyGatewayFault, attemptsSummary, onlyGatewayFaults, retryDelayFor } from './retries.js';
-import type { SendWindow } from './sendWindow.js';
 import type { FailoverResult } from '../channels/failover.js';
 import type { GatewayName } from '../channels/ports.js';
 
@@ -20,10 +19,8 @@ export interface SendNotificationDeps {
   notificationLog: SendClaims;
   /** Logs a message nobody logged; queues retries and sends put off to the customer's window. */
   outbox: Outbox;
-  /** The channel's gateways in priority order, paced to the provider's rate. */
+  /** Whether the message may go now, and the channel's gateways in priority order, paced to the provider's rate. */
   channels: ChannelSender;
-  /** Whether the customer may be messaged now (subscription, contact windows). */
-  window: SendWindow;
   /** Told once the notification is settled: the jobs area moves its job on. */
   onSettled: SettlementListener;
   clock: Clock;
@@ -70,7 +67,7 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
     if (entry.state !== 'retrying') return 'claimed-elsewhere';
   }
 
-  const due = await deps.window.due(message, deps.clock.now());
+  const due = await deps.channels.due(message, deps.clock.now());
   if (due.when === 'never') return settle(deps, entry, { state: 'skipped', reason: due.reason, detail: due.detail }, 'skipped');
   if (due.when === 'later') return scheduleForWindow(deps, message, entry, due.sendAt);
 
