@@ -82,6 +82,8 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
   const sendSettings = { maxAttempts: 4, staleSendingMs: 5 * 60_000 };
   const fixed = { ...ports, registry, gateways, calendar: calendarOf(ALWAYS_OPEN) };
   type Ports = typeof fixed;
+  /** The ports tests see and may change (appDeps, once built). */
+  const live: { ports?: Ports } = {};
 
   /**
    * Every collaborator wired from these ports as the modules wire the real ones (wireJobsArea, the
@@ -90,7 +92,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
    * exists, so a test that sets `world.appDeps.calendar` sends in that calendar's hours.
    */
   function wire(overrides: Partial<Ports> = {}) {
-    const p = { ...(current ?? fixed), ...overrides, gateways: overrides.gateway ? fakeConfiguredGateways(overrides.gateway, messagesGateway, smtpGateway) : (overrides.gateways ?? gateways) };
+    const p = { ...(live.ports ?? fixed), ...overrides, gateways: overrides.gateway ? fakeConfiguredGateways(overrides.gateway, messagesGateway, smtpGateway) : (overrides.gateways ?? gateways) };
     const area = wireJobsArea(p, pollSettings);
     const { outbox, announcer, repair } = area.notifier;
     return {
@@ -110,10 +112,9 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     const deps = wire(overrides);
     return { ...deps, ...pollDepsOf(deps, deps, pollSettings) };
   };
-  let current: Ports | undefined;
   /** Everything the SMS, payment, closure and job API use cases take. */
   const appDeps = wire();
-  current = appDeps;
+  live.ports = appDeps;
   const sendDeps = sendDepsOf(appDeps);
   const pollDeps = pollDepsWith();
   return {

@@ -6,7 +6,6 @@ import { allListeners } from '../notifications/settlement.js';
 import type { MessageStats } from '../stats/ports.js';
 import { SentMessageCounter } from '../stats/sentMessages.js';
 import { JobProgress } from './jobProgress.js';
-import type { PollCheckpoints } from './ports.js';
 import type { PollDeps, PollSettings } from './pollClientJobs.js';
 import type { Payments } from '../payments/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
@@ -14,7 +13,7 @@ import { closureOf, PaidJobsClosure, type Closure } from './closure.js';
 import { mirrorClientStatuses, type MirrorReport, type MirrorSlice } from './mirrorClientStatuses.js';
 import { ClientStatusRecord, CompletedJobsClosing, OwnSteps } from './mirrorSteps.js';
 import { JobIngestion, NewJobs } from './newJobs.js';
-import type { ClientJobs, JobDocuments, JobTracking, JobTransactions } from './ports.js';
+import type { ClientJobs, JobDocuments, JobTracking, JobTransactions, PollCheckpoints } from './ports.js';
 import { JobStatusMoves } from './statusEvents.js';
 
 export interface JobServicesPorts {
