@@ -9,8 +9,8 @@ export interface ClosureDeps {
   /** A job's feedback requests: the marker that its closure started. */
   notificationLog: Pick<NotificationQueries, 'forJobs'>;
   transactions: Pick<JobTransactions, 'append'>;
-  /** Moves the job on when its feedback request settled but a crash kept the job from hearing it. */
-  progress: SettlementListener;
+  /** Told again of a feedback request that settled while a crash kept its listeners from hearing it (the job then closes). */
+  onSettled: SettlementListener;
   announcer: JobEventAnnouncer;
   clock: Clock;
 }
@@ -45,7 +45,7 @@ export async function requestClosure(deps: ClosureDeps, jobId: number, reason: s
   const existing = await deps.notificationLog.forJobs([jobId], 'job-closed');
   if (existing.length > 0) {
     const settled = existing.find((entry) => FINAL_NOTIFICATION_STATES.includes(entry.state));
-    if (settled) await deps.progress.settled([settled]);
+    if (settled) await deps.onSettled.settled([settled]);
     return { outcome: 'in-progress' };
   }
   await deps.transactions.append([

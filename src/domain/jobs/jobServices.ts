@@ -37,17 +37,18 @@ export interface JobServices {
   mirror: (slice: MirrorSlice) => Promise<MirrorReport>;
 }
 
-export function createJobServices(ports: JobServicesPorts, notifier: Pick<Notifier, 'announcer' | 'repair'>, progress: SettlementListener): JobServices {
+/** `onSettled`: every listener of settled notifications (the job's progress, the statistics), told again of one a crash kept from them. */
+export function createJobServices(ports: JobServicesPorts, notifier: Pick<Notifier, 'announcer' | 'repair'>, onSettled: SettlementListener): JobServices {
   const { clientJobs, documents, transactions, tracking, customers, payments, notificationLog, clock, logger } = ports;
   const { announcer, repair } = notifier;
-  const closure = closureOf({ clientJobs, notificationLog, transactions, progress, announcer, clock });
+  const closure = closureOf({ clientJobs, notificationLog, transactions, onSettled, announcer, clock });
   const paidClosure = new PaidJobsClosure({ payments, closure });
   const statusMoves = new JobStatusMoves({ announcer, tracking });
   const ingestion = new JobIngestion({ customers, documents, transactions, tracking, announcer, clock });
   const mirrorDeps = {
     tracking,
     clientJobs,
-    ownSteps: new OwnSteps({ notificationLog, progress }),
+    ownSteps: new OwnSteps({ notificationLog, onSettled }),
     record: new ClientStatusRecord({ documents, transactions, tracking, clock, logger }),
     statusMoves,
     closing: new CompletedJobsClosing({ notificationLog, repair, paidClosure }),
@@ -76,7 +77,7 @@ export function wireJobsArea(ports: JobsAreaPorts, timings: NotificationRepairTi
   const progress = new JobProgress(ports);
   const onSettled = allListeners(progress, new SentMessageCounter(ports));
   const notifier = createNotifier(ports, onSettled, timings);
-  return { progress, onSettled, notifier, ...createJobServices(ports, notifier, progress) };
+  return { progress, onSettled, notifier, ...createJobServices(ports, notifier, onSettled) };
 }
 
 /** The poll's collaborators out of the area. */

@@ -15,7 +15,7 @@ export const MISSING_JOB = '(job missing)';
 
 /** Our own steps (OPENED after the courtesy message, CLOSED after the feedback request), found by their settled notification. */
 export class OwnSteps {
-  constructor(private readonly ports: { notificationLog: Pick<NotificationQueries, 'forJobs'>; progress: SettlementListener }) {}
+  constructor(private readonly ports: { notificationLog: Pick<NotificationQueries, 'forJobs'>; onSettled: SettlementListener }) {}
 
   /** The settled notification whose step starts at each job's tracked status (NEW: courtesy, JOB COMPLETED: feedback). */
   async settledOf(moved: readonly TrackedJob[]): Promise<Map<number, JobNotificationEntry>> {
@@ -31,9 +31,9 @@ export class OwnSteps {
     return settled;
   }
 
-  /** Finishes the step a crash cut short after the client update, as ours. */
+  /** Finishes the step a crash cut short after the client update, as ours: its notification is reported settled again. */
   async finish(entry: JobNotificationEntry): Promise<void> {
-    await this.ports.progress.settled([entry]);
+    await this.ports.onSettled.settled([entry]);
   }
 }
 
