@@ -44,7 +44,7 @@ export type SendNotificationResult =
  * priority order (failover). The log entry is claimed (`sending`, naming the gateway) immediately
  * before the first gateway is called, and moved to each next gateway before that one is called,
  * so a duplicate delivery never reaches a provider again and `unknown` is left only when a
- * request may really have left this process. The job moves on only once the notification is settled.
+ * request may really have left this process. Once it is settled, `onSettled` hears of it (the job moves on).
  */
 export async function sendNotification(deps: SendNotificationDeps, message: NotificationMessage): Promise<SendNotificationResult> {
   const key = message.notificationId;
