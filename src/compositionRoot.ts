@@ -13,9 +13,8 @@ import { customersModule } from './modules/customers.js';
 import { discountCodeStore, discountsModule } from './modules/discounts.js';
 import { feedbackModule } from './modules/feedback.js';
 import { inboxModule } from './modules/inbox.js';
-import { jobStores } from './modules/jobStores.js';
-import { jobsModule } from './modules/jobs.js';
-import { notificationsModule } from './modules/notifications.js';
+import { jobRecordsOf, jobsAreaOf, jobsModule } from './modules/jobs.js';
+import { notificationLogOf, notificationsModule } from './modules/notifications.js';
 import { paymentsModule } from './modules/payments.js';
 import { statsModule } from './modules/stats.js';
 
@@ -28,25 +27,30 @@ export type RelayOverrides = InfrastructureOverrides;
  */
 export async function buildRelay(settings: AppConfig, overrides: RelayOverrides = {}) {
   const infra = await openInfrastructure(relayConfig(settings), overrides);
-  const stores = jobStores(infra);
   const codes = discountCodeStore(infra);
   const routes = channelRoutes(infra);
+  // Built once and handed to the areas that use them: the notification log (one class behind its
+  // role ports), the job's stores, and the jobs area with the notifier every area tells customers through.
+  const notificationLog = notificationLogOf(infra);
+  const records = jobRecordsOf(infra);
+  const jobs = jobsAreaOf(infra, records, notificationLog);
+  const { outbox } = jobs.notifier;
   // The functions read settings as loaded; only the infrastructure needs to know which the rules made present.
   const config: AppConfig = infra.config;
   return {
     config,
     /** The functions' one clock (signature freshness, plausible payment times): the domain's. */
     clock: infra.clock,
-    ...jobsModule(stores, infra),
-    ...notificationsModule(stores, routes, infra),
-    ...paymentsModule(stores, infra),
-    ...customersModule(stores),
-    ...feedbackModule(stores, codes, infra),
+    ...jobsModule(jobs, records, infra),
+    ...notificationsModule(jobs, notificationLog, routes, infra),
+    ...paymentsModule(jobs.closure, records, infra),
+    ...customersModule(infra),
+    ...feedbackModule(outbox, notificationLog, records, codes, infra),
     ...inboxModule(infra),
-    ...statsModule(stores),
-    ...broadcastsModule(stores, infra),
+    ...statsModule(infra),
+    ...broadcastsModule(outbox, infra),
     ...channelsModule(routes),
-    ...discountsModule(codes, stores),
+    ...discountsModule(codes, infra),
     checkHealth: infra.checkHealth,
     close: infra.close,
   };

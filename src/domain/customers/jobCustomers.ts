@@ -1,8 +1,15 @@
-import type { ClientJob } from '../jobs/job.js';
 import { toE164 } from '../shared/phone.js';
 import { customerNameFromJob } from './customer.js';
 import type { Customers } from './ports.js';
 import type { Clock } from '../shared/ports.js';
+
+/** The job columns a customer is found or created by. */
+export interface JobOfCustomer {
+  jobId: number;
+  firstName: string | null;
+  lastName: string | null;
+  mobile: string | null;
+}
 
 export interface JobCustomersDeps {
   customers: Pick<Customers, 'findOrCreateByMobiles' | 'linkJobs'>;
@@ -15,7 +22,7 @@ export interface JobCustomersDeps {
  * customer. Running it again for the same jobs (a crash before the batch finished) gives the same
  * ids and links nothing twice.
  */
-export async function customersForNewJobs(deps: JobCustomersDeps, jobs: readonly ClientJob[]): Promise<Map<number, number>> {
+export async function customersForNewJobs(deps: JobCustomersDeps, jobs: readonly JobOfCustomer[]): Promise<Map<number, number>> {
   const mobileOf = new Map<number, string>();
   const owners = new Map<string, { mobile: string; name: string }>();
   for (const job of jobs) {

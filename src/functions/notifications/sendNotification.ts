@@ -2,7 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
 import type { NotificationMessage } from '../../domain/notifications/notificationMessage.js';
 import { parseNotificationMessage } from './notificationWire.js';
-import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/sendNotification.js';
+import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/attempts.js';
 import { TransientError } from '../../domain/shared/transientError.js';
 
 /** Thrown for a message that can never be processed: the host dead-letters it once deliveries run out. */

@@ -187,7 +187,7 @@ describe('closure', () => {
     const world = await openedWorld();
     setClientStatus(world, 'JOB COMPLETED');
     await world.poll();
-    const deps = { ...world.appDeps, queue: crashAfter(world.queue, 'enqueue') };
+    const deps = world.with({ queue: crashAfter(world.queue, 'enqueue') });
     await expect(recordPayment(deps, PAYMENT)).rejects.toBeInstanceOf(InjectedCrash);
     world.queue.drain(world.clock.now());
     world.queue.seen.clear();

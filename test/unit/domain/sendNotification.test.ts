@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  deferralDelayMs,
-  deferNotification,
-  MAX_DEFERRALS,
-  retryDelayMs,
-  sendNotification,
-  AttemptNotRecordedError,
-  NotificationInFlightError,
-  throttleRetryDelayMs,
-} from '../../../src/domain/notifications/sendNotification.js';
+import { AttemptNotRecordedError, NotificationInFlightError } from '../../../src/domain/notifications/attempts.js';
+import { deferralDelayMs, deferNotification, MAX_DEFERRALS } from '../../../src/domain/notifications/deferral.js';
+import { retryDelayMs, throttleRetryDelayMs } from '../../../src/domain/notifications/retries.js';
+import { sendNotification } from '../../../src/domain/notifications/sendNotification.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
 import { createWorld } from '../../support/world.js';

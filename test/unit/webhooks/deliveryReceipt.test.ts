@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery, DeliveryStatus, NotificationLog } from '../../../src/domain/notifications/ports.js';
-import { recordDeliveryReceipt, withDeliverySummary } from '../../../src/domain/notifications/deliveryReceipts.js';
+import { withDeliverySummary } from '../../../src/domain/jobs/notificationSummaries.js';
+import { recordDeliveryReceipt } from '../../../src/domain/notifications/deliveryReceipts.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { crashAfter, InjectedCrash } from '../../kit/crash.js';
 import { closeJobIn, openedWorld, receipt, type WebhookWorld } from './helpers.js';
