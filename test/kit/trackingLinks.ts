@@ -1,5 +1,6 @@
 import { HmacTrackingTokens } from '../../src/adapters/signatures/trackingTokens.js';
-import { trackingLinks, type TrackingLinkLedger, type TrackingLinks } from '../../src/domain/customerPage/trackingLinks.js';
+import { trackingLinks, type TrackingLinkLedger } from '../../src/domain/customerPage/trackingLinks.js';
+import type { TrackingLinks } from '../../src/domain/notifications/ports.js';
 import type { Clock } from '../../src/domain/shared/ports.js';
 
 /** TRACKING_LINK_SECRET of every test relay and fake world: tests only, never deployed. */

@@ -1,13 +1,11 @@
-import { publishFeedback, replyText } from '../feedback/recordReply.js';
-import type { CustomerFeedback, FeedbackReply } from '../feedback/ports.js';
-import { rewardFeedback, type FeedbackRewardDeps } from '../feedback/reward.js';
+import type { FeedbackReplies } from '../feedback/feedbackReplies.js';
+import { replyText } from '../feedback/recordReply.js';
 import { checkedForm, openJobPage, type PageAccessDeps } from './access.js';
 import type { PageFormOutcome } from './preferences.js';
 
 export interface PageFeedbackDeps extends PageAccessDeps {
-  feedback: Pick<CustomerFeedback, 'record' | 'get'>;
-  /** What a reply to the feedback request earns (FEEDBACK_REWARD_BRAND), as an SMS reply does. */
-  reward: FeedbackRewardDeps;
+  /** Stored once, shown on the job and rewarded (FEEDBACK_REWARD_BRAND) as an SMS reply to the feedback request is. */
+  replies: Pick<FeedbackReplies, 'record' | 'finish'>;
 }
 
 export interface FeedbackForm {
@@ -32,17 +30,13 @@ export async function giveFeedback(deps: PageFeedbackDeps, token: string, form: 
   if (page.doc.job_status !== 'CLOSED') return { outcome: 'invalid', page, problems: ['We ask for your feedback once your repair is finished and paid for.'] };
   if (!Number.isInteger(form.score) || form.score < 1 || form.score > 5) return { outcome: 'invalid', page, problems: ['Choose a score from 1 to 5.'] };
 
-  const reply: FeedbackReply = {
+  const { outcome, stored } = await deps.replies.record({
     inboundMessageId: pageFeedbackKey(page.jobId),
     jobId: page.jobId,
     customerId: page.doc.customer_id ?? null,
     score: form.score,
     text: replyText(form.comment),
-    receivedAt: deps.clock.now(),
-  };
-  const outcome = await deps.feedback.record(reply);
-  const stored = outcome === 'recorded' ? reply : ((await deps.feedback.get(reply.inboundMessageId)) ?? reply);
-  await publishFeedback(deps.reward, stored);
-  await rewardFeedback(deps.reward, stored);
+  });
+  await deps.replies.finish(stored);
   return { outcome: 'saved', page, duplicate: outcome === 'duplicate' };
 }

@@ -4,7 +4,7 @@ import type { Customer } from '../customers/customer.js';
 import type { Customers } from '../customers/ports.js';
 import { statusRank, type JobStatus } from '../jobs/jobStatus.js';
 import { notificationOutcome } from '../notifications/deliveryLog.js';
-import type { NotificationLog, NotificationOutcome } from '../notifications/ports.js';
+import type { NotificationOutcome, NotificationQueries } from '../notifications/ports.js';
 import type { NotificationEvent } from '../notifications/texts.js';
 import type { Clock } from '../shared/ports.js';
 import type { BusinessCalendar } from '../windows/businessCalendar.js';
@@ -82,7 +82,7 @@ export interface PreferencesView {
 
 export interface PageViewDeps {
   customers: Pick<Customers, 'get'>;
-  notificationLog: Pick<NotificationLog, 'list'>;
+  notificationLog: Pick<NotificationQueries, 'list'>;
   calendar: BusinessCalendar;
   clock: Clock;
   businessName: string;

@@ -1,3 +1,4 @@
+import type { TrackingLinks } from '../notifications/ports.js';
 import type { Clock } from '../shared/ports.js';
 
 /**
@@ -26,12 +27,7 @@ export interface TrackingLinkLedger {
   jobOf(tokenHash: string): Promise<number | undefined>;
 }
 
-/** What a job message needs of the links: the job's link, and that the ledger knows it before the message is logged. */
-export interface TrackingLinks {
-  linkFor(jobId: number): string;
-  remember(jobIds: readonly number[]): Promise<void>;
-}
-
+/** The notifications' TrackingLinks port over the page's tokens and its ledger. */
 export function trackingLinks(tokens: TrackingTokens, ledger: TrackingLinkLedger, clock: Clock): TrackingLinks {
   return {
     linkFor: (jobId) => tokens.urlOf(tokens.tokenFor(jobId)),
