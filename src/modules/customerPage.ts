@@ -6,7 +6,7 @@ import { MysqlTrackingLinks } from '../adapters/mysql/trackingLinks.js';
 import { HmacTrackingTokens, trackingLinkSecret } from '../adapters/signatures/trackingTokens.js';
 import { businessCalendar, countryCallingCodes } from '../config.js';
 import { defaultPublicBaseUrl } from '../customerPageSettings.js';
-import type { PageAccessDeps } from '../domain/customerPage/access.js';
+import { JobPages } from '../domain/customerPage/access.js';
 import { giveFeedback, type FeedbackForm } from '../domain/customerPage/feedbackForm.js';
 import { renderPage, showCustomerPage, type PageViewDeps, type RenderedPage } from '../domain/customerPage/pageView.js';
 import { changePreferences, type PageFormOutcome, type PreferencesForm } from '../domain/customerPage/preferences.js';
@@ -59,7 +59,7 @@ export function customerPageModule(
   const logger = infra.logger('customerPage');
   const customers = new MysqlCustomers(infra.ledgerPool);
   const calendar = businessCalendar(config);
-  const access: PageAccessDeps = { tokens: links.tokens, links: links.ledger, documents, transactions, clock, daysAfterClose: config.TRACKING_LINK_DAYS_AFTER_CLOSE };
+  const pages = new JobPages({ tokens: links.tokens, links: links.ledger, documents, transactions, clock }, config.TRACKING_LINK_DAYS_AFTER_CLOSE);
   const view: PageViewDeps = { customers, notificationLog, calendar, clock, businessName: BUSINESS_NAME };
   const inbox = { inbox: new MysqlInbox(infra.ledgerPool), outbox, phoneKeys, calendar, clock, logger, autoReplyCountryCodes: countryCallingCodes(config) };
   const replies = feedbackRepliesOf({ feedback: new MysqlCustomerFeedback(infra.ledgerPool), documents, transactions, outbox, customers, codes, clock, logger }, config.FEEDBACK_REWARD_BRAND);
@@ -67,12 +67,12 @@ export function customerPageModule(
   const preferenceChanges = new MysqlPreferenceChanges(infra.ledgerPool);
   async function withPage<Saved>(outcome: PageFormOutcome<Saved>): Promise<PageFormAnswer<Saved>> {
     if (outcome.outcome !== 'invalid') return outcome as Exclude<PageFormOutcome<Saved>, { outcome: 'invalid' }>;
-    return { outcome: 'invalid', problems: outcome.problems, rendered: await renderPage({ view, tokens: access.tokens }, outcome.page) };
+    return { outcome: 'invalid', problems: outcome.problems, rendered: await renderPage({ view, pages }, outcome.page) };
   }
   return {
-    showCustomerPage: (token: string) => showCustomerPage({ ...access, view }, token),
-    changePreferences: async (token: string, form: PreferencesForm) => withPage(await changePreferences({ ...access, customerApi, preferenceChanges }, token, form)),
-    askQuestion: async (token: string, form: QuestionForm) => withPage(await askQuestion({ ...access, inbox, customers }, token, form)),
-    giveFeedback: async (token: string, form: FeedbackForm) => withPage(await giveFeedback({ ...access, replies }, token, form)),
+    showCustomerPage: (token: string) => showCustomerPage({ pages, view }, token),
+    changePreferences: async (token: string, form: PreferencesForm) => withPage(await changePreferences({ pages, customerApi, preferenceChanges, clock }, token, form)),
+    askQuestion: async (token: string, form: QuestionForm) => withPage(await askQuestion({ pages, inbox, customers }, token, form)),
+    giveFeedback: async (token: string, form: FeedbackForm) => withPage(await giveFeedback({ pages, replies }, token, form)),
   };
 }

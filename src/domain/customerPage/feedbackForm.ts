@@ -1,9 +1,10 @@
 import type { FeedbackReplies } from '../feedback/feedbackReplies.js';
 import { replyText } from '../feedback/recordReply.js';
-import { checkedForm, openJobPage, type PageAccessDeps } from './access.js';
+import type { JobPages } from './access.js';
 import type { PageFormOutcome } from './preferences.js';
 
-export interface PageFeedbackDeps extends PageAccessDeps {
+export interface PageFeedbackDeps {
+  pages: JobPages;
   /** Stored once, shown on the job and rewarded (FEEDBACK_REWARD_BRAND) as an SMS reply to the feedback request is. */
   replies: Pick<FeedbackReplies, 'record' | 'finish'>;
 }
@@ -24,9 +25,9 @@ export function pageFeedbackKey(jobId: number): string {
  * feedback SMS (the feedback table, the job document, job_trans, the reward), once per job.
  */
 export async function giveFeedback(deps: PageFeedbackDeps, token: string, form: FeedbackForm): Promise<PageFormOutcome<{ duplicate: boolean }>> {
-  const page = await openJobPage(deps, token);
+  const page = await deps.pages.open(token);
   if (!page) return { outcome: 'not-found' };
-  if (checkedForm(deps, page, form.formToken) === undefined) return { outcome: 'forbidden' };
+  if (deps.pages.checkedForm(page, form.formToken) === undefined) return { outcome: 'forbidden' };
   if (page.doc.job_status !== 'CLOSED') return { outcome: 'invalid', page, problems: ['We ask for your feedback once your repair is finished and paid for.'] };
   if (!Number.isInteger(form.score) || form.score < 1 || form.score > 5) return { outcome: 'invalid', page, problems: ['Choose a score from 1 to 5.'] };
 

@@ -10,7 +10,7 @@ import type { Clock } from '../shared/ports.js';
 import type { BusinessCalendar } from '../windows/businessCalendar.js';
 import { closedPeriodKey, formatOpening, nextOpening } from '../windows/contactWindow.js';
 import { formatRange, WEEKDAYS, type Weekday } from '../windows/weeklyHours.js';
-import { openJobPage, reachedAt, type JobPage, type PageAccessDeps } from './access.js';
+import { reachedAt, type JobPage, type JobPages } from './access.js';
 
 /*
  * What the customer page shows (issue 25), and nothing more: the customer's first name and the
@@ -150,12 +150,12 @@ export interface RenderedPage {
 }
 
 /** What a page of `page` shows now (also after a refused form, beside its problems). */
-export async function renderPage(deps: { view: PageViewDeps; tokens: PageAccessDeps['tokens'] }, page: JobPage): Promise<RenderedPage> {
-  return { view: await customerPageView(deps.view, page), formToken: deps.tokens.formToken(page.tokenHash, deps.view.clock.now()) };
+export async function renderPage(deps: { view: PageViewDeps; pages: Pick<JobPages, 'formToken'> }, page: JobPage): Promise<RenderedPage> {
+  return { view: await customerPageView(deps.view, page), formToken: deps.pages.formToken(page) };
 }
 
 /** GET /api/t/{token}: the page, or undefined for a token that opens none (unknown, malformed or expired alike). */
-export async function showCustomerPage(deps: PageAccessDeps & { view: PageViewDeps }, token: string): Promise<RenderedPage | undefined> {
-  const page = await openJobPage(deps, token);
+export async function showCustomerPage(deps: { pages: JobPages; view: PageViewDeps }, token: string): Promise<RenderedPage | undefined> {
+  const page = await deps.pages.open(token);
   return page && renderPage(deps, page);
 }

@@ -1,7 +1,8 @@
 import { checkEmail, type Channel, type CustomerInput } from '../customers/customer.js';
 import { updateCustomer, type CustomerApiDeps } from '../customers/customerApi.js';
 import { WEEKDAYS, type Weekday } from '../windows/weeklyHours.js';
-import { checkedForm, openJobPage, type JobPage, type PageAccessDeps } from './access.js';
+import type { Clock } from '../shared/ports.js';
+import type { JobPage, JobPages } from './access.js';
 import { PAGE_SOURCE, type PreferenceChanges } from './ports.js';
 
 /** The preferences form as the edge read it (types only; what the values mean is checked here). */
@@ -26,9 +27,11 @@ export type PageFormOutcome<Saved> =
   | { outcome: 'invalid'; page: JobPage; problems: string[] }
   | ({ outcome: 'saved'; page: JobPage } & Saved);
 
-export interface PreferencesDeps extends PageAccessDeps {
+export interface PreferencesDeps {
+  pages: JobPages;
   customerApi: CustomerApiDeps;
   preferenceChanges: PreferenceChanges;
+  clock: Clock;
 }
 
 /** The form's contact hours as the customer API takes them: days with the same times are one range. */
@@ -74,9 +77,9 @@ function summary(form: PreferencesForm, input: CustomerInput): string {
  * applies from the next message. Each change is recorded with its time and source.
  */
 export async function changePreferences(deps: PreferencesDeps, token: string, form: PreferencesForm): Promise<PageFormOutcome<{ stopped: boolean }>> {
-  const page = await openJobPage(deps, token);
+  const page = await deps.pages.open(token);
   if (!page) return { outcome: 'not-found' };
-  const requestKey = checkedForm(deps, page, form.formToken);
+  const requestKey = deps.pages.checkedForm(page, form.formToken);
   if (requestKey === undefined) return { outcome: 'forbidden' };
   const customerId = page.doc.customer_id ?? null;
   if (customerId === null) return { outcome: 'invalid', page, problems: ['We have no contact details for this repair, so there is nothing to change. Please ask us instead.'] };

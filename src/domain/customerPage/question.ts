@@ -1,12 +1,14 @@
 import type { Customers } from '../customers/ports.js';
 import { keepInboundMessage, MAX_INBOX_TEXT, type AutoReplyOutcome, type InboxDeps } from '../inbox/inbox.js';
-import { checkedForm, openJobPage, type PageAccessDeps } from './access.js';
+import type { JobPages } from './access.js';
 import type { PageFormOutcome } from './preferences.js';
 
 /** Questions from the page are short: a few sentences, like a text message or two. */
 export const MAX_QUESTION_CHARS = 1000;
 
-export interface QuestionDeps extends PageAccessDeps {
+export interface QuestionDeps {
+  pages: JobPages;
+  /** The inbox's own keeping and auto-reply step (keepInboundMessage) takes these. */
   inbox: InboxDeps;
   customers: Pick<Customers, 'get'>;
 }
@@ -23,9 +25,9 @@ export interface QuestionForm {
  * customer who takes text messages; one who stopped them is told on the page only.
  */
 export async function askQuestion(deps: QuestionDeps, token: string, form: QuestionForm): Promise<PageFormOutcome<{ autoReply: AutoReplyOutcome }>> {
-  const page = await openJobPage(deps, token);
+  const page = await deps.pages.open(token);
   if (!page) return { outcome: 'not-found' };
-  const nonce = checkedForm(deps, page, form.formToken);
+  const nonce = deps.pages.checkedForm(page, form.formToken);
   if (nonce === undefined) return { outcome: 'forbidden' };
   const text = form.text.trim();
   const length = Array.from(text).length;
