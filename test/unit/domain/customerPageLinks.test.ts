@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { HmacTrackingTokens, trackingLinkSecret } from '../../../src/adapters/signatures/trackingTokens.js';
 import { jobNotificationContent, JOB_EVENTS, TWO_SMS_SEGMENTS } from '../../../src/domain/notifications/texts.js';
 import { escapeHtml, html } from '../../../src/functions/customerPage/html.js';
-import { TEST_TRACKING_LINK_SECRET } from '../../kit/trackingLinks.js';
+import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
+import { TEST_PUBLIC_BASE_URL, TEST_TRACKING_LINK_SECRET, testTrackingTokens } from '../../kit/trackingLinks.js';
+import { createWorld } from '../../support/world.js';
 
 /** GSM-7's basic characters (3GPP TS 23.038) that a text of ours may hold; anything else would make it UCS-2. */
 const GSM7 = /^[A-Za-z0-9 @£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!"#¤%&'()*+,\-./:;<=>?¡ÄÖÑÜ§¿äöñüà]*$/;
@@ -64,6 +66,23 @@ describe('the customer page link in job messages (issue 25)', () => {
     const email = jobNotificationContent('job-received', 'email', job, link);
     expect(email.text).toContain(job.productType);
     expect(email.html).toContain(`<a href="${link}">`);
+  });
+});
+
+describe('the link in a message the poll rebuilds (NotificationRepair)', () => {
+  it('carries the same link, and remembers it before the message is queued again', async () => {
+    const world = createWorld([clientJob(1)]);
+    await world.poll();
+    world.queue.drain(world.clock.now()); // lost after queueing
+    world.trackingLinkLedger.links.clear(); // as if logged before the ledger knew the link
+    world.clock.advance(11 * 60_000);
+    await world.poll();
+
+    const link = `${TEST_PUBLIC_BASE_URL}/api/t/${testTrackingTokens.tokenFor(1)}`;
+    expect(world.queue.messages).toHaveLength(1);
+    expect(world.queue.messages[0]!.messageId).toMatch(/^job-1-received-requeue-\d+$/);
+    expect(world.queue.messages[0]!.body).toMatchObject({ jobId: 1, text: expect.stringContaining(` Track it: ${link}`) });
+    expect(await world.trackingLinkLedger.jobOf(testTrackingTokens.hashOf(testTrackingTokens.tokenFor(1))!)).toBe(1);
   });
 });
 
