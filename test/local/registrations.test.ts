@@ -73,6 +73,10 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
   // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
   { method: 'GET', route: 'feedback', authLevel: 'function' },
+  // Issue 24: the console's statistics, discount-code and feedback screens (docs/api.md, Staff console, part 2).
+  { method: 'GET', route: 'staff/stats/series', authLevel: 'function' },
+  { method: 'GET', route: 'staff/stats/table', authLevel: 'function' },
+  { method: 'GET', route: 'staff/stats.csv', authLevel: 'function' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */

@@ -42,6 +42,21 @@ export interface StatsFilter {
   type?: string;
 }
 
+/** A page of totals in (customerId, type) order: the rows after `after` (type compared byte for byte, as stored), at most `limit`. */
+export interface StatsPage {
+  after?: { customerId: number; type: string };
+  limit: number;
+}
+
+/** One bucket's count and exact total, summed over every customer and type the filter lets through. */
+export interface BucketSum {
+  level: BucketLevel;
+  bucketStart: Date;
+  count: number;
+  /** Exact, three decimals. */
+  totalAmount: string;
+}
+
 export interface MessageStats {
   /**
    * Counts each new uuid once, in one transaction with its bucket updates, and answers per message
@@ -52,7 +67,12 @@ export interface MessageStats {
    * Signed sums of the buckets in `ranges` (no bucket appears twice), one row per customerId and
    * type whose count is above zero, ordered by customerId then type.
    */
-  totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]>;
+  totals(ranges: readonly BucketRange[], filter: StatsFilter, page?: StatsPage): Promise<StatsTotal[]>;
+  /**
+   * Every bucket in `ranges` (signs ignored: the caller adds and subtracts) with its count and
+   * total over the customers and types of `filter`, ordered by level then bucket start.
+   */
+  bucketSums(ranges: readonly BucketRange[], filter: StatsFilter): Promise<BucketSum[]>;
   /**
    * Counts the message at this amount, whatever was counted before: a new uuid is counted as by
    * `record`; a counted one keeps its count, customer, type and day, and its amount (and its

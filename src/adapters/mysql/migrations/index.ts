@@ -16,6 +16,7 @@ import { notificationLogSettledContent } from './016-notification-log-settled-co
 import { feedbackListAndInboxJobs } from './018-feedback-list-and-inbox-jobs.js';
 import { statsMessageAnyUuid } from './019-stats-message-any-uuid.js';
 import { phoneLookupKeysHmac } from './020-phone-lookup-keys-hmac.js';
+import { statsTypeBuckets } from './029-stats-type-buckets.js';
 import type { LedgerMigration } from './migration.js';
 
 /**
@@ -43,4 +44,5 @@ export const MIGRATION_FILES: readonly LedgerMigration[] = [
   feedbackListAndInboxJobs,
   statsMessageAnyUuid,
   phoneLookupKeysHmac,
+  statsTypeBuckets,
 ];
