@@ -16,7 +16,7 @@ import { jobStores } from './modules/jobStores.js';
 import { jobsModule } from './modules/jobs.js';
 import { notificationsModule } from './modules/notifications.js';
 import { paymentsModule } from './modules/payments.js';
-import { statsModule } from './modules/stats.js';
+import { runawayGuard, statsModule } from './modules/stats.js';
 
 export type RelayOverrides = InfrastructureOverrides;
 
@@ -30,17 +30,18 @@ export async function buildRelay(settings: AppConfig, overrides: RelayOverrides 
   const stores = jobStores(infra);
   const codes = discountCodeStore(infra);
   const routes = channelRoutes(infra);
+  const guard = runawayGuard(stores, infra);
   // The functions read settings as loaded; only the infrastructure needs to know which the rules made present.
   const config: AppConfig = infra.config;
   return {
     config,
     ...jobsModule(stores, infra),
-    ...notificationsModule(stores, routes, infra),
+    ...notificationsModule(stores, routes, infra, guard.sendGuard),
     ...paymentsModule(stores, infra),
     ...customersModule(stores),
     ...feedbackModule(stores, codes, infra),
     ...inboxModule(infra),
-    ...statsModule(stores),
+    ...statsModule(stores, guard),
     ...broadcastsModule(stores, infra),
     ...channelsModule(routes),
     ...discountsModule(codes, stores),

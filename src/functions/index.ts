@@ -36,6 +36,7 @@ import './ops/prepareLedger.js';
 import './payments/payments.js';
 import './payments/stripeWebhook.js';
 import './stats/getStats.js';
+import './stats/staffRunaway.js';
 import './stats/staffStats.js';
 import './stats/recordStatsBatch.js';
 import './stats/recordStatsMessage.js';

@@ -6,7 +6,7 @@ import { listDeadLetters, replayDeadLetters } from '../domain/notifications/dead
 import { listNotifications } from '../domain/notifications/deliveryLog.js';
 import { recordDeliveryReceipt, type DeliveryReceipt } from '../domain/notifications/deliveryReceipts.js';
 import type { NotificationMessage } from '../domain/notifications/notificationMessage.js';
-import type { NotificationFilter } from '../domain/notifications/ports.js';
+import type { NotificationFilter, SendGuard } from '../domain/notifications/ports.js';
 import { deferNotification, sendNotification, type SendNotificationSettings } from '../domain/notifications/sendNotification.js';
 import type { Infrastructure } from '../infrastructure.js';
 import type { JobStores } from './jobStores.js';
@@ -21,7 +21,7 @@ export function vonageInstanceRate(config: Pick<AppConfig, 'VONAGE_MAX_RPS' | 'V
 }
 
 /** Notifications: sending from the outbox queue, the notification log, delivery receipts and dead letters. */
-export function notificationsModule(stores: JobStores, routes: ChannelsDeps, infra: Pick<Infrastructure, 'config' | 'deadLetters' | 'logger'>) {
+export function notificationsModule(stores: JobStores, routes: ChannelsDeps, infra: Pick<Infrastructure, 'config' | 'deadLetters' | 'logger'>, sendGuard?: SendGuard) {
   const sending = { ...stores, logger: infra.logger('sendNotification') };
   // One completer for every delivery of this instance, so SMS settling together complete together.
   const completeJob = batchedCompleter(sending);
@@ -29,7 +29,7 @@ export function notificationsModule(stores: JobStores, routes: ChannelsDeps, inf
   const settings = sendNotificationSettings(infra.config);
   const { deadLetters } = infra;
   return {
-    sendNotification: (message: NotificationMessage) => sendNotification({ ...sending, ...routes, completeJob, pacer, settings }, message),
+    sendNotification: (message: NotificationMessage) => sendNotification({ ...sending, ...routes, completeJob, pacer, settings, ...(sendGuard ? { sendGuard } : {}) }, message),
     /** GET /api/notifications: the notification log, newest first. */
     listNotifications: (filter: NotificationFilter) => listNotifications(stores, filter),
     /** Puts a message off after a failure that will pass, as a new scheduled message. */

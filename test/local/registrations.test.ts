@@ -77,6 +77,8 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'GET', route: 'staff/stats/series', authLevel: 'function' },
   { method: 'GET', route: 'staff/stats/table', authLevel: 'function' },
   { method: 'GET', route: 'staff/stats.csv', authLevel: 'function' },
+  { method: 'GET', route: 'staff/stats/flags', authLevel: 'function' },
+  { method: 'POST', route: 'staff/customers/{customerId}/release', authLevel: 'function' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */

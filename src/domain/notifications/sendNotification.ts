@@ -7,7 +7,7 @@ import { nextSendTime } from '../windows/contactWindow.js';
 import type { NotificationCompleter } from './completion.js';
 import { deferredMessageId, retryMessageId, scheduledMessageId, type AttemptReport, type NotificationMessage } from './notificationMessage.js';
 import { queuedRegistration } from './outbox.js';
-import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type NotificationEntry, type NotificationLog, type NotificationQueue, type SendPacer } from './ports.js';
+import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type NotificationEntry, type NotificationLog, type NotificationQueue, type SendGuard, type SendPacer } from './ports.js';
 
 export interface SendNotificationSettings {
   maxAttempts: number;
@@ -32,6 +32,8 @@ export interface SendNotificationDeps {
   clock: Clock;
   logger: Logger;
   settings: SendNotificationSettings;
+  /** The runaway-sender guard; none: nothing is held. */
+  sendGuard?: SendGuard;
 }
 
 export type SendNotificationResult =
@@ -209,7 +211,7 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
   return retryLater(deps, message, sending, attempt, result, onlyGatewayFaults(result) ? { ...waiting, reason: 'no-gateway' } : waiting);
 }
 
-type Due = { when: 'now' } | { when: 'later'; sendAt: Date } | { when: 'never'; reason: 'not-subscribed' | 'no-contact-window'; detail: string };
+type Due = { when: 'now' } | { when: 'later'; sendAt: Date } | { when: 'never'; reason: 'not-subscribed' | 'no-contact-window' | 'paused'; detail: string };
 
 /**
  * Whether a message may go out now: its customer still takes the channel, and now is inside the
@@ -219,6 +221,8 @@ type Due = { when: 'now' } | { when: 'later'; sendAt: Date } | { when: 'never'; 
  * once, on the channel they wrote on.
  */
 async function dueNow(deps: SendNotificationDeps, message: NotificationMessage): Promise<Due> {
+  const paused = message.customerId === null ? null : await deps.sendGuard?.pausedDetail(message.customerId);
+  if (paused) return { when: 'never', reason: 'paused', detail: paused };
   if (message.event === 'auto-reply') return { when: 'now' };
   const [customer] = message.customerId === null ? [] : await deps.customers.getMany([message.customerId]);
   if (customer && !customer.subscriptions.some((subscription) => subscription.channel === message.channel)) {

@@ -81,3 +81,46 @@ export interface MessageStats {
    */
   reprice(message: StatsMessage, receivedAt: Date): Promise<'created' | 'repriced' | 'unchanged'>;
 }
+
+/** Who a runaway flag is about: one customer, or one message type across every customer. */
+export type RunawaySubject = { kind: 'customer'; customerId: number } | { kind: 'type'; type: string };
+export type RunawayReason = 'count' | 'cost';
+
+/** A runaway flag as the guard raises it: one per subject and shop day. */
+export interface RunawayFlagInput {
+  subject: RunawaySubject;
+  /** The shop's day (YYYY-MM-DD, BUSINESS_TIMEZONE). */
+  day: string;
+  reasons: RunawayReason[];
+  count: number;
+  /** Three decimals; null when the guard counted attempts in the send path, where cost is not known yet. */
+  cost: string | null;
+  /** Totals of the days before (RUNAWAY_BASELINE_DAYS), the same way. */
+  baselineCount: number;
+  baselineCost: string | null;
+  /** Sending to the customer pauses until released (RUNAWAY_PAUSE; never for a type). */
+  paused: boolean;
+  at: Date;
+}
+
+export interface RunawayFlag extends RunawayFlagInput {
+  flagId: number;
+  releasedAt: Date | null;
+  releasedBy: string | null;
+}
+
+/** The runaway-sender guard's flags in the ledger, and the counts of sends it judges by. */
+export interface RunawayFlags {
+  /** Whether sending to the customer is paused now, and how many messages were attempted to them since `since` and in [baselineSince, since). */
+  sendFigures(customerId: number, since: Date, baselineSince: Date): Promise<{ paused: boolean; today: number; baseline: number }>;
+  isPaused(customerId: number): Promise<boolean>;
+  /**
+   * Records each flag once per subject and day; a later call that day raises its figures and adds
+   * reasons, and pauses it only if it was never released: a release stands for the rest of the day.
+   */
+  record(flags: readonly RunawayFlagInput[]): Promise<void>;
+  /** Newest first, flagId below `before`. */
+  list(page: { before?: number; limit: number }): Promise<RunawayFlag[]>;
+  /** Releases every pause of the customer; answers how many it released. */
+  release(customerId: number, by: string, at: Date): Promise<number>;
+}

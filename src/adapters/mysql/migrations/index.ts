@@ -17,6 +17,7 @@ import { feedbackListAndInboxJobs } from './018-feedback-list-and-inbox-jobs.js'
 import { statsMessageAnyUuid } from './019-stats-message-any-uuid.js';
 import { phoneLookupKeysHmac } from './020-phone-lookup-keys-hmac.js';
 import { statsTypeBuckets } from './029-stats-type-buckets.js';
+import { runawayFlags } from './030-runaway-flags.js';
 import type { LedgerMigration } from './migration.js';
 
 /**
@@ -45,4 +46,5 @@ export const MIGRATION_FILES: readonly LedgerMigration[] = [
   statsMessageAnyUuid,
   phoneLookupKeysHmac,
   statsTypeBuckets,
+  runawayFlags,
 ];
