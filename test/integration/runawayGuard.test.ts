@@ -6,12 +6,13 @@ import type { NotificationMessage } from '../../src/domain/notifications/notific
 import { provideRelay } from '../../src/processRelay.js';
 import { callHttpFunction } from '../support/http.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
+import { staffHeaders } from '../support/staffHeaders.js';
 import '../../src/functions/stats/staffRunaway.js';
 
 const clock = { at: new Date('2026-11-23T12:00:00.000Z'), now() { return new Date(this.at); } };
 
-const flags = (query: Record<string, string> = {}) => callHttpFunction('staffRunawayFlags', 'GET', { query });
-const release = (customerId: string) => callHttpFunction('staffReleaseCustomer', 'POST', { params: { customerId } });
+const flags = (query: Record<string, string> = {}) => callHttpFunction('staffRunawayFlags', 'GET', { query, headers: staffHeaders() });
+const release = (customerId: string) => callHttpFunction('staffReleaseCustomer', 'POST', { params: { customerId }, headers: staffHeaders() });
 
 /** The runaway-sender guard over the real stack: the send path's counts from notification_log, flags in the ledger, the routes. */
 describe('runaway-sender guard', () => {
@@ -53,9 +54,12 @@ describe('runaway-sender guard', () => {
     expect(await relay.sendNotification(message(12, 41))).toBe('sent');
     // The review since has counted the same sends in the statistics, with their cost, and flagged their type too (never paused).
     const after = (await flags()).body.flags as Array<{ subject: { kind: string }; paused: boolean }>;
-    expect(after.find((f) => f.subject.kind === 'customer')).toMatchObject({ paused: false, releasedBy: 'staff', count: 6, cost: '0.198' });
+    expect(after.find((f) => f.subject.kind === 'customer')).toMatchObject({ paused: false, releasedBy: 'Sam Staff', count: 6, cost: '0.198' });
     expect(after.find((f) => f.subject.kind === 'type')).toMatchObject({ subject: { kind: 'type', type: 'sms.broadcast' }, paused: false });
     expect((await release('0')).status).toBe(400);
+    // A change from outside the console's page is refused before anything is released.
+    const forged = await callHttpFunction('staffReleaseCustomer', 'POST', { params: { customerId: '41' }, headers: { 'x-ms-client-principal': staffHeaders()['x-ms-client-principal']! } });
+    expect(forged.status).toBe(403);
   });
 
   it("flags today's jumps in the statistics by customer and type on the dashboard, and pauses the customer", async () => {

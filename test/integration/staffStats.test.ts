@@ -9,16 +9,17 @@ import { provideRelay } from '../../src/processRelay.js';
 import { registrations } from '../../dev/functionsCore.js';
 import { callHttpFunction } from '../support/http.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
+import { staffHeaders } from '../support/staffHeaders.js';
 import '../../src/functions/stats/staffStats.js';
 
 /** "Received at" is the test's: bucket edges are exact. */
 const clock = { at: new Date('2026-03-08T12:00:00.000Z'), now() { return new Date(this.at); } };
 
-const series = (query: Record<string, string>) => callHttpFunction('staffStatsSeries', 'GET', { query });
-const table = (query: Record<string, string>) => callHttpFunction('staffStatsTable', 'GET', { query });
+const series = (query: Record<string, string>) => callHttpFunction('staffStatsSeries', 'GET', { query, headers: staffHeaders() });
+const table = (query: Record<string, string>) => callHttpFunction('staffStatsTable', 'GET', { query, headers: staffHeaders() });
 
 async function csv(query: Record<string, string>): Promise<{ status: number; contentType: string | null; text: string }> {
-  const request = new HttpRequest({ method: 'GET', url: 'http://localhost/api/staff/stats.csv', query });
+  const request = new HttpRequest({ method: 'GET', url: 'http://localhost/api/staff/stats.csv', query, headers: staffHeaders() });
   const init = (await registrations.get('staffStatsCsv')!.handler(request, new InvocationContext({ functionName: 'staffStatsCsv' }))) as HttpResponseInit;
   const response = new HttpResponse(init);
   return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
@@ -106,6 +107,11 @@ describe('staff statistics: series, table and CSV in the shop zone', () => {
     expect(all.body.previous).toMatchObject({ from: '2025-12-01', to: '2026-01-31', total: { count: 1, cost: '2.500' } });
     const one = await series({ from: '2026-02-01', to: '2026-03-31', bucket: 'month', customerId: '2' });
     expect(one.body.current).toMatchObject({ total: { count: 1, cost: '1.000' } });
+  });
+
+  it('serves staff only: 401 without a principal, 403 without a staff role', async () => {
+    expect((await callHttpFunction('staffStatsSeries', 'GET', { query: { from: '2026-03-08', to: '2026-03-09', bucket: 'day' } })).status).toBe(401);
+    expect((await callHttpFunction('staffStatsTable', 'GET', { query: { from: '2026-03-08', to: '2026-03-09' }, headers: staffHeaders('Pat', ['reader']) })).status).toBe(403);
   });
 
   it('refuses bad queries with 400 problem+json and says why', async () => {

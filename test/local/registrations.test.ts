@@ -73,12 +73,17 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
   // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
   { method: 'GET', route: 'feedback', authLevel: 'function' },
+  // Issue 23: the staff console's JSON routes, anonymous to the host so App Service Authentication
+  // decides who the user is; staffOnly then requires the staff or owner app role (docs/api.md, Staff console).
+  { method: 'GET', route: 'staff/me', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/jobs', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/jobs/{jobId}', authLevel: 'anonymous' },
   // Issue 24: the console's statistics, discount-code and feedback screens (docs/api.md, Staff console, part 2).
-  { method: 'GET', route: 'staff/stats/series', authLevel: 'function' },
-  { method: 'GET', route: 'staff/stats/table', authLevel: 'function' },
-  { method: 'GET', route: 'staff/stats.csv', authLevel: 'function' },
-  { method: 'GET', route: 'staff/stats/flags', authLevel: 'function' },
-  { method: 'POST', route: 'staff/customers/{customerId}/release', authLevel: 'function' },
+  { method: 'GET', route: 'staff/stats/series', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/stats/table', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/stats.csv', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/stats/flags', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/customers/{customerId}/release', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
@@ -255,7 +260,7 @@ describe('local.settings.sample.json', () => {
   it('is refused outside a local host: its published secrets and unsigned webhooks would let anyone in', () => {
     const load = () => loadConfig(sample.Values);
     expect(load).toThrow(ConfigError);
-    for (const name of ['PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'PHONE_KEY_SECRET', 'VONAGE_API_SECRET', 'ALLOW_UNSIGNED_WEBHOOKS']) {
+    for (const name of ['PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'PHONE_KEY_SECRET', 'VONAGE_API_SECRET', 'ALLOW_UNSIGNED_WEBHOOKS', 'CONSOLE_LOCAL_OWNER']) {
       expect(load).toThrow(new RegExp(`\\n  ${name}: `));
     }
     expect(load).not.toThrow(/local-payment-webhook-secret|whsec_local/);

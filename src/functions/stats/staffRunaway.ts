@@ -1,24 +1,26 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
 import { z } from 'zod';
 import { describeIssues, firstIssueMessage } from '../../domain/shared/issues.js';
 import { BASELINE_DAYS } from '../../domain/stats/runawayGuard.js';
 import type { RunawayFlag } from '../../domain/stats/ports.js';
 import { getRelay } from '../../processRelay.js';
-import { answer, json, problem } from '../http/http.js';
+import { decodeCursor, encodeCursor } from '../../domain/console/cursor.js';
+import { pageParams } from '../console/consoleSchemas.js';
+import { json, problem } from '../http/http.js';
+import { staffOnly } from '../http/staffAuth.js';
 
-/** The flags' cursor: the last flag's id, as base64url text (opaque to the client). */
-const encodeCursor = (flagId: number) => Buffer.from(`flag:${flagId}`, 'utf8').toString('base64url');
-const cursorSchema = z.string().transform((value, context) => {
-  const match = /^flag:(\d{1,15})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
-  if (!match) context.addIssue({ code: 'custom', message: "cursor must be a previous page's nextCursor" });
-  return match ? Number(match[1]) : z.NEVER;
+/** The flags' cursor: the last flag's id (the console's opaque cursor). */
+const flagIdSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const cursorSchema = pageParams.cursor.unwrap().transform((value, context) => {
+  const flagId = decodeCursor(value, (key) => (flagIdSchema.safeParse(key).success ? (key as number) : undefined));
+  if (flagId === undefined) context.addIssue({ code: 'custom', message: "cursor must be a previous page's nextCursor" });
+  return flagId ?? z.NEVER;
 });
 
 const flagsQuerySchema = z
   .object({
-    limit: z.coerce.number({ message: 'limit must be a whole number from 1 to 100' }).int('limit must be a whole number from 1 to 100').min(1, 'limit must be a whole number from 1 to 100').max(100, 'limit must be a whole number from 1 to 100').default(50),
+    limit: pageParams.limit,
     cursor: cursorSchema.optional(),
-    code: z.string().optional(),
   })
   .strict();
 
@@ -39,23 +41,19 @@ const flagJson = (flag: RunawayFlag) => ({
 });
 
 /** GET /api/staff/stats/flags[?limit=][&cursor=]: the runaway-sender guard's flags, newest first (the first page reviews today first). */
-export async function runawayFlagsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return answer(context, async () => {
-    const query = flagsQuerySchema.safeParse(Object.fromEntries(request.query));
-    if (!query.success) return problem(400, describeIssues(query.error.issues, { subject: 'query' }));
-    const page = await (await getRelay()).listRunawayFlags({ limit: query.data.limit, ...(query.data.cursor === undefined ? {} : { before: query.data.cursor }) });
-    return json(200, { flags: page.flags.map(flagJson), nextCursor: page.nextBefore === null ? null : encodeCursor(page.nextBefore) });
-  });
-}
+export const runawayFlagsHandler = staffOnly(async (request) => {
+  const query = flagsQuerySchema.safeParse(Object.fromEntries(request.query));
+  if (!query.success) return problem(400, describeIssues(query.error.issues, { subject: 'query' }));
+  const page = await (await getRelay()).listRunawayFlags({ limit: query.data.limit, ...(query.data.cursor === undefined ? {} : { before: query.data.cursor }) });
+  return json(200, { flags: page.flags.map(flagJson), nextCursor: page.nextBefore === null ? null : encodeCursor(page.nextBefore) });
+});
 
 /** POST /api/staff/customers/{customerId}/release: sending to the customer resumes (idempotent: released 0 when nothing was paused). */
-export async function releaseCustomerHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return answer(context, async () => {
-    const customerId = customerIdSchema.safeParse(request.params.customerId);
-    if (!customerId.success) return problem(400, firstIssueMessage(customerId.error.issues));
-    return json(200, await (await getRelay()).releaseCustomer(customerId.data, 'staff'));
-  });
-}
+export const releaseCustomerHandler = staffOnly(async (request, _context, user) => {
+  const customerId = customerIdSchema.safeParse(request.params.customerId);
+  if (!customerId.success) return problem(400, firstIssueMessage(customerId.error.issues));
+  return json(200, await (await getRelay()).releaseCustomer(customerId.data, user.name));
+});
 
-app.http('staffRunawayFlags', { route: 'staff/stats/flags', methods: ['GET'], authLevel: 'function', handler: runawayFlagsHandler });
-app.http('staffReleaseCustomer', { route: 'staff/customers/{customerId}/release', methods: ['POST'], authLevel: 'function', handler: releaseCustomerHandler });
+app.http('staffRunawayFlags', { route: 'staff/stats/flags', methods: ['GET'], authLevel: 'anonymous', handler: runawayFlagsHandler });
+app.http('staffReleaseCustomer', { route: 'staff/customers/{customerId}/release', methods: ['POST'], authLevel: 'anonymous', handler: releaseCustomerHandler });

@@ -1,46 +1,41 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, type HttpRequest } from '@azure/functions';
 import { Readable } from 'node:stream';
 import { describeIssues } from '../../domain/shared/issues.js';
 import type { StatsTotal } from '../../domain/stats/ports.js';
 import { getRelay } from '../../processRelay.js';
-import { answer, json, problem } from '../http/http.js';
+import { json, problem } from '../http/http.js';
+import { staffOnly } from '../http/staffAuth.js';
 import { csvCell, csvQuerySchema, encodeStatsCursor, seriesQuerySchema, tableQuerySchema } from './staffStatsSchemas.js';
 
 const parameters = (request: HttpRequest) => Object.fromEntries(request.query);
 const badQuery = (issues: Parameters<typeof describeIssues>[0]) => problem(400, describeIssues(issues, { subject: 'query' }));
 
 /** GET /api/staff/stats/series?from=&to=&bucket=hour|day|month[&customerId=][&type=]: the chart, with the previous period. */
-export async function statsSeriesHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return answer(context, async () => {
-    const query = seriesQuerySchema.safeParse(parameters(request));
-    if (!query.success) return badQuery(query.error.issues);
-    const { code: _key, ...seriesQuery } = query.data;
-    const result = await (await getRelay()).statsSeries(seriesQuery);
-    if (!result.ok) return problem(400, result.detail);
-    return json(200, result.series);
-  });
-}
+export const statsSeriesHandler = staffOnly(async (request) => {
+  const query = seriesQuerySchema.safeParse(parameters(request));
+  if (!query.success) return badQuery(query.error.issues);
+  const result = await (await getRelay()).statsSeries(query.data);
+  if (!result.ok) return problem(400, result.detail);
+  return json(200, result.series);
+});
 
 const tableRow = (row: StatsTotal) => ({ customerId: row.customerId, type: row.type, count: row.count, cost: row.totalAmount });
 
 /** GET /api/staff/stats/table?from=&to=[&limit=][&cursor=]: count and cost by customer and type, in (customerId, type) order. */
-export async function statsTableHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return answer(context, async () => {
-    const query = tableQuerySchema.safeParse(parameters(request));
-    if (!query.success) return badQuery(query.error.issues);
-    const { from, to, limit, cursor } = query.data;
-    const page = await (await getRelay()).statsTable({ from, to, limit, ...(cursor ? { after: cursor } : {}) });
-    if (!page.ok) return problem(400, page.detail);
-    return json(200, { from, to, rows: page.rows.map(tableRow), nextCursor: page.next ? encodeStatsCursor(page.next) : null });
-  });
-}
+export const statsTableHandler = staffOnly(async (request) => {
+  const query = tableQuerySchema.safeParse(parameters(request));
+  if (!query.success) return badQuery(query.error.issues);
+  const { from, to, limit, cursor } = query.data;
+  const page = await (await getRelay()).statsTable({ from, to, limit, ...(cursor ? { after: cursor } : {}) });
+  if (!page.ok) return problem(400, page.detail);
+  return json(200, { from, to, rows: page.rows.map(tableRow), nextCursor: page.next ? encodeStatsCursor(page.next) : null });
+});
 
 /** Rows per round trip while the CSV streams. */
 const CSV_PAGE_ROWS = 1000;
 
 /** GET /api/staff/stats.csv?from=&to=: the whole table as CSV, streamed page by page (never held whole). */
-export async function statsCsvHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return answer(context, async () => {
+export const statsCsvHandler = staffOnly(async (request) => {
     const query = csvQuerySchema.safeParse(parameters(request));
     if (!query.success) return badQuery(query.error.issues);
     const { from, to } = query.data;
@@ -63,9 +58,8 @@ export async function statsCsvHandler(request: HttpRequest, context: InvocationC
       },
       body: Readable.from(lines(), { objectMode: false }),
     };
-  });
-}
+});
 
-app.http('staffStatsSeries', { route: 'staff/stats/series', methods: ['GET'], authLevel: 'function', handler: statsSeriesHandler });
-app.http('staffStatsTable', { route: 'staff/stats/table', methods: ['GET'], authLevel: 'function', handler: statsTableHandler });
-app.http('staffStatsCsv', { route: 'staff/stats.csv', methods: ['GET'], authLevel: 'function', handler: statsCsvHandler });
+app.http('staffStatsSeries', { route: 'staff/stats/series', methods: ['GET'], authLevel: 'anonymous', handler: statsSeriesHandler });
+app.http('staffStatsTable', { route: 'staff/stats/table', methods: ['GET'], authLevel: 'anonymous', handler: statsTableHandler });
+app.http('staffStatsCsv', { route: 'staff/stats.csv', methods: ['GET'], authLevel: 'anonymous', handler: statsCsvHandler });
