@@ -18,6 +18,7 @@ import './channels/updateChannelGateway.js';
 import './discounts/claimDiscountCode.js';
 import './discounts/generateDiscountCodes.js';
 import './discounts/getDiscountCodes.js';
+import './discounts/lookUpDiscountCode.js';
 import './discounts/redeemDiscountCode.js';
 import './feedback/listFeedback.js';
 import './feedback/vonageInboundSms.js';

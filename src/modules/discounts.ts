@@ -4,6 +4,7 @@ import {
   claimDiscountCodeForCustomer,
   discountCodeCounts,
   generateDiscountCodes,
+  lookUpDiscountCode,
   redeemDiscountCode,
   type GenerationRequest,
   type GenerationSettings,
@@ -31,5 +32,7 @@ export function discountsModule(codes: DiscountCodes, stores: Pick<JobStores, 'c
     claimDiscountCode: (brandId: string, customerId: number) => claimDiscountCodeForCustomer({ codes, customers: stores.customers }, brandId, customerId),
     /** The code normalized. */
     redeemDiscountCode: (code: string) => redeemDiscountCode({ codes }, code),
+    /** GET /api/staff/discount-codes/{code}: the code normalized. */
+    lookUpDiscountCode: (code: string) => lookUpDiscountCode({ codes, customers: stores.customers }, code),
   };
 }

@@ -84,6 +84,9 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'GET', route: 'staff/stats.csv', authLevel: 'anonymous' },
   { method: 'GET', route: 'staff/stats/flags', authLevel: 'anonymous' },
   { method: 'POST', route: 'staff/customers/{customerId}/release', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/brands/{brandId}/discount-codes', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/discount-codes/{code}', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/discount-codes/{code}/redeem', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
