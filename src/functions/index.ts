@@ -21,6 +21,7 @@ import './discounts/getDiscountCodes.js';
 import './discounts/lookUpDiscountCode.js';
 import './discounts/redeemDiscountCode.js';
 import './feedback/listFeedback.js';
+import './feedback/staffFeedback.js';
 import './feedback/vonageInboundSms.js';
 import './feedback/vonageMessagesInbound.js';
 import './health/health.js';

@@ -87,6 +87,8 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'POST', route: 'staff/brands/{brandId}/discount-codes', authLevel: 'anonymous' },
   { method: 'GET', route: 'staff/discount-codes/{code}', authLevel: 'anonymous' },
   { method: 'POST', route: 'staff/discount-codes/{code}/redeem', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/feedback/summary', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/feedback/low-scores', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */

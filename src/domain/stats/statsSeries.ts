@@ -65,8 +65,8 @@ export function previousPeriod(from: string, to: string, zone: string): { from: 
 
 const floorToQuarter = (instant: DateTime) => new Date(Math.floor(instant.toMillis() / QUARTER_MS) * QUARTER_MS);
 
-/** [start, end) of each hour, day or month of `zone` in [start, end); DST days have 23 or 25 hours. */
-function bucketBounds(start: Date, end: Date, bucket: SeriesBucket, zone: string): Array<[Date, Date]> {
+/** [start, end) of each hour, day or month of `zone` in [start, end) (at most MAX_SERIES_POINTS + 1 of them); DST days have 23 or 25 hours. */
+export function bucketBounds(start: Date, end: Date, bucket: SeriesBucket, zone: string): Array<[Date, Date]> {
   const edges: Date[] = [];
   for (let t = DateTime.fromJSDate(start, { zone }); t.toMillis() < end.getTime() && edges.length <= MAX_SERIES_POINTS; ) {
     edges.push(floorToQuarter(t));

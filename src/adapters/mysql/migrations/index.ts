@@ -21,6 +21,7 @@ import { consoleJobList } from './023-console-job-list.js';
 import { consoleMessageList } from './024-console-message-list.js';
 import { statsTypeBuckets } from './029-stats-type-buckets.js';
 import { runawayFlags } from './030-runaway-flags.js';
+import { feedbackReportIndexes } from './031-feedback-report-indexes.js';
 import type { LedgerMigration } from './migration.js';
 
 /**
@@ -53,4 +54,5 @@ export const MIGRATION_FILES: readonly LedgerMigration[] = [
   consoleMessageList,
   statsTypeBuckets,
   runawayFlags,
+  feedbackReportIndexes,
 ];
