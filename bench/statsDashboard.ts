@@ -23,7 +23,7 @@ import { FILL_STATS_TYPE_BUCKETS } from '../src/adapters/mysql/migrations/029-st
 import { createMysqlPool, type MysqlPool } from '../src/adapters/mysql/pool.js';
 import { statsSeries, type SeriesQuery } from '../src/domain/stats/statsSeries.js';
 import { statsTable } from '../src/domain/stats/statsTable.js';
-import { envInt, runBenchmark, benchLog } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog, timedStep } from './lib/harness.js';
 import { createBenchDatabase } from './lib/stack.js';
 import { int, ms, percentile } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
@@ -43,13 +43,7 @@ const OPTIONS = {
 const log = benchLog('stats-dashboard');
 const YEAR_MS = 365 * 86_400_000;
 
-async function timed(label: string, fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  const elapsed = performance.now() - t0;
-  log(`${label}: ${(elapsed / 1000).toFixed(1)} s`);
-  return elapsed;
-}
+const timed = (label: string, fn: () => Promise<unknown>) => timedStep(log, label, fn);
 
 /** Loads the buckets of the synthetic year; returns the load times. */
 async function load(pool: MysqlPool): Promise<Record<string, number>> {

@@ -6,6 +6,7 @@ import { getRelay } from '../../processRelay.js';
 import { pageParams, readQuery } from '../console/consoleSchemas.js';
 import { json, problem } from '../http/http.js';
 import { staffOnly } from '../http/staffAuth.js';
+import { feedbackJson } from './feedbackJson.js';
 
 const day = (name: string) => z.string({ message: `${name} is required, as YYYY-MM-DD` }).regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a date written YYYY-MM-DD`);
 
@@ -37,15 +38,7 @@ export const lowScoresHandler = staffOnly(async (request) => {
   if (!query.ok) return query.response;
   const page = await (await getRelay()).lowScores({ limit: query.value.limit, ...(query.value.cursor === undefined ? {} : { before: query.value.cursor }) });
   return json(200, {
-    replies: page.replies.map((reply) => ({
-      feedbackId: reply.feedbackId,
-      jobId: reply.jobId,
-      customerId: reply.customerId,
-      score: reply.score,
-      text: reply.text,
-      receivedAt: reply.receivedAt.toISOString(),
-      callBack: true,
-    })),
+    replies: page.replies.map((reply) => ({ ...feedbackJson(reply), callBack: true })),
     nextCursor: page.nextBefore === null ? null : encodeCursor(page.nextBefore),
   });
 });
