@@ -22,12 +22,11 @@ import { invokeHttp, startBenchRelay } from './lib/functions.js';
 import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { loadIdleJobs, measureIdlePolls, openTrackedJobs } from './lib/idlePoll.js';
 import { FakeNotificationQueue } from '../test/contracts/notifications/notificationQueue.fake.js';
-import { Profile } from './lib/profile.js';
+import { Profile, stepsPerPollRows } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
 import { verify } from '../test/kit/verify.js';
-import { stepName } from '../test/kit/steps.js';
 
 const OPTIONS = {
   paymentJobs: envInt('BENCH_PAYMENT_JOBS', 2000),
@@ -213,9 +212,7 @@ function buildReport(pay: PaymentRun, mirror: MirrorRun, cosmosWhere: string, da
     [int(mirror.rows), int(mirror.openJobs), int(m.n), ms(m.median), ms(m.p95), ms(m.min), ms(m.max), mirror.diskReadsPerPoll.toFixed(1), verdict],
   ];
   const stepHeader = ['step, per poll', 'calls', 'time'];
-  const stepRows: Row[] = mirror.profile
-    .sorted()
-    .map(([key, step]) => [stepName(key), (step.calls / OPTIONS.idlePolls).toFixed(0), ms(step.ms / OPTIONS.idlePolls, 2)]);
+  const stepRows = stepsPerPollRows([mirror.profile], OPTIONS.idlePolls);
 
   const console_ = [
     '',

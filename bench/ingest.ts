@@ -21,7 +21,7 @@ import { JOB_COLUMNS, loadIdleJobs, measureIdlePolls, openTrackedJobs, waitForIn
 import { CLIENT_JOBS_DDL } from '../dev/defaults.js';
 import { envInt, runBenchmark, benchLog } from './lib/harness.js';
 import { machineLine, type Machine } from './lib/machine.js';
-import { Profile } from './lib/profile.js';
+import { Profile, stepsPerPollRows } from './lib/profile.js';
 import { createBenchDatabase, wirePollDeps, type BenchCosmos } from './lib/stack.js';
 import { int, median, ms, summarize, timeRuns } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
@@ -360,21 +360,6 @@ function profileRows(runs: IngestRun[]): Row[] {
   return rows;
 }
 
-/** One row per step, and per variant its calls and time per poll. */
-function idleProfileRows(variants: IdleVariant[], polls: number): Row[] {
-  const last = variants.at(-1)!;
-  const keys = [...new Set(variants.flatMap((v) => [...v.profile.steps.keys()]))].sort(
-    (a, b) => (last.profile.steps.get(b)?.ms ?? 0) - (last.profile.steps.get(a)?.ms ?? 0),
-  );
-  return keys.map((key) => [
-    stepName(key),
-    ...variants.flatMap((v) => {
-      const step = v.profile.steps.get(key);
-      return step ? [(step.calls / polls).toFixed(0), ms(step.ms / polls, 2)] : ['-', '-'];
-    }),
-  ]);
-}
-
 /** Issue 2's target for the poll with nothing open, issue 13's for polls with open jobs to mirror. */
 function idleVerdict(variant: IdleVariant): string {
   const median = summarize(variant.samples).median;
@@ -437,7 +422,7 @@ function buildReport(
     return [read.name, int(read.rows), int(s.n), ms(s.median), ms(s.p95), ms(read.samples[0]!)];
   });
   const idleStepHeader = ['step, per poll', ...idle.variants.flatMap((v) => [`${int(v.openJobs)} open: calls`, 'time'])];
-  const idleStepRows = idleProfileRows(idle.variants, OPTIONS.idlePolls);
+  const idleStepRows = stepsPerPollRows(idle.variants.map((v) => v.profile), OPTIONS.idlePolls);
 
   const verdictIngest = speedup >= OPTIONS.targetSpeedup ? 'met' : 'MISSED';
   const verdictNoMobile = noMobileShare >= OPTIONS.targetNoMobileShare ? 'met' : 'MISSED';

@@ -3,6 +3,7 @@ import { MysqlClientJobs } from './adapters/mysql/clientJobs.js';
 import { MysqlGatewayRegistry } from './adapters/mysql/gatewayRegistry.js';
 import { createMysqlPool } from './adapters/mysql/pool.js';
 import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
+import { systemClock } from './adapters/system/systemClock.js';
 import { ledgerConfig, relayConfig, type AppConfig } from './config.js';
 import { seedDefaultRoutes } from './domain/channels/channelsApi.js';
 import { buildNotificationGateways, openInfrastructure, type InfrastructureOverrides } from './infrastructure.js';
@@ -13,9 +14,8 @@ import { customersModule } from './modules/customers.js';
 import { discountCodeStore, discountsModule } from './modules/discounts.js';
 import { feedbackModule } from './modules/feedback.js';
 import { inboxModule } from './modules/inbox.js';
-import { jobStores } from './modules/jobStores.js';
-import { jobsModule } from './modules/jobs.js';
-import { notificationsModule } from './modules/notifications.js';
+import { jobRecordsOf, jobsAreaOf, jobsModule } from './modules/jobs.js';
+import { notificationLogOf, notificationsModule } from './modules/notifications.js';
 import { paymentsModule } from './modules/payments.js';
 import { runawayGuard, statsModule } from './modules/stats.js';
 
@@ -28,25 +28,33 @@ export type RelayOverrides = InfrastructureOverrides;
  */
 export async function buildRelay(settings: AppConfig, overrides: RelayOverrides = {}) {
   const infra = await openInfrastructure(relayConfig(settings), overrides);
-  const stores = jobStores(infra);
   const codes = discountCodeStore(infra);
   const routes = channelRoutes(infra);
-  const guard = runawayGuard(stores, infra);
+  // Built once and handed to the areas that use them: the notification log (one class behind its
+  // role ports), the job's stores, and the jobs area with the notifier every area tells customers through.
+  const notificationLog = notificationLogOf(infra);
+  const records = jobRecordsOf(infra);
+  const jobs = jobsAreaOf(infra, records, notificationLog);
+  const { outbox } = jobs.notifier;
+  // The runaway-sender guard: the send path asks it, the statistics dashboard reviews and releases.
+  const guard = runawayGuard(infra);
   // The functions read settings as loaded; only the infrastructure needs to know which the rules made present.
   const config: AppConfig = infra.config;
   return {
     config,
-    ...jobsModule(stores, infra),
-    ...notificationsModule(stores, routes, infra, guard.sendGuard),
-    ...paymentsModule(stores, infra),
-    ...customersModule(stores),
-    ...feedbackModule(stores, codes, infra),
+    /** The functions' one clock (signature freshness, plausible payment times): the domain's. */
+    clock: infra.clock,
+    ...jobsModule(jobs, records, infra),
+    ...notificationsModule(jobs, notificationLog, routes, infra, guard.sendGuard),
+    ...paymentsModule(jobs.closure, records, infra),
+    ...customersModule(infra),
+    ...feedbackModule(outbox, notificationLog, records, codes, infra),
     ...inboxModule(infra),
-    ...statsModule(stores, guard),
-    ...broadcastsModule(stores, infra),
+    ...statsModule(infra, guard),
+    ...broadcastsModule(outbox, infra),
     ...channelsModule(routes),
-    ...discountsModule(codes, stores),
-    ...consoleModule(stores, infra),
+    ...discountsModule(codes, infra),
+    ...consoleModule(records, infra),
     checkHealth: infra.checkHealth,
     close: infra.close,
   };
@@ -72,7 +80,7 @@ export async function prepareLedger(settings: AppConfig): Promise<string[]> {
       clientJobs: new MysqlClientJobs(clientPool),
       phoneKeys: new HmacPhoneKeys(config.PHONE_KEY_SECRET),
     });
-    await seedDefaultRoutes({ registry: new MysqlGatewayRegistry(ledgerPool), gateways });
+    await seedDefaultRoutes({ registry: new MysqlGatewayRegistry(ledgerPool), gateways, clock: systemClock });
     return applied;
   } finally {
     gateways.close();

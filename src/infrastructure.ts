@@ -5,11 +5,13 @@ import { createMysqlPool, type MysqlPool } from './adapters/mysql/pool.js';
 import { ServiceBusDeadLetters } from './adapters/serviceBus/deadLetters.js';
 import { createServiceBusClient, ServiceBusNotificationQueue } from './adapters/serviceBus/notificationQueue.js';
 import { HmacPhoneKeys } from './adapters/signatures/phoneKeys.js';
-import { createConsoleLogger, systemClock } from './adapters/system/consoleLogger.js';
+import { createConsoleLogger } from './adapters/system/consoleLogger.js';
+import { systemClock } from './adapters/system/systemClock.js';
 import { VonageMessagesGateway, type VonageMessagesAuth } from './adapters/vonage/messagesGateway.js';
 import { VonageSmsGateway } from './adapters/vonage/smsGateway.js';
 import { ConfigError, type LedgerConfig, type RelayConfig } from './config.js';
-import { canCarry, type ConfiguredGateways } from './domain/channels/ports.js';
+import type { ConfiguredGateways } from './domain/channels/ports.js';
+import { canCarry, channelsOf, DEFAULT_ROUTES } from './adapters/gateways/catalogue.js';
 import type { DeadLetterQueue, NotificationQueue } from './domain/notifications/ports.js';
 import type { Clock, Logger, PhoneKeys } from './domain/shared/ports.js';
 
@@ -105,6 +107,8 @@ export function buildNotificationGateways(config: LedgerConfig): ConfiguredGatew
       if (gateway === 'vonage-messages') return messages.carries(channel) ? messages : undefined;
       return smtp;
     },
+    channelsOf,
+    defaultRoutes: DEFAULT_ROUTES,
     close: () => smtp?.close(),
   };
 }

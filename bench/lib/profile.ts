@@ -1,3 +1,7 @@
+import { stepName } from '../../test/kit/steps.js';
+import { ms } from './stats.js';
+import type { Row } from './table.js';
+
 /**
  * Wraps port implementations so every call is timed, without touching src: the wrapped object is
  * the real adapter, called with itself as `this`. Steps that overlap (the poller reads its look-back
@@ -44,9 +48,22 @@ export class Profile {
   total(): number {
     return [...this.steps.values()].reduce((sum, step) => sum + step.ms, 0);
   }
+}
 
-  /** Steps sorted by time spent, biggest first. */
-  sorted(): Array<[string, StepTotal]> {
-    return [...this.steps.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  }
+/**
+ * The table of steps per poll that the idle-poll reports share: one row per step (named by the
+ * test kit's stepName), and per profile its calls and time per poll; sorted by the last profile's time.
+ */
+export function stepsPerPollRows(profiles: readonly Profile[], polls: number): Row[] {
+  const last = profiles.at(-1)!;
+  const keys = [...new Set(profiles.flatMap((profile) => [...profile.steps.keys()]))].sort(
+    (a, b) => (last.steps.get(b)?.ms ?? 0) - (last.steps.get(a)?.ms ?? 0),
+  );
+  return keys.map((key) => [
+    stepName(key),
+    ...profiles.flatMap((profile) => {
+      const step = profile.steps.get(key);
+      return step ? [(step.calls / polls).toFixed(0), ms(step.ms / polls, 2)] : ['-', '-'];
+    }),
+  ]);
 }

@@ -5,7 +5,8 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import mysql from 'mysql2/promise';
 import { createCosmosClient, openJobsContainer, type CosmosSettings } from '../../src/adapters/cosmos/client.js';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
-import { createConsoleLogger, systemClock } from '../../src/adapters/system/consoleLogger.js';
+import { createConsoleLogger } from '../../src/adapters/system/consoleLogger.js';
+import { systemClock } from '../../src/adapters/system/systemClock.js';
 import { MysqlClientJobs } from '../../src/adapters/mysql/clientJobs.js';
 import { MysqlMessageStats } from '../../src/adapters/mysql/messageStats.js';
 import { MysqlCustomers } from '../../src/adapters/mysql/customers.js';
@@ -16,6 +17,7 @@ import { MysqlPollCheckpoints } from '../../src/adapters/mysql/pollCheckpoints.j
 import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
 import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.js';
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
+import { pollDepsOf, wireJobsArea } from '../../src/domain/jobs/jobServices.js';
 import type { PollDeps, PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
 import type { NotificationQueue } from '../../src/domain/notifications/ports.js';
 import { EMBEDDED_COSMOS_KEY, startLocalCosmos } from '../../test/kit/cosmos.js';
@@ -135,8 +137,8 @@ export async function stopChildProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The poller's dependencies wired exactly as jobsModule over jobStores (src/modules) wires them (same
- * adapter classes, pools from createMysqlPool, systemClock, the console logger), with every port
+ * The poller's dependencies wired exactly as the jobs module wires them (same adapter classes,
+ * wireJobsArea, pools from createMysqlPool, systemClock, the console logger), with every port
  * wrapped by `profile` so the time per step is known.
  */
 export function wirePollDeps(options: {
@@ -148,7 +150,7 @@ export function wirePollDeps(options: {
   profile: Profile;
 }): PollDeps {
   const { profile } = options;
-  return {
+  const ports = {
     clientJobs: profile.wrap('clientJobs', new MysqlClientJobs(options.clientPool)),
     documents: profile.wrap('documents', new CosmosJobDocuments(options.container)),
     transactions: profile.wrap('transactions', new MysqlJobTransactions(options.ledgerPool)),
@@ -163,8 +165,8 @@ export function wirePollDeps(options: {
     phoneKeys: new HmacPhoneKeys(TEST_PHONE_KEY_SECRET),
     clock: systemClock,
     logger: createConsoleLogger('pollClientJobs'),
-    settings: options.settings,
   };
+  return pollDepsOf(wireJobsArea(ports, options.settings), ports, options.settings);
 }
 
 /** A ledger customer a bench writes directly (the customers API takes one at a time); absent fields are NULL. */

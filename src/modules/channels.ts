@@ -7,8 +7,8 @@ import type { Infrastructure } from '../infrastructure.js';
  * The one gateway registry of a worker with its configured gateways: the registry caches routes and
  * problems, so sending and the channels API must share it for a change to take effect at once.
  */
-export function channelRoutes(infra: Pick<Infrastructure, 'ledgerPool' | 'gateways'>): ChannelsDeps {
-  return { registry: new MysqlGatewayRegistry(infra.ledgerPool), gateways: infra.gateways };
+export function channelRoutes(infra: Pick<Infrastructure, 'ledgerPool' | 'gateways' | 'clock'>): ChannelsDeps {
+  return { registry: new MysqlGatewayRegistry(infra.ledgerPool), gateways: infra.gateways, clock: infra.clock };
 }
 
 /** Channels: which gateway carries which channel, in what order. */

@@ -12,7 +12,7 @@ import {
 import type { DiscountCodes } from '../domain/discounts/ports.js';
 import { DiscountCodeProtocol } from '../domain/discounts/protocol.js';
 import type { Infrastructure } from '../infrastructure.js';
-import type { JobStores } from './jobStores.js';
+import { MysqlCustomers } from '../adapters/mysql/customers.js';
 
 /** Chunks of 2,000 codes (40 bulk requests); a request stops starting chunks after a minute, far inside the HTTP limit of 230 s. */
 export const DISCOUNT_GENERATION_SETTINGS: GenerationSettings = { chunkSize: 2000, timeBudgetMs: 60_000 };
@@ -23,16 +23,17 @@ export function discountCodeStore(infra: Pick<Infrastructure, 'discountCodesCont
 }
 
 /** Discount codes: generated per brand, claimed for a customer, redeemed once. */
-export function discountsModule(codes: DiscountCodes, stores: Pick<JobStores, 'customers' | 'clock'>) {
+export function discountsModule(codes: DiscountCodes, infra: Pick<Infrastructure, 'ledgerPool' | 'clock'>) {
+  const customers = new MysqlCustomers(infra.ledgerPool);
   return {
     generateDiscountCodes: (request: GenerationRequest) =>
-      generateDiscountCodes({ codes, random: cryptoRandom, clock: stores.clock, settings: DISCOUNT_GENERATION_SETTINGS }, request),
+      generateDiscountCodes({ codes, random: cryptoRandom, clock: infra.clock, settings: DISCOUNT_GENERATION_SETTINGS }, request),
     /** Undefined for a brand without codes. */
     discountCodeCounts: (brandId: string) => discountCodeCounts({ codes }, brandId),
-    claimDiscountCode: (brandId: string, customerId: number) => claimDiscountCodeForCustomer({ codes, customers: stores.customers }, brandId, customerId),
+    claimDiscountCode: (brandId: string, customerId: number) => claimDiscountCodeForCustomer({ codes, customers }, brandId, customerId),
     /** The code normalized. */
     redeemDiscountCode: (code: string) => redeemDiscountCode({ codes }, code),
     /** GET /api/staff/discount-codes/{code}: the code normalized. */
-    lookUpDiscountCode: (code: string) => lookUpDiscountCode({ codes, customers: stores.customers }, code),
+    lookUpDiscountCode: (code: string) => lookUpDiscountCode({ codes, customers }, code),
   };
 }

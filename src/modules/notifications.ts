@@ -1,15 +1,21 @@
+import { MysqlCustomers } from '../adapters/mysql/customers.js';
+import { MysqlMessageStats } from '../adapters/mysql/messageStats.js';
+import { MysqlNotificationLog } from '../adapters/mysql/notificationLog.js';
 import { TokenBucket } from '../adapters/system/tokenBucket.js';
-import type { AppConfig } from '../config.js';
+import { businessCalendar, type AppConfig } from '../config.js';
 import type { ChannelsDeps } from '../domain/channels/channelsApi.js';
-import { batchedCompleter } from '../domain/notifications/completion.js';
+import type { JobsArea } from '../domain/jobs/jobServices.js';
+import { ChannelSender } from '../domain/notifications/channelSender.js';
 import { listDeadLetters, replayDeadLetters } from '../domain/notifications/deadLetters.js';
+import { deferNotification } from '../domain/notifications/deferral.js';
 import { listNotifications } from '../domain/notifications/deliveryLog.js';
 import { recordDeliveryReceipt, type DeliveryReceipt } from '../domain/notifications/deliveryReceipts.js';
 import type { NotificationMessage } from '../domain/notifications/notificationMessage.js';
-import type { NotificationFilter, SendGuard } from '../domain/notifications/ports.js';
-import { deferNotification, sendNotification, type SendNotificationSettings } from '../domain/notifications/sendNotification.js';
+import type { NotificationFilter, NotificationLog, SendGuard } from '../domain/notifications/ports.js';
+import { sendNotification, type SendNotificationDeps, type SendNotificationSettings } from '../domain/notifications/sendNotification.js';
+import { SendWindow } from '../domain/notifications/sendWindow.js';
+import { batchedSettlement } from '../domain/notifications/settlement.js';
 import type { Infrastructure } from '../infrastructure.js';
-import type { JobStores } from './jobStores.js';
 
 export function sendNotificationSettings(config: AppConfig): SendNotificationSettings {
   return { maxAttempts: config.SMS_MAX_ATTEMPTS, staleSendingMs: 5 * 60_000 };
@@ -20,22 +26,57 @@ export function vonageInstanceRate(config: Pick<AppConfig, 'VONAGE_MAX_RPS' | 'V
   return config.VONAGE_MAX_RPS / config.VONAGE_SENDING_INSTANCES;
 }
 
-/** Notifications: sending from the outbox queue, the notification log, delivery receipts and dead letters. */
-export function notificationsModule(stores: JobStores, routes: ChannelsDeps, infra: Pick<Infrastructure, 'config' | 'deadLetters' | 'logger'>, sendGuard?: SendGuard) {
-  const sending = { ...stores, logger: infra.logger('sendNotification') };
-  // One completer for every delivery of this instance, so SMS settling together complete together.
-  const completeJob = batchedCompleter(sending);
-  const pacer = new TokenBucket(vonageInstanceRate(infra.config));
-  const settings = sendNotificationSettings(infra.config);
-  const { deadLetters } = infra;
+/** The one notification log of a worker: one MySQL class behind every role port, whose batching serves all its callers together. */
+export function notificationLogOf(infra: Pick<Infrastructure, 'ledgerPool' | 'batchPool'>): NotificationLog {
+  return new MysqlNotificationLog(infra.ledgerPool, infra.batchPool);
+}
+
+/**
+ * Notifications: sending from the outbox queue, the notification log, delivery receipts and dead
+ * letters. Settled notifications and receipts are reported to the jobs area's listeners (`area`);
+ * a `sendGuard` (the runaway-sender guard) may hold a customer's messages.
+ */
+export function notificationsModule(
+  area: Pick<JobsArea, 'notifier' | 'onSettled' | 'progress'>,
+  notificationLog: NotificationLog,
+  routes: ChannelsDeps,
+  infra: Pick<Infrastructure, 'config' | 'ledgerPool' | 'batchPool' | 'queue' | 'clock' | 'deadLetters' | 'logger'>,
+  sendGuard?: SendGuard,
+) {
+  const { clock, queue, deadLetters } = infra;
+  const logger = infra.logger('sendNotification');
+  const window = new SendWindow({ customers: new MysqlCustomers(infra.ledgerPool), calendar: businessCalendar(infra.config), ...(sendGuard ? { sendGuard } : {}) });
+  const sending: SendNotificationDeps = {
+    notificationLog,
+    outbox: area.notifier.outbox,
+    channels: new ChannelSender({
+      ...routes,
+      pacer: new TokenBucket(vonageInstanceRate(infra.config)),
+      window,
+      clock,
+      logger,
+    }),
+    // One listener for every delivery of this instance, so notifications settling together are reported together.
+    onSettled: batchedSettlement(area.onSettled),
+    clock,
+    logger,
+    settings: sendNotificationSettings(infra.config),
+  };
+  const receipts = {
+    notificationLog,
+    stats: new MysqlMessageStats(infra.batchPool),
+    onReceipt: area.progress,
+    clock,
+    logger: infra.logger('vonageDeliveryReceipt'),
+    settings: { apiKey: infra.config.VONAGE_API_KEY },
+  };
   return {
-    sendNotification: (message: NotificationMessage) => sendNotification({ ...sending, ...routes, completeJob, pacer, settings, ...(sendGuard ? { sendGuard } : {}) }, message),
+    sendNotification: (message: NotificationMessage) => sendNotification(sending, message),
     /** GET /api/notifications: the notification log, newest first. */
-    listNotifications: (filter: NotificationFilter) => listNotifications(stores, filter),
+    listNotifications: (filter: NotificationFilter) => listNotifications({ notificationLog }, filter),
     /** Puts a message off after a failure that will pass, as a new scheduled message. */
-    deferNotification: (message: NotificationMessage, currentMessageId: string, cause: unknown) => deferNotification(sending, message, currentMessageId, cause),
-    recordDeliveryReceipt: (receipt: DeliveryReceipt) =>
-      recordDeliveryReceipt({ ...stores, logger: infra.logger('vonageDeliveryReceipt'), settings: { apiKey: infra.config.VONAGE_API_KEY } }, receipt),
+    deferNotification: (message: NotificationMessage, currentMessageId: string, cause: unknown) => deferNotification({ queue, clock, logger }, message, currentMessageId, cause),
+    recordDeliveryReceipt: (receipt: DeliveryReceipt) => recordDeliveryReceipt(receipts, receipt),
     listDeadLetters: (max: number) => listDeadLetters({ deadLetters }, max),
     replayDeadLetters: (max: number) => replayDeadLetters({ deadLetters, logger: infra.logger('deadLetters') }, max),
   };

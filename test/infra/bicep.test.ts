@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config.js';
-import { retryDelayMs } from '../../src/domain/notifications/sendNotification.js';
+import { retryDelayMs } from '../../src/domain/notifications/retries.js';
 import {
   BicepFile,
   arrayItems,

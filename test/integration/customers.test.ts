@@ -10,6 +10,7 @@ import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.j
 import { pollSettings } from '../../src/modules/jobs.js';
 import { provideRelay } from '../../src/processRelay.js';
 import { loadConfig } from '../../src/config.js';
+import { pollDepsOf, wireJobsArea, type JobsAreaPorts } from '../../src/domain/jobs/jobServices.js';
 import { pollClientJobs, type PollDeps } from '../../src/domain/jobs/pollClientJobs.js';
 import { crashAfter, isInjectedCrash } from '../kit/crash.js';
 import { FakeMessageStats } from '../contracts/stats/messageStats.fake.js';
@@ -169,9 +170,9 @@ describe('customers', () => {
   });
 
   describe('ingestion', () => {
-    const pollDeps = (overrides: Partial<PollDeps> = {}): PollDeps => {
+    const pollDeps = (overrides: Partial<JobsAreaPorts> = {}): PollDeps => {
       const ledger = stack.ledger.pool;
-      return {
+      const ports = {
         clientJobs: new MysqlClientJobs(stack.client.pool),
         documents: stack.documents,
         transactions: new MysqlJobTransactions(ledger),
@@ -181,13 +182,13 @@ describe('customers', () => {
         customers: new MysqlCustomers(ledger),
         stats: new FakeMessageStats(),
         queue: stack.queue,
-        checkpoints: new MysqlPollCheckpoints(ledger),
         phoneKeys: testPhoneKeys,
         clock: { now: () => new Date() },
         logger: new MemoryLogger(),
-        settings: pollSettings(loadConfig(stack.env, { localHost: true })),
         ...overrides,
       };
+      const settings = pollSettings(loadConfig(stack.env, { localHost: true }));
+      return pollDepsOf(wireJobsArea(ports, settings), { ...ports, checkpoints: new MysqlPollCheckpoints(ledger) }, settings);
     };
     const customerOfMobile = async (e164: string) => {
       const [rows] = await stack.ledger.pool.query<RowDataPacket[]>('SELECT customer_id, name FROM customers WHERE mobile_e164 = ?', [e164]);

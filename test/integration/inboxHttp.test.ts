@@ -13,6 +13,8 @@ import { startRealStack, type RealStack } from '../support/realStack.js';
 const SECRET = 'inbox-signature-secret';
 const SATURDAY_NIGHT = new Date('2026-11-28T22:30:00.000Z');
 const SENDER = '447911123456';
+/** The relay's clock: webhooks are signed at its time, since signatures are checked against it. */
+const clock = new FakeClock(SATURDAY_NIGHT);
 
 type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -27,7 +29,7 @@ const inboundSms = (messageId: string, text: string) =>
     url: 'http://localhost:7071/api/webhooks/vonage/inbound',
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: { string: new URLSearchParams(signVonageParams({ msisdn: SENDER, to: 'RepairRelay', messageId, text, type: 'text' }, SECRET, Date.now() / 1000)).toString() },
+    body: { string: new URLSearchParams(signVonageParams({ msisdn: SENDER, to: 'RepairRelay', messageId, text, type: 'text' }, SECRET, clock.now().getTime() / 1000)).toString() },
   });
 
 const getInbox = (query: string) => call(listInboxHandler, { url: `http://localhost:7071/api/inbox${query}`, method: 'GET' });
@@ -56,7 +58,7 @@ describe('the inbox and the after-hours auto-reply against the real stack', () =
   }
 
   beforeAll(async () => {
-    stack = await startRealStack({ VONAGE_SIGNATURE_SECRET: SECRET, BUSINESS_HOURS: 'Mon-Fri 09:00-17:00' }, undefined, { clock: new FakeClock(SATURDAY_NIGHT) });
+    stack = await startRealStack({ VONAGE_SIGNATURE_SECRET: SECRET, BUSINESS_HOURS: 'Mon-Fri 09:00-17:00' }, undefined, { clock });
     relay = stack.relay;
   });
   beforeEach(() => provideRelay(async () => relay));

@@ -10,15 +10,14 @@ import { MysqlNotificationLog } from '../../src/adapters/mysql/notificationLog.j
 import { HmacPhoneKeys } from '../../src/adapters/signatures/phoneKeys.js';
 import { buildRelay } from '../../src/compositionRoot.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { inboundSmsDeps } from '../../src/domain/feedback/inboundWiring.js';
 import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
-import { FakeClientJobs } from '../contracts/jobs/clientJobs.fake.js';
+import { Outbox } from '../../src/domain/notifications/outbox.js';
 import { FakeClock } from '../kit/clock.js';
 import { FakeCustomers } from '../contracts/customers/customers.fake.js';
 import { FakeDiscountCodes } from '../support/fakes.js';
 import { FakeInbox } from '../contracts/inbox/inbox.fake.js';
 import { FakeJobDocuments } from '../contracts/jobs/jobDocuments.fake.js';
-import { FakeJobTracking } from '../contracts/jobs/jobTracking.fake.js';
-import { FakeMessageStats } from '../contracts/stats/messageStats.fake.js';
 import { MemoryLogger } from '../kit/logger.js';
 import { FakeNotificationQueue } from '../contracts/notifications/notificationQueue.fake.js';
 import { TEST_PHONE_KEY_SECRET, testPhoneKeys } from '../kit/phoneKeys.js';
@@ -140,27 +139,24 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
     const logger = new MemoryLogger();
     const reply = (messageId: string, from: string, text: string) =>
       recordInboundSms(
-        {
-          notificationLog: new MysqlNotificationLog(ledger.pool),
-          phoneKeys: testPhoneKeys,
-          feedback: new MysqlCustomerFeedback(ledger.pool),
-          customers: new FakeCustomers(),
-          documents: new FakeJobDocuments(),
-          transactions: new MysqlJobTransactions(ledger.pool),
-          clock: new FakeClock(),
-          logger,
-          // No reward brand: the reward's ports are never called.
-          rewardBrand: undefined,
-          codes: new FakeDiscountCodes(),
-          queue: new FakeNotificationQueue(),
-          clientJobs: new FakeClientJobs(),
-          tracking: new FakeJobTracking(),
-          stats: new FakeMessageStats(),
-          inbox: new FakeInbox(),
-          calendar: calendarOf('Mon-Sun 00:00-24:00'),
-          autoReplyCountryCodes: ['44'],
-          stopUnsubscribesAllChannels: false,
-        },
+        inboundSmsDeps(
+          {
+            notificationLog: new MysqlNotificationLog(ledger.pool),
+            phoneKeys: testPhoneKeys,
+            feedback: new MysqlCustomerFeedback(ledger.pool),
+            customers: new FakeCustomers(),
+            documents: new FakeJobDocuments(),
+            transactions: new MysqlJobTransactions(ledger.pool),
+            clock: new FakeClock(),
+            logger,
+            codes: new FakeDiscountCodes(),
+            // No reward brand and always open: nothing is sent.
+            outbox: new Outbox({ log: new MysqlNotificationLog(ledger.pool), queue: new FakeNotificationQueue(), phoneKeys: testPhoneKeys, onSettled: { settled: async () => undefined } }),
+            inbox: new FakeInbox(),
+            calendar: calendarOf('Mon-Sun 00:00-24:00'),
+          },
+          { rewardBrand: undefined, autoReplyCountryCodes: ['44'], stopUnsubscribesAllChannels: false },
+        ),
         { messageId, from, text, channel: 'sms' },
       );
     expect(await reply('inbound-1', '447770123456', '5 stars')).toEqual({ outcome: 'recorded', jobId: 1, score: 5 });

@@ -80,7 +80,8 @@ describe('Messages API status values', () => {
     expect(parse({ type: 'https://developer.vonage.com/api-errors/messages#1320', title: '1320', detail: 'x' }).errorCode).toBe('1320');
     expect(parse({ type: 'https://developer.vonage.com/api-errors/messages#1420', title: 'Invalid sender' }).errorCode).toBe('1420');
     expect(parse({ title: 1000 }).errorCode).toBe('1000');
-    expect(parse(undefined)).toMatchObject({ errorCode: null, price: '0.033', apiKey: null, reportedAt: new Date('2026-11-23T09:10:11Z') });
+    expect(parse(undefined)).toEqual(expect.objectContaining({ errorCode: null, price: '0.033', reportedAt: new Date('2026-11-23T09:10:11Z') }));
+    expect(parse(undefined)).not.toHaveProperty('apiKey');
   });
 });
 

@@ -1,6 +1,9 @@
-import { pollClientJobs, type PollDeps, type PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
+import { pollDepsOf, wireJobsArea } from '../../src/domain/jobs/jobServices.js';
+import { pollClientJobs, type PollSettings } from '../../src/domain/jobs/pollClientJobs.js';
+import { ChannelSender } from '../../src/domain/notifications/channelSender.js';
 import { sendNotification, type SendNotificationDeps, type SendNotificationResult } from '../../src/domain/notifications/sendNotification.js';
-import { batchedCompleter } from '../../src/domain/notifications/completion.js';
+import { SendWindow } from '../../src/domain/notifications/sendWindow.js';
+import { batchedSettlement } from '../../src/domain/notifications/settlement.js';
 import type { ClientJob } from '../../src/domain/jobs/job.js';
 import { parseBusinessCalendar, type BusinessCalendar } from '../../src/domain/windows/businessCalendar.js';
 import { FakeCheckpoints } from '../contracts/jobs/pollCheckpoints.fake.js';
@@ -75,10 +78,45 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     { channel: 'email', gateway: 'smtp', priority: 1, enabled: true },
   );
   const gateways = fakeConfiguredGateways(ports.gateway, messagesGateway, smtpGateway);
-  const pollDeps: PollDeps = { ...ports, settings: { ...TEST_POLL_SETTINGS, ...settings } };
+  const pollSettings: PollSettings = { ...TEST_POLL_SETTINGS, ...settings };
+  const sendSettings = { maxAttempts: 4, staleSendingMs: 5 * 60_000 };
+  const fixed = { ...ports, registry, gateways, calendar: calendarOf(ALWAYS_OPEN) };
+  type Ports = typeof fixed;
+  /** The ports tests see and may change (appDeps, once built). */
+  const live: { ports?: Ports } = {};
+
+  /**
+   * Every collaborator wired from these ports as the modules wire the real ones (wireJobsArea, the
+   * send path's channels and window), with `overrides` in place of the world's own ports: a test
+   * that crashes one port gets every collaborator over it. Ports are read from appDeps once it
+   * exists, so a test that sets `world.appDeps.calendar` sends in that calendar's hours.
+   */
+  function wire(overrides: Partial<Ports> = {}) {
+    const p = { ...(live.ports ?? fixed), ...overrides, gateways: overrides.gateway ? fakeConfiguredGateways(overrides.gateway, messagesGateway, smtpGateway) : (overrides.gateways ?? gateways) };
+    const area = wireJobsArea(p, pollSettings);
+    const { outbox, announcer, repair } = area.notifier;
+    return {
+      ...p,
+      ...area,
+      outbox,
+      announcer,
+      repair,
+      onReceipt: area.progress,
+      channels: new ChannelSender({ ...p, window: new SendWindow(p) }),
+      settings: sendSettings,
+    };
+  }
+  /** The send path's deps: one batched listener per delivery run, as one per instance in the module. */
+  const sendDepsOf = (deps: ReturnType<typeof wire>): SendNotificationDeps & ReturnType<typeof wire> => ({ ...deps, onSettled: batchedSettlement(deps.onSettled) });
+  const pollDepsWith = (overrides: Partial<Ports> = {}) => {
+    const deps = wire(overrides);
+    return { ...deps, ...pollDepsOf(deps, deps, pollSettings) };
+  };
   /** Everything the SMS, payment, closure and job API use cases take. */
-  const appDeps = { ...ports, registry, gateways, calendar: calendarOf(ALWAYS_OPEN), settings: { maxAttempts: 4, staleSendingMs: 5 * 60_000 } };
-  const sendDeps: SendNotificationDeps = { ...appDeps, completeJob: batchedCompleter(appDeps) };
+  const appDeps = wire();
+  live.ports = appDeps;
+  const sendDeps = sendDepsOf(appDeps);
+  const pollDeps = pollDepsWith();
   return {
     ...ports,
     registry,
@@ -87,15 +125,17 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     appDeps,
     pollDeps,
     sendDeps,
-    poll: (deps: Partial<PollDeps> = {}) => pollClientJobs({ ...pollDeps, ...deps }),
+    /** appDeps over other ports (a crashing one, another calendar). */
+    with: wire,
+    sendWith: (overrides: Partial<Ports> = {}) => sendDepsOf(wire(overrides)),
+    poll: (overrides: Partial<Ports> = {}) => pollClientJobs(pollDepsWith(overrides)),
     /** Delivers every due queue message once, as the queue trigger would; a failed one stays on the queue. */
-    async deliverDue(overrides: Partial<typeof appDeps> = {}): Promise<SendNotificationResult[]> {
-      const deps = { ...appDeps, ...overrides, gateways: overrides.gateway ? fakeConfiguredGateways(overrides.gateway, messagesGateway, smtpGateway) : (overrides.gateways ?? gateways) };
-      const completeJob = batchedCompleter(deps);
+    async deliverDue(overrides: Partial<Ports> = {}): Promise<SendNotificationResult[]> {
+      const deps = sendDepsOf(wire(overrides));
       const results: SendNotificationResult[] = [];
       for (const message of queue.drain(clock.now())) {
         try {
-          results.push(await sendNotification({ ...deps, completeJob }, message.body));
+          results.push(await sendNotification(deps, message.body));
         } catch (error) {
           queue.messages.push(message);
           throw error;

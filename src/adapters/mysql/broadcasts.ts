@@ -30,10 +30,10 @@ export class MysqlBroadcasts implements Broadcasts {
     return { outcome: 'exists', broadcast: toRecord(row) };
   }
 
-  async complete(broadcastId: string, counts: BroadcastCounts): Promise<void> {
+  async complete(broadcastId: string, counts: BroadcastCounts, at: Date): Promise<void> {
     await this.pool.execute(
-      'UPDATE broadcasts SET sending_now = ?, scheduled = ?, skipped = ?, completed_at = UTC_TIMESTAMP(3) WHERE broadcast_id = ? AND completed_at IS NULL',
-      [counts.sendingNow, counts.scheduled, counts.skipped, broadcastId],
+      'UPDATE broadcasts SET sending_now = ?, scheduled = ?, skipped = ?, completed_at = ? WHERE broadcast_id = ? AND completed_at IS NULL',
+      [counts.sendingNow, counts.scheduled, counts.skipped, at, broadcastId],
     );
   }
 }

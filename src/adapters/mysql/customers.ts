@@ -40,7 +40,7 @@ function fieldValues(state: CustomerState): unknown[] {
 export class MysqlCustomers implements Customers {
   constructor(private readonly pool: MysqlPool) {}
 
-  async findOrCreateByMobiles(owners: readonly MobileOwner[]): Promise<Map<string, number>> {
+  async findOrCreateByMobiles(owners: readonly MobileOwner[], at: Date): Promise<Map<string, number>> {
     const unique = new Map(owners.map((owner) => [owner.mobile, owner]));
     if (unique.size === 0) return new Map();
     const ids = await this.idsByMobile(this.pool, [...unique.keys()]);
@@ -54,7 +54,7 @@ export class MysqlCustomers implements Customers {
     const mobiles = missing.map((owner) => owner.mobile);
     const created = await withTransaction(this.pool, async (connection) => {
       await connection.query('INSERT IGNORE INTO customers (name, mobile_e164, insert_batch_id, created_at, updated_at) VALUES ?', [
-        missing.map((owner) => [owner.name, owner.mobile, batchId, new Date(), new Date()]),
+        missing.map((owner) => [owner.name, owner.mobile, batchId, at, at]),
       ]);
       await connection.query(
         `INSERT INTO customer_subscriptions (customer_id, channel, address)
@@ -78,12 +78,12 @@ export class MysqlCustomers implements Customers {
     return new Map(rows.map((row) => [Number(row.Job_id), Number(row.customer_id)]));
   }
 
-  async create(state: CustomerState): Promise<CustomerWriteOutcome> {
+  async create(state: CustomerState, at: Date): Promise<CustomerWriteOutcome> {
     try {
       return await withTransaction(this.pool, async (connection) => {
         const [inserted] = await connection.query<ResultSetHeader>(
           'INSERT INTO customers (name, mobile_e164, email, timezone, contact_hours, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [...fieldValues(state), new Date(), new Date()],
+          [...fieldValues(state), at, at],
         );
         const customerId = Number(inserted.insertId);
         await this.writeSubscriptions(connection, customerId, state.subscriptions);
@@ -123,7 +123,7 @@ export class MysqlCustomers implements Customers {
     return toProfile(row, (await this.subscriptionsOf(this.pool, [customerId])).get(customerId) ?? []);
   }
 
-  async change(customerId: number, decide: (current: Customer) => CustomerDecision): Promise<CustomerWriteOutcome> {
+  async change(customerId: number, decide: (current: Customer) => CustomerDecision, at: Date): Promise<CustomerWriteOutcome> {
     let mobile: string | null = null;
     try {
       return await withTransaction(this.pool, async (connection): Promise<CustomerWriteOutcome> => {
@@ -135,7 +135,7 @@ export class MysqlCustomers implements Customers {
         mobile = next.mobile;
         await connection.query(
           'UPDATE customers SET name = ?, mobile_e164 = ?, email = ?, timezone = ?, contact_hours = ?, updated_at = ? WHERE customer_id = ?',
-          [...fieldValues(next), new Date(), customerId],
+          [...fieldValues(next), at, customerId],
         );
         await connection.query('DELETE FROM customer_subscriptions WHERE customer_id = ?', [customerId]);
         await this.writeSubscriptions(connection, customerId, next.subscriptions);

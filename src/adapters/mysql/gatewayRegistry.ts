@@ -49,7 +49,8 @@ export class MysqlGatewayRegistry implements GatewayRegistry {
   constructor(
     private readonly pool: MysqlPool,
     cacheMs = ROUTE_CACHE_MS,
-    now: () => number = Date.now,
+    // The cache's age is elapsed time on this instance, not a moment of the domain: a monotonic clock.
+    now: () => number = () => performance.now(),
   ) {
     this.routes = new TimedRead(() => this.list(), cacheMs, now);
     // A healthy gateway's sends then cost no query at all.
@@ -61,11 +62,11 @@ export class MysqlGatewayRegistry implements GatewayRegistry {
     return rows.map(toRoute);
   }
 
-  async add(route: Omit<GatewayRoute, 'enabled'>): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }> {
+  async add(route: Omit<GatewayRoute, 'enabled'>, at: Date): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }> {
     const [result] = await this.pool.query<ResultSetHeader>(
       `INSERT IGNORE INTO notification_gateways (channel, gateway, priority, enabled, created_at, updated_at)
-       VALUES (?, ?, ?, 1, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))`,
-      [route.channel, route.gateway, route.priority],
+       VALUES (?, ?, ?, 1, ?, ?)`,
+      [route.channel, route.gateway, route.priority, at, at],
     );
     this.routes.clear();
     if (result.affectedRows === 1) return { outcome: 'added', route: { ...route, enabled: true } };
@@ -74,14 +75,14 @@ export class MysqlGatewayRegistry implements GatewayRegistry {
     return { outcome: 'exists', route: existing! };
   }
 
-  async update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<GatewayRoute | undefined> {
-    const assignments: Array<[string, number]> = [];
+  async update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange, at: Date): Promise<GatewayRoute | undefined> {
+    const assignments: Array<[string, number | Date]> = [];
     if (change.priority !== undefined) assignments.push(['priority = ?', change.priority]);
     if (change.enabled !== undefined) assignments.push(['enabled = ?', change.enabled ? 1 : 0]);
     if (assignments.length > 0) {
       await this.pool.query(
-        `UPDATE notification_gateways SET ${assignments.map(([sql]) => sql).join(', ')}, updated_at = UTC_TIMESTAMP(3) WHERE channel = ? AND gateway = ?`,
-        [...assignments.map(([, value]) => value), channel, gateway],
+        `UPDATE notification_gateways SET ${assignments.map(([sql]) => sql).join(', ')}, updated_at = ? WHERE channel = ? AND gateway = ?`,
+        [...assignments.map(([, value]) => value), at, channel, gateway],
       );
       this.routes.clear();
     }
@@ -93,11 +94,11 @@ export class MysqlGatewayRegistry implements GatewayRegistry {
     return routes.filter((route) => route.channel === channel && route.enabled).map((route) => route.gateway);
   }
 
-  async seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>): Promise<void> {
+  async seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>, at: Date): Promise<void> {
     if (routes.length === 0) return;
     await this.pool.query(
       'INSERT IGNORE INTO notification_gateways (channel, gateway, priority, enabled, created_at, updated_at) VALUES ?',
-      [routes.map((route) => [route.channel, route.gateway, route.priority, 1, new Date(), new Date()])],
+      [routes.map((route) => [route.channel, route.gateway, route.priority, 1, at, at])],
     );
     this.routes.clear();
   }

@@ -6,12 +6,12 @@ import { placeholders, type MysqlPool } from './pool.js';
 export class MysqlJobTracking implements JobTracking {
   constructor(private readonly pool: MysqlPool) {}
 
-  async track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>): Promise<void> {
+  async track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>, at: Date): Promise<void> {
     if (jobs.length === 0) return;
     await this.pool.query(
       `INSERT IGNORE INTO job_tracking (Job_id, last_status, is_open, product, updated_at, created_at, status_since)
-       VALUES ${placeholders(jobs.length, '(?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))')}`,
-      jobs.flatMap((job) => [job.jobId, job.status, job.status === 'CLOSED' ? 0 : 1, job.product?.trim().slice(0, 100) || null]),
+       VALUES ${placeholders(jobs.length, '(?, ?, ?, ?, ?, ?, ?)')}`,
+      jobs.flatMap((job) => [job.jobId, job.status, job.status === 'CLOSED' ? 0 : 1, job.product?.trim().slice(0, 100) || null, at, at, at]),
     );
   }
 
@@ -27,29 +27,26 @@ export class MysqlJobTracking implements JobTracking {
     }));
   }
 
-  async advance(jobId: number, expected: string, status: string): Promise<boolean> {
+  async advance(jobId: number, expected: string, status: string, at: Date): Promise<boolean> {
     const [result] = await this.pool.execute<ResultSetHeader>(
-      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = UTC_TIMESTAMP(3), status_since = UTC_TIMESTAMP(3)
+      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = ?, status_since = ?
        WHERE Job_id = ? AND last_status = ?`,
-      [status, status === 'CLOSED' ? 0 : 1, jobId, expected],
+      [status, status === 'CLOSED' ? 0 : 1, at, at, jobId, expected],
     );
     return result.affectedRows === 1;
   }
 
-  async advanceMany(jobIds: readonly number[], expected: string, status: string): Promise<number> {
+  async advanceMany(jobIds: readonly number[], expected: string, status: string, at: Date): Promise<number> {
     if (jobIds.length === 0) return 0;
     const [result] = await this.pool.query<ResultSetHeader>(
-      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = UTC_TIMESTAMP(3), status_since = UTC_TIMESTAMP(3)
+      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = ?, status_since = ?
        WHERE Job_id IN (${placeholders(jobIds.length)}) AND last_status = ?`,
-      [status, status === 'CLOSED' ? 0 : 1, ...jobIds, expected],
+      [status, status === 'CLOSED' ? 0 : 1, at, at, ...jobIds, expected],
     );
     return result.affectedRows;
   }
 
-  async flag(jobId: number, observed: string): Promise<void> {
-    await this.pool.execute('UPDATE job_tracking SET flagged_status = ?, updated_at = UTC_TIMESTAMP(3) WHERE Job_id = ?', [
-      observed,
-      jobId,
-    ]);
+  async flag(jobId: number, observed: string, at: Date): Promise<void> {
+    await this.pool.execute('UPDATE job_tracking SET flagged_status = ?, updated_at = ? WHERE Job_id = ?', [observed, at, jobId]);
   }
 }

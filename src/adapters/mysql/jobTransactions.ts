@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { JobTransaction, JobTransactions, TransactionEvent } from '../../domain/jobs/ports.js';
+import { storedTransactionEvent, type JobTransaction, type JobTransactions } from '../../domain/jobs/ports.js';
 import type { MysqlPool } from './pool.js';
 
 const NOTE_LIMIT = 1024;
@@ -29,7 +29,7 @@ export class MysqlJobTransactions implements JobTransactions {
       jobId: Number(row.Job_id),
       status: String(row.Job_status),
       note: String(row.Update_note),
-      event: row.event_type as TransactionEvent,
+      event: storedTransactionEvent(String(row.event_type)),
       eventKey: String(row.event_key),
       at: row.creationDate as Date,
     }));

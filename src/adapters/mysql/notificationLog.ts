@@ -1,108 +1,44 @@
-import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { Channel, GatewayName } from '../../domain/channels/ports.js';
+import type { ResultSetHeader } from 'mysql2/promise';
+import type { GatewayName } from '../../domain/channels/ports.js';
 import {
   FINAL_NOTIFICATION_STATES,
   type AttemptOutcome,
   type Delivery,
   type DeliveryStatus,
-  type NotificationEntry,
   type JobNotificationEntry,
+  type NotificationEntry,
   type NotificationEntryWithDelivery,
   type NotificationFilter,
   type NotificationLog,
   type NotificationOutcome,
-  type NotificationReason,
   type NotificationRegistration,
   type NotificationState,
   type StrandedFilter,
 } from '../../domain/notifications/ports.js';
-import type { JobBoundEvent, NotificationContent, NotificationEvent } from '../../domain/notifications/texts.js';
+import { OUTCOME_RULE, UNDELIVERED_STATUSES, type DeliveryClass } from '../../domain/notifications/deliveryLog.js';
+import type { JobBoundEvent } from '../../domain/notifications/texts.js';
 import { coalesce } from '../../domain/shared/coalesce.js';
+import { COLUMNS, toEntry, toEntryWithDelivery, toJobEntry, WITH_DELIVERY, type NotificationLogDeliveryRow, type NotificationLogRow } from './notificationLogRows.js';
 import { SMS_TO_HASH_VERSION } from './migrations/005-sms-log-to-hash-version.js';
 import { placeholders, type MysqlPool } from './pool.js';
 
-const COLUMNS =
-  'message_key, Job_id, customer_id, kind, channel, state, attempts, gateway, to_masked, to_hash, provider_message_id, price, error_code, detail, reason, created_at, updated_at, settled_at, scheduled_for, content';
-const WITH_DELIVERY = `${COLUMNS}, delivery_status, delivery_error_code, delivered_at`;
+const sqlList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-interface NotificationLogRow extends RowDataPacket {
-  message_key: string;
-  Job_id: number | null;
-  customer_id: string | null;
-  kind: NotificationEvent;
-  channel: Channel | null;
-  state: NotificationState;
-  attempts: number;
-  gateway: GatewayName | null;
-  to_masked: string;
-  to_hash: string | null;
-  provider_message_id: string | null;
-  price: string | null;
-  error_code: string | null;
-  detail: string | null;
-  reason: NotificationReason | null;
-  created_at: Date;
-  updated_at: Date;
-  settled_at: Date | null;
-  scheduled_for: Date | null;
-  content: string | null;
-}
-
-interface NotificationLogDeliveryRow extends NotificationLogRow {
-  delivery_status: DeliveryStatus | null;
-  delivery_error_code: string | null;
-  delivered_at: Date | null;
-}
-
-function toEntryWithDelivery(row: NotificationLogDeliveryRow): NotificationEntryWithDelivery {
-  return {
-    ...toEntry(row),
-    delivery: row.delivery_status ? { status: row.delivery_status, errorCode: row.delivery_error_code, deliveredAt: row.delivered_at } : null,
-  };
-}
-
-function toEntry(row: NotificationLogRow): NotificationEntry {
-  return {
-    messageKey: row.message_key,
-    jobId: row.Job_id === null ? null : Number(row.Job_id),
-    customerId: row.customer_id === null ? null : Number(row.customer_id),
-    kind: row.kind,
-    channel: row.channel,
-    state: row.state,
-    attempts: Number(row.attempts),
-    gateway: row.gateway,
-    toMasked: row.to_masked,
-    toHash: row.to_hash,
-    providerMessageId: row.provider_message_id,
-    price: row.price,
-    errorCode: row.error_code,
-    detail: row.detail,
-    reason: row.reason,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    settledAt: row.settled_at,
-    scheduledFor: row.scheduled_for,
-    // Written by `register` below from the domain's NotificationContent.
-    content: row.content === null ? null : (JSON.parse(row.content) as NotificationContent),
-  };
-}
-
-/** Entries read by a job column are the job's (forJobs, latestSentTo filter by a job-bound kind). */
-function toJobEntry(row: NotificationLogRow): JobNotificationEntry {
-  return toEntry(row) as JobNotificationEntry;
-}
-
-const FINAL_STATES_SQL = FINAL_NOTIFICATION_STATES.map((state) => `'${state}'`).join(', ');
-
-/** DESIGN.md's outcome of an entry as SQL, the same rule as `notificationOutcome` in the domain's delivery log. */
-const OUTCOME_CONDITIONS: Record<NotificationOutcome, string> = {
-  scheduled: "state = 'scheduled'",
-  queued: "state IN ('queued', 'sending', 'retrying')",
-  sent: "state = 'sent' AND (delivery_status IS NULL OR delivery_status NOT IN ('delivered', 'failed', 'expired', 'rejected'))",
-  delivered: "state = 'sent' AND delivery_status = 'delivered'",
-  failed: "state IN ('rejected', 'failed', 'unknown') OR (state = 'sent' AND delivery_status IN ('failed', 'expired', 'rejected'))",
-  skipped: "state = 'skipped'",
+/** The delivery classes of OUTCOME_RULE as conditions on `delivery_status`. */
+const DELIVERY_CONDITIONS: Record<DeliveryClass, string> = {
+  any: '',
+  delivered: " AND delivery_status = 'delivered'",
+  undelivered: ` AND delivery_status IN (${sqlList(UNDELIVERED_STATUSES)})`,
+  pending: ` AND (delivery_status IS NULL OR delivery_status NOT IN ('delivered', ${sqlList(UNDELIVERED_STATUSES)}))`,
 };
+
+/**
+ * The domain's OUTCOME_RULE (deliveryLog.ts) as SQL: the rule is written once, in the domain, and
+ * this only translates it (its states and statuses are the domain's constants, never input).
+ */
+function outcomeCondition(outcome: NotificationOutcome): string {
+  return OUTCOME_RULE[outcome].map(({ states, delivery }) => `(state IN (${sqlList(states)})${DELIVERY_CONDITIONS[delivery]})`).join(' OR ');
+}
 
 type SqlValue = string | number | Date | null;
 
@@ -113,7 +49,8 @@ interface ConditionalWrite {
 }
 
 /**
- * Every state change is a conditional UPDATE on the state it expects, so concurrent consumers
+ * One class for every role port of the log (OutboxLog, SendClaims, DeliveryRecords,
+ * NotificationQueries). Every state change is a conditional UPDATE on the state it expects, so concurrent consumers
  * cannot both win. With a pool that allows multiple statements, the claims, gateway switches and
  * outcomes of concurrent deliveries go to the server together, one round trip for a batch, each
  * statement still conditional on its own row and answering its own affected-row count.
@@ -163,7 +100,7 @@ export class MysqlNotificationLog implements NotificationLog {
     await this.pool.query(
       `INSERT IGNORE INTO notification_log
          (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at, scheduled_for, content, settled_content)
-       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), ?, ?, ?)`)}`,
+       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), UTC_TIMESTAMP(3), NULL), ?, ?, ?)`)}`,
       entries.flatMap((e) => [
         e.messageKey,
         e.jobId,
@@ -226,8 +163,8 @@ export class MysqlNotificationLog implements NotificationLog {
     return this.write(
       `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
          price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = UTC_TIMESTAMP(3),
-         settled_at = IF(? IN (${FINAL_STATES_SQL}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?,
-         content = IF(? IN (${FINAL_STATES_SQL}), COALESCE(settled_content, content), content)
+         settled_at = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?,
+         content = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), COALESCE(settled_content, content), content)
        WHERE message_key = ? AND state = ?`,
       [
         outcome.state,
@@ -300,7 +237,7 @@ export class MysqlNotificationLog implements NotificationLog {
       where.push('customer_id = ?');
       values.push(filter.customerId);
     }
-    if (filter.outcome !== undefined) where.push(`(${OUTCOME_CONDITIONS[filter.outcome]})`);
+    if (filter.outcome !== undefined) where.push(`(${outcomeCondition(filter.outcome)})`);
     const [rows] = await this.pool.query<NotificationLogDeliveryRow[]>(
       `SELECT ${WITH_DELIVERY} FROM notification_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, message_key DESC LIMIT ?`,

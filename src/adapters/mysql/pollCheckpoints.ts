@@ -21,12 +21,12 @@ export class MysqlPollCheckpoints implements PollCheckpoints {
     };
   }
 
-  async save(checkpoint: PollCheckpoint): Promise<void> {
+  async save(checkpoint: PollCheckpoint, at: Date): Promise<void> {
     await this.pool.query(
-      `INSERT INTO poll_checkpoint (name, last_job_id, sweep_job_id, mirror_job_id, updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3))
+      `INSERT INTO poll_checkpoint (name, last_job_id, sweep_job_id, mirror_job_id, updated_at) VALUES (?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE last_job_id = GREATEST(last_job_id, VALUES(last_job_id)),
          sweep_job_id = VALUES(sweep_job_id), mirror_job_id = VALUES(mirror_job_id), updated_at = VALUES(updated_at)`,
-      [this.name, checkpoint.lastJobId, checkpoint.sweepJobId, checkpoint.mirrorJobId],
+      [this.name, checkpoint.lastJobId, checkpoint.sweepJobId, checkpoint.mirrorJobId, at],
     );
   }
 }

@@ -14,5 +14,3 @@ export function createConsoleLogger(component: string): Logger {
     error: (message, fields) => write('error', message, fields),
   };
 }
-
-export const systemClock = { now: () => new Date() };

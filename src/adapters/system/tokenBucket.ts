@@ -9,6 +9,7 @@ import type { SendPacer } from '../../domain/notifications/ports.js';
 export class TokenBucket implements SendPacer {
   private tokens: number;
   private readonly capacity: number;
+  // Pacing measures elapsed time, not a moment of the domain: a monotonic clock, immune to wall-clock steps.
   private last = performance.now();
   private queue: Promise<void> = Promise.resolve();
 

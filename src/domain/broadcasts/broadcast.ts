@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Channel } from '../channels/ports.js';
 import type { CustomerProfile } from '../customers/customer.js';
 import type { Customers } from '../customers/ports.js';
-import { messageThrough, queuedRegistration, skippedRegistration, type Announcement } from '../notifications/outbox.js';
+import { messageThrough, skippedRegistration, type Announcement, type Outbox } from '../notifications/outbox.js';
 import { scheduledMessageId } from '../notifications/notificationMessage.js';
-import type { NotificationLog, NotificationQueue, NotificationRegistration, OutboundNotification } from '../notifications/ports.js';
+import type { NotificationRegistration, OutboundNotification } from '../notifications/ports.js';
 import { broadcastContent } from '../notifications/texts.js';
-import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
+import type { Clock, Logger } from '../shared/ports.js';
 import type { BusinessCalendar } from '../windows/businessCalendar.js';
 import { nextSendTime } from '../windows/contactWindow.js';
 import type { BroadcastCounts, Broadcasts } from './ports.js';
@@ -24,9 +24,8 @@ export interface BroadcastRequest {
 export interface BroadcastDeps {
   broadcasts: Broadcasts;
   customers: Pick<Customers, 'getMany'>;
-  notificationLog: Pick<NotificationLog, 'register'>;
-  queue: NotificationQueue;
-  phoneKeys: PhoneKeys;
+  /** Every entry is logged before anything is queued. */
+  outbox: Outbox;
   calendar: BusinessCalendar;
   clock: Clock;
   logger: Logger;
@@ -87,9 +86,9 @@ export async function sendBroadcast(deps: BroadcastDeps, request: BroadcastReque
     registrations.push(...plan.registrations);
     messages.push(...plan.messages);
   }
-  for (let i = 0; i < registrations.length; i += CHUNK) await deps.notificationLog.register(registrations.slice(i, i + CHUNK));
-  await deps.queue.enqueue(messages);
-  await deps.broadcasts.complete(request.broadcastId, counts);
+  for (let i = 0; i < registrations.length; i += CHUNK) await deps.outbox.register(registrations.slice(i, i + CHUNK));
+  await deps.outbox.enqueue(messages);
+  await deps.broadcasts.complete(request.broadcastId, counts, now);
   deps.logger.info('broadcast queued', { broadcastId: request.broadcastId, ...counts });
   return { outcome: 'accepted', broadcastId: request.broadcastId, counts };
 }
@@ -129,7 +128,7 @@ function planRecipient(deps: BroadcastDeps, request: BroadcastRequest, customer:
       plan.registrations.push(skipped(channel, 'no-address', message.reason));
       continue;
     }
-    const registration = queuedRegistration(message.body, deps.phoneKeys);
+    const registration = deps.outbox.registration(message.body);
     if (window.immediate) {
       plan.outcome = 'sendingNow';
       plan.registrations.push(registration);

@@ -22,5 +22,5 @@ export interface Broadcasts {
   /** Records a new broadcast, or returns the one already recorded under its id (unchanged). */
   start(broadcast: Omit<BroadcastRecord, 'counts'>): Promise<{ outcome: 'started' } | { outcome: 'exists'; broadcast: BroadcastRecord }>;
   /** Stores the counts once every recipient is queued; a repeat keeps the first counts. */
-  complete(broadcastId: string, counts: BroadcastCounts): Promise<void>;
+  complete(broadcastId: string, counts: BroadcastCounts, at: Date): Promise<void>;
 }

@@ -1,8 +1,5 @@
 import {
-  canCarry,
   CHANNELS,
-  DEFAULT_ROUTES,
-  GATEWAY_CHANNELS,
   type Channel,
   type ConfiguredGateways,
   type GatewayName,
@@ -11,16 +8,18 @@ import {
   type GatewayRoute,
   type GatewayRouteChange,
 } from './ports.js';
+import type { Clock } from '../shared/ports.js';
 
 /*
  * The channels API (GET /api/channels, POST and PATCH of a channel's gateways). The edge checks
  * shapes (a known channel and gateway name, a priority in PRIORITY_RANGE); the rules that need
- * the data of GATEWAY_CHANNELS or the registry are here.
+ * what the gateways can carry or the registry are here.
  */
 
 export interface ChannelsDeps {
   registry: GatewayRegistry;
   gateways: ConfiguredGateways;
+  clock: Clock;
 }
 
 export interface ChannelGatewayView {
@@ -70,10 +69,11 @@ export type AddChannelGatewayResult =
   | { outcome: 'cannot-carry'; detail: string };
 
 export async function addChannelGateway(deps: ChannelsDeps, channel: Channel, input: { gateway: GatewayName; priority: number }): Promise<AddChannelGatewayResult> {
-  if (!canCarry(input.gateway, channel)) {
-    return { outcome: 'cannot-carry', detail: `gateway ${input.gateway} cannot carry ${channel}; it carries ${GATEWAY_CHANNELS[input.gateway].join(', ')}` };
+  const carries = deps.gateways.channelsOf(input.gateway);
+  if (!carries.includes(channel)) {
+    return { outcome: 'cannot-carry', detail: `gateway ${input.gateway} cannot carry ${channel}; it carries ${carries.join(', ')}` };
   }
-  const added = await deps.registry.add({ channel, gateway: input.gateway, priority: input.priority });
+  const added = await deps.registry.add({ channel, gateway: input.gateway, priority: input.priority }, deps.clock.now());
   if (added.outcome === 'exists') {
     return { outcome: 'exists', detail: `${channel} already has gateway ${input.gateway} (priority ${added.route.priority}); change it with PATCH` };
   }
@@ -83,12 +83,12 @@ export async function addChannelGateway(deps: ChannelsDeps, channel: Channel, in
 export type UpdateChannelGatewayResult = { outcome: 'updated'; channel: Channel; gateway: ChannelGatewayView } | { outcome: 'not-found'; detail: string };
 
 export async function updateChannelGateway(deps: ChannelsDeps, channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<UpdateChannelGatewayResult> {
-  const updated = await deps.registry.update(channel, gateway, change);
+  const updated = await deps.registry.update(channel, gateway, change, deps.clock.now());
   if (!updated) return { outcome: 'not-found', detail: `${channel} has no gateway ${gateway}; add it with POST /api/channels/${channel}/gateways` };
   return { outcome: 'updated', channel, gateway: view(deps, updated, await deps.registry.problems()) };
 }
 
 /** Start-up: the default routes of the gateways this deployment has settings for, added only where missing. */
 export async function seedDefaultRoutes(deps: ChannelsDeps): Promise<void> {
-  await deps.registry.seed(DEFAULT_ROUTES.filter((route) => deps.gateways.get(route.channel, route.gateway) !== undefined));
+  await deps.registry.seed(deps.gateways.defaultRoutes.filter((route) => deps.gateways.get(route.channel, route.gateway) !== undefined), deps.clock.now());
 }

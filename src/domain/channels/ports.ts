@@ -1,44 +1,21 @@
 /*
  * Notification channels and the gateways (providers) that carry them (DESIGN.md, Notifications).
  * Which gateways carry a channel, and in what order, is an operator's choice kept in the ledger;
- * which gateways can carry it at all is fixed here, as data.
+ * which gateways exist and what each can carry is the adapters' (ConfiguredGateways tells it).
  */
 
 export const CHANNELS = ['sms', 'whatsapp', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const GATEWAY_NAMES = ['vonage-sms', 'vonage-messages', 'smtp'] as const;
-export type GatewayName = (typeof GATEWAY_NAMES)[number];
-
-/** The channels each gateway can carry: the Vonage SMS API only SMS, the Messages API SMS and WhatsApp, SMTP email. */
-export const GATEWAY_CHANNELS: Readonly<Record<GatewayName, readonly Channel[]>> = {
-  'vonage-sms': ['sms'],
-  'vonage-messages': ['sms', 'whatsapp'],
-  smtp: ['email'],
-};
-
-export function canCarry(gateway: GatewayName, channel: Channel): boolean {
-  return GATEWAY_CHANNELS[gateway].includes(channel);
-}
+/** A gateway by the name its adapter provides it under; the ledger's routes and the channels API use the same name. */
+export type GatewayName = string;
 
 export function isChannel(value: string): value is Channel {
   return (CHANNELS as readonly string[]).includes(value);
 }
 
-export function isGatewayName(value: string): value is GatewayName {
-  return (GATEWAY_NAMES as readonly string[]).includes(value);
-}
-
 /** Priorities are whole numbers in this range; 1 is tried first. */
 export const PRIORITY_RANGE = { min: 1, max: 1000 } as const;
-
-/** The routes a new deployment starts with, for the gateways it has credentials for (seeded once; operators' changes stick). */
-export const DEFAULT_ROUTES: ReadonlyArray<{ channel: Channel; gateway: GatewayName; priority: number }> = [
-  { channel: 'sms', gateway: 'vonage-sms', priority: 1 },
-  { channel: 'sms', gateway: 'vonage-messages', priority: 2 },
-  { channel: 'whatsapp', gateway: 'vonage-messages', priority: 1 },
-  { channel: 'email', gateway: 'smtp', priority: 1 },
-];
 
 export interface NotificationRequest {
   channel: Channel;
@@ -84,10 +61,14 @@ export interface NotificationGateway {
   send(request: NotificationRequest): Promise<GatewaySendResult>;
 }
 
-/** The gateways this deployment has credentials (and a sender) for. */
+/** The gateways the adapters provide, and those this deployment has credentials (and a sender) for. */
 export interface ConfiguredGateways {
   /** The gateway that can send `channel` now; undefined when it cannot carry it or lacks settings. */
   get(channel: Channel, gateway: GatewayName): NotificationGateway | undefined;
+  /** The channels `gateway` can carry at all, configured here or not; none for a name no adapter provides. */
+  channelsOf(gateway: GatewayName): readonly Channel[];
+  /** The routes a new deployment starts with, for the gateways it has credentials for (seeded once; operators' changes stick). */
+  readonly defaultRoutes: ReadonlyArray<{ channel: Channel; gateway: GatewayName; priority: number }>;
 }
 
 /** One row of the registry: `gateway` carries `channel` at `priority` (1 first) when `enabled`. */
@@ -108,13 +89,13 @@ export interface GatewayRegistry {
   /** Every route, ordered by channel, priority and gateway. */
   list(): Promise<GatewayRoute[]>;
   /** Adds an enabled route; `exists` (the stored route) when the pair is there already, which is left as it is. */
-  add(route: Omit<GatewayRoute, 'enabled'>): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }>;
+  add(route: Omit<GatewayRoute, 'enabled'>, at: Date): Promise<{ outcome: 'added'; route: GatewayRoute } | { outcome: 'exists'; route: GatewayRoute }>;
   /** Changes what `change` names; undefined when the pair does not exist. */
-  update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange): Promise<GatewayRoute | undefined>;
+  update(channel: Channel, gateway: GatewayName, change: GatewayRouteChange, at: Date): Promise<GatewayRoute | undefined>;
   /** The enabled gateways of `channel`, first to try first. Cheap: called for every message. */
   routeFor(channel: Channel): Promise<GatewayName[]>;
   /** Adds the routes that do not exist yet; existing ones (an operator's changes) are kept. */
-  seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>): Promise<void>;
+  seed(routes: ReadonlyArray<Omit<GatewayRoute, 'enabled'>>, at: Date): Promise<void>;
   /**
    * Marks a gateway unhealthy for a channel (a fault: `since` is kept from the first one until it
    * recovers) or, with null, healthy again. Called after sends, so it writes only when the health

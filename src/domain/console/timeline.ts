@@ -3,7 +3,7 @@ import type { Customers } from '../customers/ports.js';
 import type { JobDocument } from '../jobs/job.js';
 import type { JobDocuments, JobTransaction, TransactionEvent } from '../jobs/ports.js';
 import type { NotificationEntryWithDelivery } from '../notifications/ports.js';
-import { retryDelayMs } from '../notifications/sendNotification.js';
+import { retryDelayMs } from '../notifications/retries.js';
 import { describeBusinessCalendar, type BusinessCalendar } from '../windows/businessCalendar.js';
 import { consoleOutcome, reasonText, textAsSent } from './outcomes.js';
 import type { ConsoleJobs, JobCustomer, JobHistories, JobHistory, ListedJob } from './ports.js';
@@ -50,7 +50,7 @@ const MOVED_BY: Partial<Record<TransactionEvent, string>> = {
   PUT: 'api',
   CLOSURE: 'closure',
   PAYMENT: 'payment',
-  SMS: 'notification',
+  NOTIFY: 'notification',
   FEEDBACK: 'feedback',
 };
 

@@ -52,7 +52,7 @@ function decide(deps: CustomerApiDeps, current: CustomerState | undefined, input
 export async function createCustomer(deps: CustomerApiDeps, input: CustomerInput): Promise<CustomerApiResult> {
   const checked = decide(deps, undefined, input);
   if (!checked.ok) return { outcome: 'invalid', detail: checked.detail };
-  return answer(await deps.customers.create(checked.value));
+  return answer(await deps.customers.create(checked.value, deps.clock.now()));
 }
 
 export async function getCustomer(deps: CustomerApiDeps, customerId: number): Promise<Customer | undefined> {
@@ -65,7 +65,7 @@ export async function getCustomer(deps: CustomerApiDeps, customerId: number): Pr
  * refused whatever another request changed meanwhile.
  */
 export async function updateCustomer(deps: CustomerApiDeps, customerId: number, input: CustomerInput): Promise<CustomerApiResult> {
-  return answer(await deps.customers.change(customerId, (current) => decide(deps, current, input)));
+  return answer(await deps.customers.change(customerId, (current) => decide(deps, current, input), deps.clock.now()));
 }
 
 /** Replaces the customer's subscriptions; `[]` unsubscribes from everything. */

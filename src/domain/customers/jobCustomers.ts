@@ -1,10 +1,19 @@
-import type { ClientJob } from '../jobs/job.js';
 import { toE164 } from '../shared/phone.js';
 import { customerNameFromJob } from './customer.js';
 import type { Customers } from './ports.js';
+import type { Clock } from '../shared/ports.js';
+
+/** The job columns a customer is found or created by. */
+export interface JobOfCustomer {
+  jobId: number;
+  firstName: string | null;
+  lastName: string | null;
+  mobile: string | null;
+}
 
 export interface JobCustomersDeps {
   customers: Pick<Customers, 'findOrCreateByMobiles' | 'linkJobs'>;
+  clock: Clock;
 }
 
 /**
@@ -13,7 +22,7 @@ export interface JobCustomersDeps {
  * customer. Running it again for the same jobs (a crash before the batch finished) gives the same
  * ids and links nothing twice.
  */
-export async function customersForNewJobs(deps: JobCustomersDeps, jobs: readonly ClientJob[]): Promise<Map<number, number>> {
+export async function customersForNewJobs(deps: JobCustomersDeps, jobs: readonly JobOfCustomer[]): Promise<Map<number, number>> {
   const mobileOf = new Map<number, string>();
   const owners = new Map<string, { mobile: string; name: string }>();
   for (const job of jobs) {
@@ -24,7 +33,7 @@ export async function customersForNewJobs(deps: JobCustomersDeps, jobs: readonly
     if (!owners.has(phone.e164)) owners.set(phone.e164, { mobile: phone.e164, name: customerNameFromJob(job) });
   }
   if (owners.size === 0) return new Map();
-  const ids = await deps.customers.findOrCreateByMobiles([...owners.values()]);
+  const ids = await deps.customers.findOrCreateByMobiles([...owners.values()], deps.clock.now());
   const customerOf = new Map<number, number>();
   for (const [jobId, mobile] of mobileOf) {
     const customerId = ids.get(mobile);

@@ -23,13 +23,13 @@ export interface Customers {
    * sms) in one batch. Idempotent: the same mobiles give the same ids, and a customer that already
    * exists keeps its name and subscriptions.
    */
-  findOrCreateByMobiles(owners: readonly MobileOwner[]): Promise<Map<string, number>>;
+  findOrCreateByMobiles(owners: readonly MobileOwner[], at: Date): Promise<Map<string, number>>;
   /** Links jobs to customers; a job already linked keeps its customer. */
   linkJobs(links: ReadonlyArray<{ customerId: number; jobId: number }>): Promise<void>;
   /** The customer of each job that has one. */
   customersForJobs(jobIds: readonly number[]): Promise<Map<number, number>>;
   /** Creates a customer with these subscriptions in one transaction; a mobile another customer has is refused. */
-  create(state: CustomerState): Promise<CustomerWriteOutcome>;
+  create(state: CustomerState, at: Date): Promise<CustomerWriteOutcome>;
   get(customerId: number): Promise<Customer | undefined>;
   /** The customers with these ids that exist, with their subscriptions, in id order. */
   getMany(customerIds: readonly number[]): Promise<CustomerProfile[]>;
@@ -38,7 +38,7 @@ export interface Customers {
    * Reads the customer, locked, and writes what `decide` returns, in one transaction: a concurrent
    * change waits, so `decide` always sees the state it replaces.
    */
-  change(customerId: number, decide: (current: Customer) => CustomerDecision): Promise<CustomerWriteOutcome>;
+  change(customerId: number, decide: (current: Customer) => CustomerDecision, at: Date): Promise<CustomerWriteOutcome>;
   /** Removes one subscription; false when the customer had none on that channel. */
   unsubscribe(customerId: number, channel: Channel): Promise<boolean>;
 }

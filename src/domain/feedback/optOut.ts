@@ -2,11 +2,10 @@ import type { Channel } from '../channels/ports.js';
 import type { Customers } from '../customers/ports.js';
 import type { InboundChannel } from '../inbox/ports.js';
 import type { NotificationMessage } from '../notifications/notificationMessage.js';
-import { queuedRegistration } from '../notifications/outbox.js';
-import type { NotificationLog, NotificationQueue } from '../notifications/ports.js';
+import type { Outbox } from '../notifications/outbox.js';
 import { optOutText } from '../notifications/texts.js';
 import { maskPhone } from '../shared/phone.js';
-import type { Logger, PhoneKeys } from '../shared/ports.js';
+import type { Logger } from '../shared/ports.js';
 
 /*
  * Opt-outs (issue 26): the keywords carriers honour, on whichever channel they come, and one
@@ -36,9 +35,8 @@ export function optOutConfirmationKey(inboundMessageId: string): string {
 
 export interface OptOutDeps {
   customers: Pick<Customers, 'findByMobile' | 'unsubscribe'>;
-  notificationLog: Pick<NotificationLog, 'get' | 'register'>;
-  queue: NotificationQueue;
-  phoneKeys: PhoneKeys;
+  /** The confirmation goes out through it, once per opt-out message. */
+  outbox: Outbox;
   logger: Logger;
   /** STOP_UNSUBSCRIBES_ALL_CHANNELS: every opt-out covers every channel. */
   stopUnsubscribesAllChannels: boolean;
@@ -73,7 +71,7 @@ export async function optOutSender(deps: OptOutDeps, optOut: OptOut): Promise<Op
   const channels: Channel[] = everyChannel ? customer.subscriptions.map((s) => s.channel) : customer.subscriptions.some((s) => s.channel === optOut.channel) ? [optOut.channel] : [];
 
   const key = optOutConfirmationKey(optOut.messageId);
-  const logged = await deps.notificationLog.get(key);
+  const logged = await deps.outbox.get(key);
   if (channels.length > 0 || logged?.state === 'queued') {
     const confirmation: NotificationMessage = {
       notificationId: key,
@@ -85,8 +83,7 @@ export async function optOutSender(deps: OptOutDeps, optOut: OptOut): Promise<Op
       to: optOut.e164,
       text: optOutText(everyChannel ? 'all' : optOut.channel),
     };
-    if (!logged) await deps.notificationLog.register([queuedRegistration(confirmation, deps.phoneKeys)]);
-    await deps.queue.enqueue([{ messageId: key, body: confirmation }]);
+    await deps.outbox.sendOne(confirmation, logged);
   }
   for (const channel of channels) await deps.customers.unsubscribe(customer.customerId, channel);
   deps.logger.info(channels.length > 0 ? 'opt-out: customer unsubscribed' : 'opt-out: customer was already unsubscribed', {

@@ -1,12 +1,22 @@
 import type { Customers } from '../customers/ports.js';
-import { claimDiscountCode, type ClaimCodeDeps } from '../discounts/discountCodes.js';
-import { EVENT_STEPS } from '../notifications/completion.js';
+import { claimDiscountCode } from '../discounts/discountCodes.js';
+import type { DiscountCodes } from '../discounts/ports.js';
+import type { JobTransactions } from '../jobs/ports.js';
+import { EVENT_STEPS } from '../jobs/notificationSummaries.js';
+import { queueRewardNotifications } from '../notifications/jobEvents.js';
 import { rewardKey } from '../notifications/notificationMessage.js';
-import { queueRewardNotifications, type NotificationQueueingDeps } from '../notifications/outbox.js';
+import type { Outbox } from '../notifications/outbox.js';
+import type { Clock, Logger } from '../shared/ports.js';
 import type { FeedbackReply } from './ports.js';
 
-export interface FeedbackRewardDeps extends NotificationQueueingDeps, ClaimCodeDeps {
+export interface FeedbackRewardDeps {
+  codes: Pick<DiscountCodes, 'claim'>;
   customers: Pick<Customers, 'customersForJobs' | 'getMany'>;
+  /** The code goes out through the customer's channels. */
+  outbox: Outbox;
+  transactions: Pick<JobTransactions, 'append'>;
+  clock: Clock;
+  logger: Logger;
   /** FEEDBACK_REWARD_BRAND: the brand whose code a reply earns; undefined, replies earn nothing. */
   rewardBrand: string | undefined;
 }
@@ -49,7 +59,7 @@ export async function rewardFeedback(deps: FeedbackRewardDeps, reply: FeedbackRe
     return { outcome: claim.status };
   }
 
-  const { jobId } = await queueRewardNotifications(deps, { brandId, code: claim.code, customer, jobId: reply.jobId });
+  const { jobId } = await queueRewardNotifications(deps.outbox, { brandId, code: claim.code, customer, jobId: reply.jobId });
   await deps.transactions.append([
     {
       jobId,

@@ -1,7 +1,6 @@
 import type { CustomerProfile } from '../customers/customer.js';
-import { queuedRegistration } from '../notifications/outbox.js';
 import type { NotificationMessage } from '../notifications/notificationMessage.js';
-import type { NotificationLog, NotificationQueue } from '../notifications/ports.js';
+import type { Outbox } from '../notifications/outbox.js';
 import { autoReplyText } from '../notifications/texts.js';
 import type { Clock, Logger, PhoneKeys } from '../shared/ports.js';
 import { isServedMobile, maskPhone } from '../shared/phone.js';
@@ -14,8 +13,8 @@ export const MAX_INBOX_TEXT = 4096;
 
 export interface InboxDeps {
   inbox: Inbox;
-  notificationLog: Pick<NotificationLog, 'get' | 'register'>;
-  queue: NotificationQueue;
+  /** The auto-reply goes out through it, once per key. */
+  outbox: Outbox;
   phoneKeys: PhoneKeys;
   calendar: BusinessCalendar;
   clock: Clock;
@@ -81,7 +80,7 @@ export async function keepInboundMessage(deps: InboxDeps, inbound: Inbound): Pro
   if (message.autoReplyKey === null || inbound.e164 === undefined) return { message, autoReply: 'none' };
 
   const key = message.autoReplyKey;
-  const logged = await deps.notificationLog.get(key);
+  const logged = await deps.outbox.get(key);
   if (logged && logged.state !== 'queued') return { message, autoReply: 'already-answered' };
   const opening = nextOpening(deps.calendar, message.receivedAt);
   const reply: NotificationMessage = {
@@ -93,8 +92,7 @@ export async function keepInboundMessage(deps: InboxDeps, inbound: Inbound): Pro
     to: inbound.e164,
     text: autoReplyText(opening === null ? null : formatOpening(deps.calendar, opening)),
   };
-  if (!logged) await deps.notificationLog.register([queuedRegistration(reply, deps.phoneKeys)]);
-  await deps.queue.enqueue([{ messageId: key, body: reply }]);
+  await deps.outbox.sendOne(reply, logged);
   deps.logger.info('after-hours auto-reply queued', { messageId: message.messageId, notificationId: key, to: maskPhone(inbound.e164) });
   return { message, autoReply: 'queued' };
 }

@@ -1,10 +1,10 @@
 import type { Payments } from '../payments/ports.js';
 import type { Clock } from '../shared/ports.js';
-import { requestClosure, type ClosureDeps, type ClosureResult } from './closure.js';
+import type { Closure, ClosureResult, PaidJobsClosure } from './closure.js';
 import { statusEventKey, withStatusAtLeast, type JobDocument } from './job.js';
 import { isJobStatus, isNextStatus, type JobStatus } from './jobStatus.js';
-import { announceStatusMoves } from './statusEvents.js';
-import type { JobDocuments, JobTransaction, JobTransactions } from './ports.js';
+import type { JobStatusMoves } from './statusEvents.js';
+import type { ClientJobs, JobDocuments, JobTransaction, JobTransactions } from './ports.js';
 
 /** A staff request to move a job forward. */
 export interface StatusChange {
@@ -24,8 +24,22 @@ export interface JobReadDeps {
   clock: Clock;
 }
 
-/** Moving or closing a job may start its closure, which needs to know whether it is paid. */
-export type JobChangeDeps = ClosureDeps & { payments: Pick<Payments, 'paidJobs'> };
+export interface StatusChangeDeps {
+  clientJobs: Pick<ClientJobs, 'readJobs' | 'moveStatus'>;
+  documents: Pick<JobDocuments, 'get' | 'update'>;
+  transactions: Pick<JobTransactions, 'append'>;
+  /** Tells the customer and advances tracking, as for a move the client system made. */
+  statusMoves: JobStatusMoves;
+  /** A completed job that is already paid starts closing. */
+  paidClosure: PaidJobsClosure;
+  clock: Clock;
+}
+
+export interface CloseJobDeps {
+  documents: Pick<JobDocuments, 'get'>;
+  payments: Pick<Payments, 'paidJobs'>;
+  closure: Closure;
+}
 
 export async function getJobWithHistory(
   deps: JobReadDeps,
@@ -50,7 +64,7 @@ export type StatusChangeResult =
  * then mirrors it and tells the customer, as a move the client system made would
  * (announceStatusMoves); a completed job that is already paid starts closing. One job_trans row per PUT.
  */
-export async function changeJobStatus(deps: JobChangeDeps, jobId: number, change: StatusChange, requestId: string): Promise<StatusChangeResult> {
+export async function changeJobStatus(deps: StatusChangeDeps, jobId: number, change: StatusChange, requestId: string): Promise<StatusChangeResult> {
   const [[client], doc] = await Promise.all([deps.clientJobs.readJobs([jobId]), deps.documents.get(jobId)]);
   if (!client || !doc) return { outcome: 'unknown-job' };
   const current = client.status ?? '(empty)';
@@ -75,17 +89,14 @@ export async function changeJobStatus(deps: JobChangeDeps, jobId: number, change
   await deps.transactions.append([
     { jobId, status: change.status, note: `Status moved from ${current} to ${change.status} through the API${note}`, event: 'PUT', eventKey: statusEventKey(jobId, change.status), at: now },
   ]);
-  await announceStatusMoves(deps, [{ job: client, status: change.status }]);
-  await deps.tracking.advance(jobId, current, change.status);
-  if (change.status === 'JOB COMPLETED' && (await deps.payments.paidJobs([jobId])).has(jobId)) {
-    await requestClosure(deps, jobId, 'job completed and already paid');
-  }
+  await deps.statusMoves.moved([{ job: client, from: current, status: change.status }]);
+  if (change.status === 'JOB COMPLETED') await deps.paidClosure.closePaid([jobId], 'job completed and already paid');
   return { outcome: 'moved', job };
 }
 
 /** An explicit closure request: a completed job closes, paid or not (a warranty repair has no payment). */
-export async function closeJob(deps: JobChangeDeps, jobId: number): Promise<ClosureResult> {
+export async function closeJob(deps: CloseJobDeps, jobId: number): Promise<ClosureResult> {
   if (!(await deps.documents.get(jobId))) return { outcome: 'unknown-job' };
   const paid = (await deps.payments.paidJobs([jobId])).has(jobId);
-  return requestClosure(deps, jobId, paid ? 'closure requested through the API' : 'closure requested through the API without a recorded payment');
+  return deps.closure.request(jobId, paid ? 'closure requested through the API' : 'closure requested through the API without a recorded payment');
 }

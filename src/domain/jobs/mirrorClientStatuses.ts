@@ -1,16 +1,19 @@
-import { requestClosure, type ClosureDeps } from './closure.js';
-import { statusEventKey, withStatusAtLeast, type ClientJob } from './job.js';
 import { isJobStatus, statusRank, type JobStatus } from './jobStatus.js';
-import type { Payments } from '../payments/ports.js';
-import type { TrackedJob } from './ports.js';
-import { FINAL_NOTIFICATION_STATES, type JobNotificationEntry } from '../notifications/ports.js';
-import { completeJobAfterNotification, EVENT_STEPS } from '../notifications/completion.js';
-import { repairNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
-import type { JobBoundEvent } from '../notifications/texts.js';
-import { announceStatusMoves } from './statusEvents.js';
+import type { ClientJobs, JobTracking, TrackedJob } from './ports.js';
+import { MISSING_JOB, type ClientStatusRecord, type CompletedJobsClosing, type OwnSteps } from './mirrorSteps.js';
+import { EVENT_STEPS } from './notificationSummaries.js';
+import type { JobStatusMoves, StatusMove } from './statusEvents.js';
 
-export interface MirrorDeps extends ClosureDeps {
-  payments: Pick<Payments, 'paidJobs'>;
+export interface MirrorDeps {
+  tracking: Pick<JobTracking, 'openJobsAfter'>;
+  clientJobs: Pick<ClientJobs, 'readJobs'>;
+  /** Our own steps (OPENED, CLOSED) a crash cut short after the client update. */
+  ownSteps: OwnSteps;
+  /** The client's moves and refusals on the job's document and history. */
+  record: ClientStatusRecord;
+  statusMoves: JobStatusMoves;
+  /** Completed jobs: their closure repaired, or started once they are paid. */
+  closing: CompletedJobsClosing;
 }
 
 export interface MirrorReport {
@@ -34,7 +37,6 @@ export interface MirrorSlice {
 }
 
 const CHUNK = 1000;
-const MISSING = '(job missing)';
 
 /**
  * Brings client-made status changes of our open jobs into Cosmos and job_trans. Each poll visits a
@@ -45,7 +47,7 @@ const MISSING = '(job missing)';
  * Forward moves are applied; a backward or unknown status is logged and flagged once, never
  * applied. A job that is completed and paid starts closing.
  */
-export async function mirrorClientStatuses(deps: MirrorDeps, timings: NotificationRepairTimings, slice: MirrorSlice): Promise<MirrorReport> {
+export async function mirrorClientStatuses(deps: MirrorDeps, slice: MirrorSlice): Promise<MirrorReport> {
   const report: MirrorReport = { visited: 0, advanced: 0, finished: 0, flagged: 0, closing: 0, nextJobId: 0 };
   let after = slice.afterJobId;
   // Once wrapped round, the jobs past the starting cursor were visited already in this poll.
@@ -55,7 +57,7 @@ export async function mirrorClientStatuses(deps: MirrorDeps, timings: Notificati
     const limit = Math.min(CHUNK, remaining);
     const read = await deps.tracking.openJobsAfter(after, limit);
     const chunk = wrapped && slice.afterJobId > 0 ? read.filter((t) => t.jobId <= slice.afterJobId) : read;
-    await mirrorChunk(deps, timings, chunk, report);
+    await mirrorChunk(deps, chunk, report);
     remaining -= chunk.length;
     if (chunk.length === limit) {
       after = chunk.at(-1)!.jobId;
@@ -71,13 +73,13 @@ export async function mirrorClientStatuses(deps: MirrorDeps, timings: Notificati
   return report;
 }
 
-async function mirrorChunk(deps: MirrorDeps, timings: NotificationRepairTimings, tracked: readonly TrackedJob[], report: MirrorReport): Promise<void> {
+async function mirrorChunk(deps: MirrorDeps, tracked: readonly TrackedJob[], report: MirrorReport): Promise<void> {
   if (tracked.length === 0) return;
   report.visited += tracked.length;
   const jobs = new Map((await deps.clientJobs.readJobs(tracked.map((t) => t.jobId))).map((job) => [job.jobId, job]));
   const completed: number[] = [];
-  const applied: Array<{ entry: TrackedJob; status: JobStatus }> = [];
-  const ownSteps = await settledOwnSteps(deps, tracked.filter((t) => isForwardMove(t.lastStatus, jobs.get(t.jobId)?.status ?? null)));
+  const applied: StatusMove[] = [];
+  const ownSteps = await deps.ownSteps.settledOf(tracked.filter((t) => isForwardMove(t.lastStatus, jobs.get(t.jobId)?.status ?? null)));
   for (const tracking of tracked) {
     let entry = tracking;
     const observed = jobs.get(entry.jobId)?.status ?? null;
@@ -87,77 +89,25 @@ async function mirrorChunk(deps: MirrorDeps, timings: NotificationRepairTimings,
       const own = ownSteps.get(entry.jobId);
       if (own) {
         // Our own step (OPENED, CLOSED) that a crash cut short after the client update: finish it as ours.
-        await completeJobAfterNotification(deps, own);
+        await deps.ownSteps.finish(own);
         report.finished += 1;
         entry = { ...entry, lastStatus: EVENT_STEPS[own.kind].move!.to };
       }
       if (observed !== entry.lastStatus) {
-        await applyClientStatus(deps, entry, observed);
-        applied.push({ entry, status: observed });
+        await deps.record.applied(entry, observed);
+        applied.push({ job: jobs.get(entry.jobId)!, from: entry.lastStatus, status: observed });
         report.advanced += 1;
       }
       if (observed === 'JOB COMPLETED') completed.push(entry.jobId);
-    } else if (entry.flaggedStatus !== (observed ?? MISSING)) {
-      await flagClientStatus(deps, entry, jobs.get(entry.jobId));
+    } else if (entry.flaggedStatus !== (observed ?? MISSING_JOB)) {
+      await deps.record.refused(entry, jobs.get(entry.jobId));
       report.flagged += 1;
     }
   }
-  await announceStatusMoves(deps, applied.map(({ entry, status }) => ({ job: jobs.get(entry.jobId)!, status })));
-  for (const { entry, status } of applied) await deps.tracking.advance(entry.jobId, entry.lastStatus, status);
-  report.closing += await closeCompletedAndPaid(deps, timings, completed);
-}
-
-/** The settled notification whose step starts at each job's tracked status (NEW: courtesy, JOB COMPLETED: feedback). */
-async function settledOwnSteps(deps: MirrorDeps, moved: readonly TrackedJob[]): Promise<Map<number, JobNotificationEntry>> {
-  const settled = new Map<number, JobNotificationEntry>();
-  for (const [event, step] of Object.entries(EVENT_STEPS) as Array<[JobBoundEvent, (typeof EVENT_STEPS)[JobBoundEvent]]>) {
-    const from = step.move?.from;
-    const jobIds = moved.filter((t) => t.lastStatus === from).map((t) => t.jobId);
-    if (jobIds.length === 0) continue;
-    for (const entry of await deps.notificationLog.forJobs(jobIds, event)) {
-      if (FINAL_NOTIFICATION_STATES.includes(entry.state)) settled.set(entry.jobId, entry);
-    }
-  }
-  return settled;
+  await deps.statusMoves.moved(applied);
+  report.closing += await deps.closing.close(completed);
 }
 
 function isForwardMove(from: string, to: string | null): to is JobStatus {
   return to !== null && isJobStatus(to) && isJobStatus(from) && statusRank(to) > statusRank(from);
-}
-
-async function applyClientStatus(deps: MirrorDeps, entry: TrackedJob, status: JobStatus): Promise<void> {
-  const now = deps.clock.now();
-  await deps.documents.update(entry.jobId, (doc) => withStatusAtLeast(doc, status, now));
-  await deps.transactions.append([
-    { jobId: entry.jobId, status, note: `Client system moved the job from ${entry.lastStatus} to ${status}`, event: 'STATUS', eventKey: statusEventKey(entry.jobId, status), at: now },
-  ]);
-}
-
-async function flagClientStatus(deps: MirrorDeps, entry: TrackedJob, job: ClientJob | undefined): Promise<void> {
-  const now = deps.clock.now();
-  const observed = job ? job.status : null;
-  const label = job ? (observed ?? '(empty)') : MISSING;
-  const note = job
-    ? `Client system set status "${label}" after ${entry.lastStatus}; not mirrored, statuses only move forward`
-    : `Job no longer in the client system (last seen ${entry.lastStatus}); not mirrored`;
-  deps.logger.warn('client status not mirrored', { jobId: entry.jobId, from: entry.lastStatus, observed: label });
-  await deps.documents.update(entry.jobId, (doc) => ({
-    ...doc,
-    flags: [...(doc.flags ?? []), { status: observed, from: entry.lastStatus, at: now.toISOString() }],
-    updated_at: now.toISOString(),
-  }));
-  await deps.transactions.append([
-    { jobId: entry.jobId, status: entry.lastStatus, note, event: 'FLAG', eventKey: `job-${entry.jobId}-flag-${entry.lastStatus}-${label}`.slice(0, 191), at: now },
-  ]);
-  await deps.tracking.flag(entry.jobId, label);
-}
-
-async function closeCompletedAndPaid(deps: MirrorDeps, timings: NotificationRepairTimings, completed: number[]): Promise<number> {
-  if (completed.length === 0) return 0;
-  const closingEntries = await deps.notificationLog.forJobs(completed, 'job-closed');
-  await repairNotifications(deps, timings, closingEntries);
-  const closing = new Set(closingEntries.map((entry) => entry.jobId));
-  const paid = await deps.payments.paidJobs(completed.filter((id) => !closing.has(id)));
-  for (const jobId of paid) await requestClosure(deps, jobId, 'job completed and paid');
-  return paid.size;
 }

@@ -1,9 +1,9 @@
-import { statusEventKey, toJobDocument, type ClientJob } from './job.js';
-import { mirrorClientStatuses, type MirrorDeps, type MirrorReport } from './mirrorClientStatuses.js';
-import { FINAL_NOTIFICATION_STATES, type JobNotificationEntry } from '../notifications/ports.js';
-import type { PollCheckpoints } from './ports.js';
-import { queueJobNotifications, repairNotifications, repairStrandedNotifications, type NotificationRepairTimings } from '../notifications/outbox.js';
-import { customersForNewJobs } from '../customers/jobCustomers.js';
+import type { ClientJob } from './job.js';
+import type { MirrorReport, MirrorSlice } from './mirrorClientStatuses.js';
+import type { NewJobs } from './newJobs.js';
+import type { ClientJobs, PollCheckpoints } from './ports.js';
+import type { NotificationRepair, NotificationRepairTimings } from '../notifications/repair.js';
+import type { Clock } from '../shared/ports.js';
 
 export interface PollSettings extends NotificationRepairTimings {
   batchSize: number;
@@ -15,8 +15,15 @@ export interface PollSettings extends NotificationRepairTimings {
   maxRunMs: number;
 }
 
-export interface PollDeps extends MirrorDeps {
+export interface PollDeps {
   checkpoints: PollCheckpoints;
+  clientJobs: Pick<ClientJobs, 'readJobsAfter' | 'readNewJobsInRange'>;
+  /** Ingests new jobs, repairs those a crash left half-ingested. */
+  newJobs: NewJobs;
+  /** Mirrors the client statuses of a slice of the open jobs (mirrorClientStatuses). */
+  mirror: (slice: MirrorSlice) => Promise<MirrorReport>;
+  repair: NotificationRepair;
+  clock: Clock;
   settings: PollSettings;
 }
 
@@ -53,20 +60,24 @@ export async function pollClientJobs(deps: PollDeps): Promise<PollReport> {
   for (;;) {
     const batch = await deps.clientJobs.readJobsAfter(checkpoint.lastJobId, settings.batchSize);
     report.scanned += batch.length;
-    await processCandidates(deps, [...pending, ...batch.filter((job) => job.status === 'NEW')], report);
+    const intake = await deps.newJobs.process([...pending, ...batch.filter((job) => job.status === 'NEW')]);
+    report.ingested += intake.ingested;
+    report.courtesyQueued += intake.courtesyQueued;
+    report.courtesyImpossible += intake.courtesyImpossible;
+    report.repaired += intake.repaired;
     pending = [];
     const last = batch.at(-1);
     if (last) checkpoint = { ...checkpoint, lastJobId: last.jobId };
-    await deps.checkpoints.save(checkpoint);
+    await deps.checkpoints.save(checkpoint, deps.clock.now());
     const outOfTime = deps.clock.now().getTime() - startedAt >= settings.maxRunMs;
     if (batch.length < settings.batchSize || outOfTime) break;
   }
   report.checkpoint = checkpoint.lastJobId;
-  report.mirror = await mirrorClientStatuses(deps, settings, { afterJobId: checkpoint.mirrorJobId, rows: settings.mirrorRows });
+  report.mirror = await deps.mirror({ afterJobId: checkpoint.mirrorJobId, rows: settings.mirrorRows });
   if (report.mirror.nextJobId !== checkpoint.mirrorJobId) {
-    await deps.checkpoints.save({ ...checkpoint, mirrorJobId: report.mirror.nextJobId });
+    await deps.checkpoints.save({ ...checkpoint, mirrorJobId: report.mirror.nextJobId }, deps.clock.now());
   }
-  report.repaired += await repairStrandedNotifications(deps, settings);
+  report.repaired += await deps.repair.repairStranded();
   return report;
 }
 
@@ -83,50 +94,4 @@ async function readReconciliationCandidates(
     sweepTo > sweepFrom ? deps.clientJobs.readNewJobsInRange(sweepFrom, sweepTo) : [],
   ]);
   return { jobs: [...swept, ...recent], nextSweepJobId: sweepTo >= lookbackFrom ? 0 : sweepTo };
-}
-
-async function processCandidates(deps: PollDeps, candidates: ClientJob[], report: PollReport): Promise<void> {
-  if (candidates.length === 0) return;
-  const byId = new Map(candidates.map((job) => [job.jobId, job]));
-  const known = await deps.notificationLog.forJobs([...byId.keys()], 'job-received');
-  const announced = new Set(known.map((entry) => entry.jobId));
-  await ingest(deps, [...byId.values()].filter((job) => !announced.has(job.jobId)), report);
-  report.repaired += await repairNotifications(deps, deps.settings, await withoutJobsMovedBack(deps, known));
-}
-
-/**
- * A NEW job whose courtesy SMS is settled is either one a crash stopped half-way (its document is
- * still NEW) or one the client set back to NEW after we opened it. Only the first is repaired;
- * status mirroring flags the second.
- */
-async function withoutJobsMovedBack(deps: PollDeps, entries: JobNotificationEntry[]): Promise<JobNotificationEntry[]> {
-  const kept: JobNotificationEntry[] = [];
-  for (const entry of entries) {
-    const settled = FINAL_NOTIFICATION_STATES.includes(entry.state);
-    if (!settled || (await deps.documents.get(entry.jobId))?.job_status === 'NEW') kept.push(entry);
-  }
-  return kept;
-}
-
-async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Promise<void> {
-  if (jobs.length === 0) return;
-  const now = deps.clock.now();
-  // Customers first: a crash after this step finds the same customers again (INSERT IGNORE, then by mobile).
-  const customerOf = await customersForNewJobs(deps, jobs);
-  await deps.documents.createMissing(jobs.map((job) => toJobDocument(job, now, customerOf.get(job.jobId) ?? null)));
-  await deps.transactions.append(
-    jobs.map((job) => ({
-      jobId: job.jobId,
-      status: 'NEW',
-      note: 'Job ingested from the client system',
-      event: 'INGEST' as const,
-      eventKey: statusEventKey(job.jobId, 'NEW'),
-      at: now,
-    })),
-  );
-  await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW', product: job.productType })));
-  const courtesy = await queueJobNotifications(deps, 'job-received', jobs, customerOf);
-  report.ingested += jobs.length;
-  report.courtesyQueued += courtesy.queued;
-  report.courtesyImpossible += courtesy.skipped;
 }

@@ -34,7 +34,20 @@ export interface JobDocuments {
   updateMany(changes: ReadonlyMap<number, (doc: JobDocument) => JobDocument>): Promise<void>;
 }
 
-export type TransactionEvent = 'INGEST' | 'SMS' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK' | 'REWARD';
+/** What a `job_trans` row records. `NOTIFY`: a notification settled or its delivery reported, on any channel (the note names it). */
+export type TransactionEvent = 'INGEST' | 'NOTIFY' | 'STATUS' | 'GET' | 'PUT' | 'PAYMENT' | 'REFUND' | 'CLOSURE' | 'FLAG' | 'FEEDBACK' | 'REWARD';
+
+/**
+ * Releases before issue 22 stored every notification's row as `SMS`, emails and WhatsApp messages
+ * too; those rows stay as written and read as the `NOTIFY` they mean. Their event keys never named
+ * the event type, so a row written again after an upgrade finds the old one under the same key.
+ */
+const STORED_EVENT_ALIASES: Readonly<Record<string, TransactionEvent>> = { SMS: 'NOTIFY' };
+
+/** The event of a stored `job_trans` row, old releases' names read as today's. */
+export function storedTransactionEvent(stored: string): TransactionEvent {
+  return STORED_EVENT_ALIASES[stored] ?? (stored as TransactionEvent);
+}
 
 /** One `job_trans` row. `eventKey` is unique, so writing the same event again adds nothing. */
 export interface JobTransaction {
@@ -64,7 +77,7 @@ export interface PollCheckpoint {
 export interface PollCheckpoints {
   read(): Promise<PollCheckpoint>;
   /** `lastJobId` never moves backwards, whatever concurrent pollers write; the cursors are the last writer's. */
-  save(checkpoint: PollCheckpoint): Promise<void>;
+  save(checkpoint: PollCheckpoint, at: Date): Promise<void>;
 }
 
 /** Our last known view of a job's client status, for the jobs still open (not CLOSED). */
@@ -77,14 +90,14 @@ export interface TrackedJob {
 
 export interface JobTracking {
   /** Starts tracking these jobs (with the product the console's list shows); jobs already tracked keep their state. */
-  track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>): Promise<void>;
+  track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>, at: Date): Promise<void>;
   /** Open jobs with `Job_id > afterId`, in id order, at most `limit`. */
   openJobsAfter(afterId: number, limit: number): Promise<TrackedJob[]>;
   /** Moves the tracked status if it still is `expected`; CLOSED stops tracking. */
-  advance(jobId: number, expected: string, status: string): Promise<boolean>;
+  advance(jobId: number, expected: string, status: string, at: Date): Promise<boolean>;
   /** `advance` for many jobs with the same expected status; returns how many moved. */
-  advanceMany(jobIds: readonly number[], expected: string, status: string): Promise<number>;
+  advanceMany(jobIds: readonly number[], expected: string, status: string, at: Date): Promise<number>;
   /** Remembers the client status we refused to mirror, so it is reported once. */
-  flag(jobId: number, observed: string): Promise<void>;
+  flag(jobId: number, observed: string, at: Date): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
-import type { NotificationEntryWithDelivery, NotificationFilter, NotificationLog, NotificationOutcome, NotificationReason } from './ports.js';
+import type { DeliveryStatus, NotificationEntryWithDelivery, NotificationFilter, NotificationOutcome, NotificationQueries, NotificationReason, NotificationState } from './ports.js';
 import type { NotificationEvent } from './texts.js';
 
 /** One line of `GET /api/notifications` (DESIGN.md, Notifications). */
@@ -21,35 +21,65 @@ export interface NotificationView {
   scheduledFor: string | null;
 }
 
-const FAILED_DELIVERIES = new Set(['failed', 'expired', 'rejected']);
+/** What a provider's receipts say of a sent message: it arrived, it never will, or nothing final yet (no receipt, or accepted, buffered, unknown). */
+export type DeliveryClass = 'any' | 'delivered' | 'undelivered' | 'pending';
+
+export const UNDELIVERED_STATUSES: readonly DeliveryStatus[] = ['failed', 'expired', 'rejected'];
 
 /**
- * DESIGN.md's outcome of a log entry: `queued` until a gateway answers for good, `sent` until a
- * receipt says `delivered` or that it never arrived (`failed`, reason `delivery-failed`). A send cut
- * off mid-way (`unknown`) is `failed` with `outcome-unknown`: nothing says it arrived, and a
- * receipt that later says so makes it `delivered`. The same rule is SQL in the MySQL adapter's `list`.
+ * DESIGN.md's outcome of a log entry, as data: an outcome is the entries in one of its clauses'
+ * states whose delivery is of the clause's class. `queued` until a gateway answers for good,
+ * `sent` until a receipt says `delivered` or that it never arrived (`failed`). A send cut off
+ * mid-way (`unknown`) is `failed`: nothing says it arrived, and a receipt that later says so makes
+ * it `sent` and then `delivered`. This table is the one source of the rule: `notificationOutcome`
+ * reads it for an entry in hand, and the MySQL adapter writes its `list` filter from it, so the
+ * API's outcome and its `?outcome=` filter cannot disagree.
  */
-export function notificationOutcome(entry: NotificationEntryWithDelivery): { outcome: NotificationOutcome; reason: NotificationReason | null } {
+export const OUTCOME_RULE: Readonly<Record<NotificationOutcome, ReadonlyArray<{ states: readonly NotificationState[]; delivery: DeliveryClass }>>> = {
+  scheduled: [{ states: ['scheduled'], delivery: 'any' }],
+  queued: [{ states: ['queued', 'sending', 'retrying'], delivery: 'any' }],
+  sent: [{ states: ['sent'], delivery: 'pending' }],
+  delivered: [{ states: ['sent'], delivery: 'delivered' }],
+  failed: [
+    { states: ['rejected', 'failed', 'unknown'], delivery: 'any' },
+    { states: ['sent'], delivery: 'undelivered' },
+  ],
+  skipped: [{ states: ['skipped'], delivery: 'any' }],
+};
+
+function deliveryClassOf(status: DeliveryStatus | undefined): Exclude<DeliveryClass, 'any'> {
+  if (status === 'delivered') return 'delivered';
+  return status !== undefined && UNDELIVERED_STATUSES.includes(status) ? 'undelivered' : 'pending';
+}
+
+function outcomeOf(entry: NotificationEntryWithDelivery): NotificationOutcome {
+  const delivery = deliveryClassOf(entry.delivery?.status);
+  const outcomes = Object.keys(OUTCOME_RULE) as NotificationOutcome[];
+  const found = outcomes.find((outcome) => OUTCOME_RULE[outcome].some((clause) => clause.states.includes(entry.state) && (clause.delivery === 'any' || clause.delivery === delivery)));
+  if (!found) throw new Error(`no outcome for a notification in state ${entry.state}`);
+  return found;
+}
+
+/** Why an entry has its outcome: the reason it was logged with, or the one its state implies. */
+function reasonOf(entry: NotificationEntryWithDelivery, outcome: NotificationOutcome): NotificationReason | null {
+  if (outcome === 'skipped') return entry.reason ?? 'no-address';
+  if (outcome !== 'failed') return null;
   switch (entry.state) {
-    case 'scheduled':
-      return { outcome: 'scheduled', reason: null };
-    case 'queued':
-    case 'sending':
-    case 'retrying':
-      return { outcome: 'queued', reason: null };
-    case 'skipped':
-      return { outcome: 'skipped', reason: entry.reason ?? 'no-address' };
     case 'sent':
-      if (entry.delivery?.status === 'delivered') return { outcome: 'delivered', reason: null };
-      if (entry.delivery && FAILED_DELIVERIES.has(entry.delivery.status)) return { outcome: 'failed', reason: 'delivery-failed' };
-      return { outcome: 'sent', reason: null };
+      return 'delivery-failed';
     case 'rejected':
-      return { outcome: 'failed', reason: entry.reason ?? 'invalid-recipient' };
-    case 'failed':
-      return { outcome: 'failed', reason: entry.reason ?? 'provider-error' };
+      return entry.reason ?? 'invalid-recipient';
     case 'unknown':
-      return { outcome: 'failed', reason: 'outcome-unknown' };
+      return 'outcome-unknown';
+    default:
+      return entry.reason ?? 'provider-error';
   }
+}
+
+/** DESIGN.md's outcome of a log entry (OUTCOME_RULE) and its reason. */
+export function notificationOutcome(entry: NotificationEntryWithDelivery): { outcome: NotificationOutcome; reason: NotificationReason | null } {
+  const outcome = outcomeOf(entry);
+  return { outcome, reason: reasonOf(entry, outcome) };
 }
 
 export function toNotificationView(entry: NotificationEntryWithDelivery): NotificationView {
@@ -70,6 +100,6 @@ export function toNotificationView(entry: NotificationEntryWithDelivery): Notifi
 }
 
 /** The notification log, newest first: what was sent, skipped or failed, and why. */
-export async function listNotifications(deps: { notificationLog: NotificationLog }, filter: NotificationFilter): Promise<NotificationView[]> {
+export async function listNotifications(deps: { notificationLog: Pick<NotificationQueries, 'list'> }, filter: NotificationFilter): Promise<NotificationView[]> {
   return (await deps.notificationLog.list(filter)).map(toNotificationView);
 }

@@ -1,11 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
-import type { JobDocument, NotificationSummary } from '../jobs/job.js';
-import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
 import type { Clock, Logger } from '../shared/ports.js';
 import { ownStatsMessage } from '../stats/messageStats.js';
 import type { MessageStats } from '../stats/ports.js';
-import { isJobNotification, type Delivery, type DeliveryStatus, type JobNotificationEntry, type NotificationEntryWithDelivery, type NotificationLog } from './ports.js';
-import { describeNotificationOutcome, EVENT_STEPS, notificationLabel, slotHeldByOther, summaryOf, withSummary } from './completion.js';
+import { notificationLabel } from './labels.js';
+import { isJobNotification, type Delivery, type DeliveryRecords, type DeliveryStatus, type NotificationEntryWithDelivery, type ReceiptListener } from './ports.js';
 
 /*
  * Delivery receipts (DLRs) for the SMS we sent. Vonage retries anything that is not 2xx, so every
@@ -20,35 +17,25 @@ export interface DeliveryReceipt {
   errorCode: string | null;
   /** Our idempotency key, echoed back by Vonage. */
   clientRef: string | null;
-  /** The Vonage account the receipt belongs to. */
-  apiKey: string | null;
   /** Vonage's price, already rounded to 3 decimals. */
   price: string | null;
   reportedAt: Date | null;
 }
 
 export interface DeliveryReceiptDeps {
-  notificationLog: NotificationLog;
+  notificationLog: DeliveryRecords;
   /** A price reported only by the receipt (the Messages API's `usage`) becomes the message's cost in the statistics. */
   stats: Pick<MessageStats, 'reprice'>;
-  documents: JobDocuments;
-  transactions: JobTransactions;
+  /** Told of each receipt of a job's notification: the jobs area shows it on the job. */
+  onReceipt: ReceiptListener;
   clock: Clock;
   logger: Logger;
-  /** Our Vonage API key: a receipt naming another account's key is not ours to record. */
-  settings: { apiKey?: string | undefined };
 }
 
 export type DeliveryReceiptResult =
   /** `jobId` null: a message of no job (a broadcast, an auto-reply), whose receipt only the log keeps. */
   | { outcome: 'recorded'; jobId: number | null; messageKey: string; deliveryStatus: DeliveryStatus | null }
-  | { outcome: 'unknown-message' }
-  | { outcome: 'other-account' };
-
-/** The SMS summary on the job document, with what the delivery receipts said. */
-export interface NotificationSummaryWithDelivery extends NotificationSummary {
-  delivery?: { status: DeliveryStatus; errorCode: string | null; deliveredAt?: string };
-}
+  | { outcome: 'unknown-message' };
 
 /**
  * Intermediate statuses (accepted, buffered) never replace a final one that arrived first, so
@@ -87,15 +74,11 @@ export function describeDeliveryReceipt(entry: Pick<NotificationEntryWithDeliver
 
 /**
  * Records one Vonage delivery receipt: the SMS log entry (found by Vonage's message id, else by
- * our client-ref) gets the delivery status, an `unknown` send is settled as `sent`, the job
- * document's SMS summary shows it, and job_trans gets one row per distinct receipt. Every step is
+ * our client-ref) gets the delivery status, an `unknown` send is settled as `sent`, and the receipt is reported to
+ * the job's listener (its document's SMS summary and one job_trans row per distinct receipt). Every step is
  * idempotent, so Vonage's retry after a crash finishes the job and a repeat changes nothing.
  */
 export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: DeliveryReceipt): Promise<DeliveryReceiptResult> {
-  if (receipt.apiKey && deps.settings.apiKey && receipt.apiKey !== deps.settings.apiKey) {
-    deps.logger.warn('delivery receipt for another Vonage account ignored', { messageId: receipt.messageId });
-    return { outcome: 'other-account' };
-  }
   const found =
     (await deps.notificationLog.findByProviderMessageId(receipt.messageId)) ??
     (receipt.clientRef ? await deps.notificationLog.getWithDelivery(receipt.clientRef) : undefined);
@@ -124,17 +107,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
   const entry = (await deps.notificationLog.getWithDelivery(key)) ?? found;
   await countReceiptPrice(deps, entry, receipt, now);
   if (!isJobNotification(entry)) return { outcome: 'recorded', jobId: null, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
-  const doc = await deps.documents.update(entry.jobId, (current) => withDeliverySummary(current, entry, now));
-  await deps.transactions.append([
-    {
-      jobId: entry.jobId,
-      status: doc?.job_status ?? EVENT_STEPS[entry.kind].status,
-      note: describeDeliveryReceipt(entry, receipt, recovered),
-      event: 'SMS',
-      eventKey: deliveryReceiptEventKey(receipt),
-      at: now,
-    },
-  ]);
+  await deps.onReceipt.receiptRecorded({ entry, note: describeDeliveryReceipt(entry, receipt, recovered), eventKey: deliveryReceiptEventKey(receipt), at: now });
   return { outcome: 'recorded', jobId: entry.jobId, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
 }
 
@@ -167,29 +140,3 @@ async function storeDelivery(deps: DeliveryReceiptDeps, found: NotificationEntry
   }
   throw new Error(`delivery status of SMS ${found.messageKey} kept changing under us; Vonage will retry the receipt`);
 }
-
-/** Mirrors the SMS log entry (state, Vonage id, delivery) into the document's summary of that SMS. */
-export function withDeliverySummary(doc: JobDocument, entry: NotificationEntryWithDelivery & JobNotificationEntry, now: Date): JobDocument {
-  if (slotHeldByOther(doc, entry)) return doc;
-  const existing = summaryOf(doc, entry) as NotificationSummaryWithDelivery | undefined;
-  const base: NotificationSummaryWithDelivery = existing ?? { messageKey: entry.messageKey, state: entry.state, at: now.toISOString(), note: describeNotificationOutcome(entry) };
-  const stateChanged = base.state !== entry.state;
-  const next: NotificationSummaryWithDelivery = {
-    ...base,
-    state: entry.state,
-    ...(stateChanged ? { at: now.toISOString(), note: describeNotificationOutcome(entry) } : {}),
-    ...(entry.providerMessageId ? { providerMessageId: entry.providerMessageId } : {}),
-    ...(entry.delivery
-      ? {
-          delivery: {
-            status: entry.delivery.status,
-            errorCode: entry.delivery.errorCode,
-            ...(entry.delivery.deliveredAt ? { deliveredAt: entry.delivery.deliveredAt.toISOString() } : {}),
-          },
-        }
-      : {}),
-  };
-  if (isDeepStrictEqual(existing, next)) return doc;
-  return { ...withSummary(doc, entry, next), updated_at: now.toISOString() };
-}
-

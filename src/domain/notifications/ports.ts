@@ -1,6 +1,6 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
 import type { NotificationMessage } from './notificationMessage.js';
-import { isJobBound, type JobBoundEvent, type NotificationContent, type NotificationEvent } from './texts.js';
+import { isJobBound, type AnnouncedJob, type JobBoundEvent, type NotificationContent, type NotificationEvent } from './texts.js';
 
 export type NotificationState =
   | 'scheduled'
@@ -134,32 +134,89 @@ export interface StrandedFilter {
   limit: number;
 }
 
-/** The notification log: one row per notification (job, event, channel) we mean to send, keyed by its idempotency key. */
-export interface NotificationLog {
+/*
+ * The notification log: one row per notification (job, event, channel) we mean to send, keyed by
+ * its idempotency key. One table and one MySQL class, seen by each caller through the role it
+ * plays: the outbox logs and repairs, the send path claims, receipts record deliveries, and the
+ * rest only reads. Every state change is conditional on the state it expects.
+ */
+
+/** Logging notifications before they are queued, and finding the ones a crash stranded. */
+export interface OutboxLog {
   /** Adds the entries that do not exist yet; existing ones keep their state. */
   register(entries: readonly NotificationRegistration[]): Promise<void>;
   get(messageKey: string): Promise<NotificationEntry | undefined>;
   getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]>;
-  /** Every entry of these jobs for `kind`, whatever its channel (the marker that the event was announced). */
-  forJobs(jobIds: readonly number[], kind: JobBoundEvent): Promise<JobNotificationEntry[]>;
+  /** Writes the outcome only if the entry is still in `expected`; false when another writer moved it. */
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+  /** Entries a crash may have stranded (see StrandedFilter), at most `limit` of each state. */
+  stranded(filter: StrandedFilter): Promise<NotificationEntry[]>;
+}
+
+/** The send path's claims: one delivery at a time owns an entry while it calls gateways. */
+export interface SendClaims {
+  register(entries: readonly NotificationRegistration[]): Promise<void>;
+  get(messageKey: string): Promise<NotificationEntry | undefined>;
   /** Moves `queued`/`retrying`/`scheduled` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
   claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean>;
   /** Moves a claimed (`sending`) entry on to the next gateway after a retryable failure, counting the attempt; false if it is no longer ours. */
   switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean>;
-  /** Writes the outcome only if the entry is still in `expected`; false when another writer moved it. */
   record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+}
+
+/** What providers' delivery receipts write. */
+export interface DeliveryRecords {
   /** The entry with its delivery status. */
   getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined>;
   /** The entry a provider knows by this message id, with its delivery status. */
   findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined>;
   /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
   recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean>;
+  /** A receipt settles an interrupted send (see `OutboxLog.record`). */
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+}
+
+/** Reads for the API, the poll and replies. */
+export interface NotificationQueries {
+  /** Every entry of these jobs for `kind`, whatever its channel (the marker that the event was announced). */
+  forJobs(jobIds: readonly number[], kind: JobBoundEvent): Promise<JobNotificationEntry[]>;
   /** The most recently created entry of `kind` in state `sent` to the number with this PhoneKeys.lookupKey(), on any channel. */
   latestSentTo(toHash: string, kind: JobBoundEvent): Promise<JobNotificationEntry | undefined>;
   /** Newest first, at most `limit`. */
   list(filter: NotificationFilter): Promise<NotificationEntryWithDelivery[]>;
-  /** Entries a crash may have stranded (see StrandedFilter), at most `limit` of each state. */
-  stranded(filter: StrandedFilter): Promise<NotificationEntry[]>;
+}
+
+/** Every role at once: what the one MySQL class (and the contract test's fake) implement. */
+export interface NotificationLog extends OutboxLog, SendClaims, DeliveryRecords, NotificationQueries {}
+
+/**
+ * Notifications report that they settled (sent, rejected, failed, skipped, unknown); whoever
+ * cares reacts. The jobs area listens (a settled courtesy message opens its job), so notifications
+ * never need to know what a job is. Called again for the same entry after a crash or redelivery,
+ * so a listener must be idempotent.
+ */
+export interface SettlementListener {
+  settled(entries: readonly NotificationEntry[]): Promise<void>;
+}
+
+/** A delivery receipt recorded for a notification of a job, as the job's history tells it. */
+export interface ReceiptReport {
+  entry: NotificationEntryWithDelivery & JobNotificationEntry;
+  /** The history's words for it (never the address). */
+  note: string;
+  /** One per distinct receipt. */
+  eventKey: string;
+  at: Date;
+}
+
+/** Notifications report each recorded delivery receipt of a job's notification; the jobs area shows it on the job. */
+export interface ReceiptListener {
+  receiptRecorded(report: ReceiptReport): Promise<void>;
+}
+
+/** The jobs a job event's words are written again from, when the poll requeues a notification (the client's jobs table). */
+export interface AnnouncedJobs {
+  readJobs(jobIds: readonly number[]): Promise<AnnouncedJob[]>;
 }
 
 export interface OutboundNotification {

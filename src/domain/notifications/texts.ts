@@ -1,4 +1,3 @@
-import type { ClientJob } from '../jobs/job.js';
 import type { Channel } from '../channels/ports.js';
 import { CODE_ALPHABET } from '../discounts/discountCode.js';
 
@@ -34,7 +33,19 @@ export interface NotificationContent {
   html?: string;
 }
 
-type JobFacts = Pick<ClientJob, 'jobId' | 'firstName' | 'jobType' | 'productType'>;
+/** What the customer texts say of a job: the client's job row, as far as notifications need it. */
+export interface JobFacts {
+  jobId: number;
+  firstName: string | null;
+  jobType: string | null;
+  productType: string | null;
+}
+
+/** A job announced to its customer: its facts, and the mobile a customer is found or created by (its last name names them). */
+export interface AnnouncedJob extends JobFacts {
+  lastName: string | null;
+  mobile: string | null;
+}
 
 function greeting(job: JobFacts): string {
   const name = job.firstName?.trim();

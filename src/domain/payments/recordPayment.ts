@@ -1,9 +1,16 @@
-import { requestClosure, type ClosureDeps, type ClosureResult } from '../jobs/closure.js';
+import type { Closure, ClosureResult } from '../jobs/closure.js';
 import type { JobDocument } from '../jobs/job.js';
+import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
+import type { Clock } from '../shared/ports.js';
 import type { Payment, Payments } from './ports.js';
 
-export interface PaymentDeps extends ClosureDeps {
-  payments: Payments;
+export interface PaymentDeps {
+  payments: Pick<Payments, 'record' | 'get' | 'forJob'>;
+  documents: Pick<JobDocuments, 'get' | 'update'>;
+  transactions: Pick<JobTransactions, 'append'>;
+  /** A completed job that is paid starts closing. */
+  closure: Closure;
+  clock: Clock;
 }
 
 export type PaymentResult =
@@ -36,7 +43,7 @@ export async function recordPayment(deps: PaymentDeps, received: Payment): Promi
       at: now,
     },
   ]);
-  const closure = await requestClosure(deps, payment.jobId, `payment ${payment.paymentId} received`);
+  const closure = await deps.closure.request(payment.jobId, `payment ${payment.paymentId} received`);
   return { outcome, payment, closure: closure.outcome };
 }
 

@@ -1,7 +1,9 @@
 import { thousandthsFromAmount } from '../shared/money.js';
 import type { ClosureResult } from '../jobs/closure.js';
-import type { PaymentFlag, PaymentFlags } from './ports.js';
-import { recordPayment, type PaymentDeps } from './recordPayment.js';
+import type { JobDocuments, JobTransactions } from '../jobs/ports.js';
+import type { Clock, Logger } from '../shared/ports.js';
+import type { Payment, PaymentFlag, PaymentFlags, Payments } from './ports.js';
+import type { PaymentResult } from './recordPayment.js';
 
 /** Which provider event this is: its id keys flags, its object id names what it is about. */
 export interface ProviderEventSource {
@@ -42,8 +44,23 @@ export type ProviderEvent =
     }
   | { kind: 'ignored'; source: ProviderEventSource; reason: string };
 
-export interface ProviderEventDeps extends PaymentDeps {
+export type RefundEvent = Extract<ProviderEvent, { kind: 'refund' }>;
+
+export interface ProviderEventDeps {
+  payments: Pick<Payments, 'get'>;
   flags: PaymentFlags;
+  /** The generic callback's use case: every payment, whichever way it came, is recorded by it. */
+  recordPayment: (payment: Payment) => Promise<PaymentResult>;
+  /** Notes a refund on its job; false when the job has no document. */
+  noteRefund: (jobId: number, payment: Payment | undefined, event: RefundEvent) => Promise<boolean>;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RefundNoteDeps {
+  documents: Pick<JobDocuments, 'update'>;
+  transactions: Pick<JobTransactions, 'append'>;
+  clock: Clock;
 }
 
 export type ProviderEventResult =
@@ -84,20 +101,25 @@ export async function recordProviderEvent(deps: ProviderEventDeps, event: Provid
   const existing = await deps.payments.get(event.paymentId);
   const jobId = existing?.jobId ?? jobIdFromReference(event.jobReference);
   if (jobId === undefined) return flag(deps, event, unplacedReason(event.jobReference));
-  const result = await recordPayment(
-    deps,
+  const result = await deps.recordPayment(
     existing ?? { paymentId: event.paymentId, jobId, amount: event.amount, currency: event.currency, paidAt: event.paidAt },
   );
   if (result.outcome === 'unknown-job') return flag(deps, event, `job ${jobId} is not known to Repair Relay`);
   return { outcome: result.outcome, paymentId: result.payment.paymentId, jobId: result.payment.jobId, closure: result.closure };
 }
 
-async function recordRefund(deps: ProviderEventDeps, event: Extract<ProviderEvent, { kind: 'refund' }>): Promise<ProviderEventResult> {
+async function recordRefund(deps: ProviderEventDeps, event: RefundEvent): Promise<ProviderEventResult> {
   const payment = event.paymentId ? await deps.payments.get(event.paymentId) : undefined;
   const jobId = payment?.jobId ?? jobIdFromReference(event.jobReference);
   if (jobId === undefined) {
     return flag(deps, event, `refund of a payment Repair Relay has not recorded, and ${unplacedReason(event.jobReference)}`);
   }
+  if (!(await deps.noteRefund(jobId, payment, event))) return flag(deps, event, `job ${jobId} is not known to Repair Relay`);
+  return { outcome: 'refund-recorded', jobId, chargeId: event.chargeId };
+}
+
+/** A refund on the job's document and in its history; it never changes the job's status. False when the job has no document. */
+export async function noteRefund(deps: RefundNoteDeps, jobId: number, payment: Payment | undefined, event: RefundEvent): Promise<boolean> {
   const now = deps.clock.now();
   const refunded = thousandthsFromAmount(event.amountRefunded);
   const doc = await deps.documents.update(jobId, (current) => {
@@ -115,7 +137,7 @@ async function recordRefund(deps: ProviderEventDeps, event: Extract<ProviderEven
     };
     return { ...current, refunds: [...refunds.filter((r) => r.charge_id !== event.chargeId), entry], updated_at: now.toISOString() };
   });
-  if (!doc) return flag(deps, event, `job ${jobId} is not known to Repair Relay`);
+  if (!doc) return false;
   await deps.transactions.append([
     {
       jobId,
@@ -128,7 +150,7 @@ async function recordRefund(deps: ProviderEventDeps, event: Extract<ProviderEven
       at: now,
     },
   ]);
-  return { outcome: 'refund-recorded', jobId, chargeId: event.chargeId };
+  return true;
 }
 
 async function flag(deps: ProviderEventDeps, event: Exclude<ProviderEvent, { kind: 'ignored' }>, reason: string): Promise<ProviderEventResult> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CHANNELS, GATEWAY_NAMES, isChannel, isGatewayName, PRIORITY_RANGE, type Channel, type GatewayName } from '../../domain/channels/ports.js';
+import { GATEWAY_NAMES, isGatewayName } from '../../adapters/gateways/catalogue.js';
+import { CHANNELS, isChannel, PRIORITY_RANGE, type Channel, type GatewayName } from '../../domain/channels/ports.js';
 import { refuseWith, type HttpResult } from '../http/http.js';
 import { okValue } from '../../domain/shared/result.js';
 

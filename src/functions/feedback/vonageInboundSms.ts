@@ -13,7 +13,7 @@ import { rateLimited } from '../http/clientRateLimit.js';
 export async function vonageInboundSmsHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();
-    const sms = await readVonageWebhook(request, relay.config, inboundSmsSchema, context);
+    const sms = await readVonageWebhook(request, relay.config, inboundSmsSchema, context, relay.clock.now());
     if (!sms.ok) return sms.response;
     const result = await relay.recordInboundSms(sms.value);
     return json(200, { messageId: sms.value.messageId, status: result.outcome });

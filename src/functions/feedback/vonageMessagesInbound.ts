@@ -13,7 +13,7 @@ import { rateLimited } from '../http/clientRateLimit.js';
 export async function vonageMessagesInboundHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();
-    const inbound = await readVonageMessagesWebhook(request, relay.config, messagesInboundSchema);
+    const inbound = await readVonageMessagesWebhook(request, relay.config, messagesInboundSchema, relay.clock.now());
     if (!inbound.ok) return inbound.response;
     if (inbound.value.kind === 'other') {
       const { channel, messageType, messageId } = inbound.value;

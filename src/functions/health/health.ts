@@ -9,7 +9,8 @@ export const HEALTH_CACHE_MS = 5_000;
 let latest: { at: number; answer: Promise<HttpResponseInit> } | undefined;
 
 export async function healthHandler(_request: unknown, context: InvocationContext): Promise<HttpResponseInit> {
-  const now = Date.now();
+  // The cache's age is elapsed time on this instance, not a moment of the domain: a monotonic clock.
+  const now = performance.now();
   if (!latest || now - latest.at >= HEALTH_CACHE_MS || now < latest.at) {
     // Callers arriving while the probes run share them; answer() never rejects, so a failure is cached like any answer.
     latest = {

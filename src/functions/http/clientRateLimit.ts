@@ -44,6 +44,7 @@ export class ClientRateLimiter {
 
   constructor(
     private readonly settings: RateLimitSettings,
+    // Refill is elapsed time, not a moment of the domain: a monotonic clock.
     private readonly now: () => number = () => performance.now(),
   ) {}
 

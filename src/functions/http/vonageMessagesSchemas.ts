@@ -57,9 +57,8 @@ export const messagesStatusSchema = z
       messageId: p.message_uuid,
       status: MESSAGES_STATUS_TO_DELIVERY[p.status]!,
       errorCode: errorCodeOf(p.error),
-      clientRef: p.client_ref ?? null,
       // The Messages API names no account in the body; a verified signature already proves it is ours.
-      apiKey: null,
+      clientRef: p.client_ref ?? null,
       price: p.usage?.price === undefined ? null : roundToAmount(p.usage.price),
       reportedAt: p.timestamp,
     }),

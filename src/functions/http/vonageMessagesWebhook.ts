@@ -13,7 +13,7 @@ export async function readVonageMessagesWebhook<S extends z.ZodType>(
   request: HttpRequest,
   settings: WebhookAuthSettings,
   schema: S,
-  nowSeconds = Date.now() / 1000,
+  now: Date,
 ): Promise<HttpResult<z.output<S>>> {
   const content = requireJsonContent(request);
   if (!content.ok) return content;
@@ -21,7 +21,7 @@ export async function readVonageMessagesWebhook<S extends z.ZodType>(
   if (!raw.ok) return raw;
   const secret = webhookSecret(settings);
   if (secret !== null) {
-    const check = verifyVonageMessagesJwt(request.headers.get('authorization'), raw.value.bytes, secret, nowSeconds);
+    const check = verifyVonageMessagesJwt(request.headers.get('authorization'), raw.value.bytes, secret, now.getTime() / 1000);
     if (!check.ok) return refuseWith(401, check.detail);
   }
   return parseJson(raw.value.text, schema) as HttpResult<z.output<S>>;

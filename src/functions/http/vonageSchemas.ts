@@ -25,6 +25,9 @@ const vonageTimestamp = z
   .refine((value) => !Number.isNaN(Date.parse(`${value.replace(' ', 'T')}Z`)), 'is not a real date and time')
   .transform((value) => new Date(`${value.replace(' ', 'T')}Z`));
 
+/** A delivery receipt as the SMS API sends it: the domain's receipt, and the Vonage account it belongs to (checked at the edge). */
+export type VonageDeliveryReceipt = DeliveryReceipt & { apiKey: string | null };
+
 export const deliveryReceiptSchema = z
   .object({
     messageId: vonageMessageId,
@@ -40,7 +43,7 @@ export const deliveryReceiptSchema = z
     scts: optional(z.string().max(16)),
   })
   .transform(
-    (p): DeliveryReceipt => ({
+    (p): VonageDeliveryReceipt => ({
       messageId: p.messageId,
       status: p.status,
       errorCode: p['err-code'] ?? null,

@@ -60,10 +60,10 @@ export async function readVonageParams(request: HttpRequest): Promise<HttpResult
 export type WebhookAuthSettings = Pick<AppConfig, 'VONAGE_SIGNATURE_SECRET' | 'ALLOW_UNSIGNED_WEBHOOKS'>;
 
 /** Only requests Vonage signed (SHA-256 HMAC) within 300 s pass, unless a local host allows unsigned ones (webhookSecret). */
-export function checkVonageSignature(params: Record<string, string>, settings: WebhookAuthSettings, nowSeconds = Date.now() / 1000): HttpResult<true> {
+export function checkVonageSignature(params: Record<string, string>, settings: WebhookAuthSettings, now: Date): HttpResult<true> {
   const secret = webhookSecret(settings);
   if (secret === null) return okValue(true);
-  const check = verifyVonageSignature(params, secret, nowSeconds);
+  const check = verifyVonageSignature(params, secret, now.getTime() / 1000);
   return check.ok ? okValue(true) : refuseWith(401, check.detail);
 }
 
@@ -88,16 +88,17 @@ export function parseVonageParams<S extends z.ZodType>(
   return refuseWith(400, describeIssues(parsed.error.issues, { subject: 'parameters' }));
 }
 
-/** Reads, authenticates and validates one Vonage webhook request. */
+/** Reads, authenticates (a signature's age counted to the domain clock's `now`) and validates one Vonage webhook request. */
 export async function readVonageWebhook<S extends z.ZodType>(
   request: HttpRequest,
   settings: WebhookAuthSettings,
   schema: S,
   context: InvocationContext,
+  now: Date,
 ): Promise<HttpResult<z.output<S>>> {
   const params = await readVonageParams(request);
   if (!params.ok) return params;
-  const signature = checkVonageSignature(params.value, settings);
+  const signature = checkVonageSignature(params.value, settings, now);
   if (!signature.ok) return signature;
   return parseVonageParams(schema, params.value, (names) =>
     context.warn(`${context.functionName}: ignored malformed optional parameter(s) ${names.join(', ')}`),

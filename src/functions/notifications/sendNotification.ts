@@ -1,7 +1,8 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
-import { parseNotificationMessage, type NotificationMessage } from '../../domain/notifications/notificationMessage.js';
-import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/sendNotification.js';
+import type { NotificationMessage } from '../../domain/notifications/notificationMessage.js';
+import { parseNotificationMessage } from './notificationWire.js';
+import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/attempts.js';
 import { TransientError } from '../../domain/shared/transientError.js';
 
 /** Thrown for a message that can never be processed: the host dead-letters it once deliveries run out. */

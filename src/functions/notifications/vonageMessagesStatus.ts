@@ -9,7 +9,7 @@ import { rateLimited } from '../http/clientRateLimit.js';
 export async function vonageMessagesStatusHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return answer(context, async () => {
     const relay = await getRelay();
-    const receipt = await readVonageMessagesWebhook(request, relay.config, messagesStatusSchema);
+    const receipt = await readVonageMessagesWebhook(request, relay.config, messagesStatusSchema, relay.clock.now());
     if (!receipt.ok) return receipt.response;
     const result = await relay.recordDeliveryReceipt(receipt.value);
     return json(200, { messageId: receipt.value.messageId, status: result.outcome });

@@ -15,21 +15,22 @@ export function isPlausiblePaymentTime(paidAt: Date, now: Date): boolean {
   return Number.isFinite(time) && time >= EARLIEST_PAYMENT.getTime() && time <= now.getTime() + LATEST_AHEAD_MS;
 }
 
-/** The payment provider's callback body (DESIGN.md). */
-export const paymentCallbackSchema = z
-  .object({
-    paymentId: z.uuid(),
-    jobId: z.number().int().positive(),
-    amount: z
-      .string()
-      .regex(AMOUNT_PATTERN, 'must be a decimal string with exactly 3 decimals, e.g. "45.500"')
-      .refine((amount) => !AMOUNT_PATTERN.test(amount) || thousandthsFromAmount(amount) > 0n, 'must be more than zero'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP'),
-    paidAt: z.iso
-      .datetime({ offset: true })
-      .refine((paidAt) => isPlausiblePaymentTime(new Date(paidAt), new Date()), {
-        message: `must be between ${EARLIEST_PAYMENT.toISOString().slice(0, 10)} and one day from now`,
-      }),
-  })
-  .strict()
-  .transform((body): Payment => ({ ...body, paidAt: new Date(body.paidAt) }));
+/** The payment provider's callback body (DESIGN.md), its `paidAt` judged against the domain's `now`. */
+export const paymentCallbackSchema = (now: Date) =>
+  z
+    .object({
+      paymentId: z.uuid(),
+      jobId: z.number().int().positive(),
+      amount: z
+        .string()
+        .regex(AMOUNT_PATTERN, 'must be a decimal string with exactly 3 decimals, e.g. "45.500"')
+        .refine((amount) => !AMOUNT_PATTERN.test(amount) || thousandthsFromAmount(amount) > 0n, 'must be more than zero'),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP'),
+      paidAt: z.iso
+        .datetime({ offset: true })
+        .refine((paidAt) => isPlausiblePaymentTime(new Date(paidAt), now), {
+          message: `must be between ${EARLIEST_PAYMENT.toISOString().slice(0, 10)} and one day from now`,
+        }),
+    })
+    .strict()
+    .transform((body): Payment => ({ ...body, paidAt: new Date(body.paidAt) }));

@@ -16,9 +16,9 @@ export async function paymentsHandler(request: HttpRequest, context: InvocationC
     const relay = await getRelay();
     const secret = relay.config.PAYMENT_WEBHOOK_SECRET;
     if (!secret) return paymentProblem('disabled', 'payment callbacks are not enabled on this instance');
-    const signature = verifyPaymentSignature(request.headers.get('x-signature'), raw.value.bytes, secret, Date.now() / 1000);
+    const signature = verifyPaymentSignature(request.headers.get('x-signature'), raw.value.bytes, secret, relay.clock.now().getTime() / 1000);
     if (!signature.ok) return paymentProblem('unsigned', signature.detail);
-    const body = parseJson(raw.value.text, paymentCallbackSchema);
+    const body = parseJson(raw.value.text, paymentCallbackSchema(relay.clock.now()));
     if (!body.ok) return body.response;
 
     const result = await relay.recordPayment(body.value);

@@ -5,6 +5,9 @@ import { FakeBroadcasts } from './broadcasts.fake.js';
 import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
+/** The write time the domain passes to these writes. */
+const AT = new Date('2026-11-23T09:00:00.000Z');
+
 const ledgerDb = databasePerFile(createLedgerDatabase);
 
 describeContract<Broadcasts>(
@@ -24,8 +27,8 @@ describeContract<Broadcasts>(
     it('keeps the first counts it completes with', async () => {
       const broadcasts = subject();
       await broadcasts.start(record);
-      await broadcasts.complete(ID, counts);
-      await broadcasts.complete(ID, { ...counts, sendingNow: 3, scheduled: 0, skipped: 0 });
+      await broadcasts.complete(ID, counts, AT);
+      await broadcasts.complete(ID, { ...counts, sendingNow: 3, scheduled: 0, skipped: 0 }, AT);
       expect(await broadcasts.start(record)).toEqual({ outcome: 'exists', broadcast: { ...record, counts } });
     });
 

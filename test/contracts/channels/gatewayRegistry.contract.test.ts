@@ -5,6 +5,9 @@ import { FakeGatewayRegistry } from './gatewayRegistry.fake.js';
 import { createLedgerDatabase } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation } from '../harness.js';
 
+/** The write time the domain passes to these writes. */
+const AT = new Date('2026-11-23T09:00:00.000Z');
+
 const ledgerDb = databasePerFile(createLedgerDatabase);
 
 describeContract<GatewayRegistry>(
@@ -31,11 +34,11 @@ describeContract<GatewayRegistry>(
 
     it('adds a route enabled, and reports an existing pair without changing it', async () => {
       const registry = subject();
-      expect(await registry.add({ channel: 'sms', gateway: 'vonage-sms', priority: 3 })).toEqual({
+      expect(await registry.add({ channel: 'sms', gateway: 'vonage-sms', priority: 3 }, AT)).toEqual({
         outcome: 'added',
         route: { channel: 'sms', gateway: 'vonage-sms', priority: 3, enabled: true },
       });
-      expect(await registry.add({ channel: 'sms', gateway: 'vonage-sms', priority: 1 })).toEqual({
+      expect(await registry.add({ channel: 'sms', gateway: 'vonage-sms', priority: 1 }, AT)).toEqual({
         outcome: 'exists',
         route: { channel: 'sms', gateway: 'vonage-sms', priority: 3, enabled: true },
       });
@@ -44,17 +47,17 @@ describeContract<GatewayRegistry>(
 
     it('lets exactly one of two concurrent adds of a pair win', async () => {
       const registry = subject();
-      const results = await Promise.all([1, 2].map((priority) => registry.add({ channel: 'email', gateway: 'smtp', priority })));
+      const results = await Promise.all([1, 2].map((priority) => registry.add({ channel: 'email', gateway: 'smtp', priority }, AT)));
       expect(results.map((r) => r.outcome).sort()).toEqual(['added', 'exists']);
       expect(await registry.list()).toHaveLength(1);
     });
 
     it('updates priority and enabled separately, and answers undefined for a pair that does not exist', async () => {
       const registry = subject();
-      await registry.add({ channel: 'whatsapp', gateway: 'vonage-messages', priority: 1 });
-      expect(await registry.update('whatsapp', 'vonage-messages', { enabled: false })).toEqual({ channel: 'whatsapp', gateway: 'vonage-messages', priority: 1, enabled: false });
-      expect(await registry.update('whatsapp', 'vonage-messages', { priority: 40 })).toEqual({ channel: 'whatsapp', gateway: 'vonage-messages', priority: 40, enabled: false });
-      expect(await registry.update('sms', 'vonage-messages', { priority: 2 })).toBeUndefined();
+      await registry.add({ channel: 'whatsapp', gateway: 'vonage-messages', priority: 1 }, AT);
+      expect(await registry.update('whatsapp', 'vonage-messages', { enabled: false }, AT)).toEqual({ channel: 'whatsapp', gateway: 'vonage-messages', priority: 1, enabled: false });
+      expect(await registry.update('whatsapp', 'vonage-messages', { priority: 40 }, AT)).toEqual({ channel: 'whatsapp', gateway: 'vonage-messages', priority: 40, enabled: false });
+      expect(await registry.update('sms', 'vonage-messages', { priority: 2 }, AT)).toBeUndefined();
       expect(await registry.list()).toHaveLength(1);
     });
 
@@ -64,13 +67,13 @@ describeContract<GatewayRegistry>(
         { channel: 'sms', gateway: 'vonage-sms', priority: 2 },
         { channel: 'sms', gateway: 'vonage-messages', priority: 1 },
         { channel: 'whatsapp', gateway: 'vonage-messages', priority: 1 },
-      ]);
+      ], AT);
       expect(await registry.routeFor('sms')).toEqual(['vonage-messages', 'vonage-sms']);
-      await registry.update('sms', 'vonage-messages', { priority: 2 });
+      await registry.update('sms', 'vonage-messages', { priority: 2 }, AT);
       expect(await registry.routeFor('sms')).toEqual(['vonage-messages', 'vonage-sms']);
-      await registry.update('sms', 'vonage-messages', { priority: 3 });
+      await registry.update('sms', 'vonage-messages', { priority: 3 }, AT);
       expect(await registry.routeFor('sms')).toEqual(['vonage-sms', 'vonage-messages']);
-      await registry.update('sms', 'vonage-sms', { enabled: false });
+      await registry.update('sms', 'vonage-sms', { enabled: false }, AT);
       expect(await registry.routeFor('sms')).toEqual(['vonage-messages']);
       expect(await registry.routeFor('email')).toEqual([]);
     });
@@ -81,10 +84,10 @@ describeContract<GatewayRegistry>(
         { channel: 'sms', gateway: 'vonage-sms', priority: 1 },
         { channel: 'email', gateway: 'smtp', priority: 1 },
       ] as const;
-      await registry.seed(defaults);
-      await registry.update('sms', 'vonage-sms', { priority: 7, enabled: false });
-      await registry.seed(defaults);
-      await registry.seed([]);
+      await registry.seed(defaults, AT);
+      await registry.update('sms', 'vonage-sms', { priority: 7, enabled: false }, AT);
+      await registry.seed(defaults, AT);
+      await registry.seed([], AT);
       expect(await registry.list()).toEqual([
         { channel: 'email', gateway: 'smtp', priority: 1, enabled: true },
         { channel: 'sms', gateway: 'vonage-sms', priority: 7, enabled: false },
@@ -99,16 +102,16 @@ it('MySQL routeFor answers from the rows it read for a few seconds, and reads ag
   const registry = new MysqlGatewayRegistry(pool, 5_000, () => now);
   const other = new MysqlGatewayRegistry(pool, 0);
   await pool.query('DELETE FROM notification_gateways');
-  await registry.seed([{ channel: 'sms', gateway: 'vonage-sms', priority: 1 }]);
+  await registry.seed([{ channel: 'sms', gateway: 'vonage-sms', priority: 1 }], AT);
   expect(await registry.routeFor('sms')).toEqual(['vonage-sms']);
   // Another instance's change is seen once the cache expires, not before.
-  await other.update('sms', 'vonage-sms', { enabled: false });
+  await other.update('sms', 'vonage-sms', { enabled: false }, AT);
   now += 4_999;
   expect(await registry.routeFor('sms')).toEqual(['vonage-sms']);
   now += 1;
   expect(await registry.routeFor('sms')).toEqual([]);
   // Its own change is seen at once.
-  await registry.update('sms', 'vonage-sms', { enabled: true });
+  await registry.update('sms', 'vonage-sms', { enabled: true }, AT);
   expect(await registry.routeFor('sms')).toEqual(['vonage-sms']);
   // Concurrent callers share one read.
   now += 10_000;

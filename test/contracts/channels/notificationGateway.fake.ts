@@ -1,4 +1,5 @@
-import { canCarry, type ConfiguredGateways, type GatewayName, type GatewaySendResult, type NotificationGateway, type NotificationRequest } from '../../../src/domain/channels/ports.js';
+import { canCarry, channelsOf, DEFAULT_ROUTES } from '../../../src/adapters/gateways/catalogue.js';
+import { type ConfiguredGateways, type GatewayName, type GatewaySendResult, type NotificationGateway, type NotificationRequest } from '../../../src/domain/channels/ports.js';
 
 /** A notification gateway that answers what the test scripts (accepted by default), recording every request. */
 export class FakeNotificationGateway implements NotificationGateway {
@@ -33,5 +34,5 @@ export class FakeSmsGateway extends FakeNotificationGateway {
 
 /** These gateways, each configured for every channel it can carry. */
 export function fakeConfiguredGateways(...gateways: NotificationGateway[]): ConfiguredGateways {
-  return { get: (channel, name) => gateways.find((gateway) => gateway.name === name && canCarry(name, channel)) };
+  return { get: (channel, name) => gateways.find((gateway) => gateway.name === name && canCarry(name, channel)), channelsOf, defaultRoutes: DEFAULT_ROUTES };
 }

@@ -16,6 +16,9 @@ import { createClientDatabase } from '../../support/clientDatabase.js';
 import { createLedgerDatabase, insertClientJobRows } from '../../kit/mysql.js';
 import { databasePerFile, describeContract, fakeImplementation, mysqlImplementation, type Implementation } from '../harness.js';
 
+/** The write time the domain passes to these writes. */
+const AT = new Date('2026-11-23T09:00:00.000Z');
+
 const clientDb = databasePerFile(createClientDatabase);
 const ledgerDb = databasePerFile(createLedgerDatabase);
 
@@ -297,24 +300,24 @@ describeContract<PollCheckpoints>(
     it('starts at zero and never moves the high-water mark backwards', async () => {
       const checkpoints = subject();
       expect(await checkpoints.read()).toEqual({ lastJobId: 0, sweepJobId: 0, mirrorJobId: 0 });
-      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 0 });
-      await checkpoints.save({ lastJobId: 50, sweepJobId: 20, mirrorJobId: 0 });
+      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 0 }, AT);
+      await checkpoints.save({ lastJobId: 50, sweepJobId: 20, mirrorJobId: 0 }, AT);
       expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 20, mirrorJobId: 0 });
     });
 
     it('keeps the last saved mirror cursor, forwards, backwards and back to 0', async () => {
       const checkpoints = subject();
-      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 40 });
+      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 40 }, AT);
       expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 40 });
-      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 7 });
+      await checkpoints.save({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 7 }, AT);
       expect((await checkpoints.read()).mirrorJobId).toBe(7);
-      await checkpoints.save({ lastJobId: 60, sweepJobId: 10, mirrorJobId: 0 });
+      await checkpoints.save({ lastJobId: 60, sweepJobId: 10, mirrorJobId: 0 }, AT);
       expect(await checkpoints.read()).toEqual({ lastJobId: 100, sweepJobId: 10, mirrorJobId: 0 });
     });
 
     it('keeps the highest lastJobId of concurrent saves', async () => {
       const checkpoints = subject();
-      await Promise.all([70, 300, 120].map((lastJobId) => checkpoints.save({ lastJobId, sweepJobId: 5, mirrorJobId: 9 })));
+      await Promise.all([70, 300, 120].map((lastJobId) => checkpoints.save({ lastJobId, sweepJobId: 5, mirrorJobId: 9 }, AT)));
       expect(await checkpoints.read()).toEqual({ lastJobId: 300, sweepJobId: 5, mirrorJobId: 9 });
     });
   },
@@ -334,8 +337,8 @@ describeContract<JobTracking>(
         { jobId: 2, status: 'NEW' },
         { jobId: 9, status: 'CLOSED' },
         { jobId: 7, status: 'IN PROGRESS' },
-      ]);
-      await tracking.track([]);
+      ], AT);
+      await tracking.track([], AT);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(2, 'NEW'), open(5, 'OPENED'), open(7, 'IN PROGRESS')]);
       expect(await tracking.openJobsAfter(2, 1)).toEqual([open(5, 'OPENED')]);
       expect(await tracking.openJobsAfter(7, 100)).toEqual([]);
@@ -343,50 +346,50 @@ describeContract<JobTracking>(
 
     it('track keeps the state of jobs already tracked', async () => {
       const tracking = subject();
-      await tracking.track([{ jobId: 1, status: 'NEW' }]);
-      await tracking.flag(1, 'BOGUS');
-      await tracking.track([{ jobId: 1, status: 'OPENED' }, { jobId: 2, status: 'NEW' }]);
+      await tracking.track([{ jobId: 1, status: 'NEW' }], AT);
+      await tracking.flag(1, 'BOGUS', AT);
+      await tracking.track([{ jobId: 1, status: 'OPENED' }, { jobId: 2, status: 'NEW' }], AT);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'NEW', 'BOGUS'), open(2, 'NEW')]);
     });
 
     it('advance moves the status only from the expected one, clears the flag, and CLOSED stops tracking', async () => {
       const tracking = subject();
-      await tracking.track([{ jobId: 1, status: 'NEW' }, { jobId: 2, status: 'NEW' }]);
-      await tracking.flag(1, 'BOGUS');
-      expect(await tracking.advance(1, 'NEW', 'OPENED')).toBe(true);
-      expect(await tracking.advance(1, 'NEW', 'IN PROGRESS')).toBe(false);
-      expect(await tracking.advance(99, 'NEW', 'OPENED')).toBe(false);
+      await tracking.track([{ jobId: 1, status: 'NEW' }, { jobId: 2, status: 'NEW' }], AT);
+      await tracking.flag(1, 'BOGUS', AT);
+      expect(await tracking.advance(1, 'NEW', 'OPENED', AT)).toBe(true);
+      expect(await tracking.advance(1, 'NEW', 'IN PROGRESS', AT)).toBe(false);
+      expect(await tracking.advance(99, 'NEW', 'OPENED', AT)).toBe(false);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED'), open(2, 'NEW')]);
-      expect(await tracking.advance(2, 'NEW', 'CLOSED')).toBe(true);
+      expect(await tracking.advance(2, 'NEW', 'CLOSED', AT)).toBe(true);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED')]);
     });
 
     it('advanceMany moves the jobs still at the expected status, clears their flags, and CLOSED stops tracking', async () => {
       const tracking = subject();
-      await tracking.track([1, 2, 3, 4].map((jobId) => ({ jobId, status: jobId === 3 ? 'OPENED' : 'NEW' })));
-      await tracking.flag(1, 'BOGUS');
-      expect(await tracking.advanceMany([1, 2, 3, 99], 'NEW', 'OPENED')).toBe(2);
-      expect(await tracking.advanceMany([1, 2], 'NEW', 'OPENED')).toBe(0);
-      expect(await tracking.advanceMany([], 'NEW', 'OPENED')).toBe(0);
+      await tracking.track([1, 2, 3, 4].map((jobId) => ({ jobId, status: jobId === 3 ? 'OPENED' : 'NEW' })), AT);
+      await tracking.flag(1, 'BOGUS', AT);
+      expect(await tracking.advanceMany([1, 2, 3, 99], 'NEW', 'OPENED', AT)).toBe(2);
+      expect(await tracking.advanceMany([1, 2], 'NEW', 'OPENED', AT)).toBe(0);
+      expect(await tracking.advanceMany([], 'NEW', 'OPENED', AT)).toBe(0);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED'), open(2, 'OPENED'), open(3, 'OPENED'), open(4, 'NEW')]);
-      expect(await tracking.advanceMany([2, 3], 'OPENED', 'CLOSED')).toBe(2);
+      expect(await tracking.advanceMany([2, 3], 'OPENED', 'CLOSED', AT)).toBe(2);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED'), open(4, 'NEW')]);
     });
 
     it('advance lets exactly one of two concurrent movers from the same status win', async () => {
       const tracking = subject();
-      await tracking.track([{ jobId: 1, status: 'NEW' }]);
-      const wins = await Promise.all([tracking.advance(1, 'NEW', 'OPENED'), tracking.advance(1, 'NEW', 'IN PROGRESS')]);
+      await tracking.track([{ jobId: 1, status: 'NEW' }], AT);
+      const wins = await Promise.all([tracking.advance(1, 'NEW', 'OPENED', AT), tracking.advance(1, 'NEW', 'IN PROGRESS', AT)]);
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, wins[0] ? 'OPENED' : 'IN PROGRESS')]);
     });
 
     it('flag remembers the latest refused status of a tracked job and ignores untracked jobs', async () => {
       const tracking = subject();
-      await tracking.track([{ jobId: 1, status: 'OPENED' }]);
-      await tracking.flag(1, 'NEW');
-      await tracking.flag(1, 'WHATEVER');
-      await tracking.flag(2, 'NEW');
+      await tracking.track([{ jobId: 1, status: 'OPENED' }], AT);
+      await tracking.flag(1, 'NEW', AT);
+      await tracking.flag(1, 'WHATEVER', AT);
+      await tracking.flag(2, 'NEW', AT);
       expect(await tracking.openJobsAfter(0, 100)).toEqual([open(1, 'OPENED', 'WHATEVER')]);
     });
   },

@@ -1,6 +1,16 @@
 import { expect, it } from 'vitest';
 import { MysqlNotificationLog } from '../../../src/adapters/mysql/notificationLog.js';
-import { FINAL_NOTIFICATION_STATES, type NotificationLog, type NotificationEntry, type NotificationRegistration } from '../../../src/domain/notifications/ports.js';
+import { notificationOutcome } from '../../../src/domain/notifications/deliveryLog.js';
+import {
+  DELIVERY_STATUSES,
+  FINAL_NOTIFICATION_STATES,
+  NOTIFICATION_OUTCOMES,
+  type DeliveryStatus,
+  type NotificationEntry,
+  type NotificationLog,
+  type NotificationRegistration,
+  type NotificationState,
+} from '../../../src/domain/notifications/ports.js';
 import { FakeClock } from '../../kit/clock.js';
 import { FakeNotificationLog } from './notificationLog.fake.js';
 import { testPhoneKeys } from '../../kit/phoneKeys.js';
@@ -235,6 +245,25 @@ describeContract<NotificationLogSubject>(
       expect((await log.list({ outcome: 'queued', limit: 10 })).map((e) => e.messageKey)).toEqual(['b']);
       expect((await log.list({ outcome: 'skipped', limit: 10 })).map((e) => e.messageKey)).toEqual(['c']);
       expect(await log.list({ outcome: 'sent', limit: 10 })).toEqual([]);
+    });
+
+    it('list filters each outcome exactly as notificationOutcome names it: one rule (OUTCOME_RULE) for an entry in hand and for the SQL', async () => {
+      const { log } = subject();
+      const states: NotificationState[] = ['scheduled', 'queued', 'sending', 'retrying', 'sent', 'rejected', 'failed', 'skipped', 'unknown'];
+      const statuses: Array<DeliveryStatus | null> = [null, ...DELIVERY_STATUSES];
+      for (const state of states) {
+        for (const status of statuses) {
+          const key = `${state}-${status ?? 'none'}`;
+          await log.register([registration(key, { state, ...(state === 'scheduled' ? { scheduledFor: START } : {}) })]);
+          if (status) await log.recordDelivery(key, null, { status, errorCode: null, deliveredAt: null });
+        }
+      }
+      const all = await log.list({ limit: 500 });
+      expect(all).toHaveLength(states.length * statuses.length);
+      for (const outcome of NOTIFICATION_OUTCOMES) {
+        const named = all.filter((entry) => notificationOutcome(entry).outcome === outcome).map((entry) => entry.messageKey);
+        expect((await log.list({ outcome, limit: 500 })).map((entry) => entry.messageKey).sort(), outcome).toEqual(named.sort());
+      }
     });
 
     it('record writes the outcome only from the expected state', async () => {

@@ -104,7 +104,7 @@ describe('broadcasts', () => {
 
   it('finishes a broadcast a crash cut off after logging it when the caller repeats it, sending each message once', async () => {
     const { world, request } = await broadcastWorld();
-    await expect(sendBroadcast({ ...world.appDeps, notificationLog: crashAfter(world.notificationLog, 'register') }, request)).rejects.toSatisfy(isInjectedCrash);
+    await expect(sendBroadcast(world.with({ notificationLog: crashAfter(world.notificationLog, 'register') }), request)).rejects.toSatisfy(isInjectedCrash);
     expect(world.queue.messages).toHaveLength(0);
     expect(await sendBroadcast(world.appDeps, request)).toMatchObject({ outcome: 'accepted', counts: { sendingNow: 1, scheduled: 1, skipped: 1 } });
     await world.deliverDue();

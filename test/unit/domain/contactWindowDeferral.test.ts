@@ -41,8 +41,8 @@ describe('contact windows in the pipeline', () => {
   it('schedules once however often the message is delivered while it waits', async () => {
     const world = await closedBusinessWorld();
     const [message] = world.queue.drain(world.clock.now());
-    expect(await sendNotification({ ...world.sendDeps, calendar: world.appDeps.calendar }, message!.body)).toBe('scheduled');
-    expect(await sendNotification({ ...world.sendDeps, calendar: world.appDeps.calendar }, message!.body)).toBe('scheduled');
+    expect(await sendNotification(world.sendWith({ calendar: world.appDeps.calendar }), message!.body)).toBe('scheduled');
+    expect(await sendNotification(world.sendWith({ calendar: world.appDeps.calendar }), message!.body)).toBe('scheduled');
     expect(world.queue.messages).toHaveLength(1);
     expect(world.queue.duplicatesDropped).toBe(1);
   });
@@ -61,7 +61,7 @@ describe('contact windows in the pipeline', () => {
   it('never loses a scheduled message: lost with a crash, the poll hands it to the queue again after its time', async () => {
     const world = await closedBusinessWorld();
     const [message] = world.queue.drain(world.clock.now());
-    const crashing = { ...world.sendDeps, calendar: world.appDeps.calendar, queue: crashAfter(world.queue, 'enqueue') };
+    const crashing = world.sendWith({ calendar: world.appDeps.calendar, queue: crashAfter(world.queue, 'enqueue') });
     await expect(sendNotification(crashing, message!.body)).rejects.toSatisfy(isInjectedCrash);
     world.queue.messages.length = 0; // the scheduled message died with the process
     world.clock.advance(MONDAY_OPENING.getTime() - world.clock.now().getTime() + 10 * 60_000);

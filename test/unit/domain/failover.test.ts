@@ -3,6 +3,7 @@ import { addChannelGateway, listChannels, seedDefaultRoutes, updateChannelGatewa
 import { gatewaysFor, sendWithFailover } from '../../../src/domain/channels/failover.js';
 import type { GatewaySendResult, NotificationRequest } from '../../../src/domain/channels/ports.js';
 import { FakeGatewayRegistry } from '../../contracts/channels/gatewayRegistry.fake.js';
+import { FakeClock } from '../../kit/clock.js';
 import { FakeNotificationGateway, fakeConfiguredGateways } from '../../contracts/channels/notificationGateway.fake.js';
 
 const request: NotificationRequest = { channel: 'sms', to: '+447700900123', text: 'Your repair is ready', clientRef: 'job-1-job-completed-sms' };
@@ -151,8 +152,9 @@ describe('channels API use cases', () => {
   const setup = async () => {
     const registry = new FakeGatewayRegistry();
     const gateways = fakeConfiguredGateways(new FakeNotificationGateway('vonage-sms'), new FakeNotificationGateway('vonage-messages'));
-    await seedDefaultRoutes({ registry, gateways });
-    return { registry, gateways };
+    const deps = { registry, gateways, clock: new FakeClock() };
+    await seedDefaultRoutes(deps);
+    return deps;
   };
 
   it('seeds the default routes of configured gateways only, and keeps operators changes on a second seed', async () => {

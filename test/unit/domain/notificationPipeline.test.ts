@@ -3,7 +3,8 @@ import type { Subscription } from '../../../src/domain/customers/customer.js';
 import { listChannels } from '../../../src/domain/channels/channelsApi.js';
 import { changeJobStatus } from '../../../src/domain/jobs/jobApi.js';
 import { listNotifications } from '../../../src/domain/notifications/deliveryLog.js';
-import { retryDelayMs, sendNotification, throttleRetryDelayMs } from '../../../src/domain/notifications/sendNotification.js';
+import { retryDelayMs, throttleRetryDelayMs } from '../../../src/domain/notifications/retries.js';
+import { sendNotification } from '../../../src/domain/notifications/sendNotification.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
 import { fakeConfiguredGateways } from '../../contracts/channels/notificationGateway.fake.js';
@@ -44,7 +45,7 @@ describe('one notification pipeline for every channel', () => {
     ]);
     expect(world.clientJobs.status(1)).toBe('OPENED');
     const history = world.transactions.forJob(1);
-    expect(history.filter((r) => r.event === 'SMS').map((r) => r.note)).toEqual([
+    expect(history.filter((r) => r.event === 'NOTIFY').map((r) => r.note)).toEqual([
       expect.stringContaining('Courtesy SMS sent to ***456 via vonage-sms'),
       expect.stringContaining('Courtesy WhatsApp message sent to ***456 via vonage-messages'),
       expect.stringContaining('Courtesy email sent to a***@e***.com via smtp'),
@@ -230,7 +231,7 @@ describe('one notification pipeline for every channel', () => {
     const gateway = gatewayOf(world, channel);
     const message = world.queue.drain(world.clock.now()).find((m) => m.messageId === channelKey(channel))!;
     const others = [world.gateway, world.messagesGateway, world.smtpGateway].filter((g) => g !== gateway);
-    const crashing = { ...world.sendDeps, gateways: fakeConfiguredGateways(crashAfter(gateway, 'send'), ...others) };
+    const crashing = world.sendWith({ gateways: fakeConfiguredGateways(crashAfter(gateway, 'send'), ...others) });
     await expect(sendNotification(crashing, message.body)).rejects.toSatisfy(isInjectedCrash);
     expect(gateway.sent).toHaveLength(1);
     world.clock.advance(6 * 60_000);

@@ -187,7 +187,7 @@ describe('closure', () => {
     const world = await openedWorld();
     setClientStatus(world, 'JOB COMPLETED');
     await world.poll();
-    const deps = { ...world.appDeps, queue: crashAfter(world.queue, 'enqueue') };
+    const deps = world.with({ queue: crashAfter(world.queue, 'enqueue') });
     await expect(recordPayment(deps, PAYMENT)).rejects.toBeInstanceOf(InjectedCrash);
     world.queue.drain(world.clock.now());
     world.queue.seen.clear();
@@ -223,7 +223,7 @@ describe('job API', () => {
     const world = await openedWorld();
     const found = await getJobWithHistory(world.appDeps, 1, 'inv-1');
     expect(found?.job.job_status).toBe('OPENED');
-    expect(found?.history.map((r) => r.event)).toEqual(['INGEST', 'SMS', 'STATUS', 'GET']);
+    expect(found?.history.map((r) => r.event)).toEqual(['INGEST', 'NOTIFY', 'STATUS', 'GET']);
     expect(await getJobWithHistory(world.appDeps, 2, 'inv-2')).toBeUndefined();
     expect(world.transactions.forJob(2)).toHaveLength(0);
   });

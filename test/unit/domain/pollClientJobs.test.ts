@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { toJobDocument } from '../../../src/domain/jobs/job.js';
-import { pollClientJobs, type PollDeps } from '../../../src/domain/jobs/pollClientJobs.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { crashAfter, InjectedCrash } from '../../kit/crash.js';
 import { createWorld, type World } from '../../support/world.js';
@@ -112,7 +111,7 @@ describe('pollClientJobs', () => {
   it.each(ingestionSteps)('repairs a crash right after %s.%s on the next poll', async (port, method) => {
     const world = createWorld([clientJob(1), clientJob(2, { mobile: null }), clientJob(3)]);
     const crashing = { [port]: crashAfter(world.pollDeps[port] as object, method as never) };
-    await expect(pollClientJobs({ ...world.pollDeps, ...crashing })).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(world.poll(crashing)).rejects.toBeInstanceOf(InjectedCrash);
 
     world.clock.advance(11 * 60_000);
     await world.poll();
@@ -137,7 +136,7 @@ describe('pollClientJobs', () => {
         expect(world.clientJobs.status(id), `client ${id}`).toBe('OPENED');
         expect(world.documents.docs.get(String(id)), `document ${id}`).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'skipped' } } });
         const history = world.transactions.forJob(id);
-        expect(history.filter((r) => r.event === 'SMS'), `SMS row ${id}`).toHaveLength(1);
+        expect(history.filter((r) => r.event === 'NOTIFY'), `SMS row ${id}`).toHaveLength(1);
         expect(history.filter((r) => r.event === 'STATUS'), `STATUS row ${id}`).toEqual([
           expect.objectContaining({ status: 'OPENED', note: expect.stringContaining('No Courtesy SMS') }),
         ]);
@@ -289,7 +288,7 @@ async function worldWithOpenJobs(ids: number[], mirrorRows: number) {
       await world.tracking.track([{ jobId: id, status: 'IN PROGRESS' }]);
       world.checkpoints.value = { ...world.checkpoints.value, lastJobId: Math.max(world.checkpoints.value.lastJobId, id) };
     },
-    async poll(deps: Partial<PollDeps> = {}) {
+    async poll(deps: Parameters<World['poll']>[0] = {}) {
       visited = [];
       const report = await world.poll({ clientJobs, ...deps });
       return { report, visited };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isNextStatus } from '../../../src/domain/jobs/jobStatus.js';
 import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../../src/domain/shared/money.js';
 import { maskPhone, toE164 } from '../../../src/domain/shared/phone.js';
-import { parseNotificationMessage, notificationKey } from '../../../src/domain/notifications/notificationMessage.js';
+import { notificationKey } from '../../../src/domain/notifications/notificationMessage.js';
+import { parseNotificationMessage } from '../../../src/functions/notifications/notificationWire.js';
 import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../../src/domain/jobs/job.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  deferralDelayMs,
-  deferNotification,
-  MAX_DEFERRALS,
-  retryDelayMs,
-  sendNotification,
-  AttemptNotRecordedError,
-  NotificationInFlightError,
-  throttleRetryDelayMs,
-} from '../../../src/domain/notifications/sendNotification.js';
+import { AttemptNotRecordedError, NotificationInFlightError } from '../../../src/domain/notifications/attempts.js';
+import { deferralDelayMs, deferNotification, MAX_DEFERRALS } from '../../../src/domain/notifications/deferral.js';
+import { retryDelayMs, throttleRetryDelayMs } from '../../../src/domain/notifications/retries.js';
+import { sendNotification } from '../../../src/domain/notifications/sendNotification.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
 import { createWorld } from '../../support/world.js';
@@ -31,7 +25,7 @@ describe('sendNotification (courtesy)', () => {
     expect(world.documents.docs.get('1')).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'sent', providerMessageId: 'vonage-1' } } });
     expect(world.transactions.forJob(1).map((r) => [r.event, r.status])).toEqual([
       ['INGEST', 'NEW'],
-      ['SMS', 'NEW'],
+      ['NOTIFY', 'NEW'],
       ['STATUS', 'OPENED'],
     ]);
     expect(world.transactions.forJob(1)[1]?.note).toContain('***456');
@@ -125,7 +119,7 @@ describe('sendNotification (courtesy)', () => {
     expect(world.queue.messages).toHaveLength(0);
     expect(world.notificationLog.entries.get('job-1-received')).toMatchObject({ state: 'rejected', errorCode: '7' });
     expect(world.clientJobs.status(1)).toBe('OPENED');
-    expect(world.transactions.forJob(1).find((r) => r.event === 'SMS')?.note).toContain('Number barred');
+    expect(world.transactions.forJob(1).find((r) => r.event === 'NOTIFY')?.note).toContain('Number barred');
   });
 
   it('gives up as failed after the last attempt, still opening the job', async () => {
@@ -154,7 +148,7 @@ describe('sendNotification (courtesy)', () => {
     expect(world.gateway.calls).toHaveLength(0);
     expect(world.notificationLog.entries.get('job-1-received')?.state).toBe('unknown');
     expect(world.clientJobs.status(1)).toBe('OPENED');
-    expect(world.transactions.forJob(1).find((r) => r.event === 'SMS')?.note).toContain('not resent');
+    expect(world.transactions.forJob(1).find((r) => r.event === 'NOTIFY')?.note).toContain('not resent');
   });
 
   it('takes back a claim whose confirmation was lost and sends once when the deferred message comes back', async () => {
@@ -277,7 +271,7 @@ describe('sendNotification (courtesy)', () => {
     expect(world.gateway.calls).toHaveLength(1);
     expect(world.clientJobs.status(1)).toBe('OPENED');
     expect(world.documents.docs.get('1')?.job_status).toBe('OPENED');
-    expect(world.transactions.forJob(1).filter((r) => r.event === 'SMS')).toHaveLength(1);
+    expect(world.transactions.forJob(1).filter((r) => r.event === 'NOTIFY')).toHaveLength(1);
     expect(world.transactions.forJob(1).filter((r) => r.event === 'STATUS')).toHaveLength(1);
   });
 
@@ -295,7 +289,7 @@ describe('sendNotification (courtesy)', () => {
       expect(world.clientJobs.status(1)).toBe('OPENED');
       expect(world.documents.docs.get('1')).toMatchObject({ job_status: 'OPENED', sms: { courtesy: { state: 'sent' } } });
       const history = world.transactions.forJob(1);
-      expect(history.filter((r) => r.event === 'SMS')).toHaveLength(1);
+      expect(history.filter((r) => r.event === 'NOTIFY')).toHaveLength(1);
       expect(history.filter((r) => r.event === 'STATUS')).toEqual([expect.objectContaining({ status: 'OPENED', note: expect.stringContaining('Courtesy SMS sent') })]);
       expect(history.some((r) => r.note.includes('Client system moved'))).toBe(false);
     },

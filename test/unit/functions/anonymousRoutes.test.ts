@@ -4,6 +4,7 @@ import { provideRelay } from '../../../src/processRelay.js';
 import { type Relay } from '../../../src/compositionRoot.js';
 import { ClientRateLimiter, clientAddress, rateLimited } from '../../../src/functions/http/clientRateLimit.js';
 import { installFunctionsCore, registrations } from '../../../dev/functionsCore.js';
+import { FakeClock } from '../../kit/clock.js';
 
 /* Issue 26, finding 4: anonymous routes cannot be flooded from one client. */
 
@@ -61,7 +62,7 @@ describe('per-client rate limit on anonymous routes', () => {
     it.each(['health', 'vonageInboundSms', 'vonageMessagesInbound', 'vonageDeliveryReceipt', 'vonageMessagesStatus', 'payments', 'stripeWebhook', 'staffMe', 'listConsoleJobs'])('%s', async (name) => {
       const registration = registrations.get(name)!;
       expect(Object.values(registration.bindings).find((b) => b.type === 'httpTrigger')).toMatchObject({ authLevel: 'anonymous' });
-      provideRelay(async () => ({ checkHealth: async () => ({ clientDb: 'ok', ledgerDb: 'ok', cosmos: 'ok' }), config: {} }) as unknown as Relay);
+      provideRelay(async () => ({ checkHealth: async () => ({ clientDb: 'ok', ledgerDb: 'ok', cosmos: 'ok' }), config: {}, clock: new FakeClock() }) as unknown as Relay);
       const method = name === 'health' ? 'GET' : 'POST';
       const call = () =>
         registration.handler(new HttpRequest({ url: 'http://localhost/api/x', method, headers: { 'x-forwarded-for': `192.0.2.${name.length}` } }), context()) as Promise<HttpResponseInit>;

@@ -43,7 +43,7 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
       expect.objectContaining({ jobId: 1, status: 'CLOSED', eventKey: `reward-${BRAND}-customer-1`, note: `Feedback reward: a discount code of brand ${BRAND} sent to customer 1` }),
     ]);
     const history = world.transactions.forJob(1);
-    expect(history.filter((r) => r.event === 'SMS').map((r) => r.note)).toEqual(
+    expect(history.filter((r) => r.event === 'NOTIFY').map((r) => r.note)).toEqual(
       expect.arrayContaining([expect.stringContaining('Reward SMS sent to ***456'), expect.stringContaining('Reward email sent to')]),
     );
     expect(JSON.stringify(history)).not.toContain('ABCD2345');
@@ -105,8 +105,8 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
   it('repairs a crash between the claim and the queue when Vonage resends the reply', async () => {
     const world = await rewardWorld();
     const sms = inbound({ messageId: 'in-1', text: '5' });
-    await expect(recordInboundSms({ ...world.inboundDeps, codes: crashAfter(world.codes, 'claim') }, sms)).rejects.toBeInstanceOf(InjectedCrash);
-    await expect(recordInboundSms({ ...world.inboundDeps, notificationLog: crashAfter(world.notificationLog, 'register') }, sms)).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(recordInboundSms(world.inboundWith({ codes: crashAfter(world.codes, 'claim') }), sms)).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(recordInboundSms(world.inboundWith({ notificationLog: crashAfter(world.notificationLog, 'register') }), sms)).rejects.toBeInstanceOf(InjectedCrash);
     expect(world.queue.messages).toEqual([]);
 
     expect(await recordInboundSms(world.inboundDeps, sms)).toMatchObject({ outcome: 'duplicate' });
@@ -121,7 +121,7 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
   it('notes on the job that no code was left, answers the reply as recorded, and rewards a later reply once codes exist', async () => {
     const world = await rewardWorld();
     world.codes.add('empty-brand', []);
-    const deps = { ...world.inboundDeps, rewardBrand: 'empty-brand' };
+    const deps = world.inboundWith({ rewardBrand: 'empty-brand' });
     expect(await recordInboundSms(deps, inbound({ messageId: 'in-1', text: '3' }))).toEqual({ outcome: 'recorded', jobId: 1, score: 3 });
     expect(await recordInboundSms(deps, inbound({ messageId: 'in-1', text: '3' }))).toMatchObject({ outcome: 'duplicate' });
     expect(world.queue.messages).toEqual([]);
@@ -135,14 +135,14 @@ describe('the feedback reward (FEEDBACK_REWARD_BRAND)', () => {
 
   it('notes a brand without codes the same way', async () => {
     const world = await rewardWorld();
-    expect(await recordInboundSms({ ...world.inboundDeps, rewardBrand: 'nobody' }, inbound({ messageId: 'in-1', text: '5' }))).toMatchObject({ outcome: 'recorded' });
+    expect(await recordInboundSms(world.inboundWith({ rewardBrand: 'nobody' }), inbound({ messageId: 'in-1', text: '5' }))).toMatchObject({ outcome: 'recorded' });
     expect(rewardRows(world).map((row) => row.note)).toEqual(['Feedback reward not given: brand nobody has no discount codes']);
     expect(world.queue.messages).toEqual([]);
   });
 
   it('claims nothing without FEEDBACK_REWARD_BRAND, for a STOP, or for a reply that matches no feedback request', async () => {
     const unset = await rewardWorld();
-    await recordInboundSms({ ...unset.inboundDeps, rewardBrand: undefined }, inbound({ messageId: 'in-1', text: '5' }));
+    await recordInboundSms(unset.inboundWith({ rewardBrand: undefined }), inbound({ messageId: 'in-1', text: '5' }));
     expect(unset.codes.claims).toBe(0);
     expect(unset.queue.messages).toEqual([]);
     expect(rewardRows(unset)).toEqual([]);

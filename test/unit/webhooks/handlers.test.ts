@@ -42,7 +42,7 @@ async function post(handler: Handler, route: string, params: Record<string, stri
   return { status: response.status, contentType: response.headers.get('content-type'), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-function signed(params: Record<string, string>, at = Date.now() / 1000, secret = SECRET): Record<string, string> {
+function signed(params: Record<string, string>, at = world.clock.now().getTime() / 1000, secret = SECRET): Record<string, string> {
   return signVonageParams(params, secret, at);
 }
 
@@ -95,6 +95,8 @@ async function useRelay(secret: string | 'unsigned-allowed' | 'no-secret'): Prom
   const config = loadConfig({ VONAGE_API_KEY: API_KEY, ...auth }, { localHost: true });
   const relay: Partial<Relay> = {
     config,
+    // Signatures are checked against the relay's clock, the fake one the receipts are signed at.
+    clock: world.clock,
     recordDeliveryReceipt: (receipt) => recordDeliveryReceipt(world.receiptDeps, receipt),
     recordInboundSms: (sms) => recordInboundSms(world.inboundDeps, sms),
   };
@@ -126,6 +128,13 @@ describe('POST /api/webhooks/vonage/status', () => {
     expect(response).toMatchObject({ status: 200, body: { messageId: 'vonage-1', status: 'recorded' } });
     expect(world.notificationLog.deliveries.get('job-1-received')?.status).toBe('delivered');
     expect(world.transactions.rows.filter((r) => r.eventKey === 'dlr-vonage-1-delivered')).toHaveLength(1);
+  });
+
+  it('ignores a receipt for another Vonage account even when its client-ref looks like ours, and writes nothing', async () => {
+    const before = snapshot(world);
+    const response = await send(signed(receiptParams({ messageId: 'x-1', status: 'failed', 'api-key': 'staging' })));
+    expect(response).toMatchObject({ status: 200, body: { messageId: 'x-1', status: 'other-account' } });
+    expect(snapshot(world)).toBe(before);
   });
 
   it('takes parameters from the query string and the body together', async () => {
@@ -206,9 +215,9 @@ describe('POST /api/webhooks/vonage/status', () => {
 
   it.each([
     ['unsigned', () => receiptParams(), 'not signed'],
-    ['wrongly signed', () => signed(receiptParams(), Date.now() / 1000, 'not-the-secret'), 'does not match'],
+    ['wrongly signed', () => signed(receiptParams(), world.clock.now().getTime() / 1000, 'not-the-secret'), 'does not match'],
     ['tampered with after signing', () => ({ ...signed(receiptParams()), status: 'failed' }), 'does not match'],
-    ['replayed (10 minutes old)', () => signed(receiptParams(), Date.now() / 1000 - 600), 'more than 300 s'],
+    ['replayed (10 minutes old)', () => signed(receiptParams(), world.clock.now().getTime() / 1000 - 600), 'more than 300 s'],
   ])('refuses a %s receipt with 401 problem+json and writes nothing', async (_case, params, detail) => {
     const before = snapshot(world);
     const response = await send(params());
@@ -269,9 +278,9 @@ describe('POST /api/webhooks/vonage/inbound', () => {
 
   it.each([
     ['unsigned', () => inboundParams(), 'not signed'],
-    ['wrongly signed', () => signed(inboundParams(), Date.now() / 1000, 'not-the-secret'), 'does not match'],
+    ['wrongly signed', () => signed(inboundParams(), world.clock.now().getTime() / 1000, 'not-the-secret'), 'does not match'],
     ['with its text changed after signing', () => ({ ...signed(inboundParams()), text: '1' }), 'does not match'],
-    ['replayed (10 minutes old)', () => signed(inboundParams(), Date.now() / 1000 - 600), 'more than 300 s'],
+    ['replayed (10 minutes old)', () => signed(inboundParams(), world.clock.now().getTime() / 1000 - 600), 'more than 300 s'],
   ])('refuses a reply %s with 401 problem+json and stores nothing', async (_case, params, detail) => {
     const before = snapshot(world);
     const response = await send(params());

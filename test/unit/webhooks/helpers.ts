@@ -2,6 +2,7 @@ import { requestClosure } from '../../../src/domain/jobs/closure.js';
 import { deliveryReceiptSchema, inboundSmsSchema } from '../../../src/functions/http/vonageSchemas.js';
 import type { DeliveryReceipt, DeliveryReceiptDeps } from '../../../src/domain/notifications/deliveryReceipts.js';
 import type { InboundSms, InboundSmsDeps } from '../../../src/domain/feedback/recordReply.js';
+import { inboundSmsDeps, type InboundSettings } from '../../../src/domain/feedback/inboundWiring.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { FakeCustomerFeedback } from '../../contracts/feedback/customerFeedback.fake.js';
 import { FakeDiscountCodes } from '../../support/fakes.js';
@@ -12,12 +13,22 @@ export const API_KEY = 'test-api-key';
 /** The customer's number as Vonage writes it in webhooks: E.164 without '+'. */
 export const CUSTOMER_MSISDN = '447770123456';
 
+/** The ports and settings inbound messages are wired from; tests set a setting or swap a port here. */
+type InboundBag = World['appDeps'] & InboundSettings & { feedback: FakeCustomerFeedback; codes: FakeDiscountCodes };
+
 export type WebhookWorld = World & {
   feedback: FakeCustomerFeedback;
   codes: FakeDiscountCodes;
   receiptDeps: DeliveryReceiptDeps;
-  inboundDeps: InboundSmsDeps;
+  /** recordInboundSms's deps, wired again at each use from the bag, so a setting changed on it takes effect. */
+  inboundDeps: InboundSmsDeps & InboundBag;
+  /** recordInboundSms's deps over other ports or settings (a crashing port, another brand). */
+  inboundWith(overrides: Partial<InboundBag>): InboundSmsDeps;
 };
+
+function inboundFrom(world: World, bag: InboundBag): InboundSmsDeps {
+  return inboundSmsDeps({ ...world.with(bag), feedback: bag.feedback, codes: bag.codes }, bag);
+}
 
 /** A fake world with jobs ingested and their courtesy SMS sent (Vonage ids vonage-1, vonage-2, ...). */
 export async function openedWorld(jobs = [clientJob(1)], rewardBrand?: string): Promise<WebhookWorld> {
@@ -26,11 +37,16 @@ export async function openedWorld(jobs = [clientJob(1)], rewardBrand?: string): 
   await world.deliverDue();
   const feedback = new FakeCustomerFeedback();
   const codes = new FakeDiscountCodes();
+  const bag: InboundBag = { ...world.appDeps, feedback, codes, rewardBrand, autoReplyCountryCodes: ['44'], stopUnsubscribesAllChannels: false };
+  // Not enumerable: spreading the bag (to wire it) copies its ports and settings, never these.
+  const wired = (key: 'replies' | 'requests' | 'keep' | 'optOut') => ({ get: () => inboundFrom(world, bag)[key], enumerable: false });
+  const inboundDeps = Object.defineProperties(bag, { replies: wired('replies'), requests: wired('requests'), keep: wired('keep'), optOut: wired('optOut') }) as InboundSmsDeps & InboundBag;
   return Object.assign(world, {
     feedback,
     codes,
-    receiptDeps: { ...world.appDeps, settings: { apiKey: API_KEY } },
-    inboundDeps: { ...world.appDeps, feedback, codes, rewardBrand, autoReplyCountryCodes: ['44'], stopUnsubscribesAllChannels: false },
+    receiptDeps: world.appDeps,
+    inboundDeps,
+    inboundWith: (overrides: Partial<InboundBag>) => inboundFrom(world, { ...bag, ...overrides }),
   });
 }
 

@@ -129,7 +129,7 @@ describe('customer replies to the feedback SMS', () => {
       record: { value: async (reply: typeof first) => (await world.feedback.record(first), world.feedback.record(reply)) },
     });
     world.clock.advance(1000);
-    const result = await recordInboundSms({ ...world.inboundDeps, feedback: racing }, inbound({ messageId: 'in-11', text: '2' }));
+    const result = await recordInboundSms(world.inboundWith({ feedback: racing }), inbound({ messageId: 'in-11', text: '2' }));
     expect(result).toEqual({ outcome: 'duplicate', jobId: 1, score: 4 });
     expect(world.documents.docs.get('1')?.feedback).toMatchObject({ score: 4, text: 'four' });
   });
@@ -138,7 +138,7 @@ describe('customer replies to the feedback SMS', () => {
     const world = await openedWorld();
     await closeJobIn(world, 1);
     const sms = inbound({ messageId: 'in-10', text: '5' });
-    await expect(recordInboundSms({ ...world.inboundDeps, feedback: crashAfter(world.feedback, 'record') }, sms)).rejects.toBeInstanceOf(InjectedCrash);
+    await expect(recordInboundSms(world.inboundWith({ feedback: crashAfter(world.feedback, 'record') }), sms)).rejects.toBeInstanceOf(InjectedCrash);
     expect(world.documents.docs.get('1')?.feedback).toBeUndefined();
 
     expect(await recordInboundSms(world.inboundDeps, sms)).toEqual({ outcome: 'duplicate', jobId: 1, score: 5 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FEEDBACK_REPLY_MS, recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { recordInboundSms } from '../../../src/domain/feedback/recordReply.js';
+import { FEEDBACK_REPLY_MS } from '../../../src/domain/feedback/feedbackReplies.js';
 import { listInbox, setInboxStatus } from '../../../src/domain/inbox/inbox.js';
 import { listNotifications } from '../../../src/domain/notifications/deliveryLog.js';
 import { crashAfter, isInjectedCrash } from '../../kit/crash.js';
@@ -151,7 +152,7 @@ describe('the inbox and the after-hours auto-reply', () => {
   it('repairs a crash between keeping the message and queueing the auto-reply when the provider resends it', async () => {
     const world = await inboxWorld();
     at(world, SATURDAY_NIGHT);
-    const crashing = { ...world.inboundDeps, notificationLog: crashAfter(world.notificationLog, 'register') };
+    const crashing = world.inboundWith({ notificationLog: crashAfter(world.notificationLog, 'register') });
     await expect(recordInboundSms(crashing, inbound({ messageId: 'in-1', text: 'hello' }))).rejects.toSatisfy(isInjectedCrash);
     expect(world.queue.messages).toHaveLength(0);
     at(world, new Date(SATURDAY_NIGHT.getTime() + 60_000));

@@ -99,7 +99,7 @@ describe('opting out', () => {
 
   it('repairs a crash between logging the confirmation and unsubscribing when the provider resends the STOP', async () => {
     const world = await subscribedWorld();
-    const crashing = { ...world.inboundDeps, queue: crashAfter(world.queue, 'enqueue') };
+    const crashing = world.inboundWith({ queue: crashAfter(world.queue, 'enqueue') });
     await expect(recordInboundSms(crashing, { messageId: 'in-stop', from: CUSTOMER_MSISDN, text: 'STOP', channel: 'sms' })).rejects.toSatisfy(isInjectedCrash);
     expect(channelsOf(world)).toEqual(['sms', 'whatsapp', 'email']);
     expect(await send(world, 'STOP')).toMatchObject({ outcome: 'unsubscribed', channels: ['sms'] });

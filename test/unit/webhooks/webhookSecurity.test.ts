@@ -36,6 +36,7 @@ beforeEach(async () => {
   await closeJobIn(world, 1);
   const relay: Partial<Relay> = {
     config: loadConfig({ VONAGE_API_KEY: API_KEY, VONAGE_SIGNATURE_SECRET: SECRET }),
+    clock: world.clock,
     recordDeliveryReceipt: (receipt) => recordDeliveryReceipt(world.receiptDeps, receipt),
     recordInboundSms: (sms) => recordInboundSms(world.inboundDeps, sms),
   };
@@ -63,7 +64,7 @@ async function call(handler: Handler, request: HttpRequest): Promise<number> {
 
 /** An SMS API webhook, form-encoded: without a signature, or signed with a secret that is not ours. */
 function smsApiRequest(route: string, params: Record<string, string>, signing: Signing): HttpRequest {
-  const body = signing === 'unsigned' ? params : signVonageParams(params, 'an-attackers-own-secret', Date.now() / 1000);
+  const body = signing === 'unsigned' ? params : signVonageParams(params, 'an-attackers-own-secret', world.clock.now().getTime() / 1000);
   return new HttpRequest({
     url: `http://localhost/api/webhooks/vonage/${route}`,
     method: 'POST',
@@ -76,7 +77,7 @@ function smsApiRequest(route: string, params: Record<string, string>, signing: S
 function messagesApiRequest(route: string, payload: Record<string, unknown>, signing: Signing): HttpRequest {
   const body = JSON.stringify(payload);
   const authorization: Record<string, string> =
-    signing === 'unsigned' ? {} : { authorization: `Bearer ${signVonageMessagesWebhook(body, 'an-attackers-own-secret', Date.now() / 1000)}` };
+    signing === 'unsigned' ? {} : { authorization: `Bearer ${signVonageMessagesWebhook(body, 'an-attackers-own-secret', world.clock.now().getTime() / 1000)}` };
   return new HttpRequest({
     url: `http://localhost/api/webhooks/vonage/messages/${route}`,
     method: 'POST',
@@ -159,7 +160,7 @@ describe('provider-supplied fields in log lines', () => {
     const request = new HttpRequest({
       url: 'http://localhost/api/webhooks/vonage/messages/inbound',
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${signVonageMessagesWebhook(body, SECRET, Date.now() / 1000)}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${signVonageMessagesWebhook(body, SECRET, world.clock.now().getTime() / 1000)}` },
       body: { string: body },
     });
     expect(new HttpResponse(await vonageMessagesInboundHandler(request, context)).status).toBe(200);

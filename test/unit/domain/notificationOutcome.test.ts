@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { notificationOutcome, OUTCOME_RULE } from '../../../src/domain/notifications/deliveryLog.js';
+import { DELIVERY_STATUSES, NOTIFICATION_OUTCOMES, type DeliveryStatus, type NotificationEntryWithDelivery, type NotificationState } from '../../../src/domain/notifications/ports.js';
+
+const STATES: NotificationState[] = ['scheduled', 'queued', 'sending', 'retrying', 'sent', 'rejected', 'failed', 'skipped', 'unknown'];
+
+function entry(state: NotificationState, status: DeliveryStatus | null, reason: NotificationEntryWithDelivery['reason'] = null): NotificationEntryWithDelivery {
+  const at = new Date('2026-11-23T09:00:00.000Z');
+  return {
+    messageKey: 'k',
+    jobId: 1,
+    customerId: 1,
+    kind: 'job-received',
+    channel: 'sms',
+    state,
+    attempts: 1,
+    gateway: null,
+    toMasked: '***456',
+    toHash: null,
+    providerMessageId: null,
+    price: null,
+    errorCode: null,
+    detail: null,
+    reason,
+    createdAt: at,
+    updatedAt: at,
+    settledAt: null,
+    scheduledFor: null,
+    content: null,
+    delivery: status ? { status, errorCode: null, deliveredAt: null } : null,
+  };
+}
+
+/** DESIGN.md's reading of a receipt, written out here independently of the rule under test. */
+function deliveryClass(status: DeliveryStatus | null): 'delivered' | 'undelivered' | 'pending' {
+  if (status === 'delivered') return 'delivered';
+  return status === 'failed' || status === 'expired' || status === 'rejected' ? 'undelivered' : 'pending';
+}
+
+describe('the outcome rule (OUTCOME_RULE)', () => {
+  it('gives every state and delivery status exactly one outcome', () => {
+    for (const state of STATES) {
+      for (const status of [null, ...DELIVERY_STATUSES]) {
+        const matching = NOTIFICATION_OUTCOMES.filter((outcome) =>
+          OUTCOME_RULE[outcome].some((clause) => clause.states.includes(state) && (clause.delivery === 'any' || clause.delivery === deliveryClass(status))),
+        );
+        expect(matching, `${state} / ${status ?? 'no receipt'}`).toEqual([notificationOutcome(entry(state, status)).outcome]);
+      }
+    }
+  });
+
+  it('reads a sent message by its receipt: delivered, failed (delivery-failed), or still sent', () => {
+    expect(notificationOutcome(entry('sent', null))).toEqual({ outcome: 'sent', reason: null });
+    expect(notificationOutcome(entry('sent', 'buffered'))).toEqual({ outcome: 'sent', reason: null });
+    expect(notificationOutcome(entry('sent', 'delivered'))).toEqual({ outcome: 'delivered', reason: null });
+    expect(notificationOutcome(entry('sent', 'expired'))).toEqual({ outcome: 'failed', reason: 'delivery-failed' });
+  });
+
+  it('names why a message failed or was skipped, from its state when it was logged without a reason', () => {
+    expect(notificationOutcome(entry('rejected', null))).toEqual({ outcome: 'failed', reason: 'invalid-recipient' });
+    expect(notificationOutcome(entry('failed', null))).toEqual({ outcome: 'failed', reason: 'provider-error' });
+    expect(notificationOutcome(entry('failed', null, 'no-gateway'))).toEqual({ outcome: 'failed', reason: 'no-gateway' });
+    expect(notificationOutcome(entry('unknown', 'delivered'))).toEqual({ outcome: 'failed', reason: 'outcome-unknown' });
+    expect(notificationOutcome(entry('skipped', null))).toEqual({ outcome: 'skipped', reason: 'no-address' });
+    expect(notificationOutcome(entry('skipped', null, 'not-subscribed'))).toEqual({ outcome: 'skipped', reason: 'not-subscribed' });
+    expect(notificationOutcome(entry('retrying', null))).toEqual({ outcome: 'queued', reason: null });
+  });
+});
