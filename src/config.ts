@@ -2,9 +2,10 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { MIN_PHONE_KEY_SECRET_LENGTH } from './adapters/signatures/phoneKeys.js';
 import { BRAND_ID_PATTERN } from './domain/discounts/discountCode.js';
-import { AMOUNT_PATTERN } from './domain/shared/money.js';
 import { issueLines } from './domain/shared/issues.js';
 import { KNOWN_LOCAL_SECRETS } from './knownLocalSecrets.js';
+import { runawaySettingsShape } from './runawaySettings.js';
+import { flag, positiveInt } from './settingFields.js';
 import { parseBusinessCalendar, parseBusinessHours, parseClosedDates, type BusinessCalendar } from './domain/windows/businessCalendar.js';
 import type { Result, Value } from './domain/shared/result.js';
 
@@ -12,12 +13,7 @@ const mysqlUrl = z
   .string()
   .regex(/^mysql:\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, 'must look like mysql://user[:password]@host[:port]/database');
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
 const optionalSecret = z.string().min(1).optional();
-
-/** An on/off setting, spelled as app settings are: `true` or `false`. */
-const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).default('false');
 
 /** Comma-separated country calling codes without `+` (`44`, `44,353`): 1 to 3 digits, not starting with 0. */
 const callingCodeList = z
@@ -150,12 +146,7 @@ export const configSchema = z.object({
   BUSINESS_CLOSED_DATES: parsedBy(parseClosedDates).default(''),
   /** The brand whose discount code a reply to the feedback request earns, once per customer and brand; unset: replies earn nothing. */
   FEEDBACK_REWARD_BRAND: z.string().regex(BRAND_ID_PATTERN, 'must be a brandId of the discount code API: 1 to 64 letters, digits or "-"').optional(),
-  /** Runaway-sender guard (ASSUMPTIONS.md): messages to one customer, or of one type, in a shop day past which it is flagged (if also 3x its 7-day average). */
-  RUNAWAY_DAILY_COUNT: positiveInt(50),
-  /** The same for the day's cost, in the statistics' currency, three decimals. */
-  RUNAWAY_DAILY_COST: z.string().regex(AMOUNT_PATTERN, 'must be an amount with exactly 3 decimals, e.g. "5.000"').default('5.000'),
-  /** true: sending to a flagged customer pauses until staff release it (POST /api/staff/customers/{customerId}/release). */
-  RUNAWAY_PAUSE: flag,
+  ...runawaySettingsShape,
   /** Client id of a user-assigned managed identity, when Cosmos or Service Bus use identity auth. */
   AZURE_CLIENT_ID: z.string().min(1).optional(),
 });
