@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ChannelSender } from '../../../src/domain/notifications/channelSender.js';
 import type { NotificationMessage } from '../../../src/domain/notifications/notificationMessage.js';
 import { sendNotification } from '../../../src/domain/notifications/sendNotification.js';
+import { SendWindow } from '../../../src/domain/notifications/sendWindow.js';
 import { releaseCustomer, runawayPause, runawayReasons, type RunawayGuardDeps } from '../../../src/domain/stats/runawayGuard.js';
 import { FakeRunawayFlags } from '../../contracts/stats/runawayFlags.fake.js';
 import { createWorld } from '../../support/world.js';
@@ -35,7 +37,9 @@ describe('the runaway-sender guard in the send path', () => {
   function guardedWorld(pause = true) {
     const world = createWorld();
     const guard: RunawayGuardDeps = { flags: new FakeRunawayFlags(world.notificationLog), clock: world.clock, timeZone: 'Europe/London', settings: { ...settings, pause } };
-    const deps = { ...world.sendDeps, sendGuard: { pausedDetail: (customerId: number) => runawayPause(guard, customerId) } };
+    // The guard is asked with the send window, one of the channels' collaborators (as notificationsModule wires it).
+    const window = new SendWindow({ ...world.appDeps, sendGuard: { pausedDetail: (customerId: number) => runawayPause(guard, customerId) } });
+    const deps = { ...world.sendDeps, channels: new ChannelSender({ ...world.appDeps, window }) };
     return { world, guard, send: (m: NotificationMessage) => sendNotification(deps, m) };
   }
 
