@@ -26,7 +26,7 @@ import { coverInterval, resolveInterval } from '../src/domain/stats/statsInterva
 import '../src/functions/stats/recordStatsBatch.js';
 import '../src/functions/stats/recordStatsMessage.js';
 import { invokeHttp, startBenchRelay } from './lib/functions.js';
-import { envInt, runBenchmark, benchLog } from './lib/harness.js';
+import { envInt, runBenchmark, benchLog, timedStep } from './lib/harness.js';
 import { createBenchDatabase, type BenchCosmos } from './lib/stack.js';
 import { int, ms, percentile, summarize } from './lib/stats.js';
 import { markdownTable, textTable, type Row } from './lib/table.js';
@@ -158,13 +158,7 @@ const MESSAGE_COLUMNS = (d: ReturnType<typeof dataset>, i: string) => ({
   at: `(TIMESTAMP'2025-01-01 00:00:00' + INTERVAL (${i} * ${d.num} DIV ${d.den}) * 1000 MICROSECOND)`,
 });
 
-async function timed(label: string, fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  const elapsed = performance.now() - t0;
-  log(`${label}: ${(elapsed / 1000).toFixed(1)} s`);
-  return elapsed;
-}
+const timed = (label: string, fn: () => Promise<unknown>) => timedStep(log, label, fn);
 
 interface QueryRun {
   messages: number;

@@ -9,6 +9,7 @@ import { seedDefaultRoutes } from './domain/channels/channelsApi.js';
 import { buildNotificationGateways, openInfrastructure, type InfrastructureOverrides } from './infrastructure.js';
 import { broadcastsModule } from './modules/broadcasts.js';
 import { channelRoutes, channelsModule } from './modules/channels.js';
+import { consoleModule } from './modules/console.js';
 import { customerPageLinksOf, customerPageModule } from './modules/customerPage.js';
 import { customersModule } from './modules/customers.js';
 import { discountCodeStore, discountsModule } from './modules/discounts.js';
@@ -17,7 +18,7 @@ import { inboxModule } from './modules/inbox.js';
 import { jobRecordsOf, jobsAreaOf, jobsModule } from './modules/jobs.js';
 import { notificationLogOf, notificationsModule } from './modules/notifications.js';
 import { paymentsModule } from './modules/payments.js';
-import { statsModule } from './modules/stats.js';
+import { runawayGuard, statsModule } from './modules/stats.js';
 
 export type RelayOverrides = InfrastructureOverrides;
 
@@ -38,6 +39,8 @@ export async function buildRelay(settings: AppConfig, overrides: RelayOverrides 
   const pageLinks = customerPageLinksOf(infra);
   const jobs = jobsAreaOf(infra, records, notificationLog, pageLinks.trackingLinks);
   const { outbox } = jobs.notifier;
+  // The runaway-sender guard: the send path asks it, the statistics dashboard reviews and releases.
+  const guard = runawayGuard(infra);
   // The functions read settings as loaded; only the infrastructure needs to know which the rules made present.
   const config: AppConfig = infra.config;
   return {
@@ -45,16 +48,17 @@ export async function buildRelay(settings: AppConfig, overrides: RelayOverrides 
     /** The functions' one clock (signature freshness, plausible payment times): the domain's. */
     clock: infra.clock,
     ...jobsModule(jobs, records, infra),
-    ...notificationsModule(jobs, notificationLog, routes, infra),
+    ...notificationsModule(jobs, notificationLog, routes, infra, guard.sendGuard),
     ...paymentsModule(jobs.closure, records, infra),
     ...customersModule(infra),
     ...feedbackModule(outbox, notificationLog, records, codes, infra),
     ...inboxModule(infra),
-    ...statsModule(infra),
+    ...statsModule(infra, guard),
     ...broadcastsModule(outbox, infra),
     ...channelsModule(routes),
     ...discountsModule(codes, infra),
     ...customerPageModule(pageLinks, { outbox, notificationLog, records }, codes, infra),
+    ...consoleModule(records, infra),
     checkHealth: infra.checkHealth,
     close: infra.close,
   };

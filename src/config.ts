@@ -5,6 +5,8 @@ import { BRAND_ID_PATTERN } from './domain/discounts/discountCode.js';
 import { issueLines } from './domain/shared/issues.js';
 import { customerPageSettings, defaultPublicBaseUrl } from './customerPageSettings.js';
 import { KNOWN_LOCAL_SECRETS } from './knownLocalSecrets.js';
+import { runawaySettingsShape } from './runawaySettings.js';
+import { flag, positiveInt } from './settingFields.js';
 import { parseBusinessCalendar, parseBusinessHours, parseClosedDates, type BusinessCalendar } from './domain/windows/businessCalendar.js';
 import type { Result, Value } from './domain/shared/result.js';
 
@@ -12,12 +14,7 @@ const mysqlUrl = z
   .string()
   .regex(/^mysql:\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, 'must look like mysql://user[:password]@host[:port]/database');
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
 const optionalSecret = z.string().min(1).optional();
-
-/** An on/off setting, spelled as app settings are: `true` or `false`. */
-const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).default('false');
 
 /** Comma-separated country calling codes without `+` (`44`, `44,353`): 1 to 3 digits, not starting with 0. */
 const callingCodeList = z
@@ -59,6 +56,14 @@ export const configSchema = z.object({
    * without the secret (relayConfigSchema).
    */
   ALLOW_UNSIGNED_WEBHOOKS: flag,
+  /**
+   * `true` makes a console request without a signed-in principal the local owner, as if App Service
+   * Authentication had signed someone in. Only a local host may set it (`npm start` does); in Azure
+   * only the platform's X-MS-CLIENT-PRINCIPAL says who is signed in.
+   */
+  CONSOLE_LOCAL_OWNER: flag,
+  /** The shop's name the staff console shows. */
+  SHOP_NAME: z.string().trim().min(1).max(80).default('Repair Relay'),
   /**
    * The country calling codes the business serves: an after-hours auto-reply goes only to a mobile
    * number of one of them, never to a foreign or premium-rate destination (toll fraud).
@@ -142,6 +147,7 @@ export const configSchema = z.object({
   BUSINESS_CLOSED_DATES: parsedBy(parseClosedDates).default(''),
   /** The brand whose discount code a reply to the feedback request earns, once per customer and brand; unset: replies earn nothing. */
   FEEDBACK_REWARD_BRAND: z.string().regex(BRAND_ID_PATTERN, 'must be a brandId of the discount code API: 1 to 64 letters, digits or "-"').optional(),
+  ...runawaySettingsShape,
   /** Client id of a user-assigned managed identity, when Cosmos or Service Bus use identity auth. */
   AZURE_CLIENT_ID: z.string().min(1).optional(),
   ...customerPageSettings,
@@ -267,7 +273,8 @@ function localOnlyProblems(present: Record<string, string | undefined>): string[
     .filter(([name, localValue]) => present[name]?.trim() === localValue)
     .map(([name]) => `${name}: is the published local value from local.settings.sample.json; set a secret of your own (for example \`openssl rand -hex 32\`)`);
   const unsigned = present.ALLOW_UNSIGNED_WEBHOOKS?.trim() === 'true' ? ['ALLOW_UNSIGNED_WEBHOOKS: only a local host may accept unsigned webhooks; set VONAGE_SIGNATURE_SECRET instead'] : [];
-  return [...secrets, ...unsigned];
+  const localOwner = present.CONSOLE_LOCAL_OWNER?.trim() === 'true' ? ['CONSOLE_LOCAL_OWNER: only a local host may sign console users in as the local owner; staff sign in with Microsoft Entra ID in Azure'] : [];
+  return [...secrets, ...unsigned, ...localOwner];
 }
 
 /**

@@ -16,6 +16,15 @@ export function benchLog(key: string): (message: string) => void {
   return (message) => console.log(`[bench:${key} ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
+/** Runs one step of a bench's set-up and logs how long it took; returns the milliseconds. */
+export async function timedStep(log: (message: string) => void, label: string, fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  const elapsed = performance.now() - t0;
+  log(`${label}: ${(elapsed / 1000).toFixed(1)} s`);
+  return elapsed;
+}
+
 export interface BenchRun {
   cosmos: BenchCosmos;
   machine: Machine;

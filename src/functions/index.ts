@@ -5,6 +5,8 @@
 import { app } from '@azure/functions';
 import { startRelay } from '../processRelay.js';
 import './broadcasts/sendBroadcast.js';
+import './console/consoleJobs.js';
+import './console/staffMe.js';
 import './customerPage/assets.js';
 import './customerPage/customerPage.js';
 import './customerPage/customerPageForms.js';
@@ -19,8 +21,10 @@ import './channels/updateChannelGateway.js';
 import './discounts/claimDiscountCode.js';
 import './discounts/generateDiscountCodes.js';
 import './discounts/getDiscountCodes.js';
+import './discounts/lookUpDiscountCode.js';
 import './discounts/redeemDiscountCode.js';
 import './feedback/listFeedback.js';
+import './feedback/staffFeedback.js';
 import './feedback/vonageInboundSms.js';
 import './feedback/vonageMessagesInbound.js';
 import './health/health.js';
@@ -39,6 +43,8 @@ import './ops/prepareLedger.js';
 import './payments/payments.js';
 import './payments/stripeWebhook.js';
 import './stats/getStats.js';
+import './stats/staffRunaway.js';
+import './stats/staffStats.js';
 import './stats/recordStatsBatch.js';
 import './stats/recordStatsMessage.js';
 

@@ -4,6 +4,7 @@ import {
   claimDiscountCodeForCustomer,
   discountCodeCounts,
   generateDiscountCodes,
+  lookUpDiscountCode,
   redeemDiscountCode,
   type GenerationRequest,
   type GenerationSettings,
@@ -32,5 +33,7 @@ export function discountsModule(codes: DiscountCodes, infra: Pick<Infrastructure
     claimDiscountCode: (brandId: string, customerId: number) => claimDiscountCodeForCustomer({ codes, customers }, brandId, customerId),
     /** The code normalized. */
     redeemDiscountCode: (code: string) => redeemDiscountCode({ codes }, code),
+    /** GET /api/staff/discount-codes/{code}: the code normalized. */
+    lookUpDiscountCode: (code: string) => lookUpDiscountCode({ codes, customers }, code),
   };
 }

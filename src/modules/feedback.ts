@@ -1,8 +1,10 @@
 import { MysqlCustomers } from '../adapters/mysql/customers.js';
 import { MysqlCustomerFeedback } from '../adapters/mysql/feedback.js';
+import { MysqlFeedbackReports } from '../adapters/mysql/feedbackReports.js';
 import { MysqlInbox } from '../adapters/mysql/inbox.js';
 import { businessCalendar, countryCallingCodes } from '../config.js';
 import type { DiscountCodes } from '../domain/discounts/ports.js';
+import { feedbackSummary, lowScores } from '../domain/feedback/feedbackReports.js';
 import { inboundSmsDeps } from '../domain/feedback/inboundWiring.js';
 import { listFeedback } from '../domain/feedback/listFeedback.js';
 import type { FeedbackPage } from '../domain/feedback/ports.js';
@@ -10,6 +12,7 @@ import { recordInboundSms, type InboundSms } from '../domain/feedback/recordRepl
 import type { JobDocuments, JobTransactions } from '../domain/jobs/ports.js';
 import type { Outbox } from '../domain/notifications/outbox.js';
 import type { NotificationQueries } from '../domain/notifications/ports.js';
+import type { SeriesBucket } from '../domain/stats/statsSeries.js';
 import type { Infrastructure } from '../infrastructure.js';
 
 /** Feedback: customers' replies (scores, STOP, questions for the inbox) and the reward a reply earns, told through the `outbox`. */
@@ -21,6 +24,8 @@ export function feedbackModule(
   infra: Pick<Infrastructure, 'config' | 'ledgerPool' | 'phoneKeys' | 'clock' | 'logger'>,
 ) {
   const feedback = new MysqlCustomerFeedback(infra.ledgerPool);
+  const reports = new MysqlFeedbackReports(infra.ledgerPool);
+  const calendar = businessCalendar(infra.config);
   const replies = inboundSmsDeps(
     {
       ...records,
@@ -31,7 +36,7 @@ export function feedbackModule(
       customers: new MysqlCustomers(infra.ledgerPool),
       codes,
       phoneKeys: infra.phoneKeys,
-      calendar: businessCalendar(infra.config),
+      calendar,
       clock: infra.clock,
       logger: infra.logger('vonageInboundSms'),
     },
@@ -44,5 +49,7 @@ export function feedbackModule(
   return {
     recordInboundSms: (sms: InboundSms) => recordInboundSms(replies, sms),
     listFeedback: (page: FeedbackPage) => listFeedback({ feedback }, page),
+    feedbackSummary: (query: { from: string; to: string; bucket: SeriesBucket }) => feedbackSummary({ reports, timeZone: calendar.timezone }, query),
+    lowScores: (page: { before?: number; limit: number }) => lowScores({ reports }, page),
   };
 }

@@ -11,7 +11,7 @@ import { deferNotification } from '../domain/notifications/deferral.js';
 import { listNotifications } from '../domain/notifications/deliveryLog.js';
 import { recordDeliveryReceipt, type DeliveryReceipt } from '../domain/notifications/deliveryReceipts.js';
 import type { NotificationMessage } from '../domain/notifications/notificationMessage.js';
-import type { NotificationFilter, NotificationLog } from '../domain/notifications/ports.js';
+import type { NotificationFilter, NotificationLog, SendGuard } from '../domain/notifications/ports.js';
 import { sendNotification, type SendNotificationDeps, type SendNotificationSettings } from '../domain/notifications/sendNotification.js';
 import { SendWindow } from '../domain/notifications/sendWindow.js';
 import { batchedSettlement } from '../domain/notifications/settlement.js';
@@ -33,23 +33,26 @@ export function notificationLogOf(infra: Pick<Infrastructure, 'ledgerPool' | 'ba
 
 /**
  * Notifications: sending from the outbox queue, the notification log, delivery receipts and dead
- * letters. Settled notifications and receipts are reported to the jobs area's listeners (`area`).
+ * letters. Settled notifications and receipts are reported to the jobs area's listeners (`area`);
+ * a `sendGuard` (the runaway-sender guard) may hold a customer's messages.
  */
 export function notificationsModule(
   area: Pick<JobsArea, 'notifier' | 'onSettled' | 'progress'>,
   notificationLog: NotificationLog,
   routes: ChannelsDeps,
   infra: Pick<Infrastructure, 'config' | 'ledgerPool' | 'batchPool' | 'queue' | 'clock' | 'deadLetters' | 'logger'>,
+  sendGuard?: SendGuard,
 ) {
   const { clock, queue, deadLetters } = infra;
   const logger = infra.logger('sendNotification');
+  const window = new SendWindow({ customers: new MysqlCustomers(infra.ledgerPool), calendar: businessCalendar(infra.config), ...(sendGuard ? { sendGuard } : {}) });
   const sending: SendNotificationDeps = {
     notificationLog,
     outbox: area.notifier.outbox,
     channels: new ChannelSender({
       ...routes,
       pacer: new TokenBucket(vonageInstanceRate(infra.config)),
-      window: new SendWindow({ customers: new MysqlCustomers(infra.ledgerPool), calendar: businessCalendar(infra.config) }),
+      window,
       clock,
       logger,
     }),

@@ -99,7 +99,7 @@ describe('a ledger migrated by release 2012640 (real MariaDB)', () => {
 
   it('migrates to this release: only the new migrations run, and the data stays readable', async () => {
     const deps = { clientJobs: new MysqlClientJobs(client.pool), phoneKeys: testPhoneKeys };
-    expect(await migrateLedger(previous.pool, LEDGER_MIGRATIONS, deps)).toEqual(['020-phone-lookup-keys-hmac', '025-customer-page']);
+    expect(await migrateLedger(previous.pool, LEDGER_MIGRATIONS, deps)).toEqual(['020-phone-lookup-keys-hmac', '022-staff-actions', '023-console-job-list', '024-console-message-list', '025-customer-page', '029-stats-type-buckets', '030-runaway-flags', '031-feedback-report-indexes']);
     expect(await migrateLedger(previous.pool, LEDGER_MIGRATIONS, deps)).toEqual([]);
 
     const [[rekeyed]] = await previous.pool.query<RowDataPacket[]>("SELECT to_hash, to_hash_version FROM notification_log WHERE message_key = 'job-1-closed'");
@@ -109,6 +109,8 @@ describe('a ledger migrated by release 2012640 (real MariaDB)', () => {
     const range = [{ level: 'day' as const, firstStart: new Date('2026-11-23T00:00:00Z'), lastStart: new Date('2026-11-23T00:00:00Z'), sign: 1 as const }];
     expect(await stats.totals(range, { type: 'Repair' })).toEqual([{ customerId: 7, type: 'Repair', count: 1, totalAmount: '1.500' }]);
     expect(await stats.totals(range, { type: 'repair' })).toEqual([]);
+    // Migration 029 filled the per-type buckets from the customer ones.
+    expect(await stats.bucketSums(range, {})).toEqual([{ level: 'day', bucketStart: new Date('2026-11-23T00:00:00Z'), count: 1, totalAmount: '1.500' }]);
     // The message's id now reads as the UUID's text (the form the edge passes on): the same message again is a duplicate, not a second count.
     expect(await stats.record([{ uuid: LEGACY_STATS_UUID, customerId: 7, type: 'Repair', amount: '1.500' }], MONDAY)).toEqual([{ outcome: 'duplicate' }]);
   });

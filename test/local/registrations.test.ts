@@ -73,6 +73,22 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
   // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
   { method: 'GET', route: 'feedback', authLevel: 'function' },
+  // Issue 23: the staff console's JSON routes, anonymous to the host so App Service Authentication
+  // decides who the user is; staffOnly then requires the staff or owner app role (docs/api.md, Staff console).
+  { method: 'GET', route: 'staff/me', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/jobs', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/jobs/{jobId}', authLevel: 'anonymous' },
+  // Issue 24: the console's statistics, discount-code and feedback screens (docs/api.md, Staff console, part 2).
+  { method: 'GET', route: 'staff/stats/series', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/stats/table', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/stats.csv', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/stats/flags', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/customers/{customerId}/release', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/brands/{brandId}/discount-codes', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/discount-codes/{code}', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/discount-codes/{code}/redeem', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/feedback/summary', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/feedback/low-scores', authLevel: 'anonymous' },
   // Issue 25: the customer's own page, anonymous (its token is the key), and its forms and assets (docs/customer-page.md).
   { method: 'GET', route: 't/{token}', authLevel: 'anonymous' },
   { method: 'POST', route: 't/{token}/preferences', authLevel: 'anonymous' },
@@ -255,7 +271,7 @@ describe('local.settings.sample.json', () => {
   it('is refused outside a local host: its published secrets and unsigned webhooks would let anyone in', () => {
     const load = () => loadConfig(sample.Values);
     expect(load).toThrow(ConfigError);
-    for (const name of ['PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'PHONE_KEY_SECRET', 'VONAGE_API_SECRET', 'ALLOW_UNSIGNED_WEBHOOKS']) {
+    for (const name of ['PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'PHONE_KEY_SECRET', 'VONAGE_API_SECRET', 'ALLOW_UNSIGNED_WEBHOOKS', 'CONSOLE_LOCAL_OWNER']) {
       expect(load).toThrow(new RegExp(`\\n  ${name}: `));
     }
     expect(load).not.toThrow(/local-payment-webhook-secret|whsec_local/);

@@ -2,9 +2,9 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { CustomerFeedback, FeedbackEntry, FeedbackPage, FeedbackReply } from '../../domain/feedback/ports.js';
 import type { MysqlPool } from './pool.js';
 
-const COLUMNS = 'feedback_id, inbound_message_id, Job_id, customer_id, score, reply_text, received_at';
+export const FEEDBACK_COLUMNS = 'feedback_id, inbound_message_id, Job_id, customer_id, score, reply_text, received_at';
 
-function toEntry(row: RowDataPacket): FeedbackEntry {
+export function feedbackEntry(row: RowDataPacket): FeedbackEntry {
   return {
     feedbackId: Number(row.feedback_id),
     inboundMessageId: String(row.inbound_message_id),
@@ -33,23 +33,23 @@ export class MysqlCustomerFeedback implements CustomerFeedback {
   }
 
   async get(inboundMessageId: string): Promise<FeedbackReply | undefined> {
-    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${COLUMNS} FROM feedback WHERE inbound_message_id = ?`, [inboundMessageId]);
-    return rows[0] && toReply(toEntry(rows[0]));
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${FEEDBACK_COLUMNS} FROM feedback WHERE inbound_message_id = ?`, [inboundMessageId]);
+    return rows[0] && toReply(feedbackEntry(rows[0]));
   }
 
   async forJob(jobId: number): Promise<FeedbackReply[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT ${COLUMNS} FROM feedback WHERE Job_id = ? ORDER BY received_at, inbound_message_id`,
+      `SELECT ${FEEDBACK_COLUMNS} FROM feedback WHERE Job_id = ? ORDER BY received_at, inbound_message_id`,
       [jobId],
     );
-    return rows.map((row) => toReply(toEntry(row)));
+    return rows.map((row) => toReply(feedbackEntry(row)));
   }
 
   async list(page: FeedbackPage): Promise<FeedbackEntry[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT ${COLUMNS} FROM feedback ${page.before === undefined ? '' : 'WHERE feedback_id < ?'} ORDER BY feedback_id DESC LIMIT ?`,
+      `SELECT ${FEEDBACK_COLUMNS} FROM feedback ${page.before === undefined ? '' : 'WHERE feedback_id < ?'} ORDER BY feedback_id DESC LIMIT ?`,
       page.before === undefined ? [page.limit] : [page.before, page.limit],
     );
-    return rows.map(toEntry);
+    return rows.map(feedbackEntry);
   }
 }

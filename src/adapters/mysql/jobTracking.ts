@@ -6,12 +6,12 @@ import { placeholders, type MysqlPool } from './pool.js';
 export class MysqlJobTracking implements JobTracking {
   constructor(private readonly pool: MysqlPool) {}
 
-  async track(jobs: ReadonlyArray<{ jobId: number; status: string }>, at: Date): Promise<void> {
+  async track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>, at: Date): Promise<void> {
     if (jobs.length === 0) return;
     await this.pool.query(
-      `INSERT IGNORE INTO job_tracking (Job_id, last_status, is_open, updated_at)
-       VALUES ${placeholders(jobs.length, '(?, ?, ?, ?)')}`,
-      jobs.flatMap((job) => [job.jobId, job.status, job.status === 'CLOSED' ? 0 : 1, at]),
+      `INSERT IGNORE INTO job_tracking (Job_id, last_status, is_open, product, updated_at, created_at, status_since)
+       VALUES ${placeholders(jobs.length, '(?, ?, ?, ?, ?, ?, ?)')}`,
+      jobs.flatMap((job) => [job.jobId, job.status, job.status === 'CLOSED' ? 0 : 1, job.product?.trim().slice(0, 100) || null, at, at, at]),
     );
   }
 
@@ -29,9 +29,9 @@ export class MysqlJobTracking implements JobTracking {
 
   async advance(jobId: number, expected: string, status: string, at: Date): Promise<boolean> {
     const [result] = await this.pool.execute<ResultSetHeader>(
-      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = ?
+      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = ?, status_since = ?
        WHERE Job_id = ? AND last_status = ?`,
-      [status, status === 'CLOSED' ? 0 : 1, at, jobId, expected],
+      [status, status === 'CLOSED' ? 0 : 1, at, at, jobId, expected],
     );
     return result.affectedRows === 1;
   }
@@ -39,9 +39,9 @@ export class MysqlJobTracking implements JobTracking {
   async advanceMany(jobIds: readonly number[], expected: string, status: string, at: Date): Promise<number> {
     if (jobIds.length === 0) return 0;
     const [result] = await this.pool.query<ResultSetHeader>(
-      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = ?
+      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = ?, status_since = ?
        WHERE Job_id IN (${placeholders(jobIds.length)}) AND last_status = ?`,
-      [status, status === 'CLOSED' ? 0 : 1, at, ...jobIds, expected],
+      [status, status === 'CLOSED' ? 0 : 1, at, at, ...jobIds, expected],
     );
     return result.affectedRows;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
-import { BUCKET_LEVELS, type BucketLevel, type BucketRange, type MessageStats, type StatsFilter, type StatsMessage, type StatsRecordOutcome, type StatsTotal } from '../../domain/stats/ports.js';
+import { BUCKET_LEVELS, type BucketLevel, type BucketRange, type BucketSum, type MessageStats, type StatsFilter, type StatsMessage, type StatsPage, type StatsRecordOutcome, type StatsTotal } from '../../domain/stats/ports.js';
 import { bucketStart } from '../../domain/stats/statsInterval.js';
 import { sameStatsContent } from '../../domain/stats/statsMessage.js';
 import { transientOnFailure } from '../system/transientErrors.js';
@@ -9,11 +9,36 @@ import { placeholders, retryingRolledBackTransactions, type MysqlPool } from './
 /** `stats_bucket.level`: 1 quarter hour, 2 UTC day, 3 UTC month, 4 UTC year. */
 const LEVEL_NUMBER: Record<BucketLevel, number> = { quarter: 1, day: 2, month: 3, year: 4 };
 
+const LEVEL_OF_NUMBER = new Map(BUCKET_LEVELS.map((level) => [LEVEL_NUMBER[level], level]));
+
+/** One bucket is an equality, so that a lone year bucket is read in key order. */
+const single = (r: BucketRange) => r.firstStart.getTime() === r.lastStart.getTime();
+const rangeCondition = (r: BucketRange) => (single(r) ? '(level = ? AND bucket_start = ?)' : '(level = ? AND bucket_start BETWEEN ? AND ?)');
+const rangeValues = (r: BucketRange) => (single(r) ? [LEVEL_NUMBER[r.level], r.firstStart] : [LEVEL_NUMBER[r.level], r.firstStart, r.lastStart]);
+
+/** The filter's conditions and their values, after the ranges'. */
+function filterConditions(filter: StatsFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.customerId !== undefined) {
+    where.push('customer_id = ?');
+    params.push(filter.customerId);
+  }
+  if (filter.type !== undefined) {
+    where.push('type = ?');
+    params.push(filter.type);
+  }
+  return { where, params };
+}
+
 /** In-memory limit of a query's grouping table (MariaDB's default is 16 MiB, then it goes to disk). */
 const TEMP_TABLE_BYTES = 256 * 1024 * 1024;
 
 /** `stats_message.uuid` is VARBINARY (migration 019): the id's UTF-8 bytes, compared exactly, whatever the connection's collation. */
 const uuidBytes = (uuid: string) => Buffer.from(uuid, 'utf8');
+
+/** `type` is VARBINARY since migration 006 (VARCHAR on older ledgers): UTF-8 text either way. */
+const typeText = (value: unknown) => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
 
 /**
  * MariaDB statistics. `record` sends one multi-statement transaction per call, so a batch of a
@@ -61,11 +86,23 @@ export class MysqlMessageStats implements MessageStats {
         GROUP BY b.level, b.bucket_start, m.customer_id, m.type
         ORDER BY b.level, b.bucket_start, m.customer_id, m.type
         ON DUPLICATE KEY UPDATE message_count = message_count + VALUES(message_count), total_amount = total_amount + VALUES(total_amount)`,
+      // The same messages once more per type (migration 029); every writer locks these rows in the
+      // same key order, after its customer rows, so concurrent batches wait but never deadlock.
+      `INSERT INTO stats_type_bucket (level, bucket_start, type, message_count, total_amount)
+        SELECT b.level, b.bucket_start, m.type, COUNT(*), SUM(m.amount)
+        FROM stats_message m CROSS JOIN (${buckets}) b
+        WHERE m.uuid IN (${placeholders(unique.length)}) AND m.ingest_id = ?
+        GROUP BY b.level, b.bucket_start, m.type
+        ORDER BY b.level, b.bucket_start, m.type
+        ON DUPLICATE KEY UPDATE message_count = message_count + VALUES(message_count), total_amount = total_amount + VALUES(total_amount)`,
       `SELECT uuid, customer_id, type, amount, ingest_id = ? AS created FROM stats_message WHERE uuid IN (${placeholders(unique.length)}) LOCK IN SHARE MODE`,
       'COMMIT',
     ].join(';\n');
     const params = [
       ...unique.flatMap((m, i) => [keys[i], m.customerId, m.type, m.amount, receivedAt, ingestId]),
+      ...BUCKET_LEVELS.map((level) => bucketStart(level, receivedAt)),
+      ...keys,
+      ingestId,
       ...BUCKET_LEVELS.map((level) => bucketStart(level, receivedAt)),
       ...keys,
       ingestId,
@@ -77,7 +114,7 @@ export class MysqlMessageStats implements MessageStats {
       const connection = await this.pool.getConnection();
       try {
         const [results] = await connection.query<RowDataPacket[][]>(sql, params);
-        const rows = results[3] ?? [];
+        const rows = results[4] ?? [];
         return new Map(
           rows.map((row) => {
             const uuid = (row.uuid as Buffer).toString('utf8');
@@ -120,6 +157,11 @@ export class MysqlMessageStats implements MessageStats {
          WHERE customer_id = ? AND type = ? AND (${buckets.map(() => '(level = ? AND bucket_start = ?)').join(' OR ')})`,
         [String(row.amount), message.amount, row.customer_id, row.type, ...buckets.flat()],
       );
+      await connection.query(
+        `UPDATE stats_type_bucket SET total_amount = total_amount - CAST(? AS DECIMAL(15,3)) + CAST(? AS DECIMAL(15,3))
+         WHERE type = ? AND (${buckets.map(() => '(level = ? AND bucket_start = ?)').join(' OR ')})`,
+        [String(row.amount), message.amount, row.type, ...buckets.flat()],
+      );
       await connection.query('COMMIT');
       return 'repriced';
     } catch (error) {
@@ -130,26 +172,20 @@ export class MysqlMessageStats implements MessageStats {
     }
   }
 
-  async totals(ranges: readonly BucketRange[], filter: StatsFilter): Promise<StatsTotal[]> {
+  async totals(ranges: readonly BucketRange[], filter: StatsFilter, page?: StatsPage): Promise<StatsTotal[]> {
     if (ranges.length === 0) return [];
-    // One bucket is an equality, so that a lone year bucket is read in key order.
-    const single = (r: BucketRange) => r.firstStart.getTime() === r.lastStart.getTime();
-    const condition = (r: BucketRange) => (single(r) ? '(level = ? AND bucket_start = ?)' : '(level = ? AND bucket_start BETWEEN ? AND ?)');
-    const values = (r: BucketRange) => (single(r) ? [LEVEL_NUMBER[r.level], r.firstStart] : [LEVEL_NUMBER[r.level], r.firstStart, r.lastStart]);
     const subtracted = ranges.filter((r) => r.sign < 0);
     // Subtracted buckets count negatively; no bucket is both added and subtracted.
     const signed = (column: string) =>
-      subtracted.length === 0 ? column : `CASE WHEN ${subtracted.map(condition).join(' OR ')} THEN -${column} ELSE ${column} END`;
-    const where = [`(${ranges.map(condition).join(' OR ')})`];
+      subtracted.length === 0 ? column : `CASE WHEN ${subtracted.map(rangeCondition).join(' OR ')} THEN -${column} ELSE ${column} END`;
+    const filtered = filterConditions(filter);
+    const where = [`(${ranges.map(rangeCondition).join(' OR ')})`, ...filtered.where];
     // Placeholders in text order: the two signed sums, then the WHERE clause.
-    const params: unknown[] = [...subtracted.flatMap(values), ...subtracted.flatMap(values), ...ranges.flatMap(values)];
-    if (filter.customerId !== undefined) {
-      where.push('customer_id = ?');
-      params.push(filter.customerId);
-    }
-    if (filter.type !== undefined) {
-      where.push('type = ?');
-      params.push(filter.type);
+    const params: unknown[] = [...subtracted.flatMap(rangeValues), ...subtracted.flatMap(rangeValues), ...ranges.flatMap(rangeValues), ...filtered.params];
+    if (page?.after) {
+      // Key range on (customer_id, type): served by the primary key's order within each bucket range.
+      where.push('(customer_id > ? OR (customer_id = ? AND type > ?))');
+      params.push(page.after.customerId, page.after.customerId, Buffer.from(page.after.type, 'utf8'));
     }
     const [rows] = await this.pool.query<RowDataPacket[]>(
       // Every customer over a year groups a few million bucket rows: keep that temporary table in memory.
@@ -158,12 +194,32 @@ export class MysqlMessageStats implements MessageStats {
       `/*M! SET STATEMENT tmp_table_size = ${TEMP_TABLE_BYTES}, max_heap_table_size = ${TEMP_TABLE_BYTES} FOR */
        SELECT /*+ SET_VAR(tmp_table_size = ${TEMP_TABLE_BYTES}) SET_VAR(max_heap_table_size = ${TEMP_TABLE_BYTES}) */ customer_id, type, SUM(${signed('CAST(message_count AS SIGNED)')}) AS message_count, SUM(${signed('total_amount')}) AS total_amount
        FROM stats_bucket WHERE ${where.join(' AND ')}
-       GROUP BY customer_id, type HAVING message_count > 0 ORDER BY customer_id, type`,
+       GROUP BY customer_id, type HAVING message_count > 0 ORDER BY customer_id, type${page ? ` LIMIT ${Math.trunc(page.limit)}` : ''}`,
       params,
     );
     return rows.map((row) => ({
       customerId: Number(row.customer_id),
-      type: String(row.type),
+      type: typeText(row.type),
+      count: Number(row.message_count),
+      totalAmount: String(row.total_amount),
+    }));
+  }
+
+  async bucketSums(ranges: readonly BucketRange[], filter: StatsFilter): Promise<BucketSum[]> {
+    if (ranges.length === 0) return [];
+    // Every customer: the per-type rows (primary key level, bucket_start, type); one customer: its
+    // own rows through ix_stats_bucket_customer (customer_id, level, bucket_start).
+    const table = filter.customerId === undefined ? 'stats_type_bucket' : 'stats_bucket';
+    const filtered = filterConditions(filter);
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT level, bucket_start, SUM(message_count) AS message_count, SUM(total_amount) AS total_amount
+       FROM ${table} WHERE (${ranges.map(rangeCondition).join(' OR ')})${filtered.where.map((c) => ` AND ${c}`).join('')}
+       GROUP BY level, bucket_start ORDER BY level, bucket_start`,
+      [...ranges.flatMap(rangeValues), ...filtered.params],
+    );
+    return rows.map((row) => ({
+      level: LEVEL_OF_NUMBER.get(Number(row.level))!,
+      bucketStart: row.bucket_start as Date,
       count: Number(row.message_count),
       totalAmount: String(row.total_amount),
     }));

@@ -1,7 +1,7 @@
 import type { Customers } from '../customers/ports.js';
 import type { Clock } from '../shared/ports.js';
 import { newDiscountCodes } from './discountCode.js';
-import type { ClaimOutcome, DiscountCodeCounts, DiscountCodes, RandomSource, RedeemOutcome } from './ports.js';
+import type { ClaimOutcome, CodeLookup, CodeTerms, DiscountCodeCounts, DiscountCodes, RandomSource, RedeemOutcome } from './ports.js';
 
 export interface GenerationSettings {
   /** Codes written per step; each step's progress is saved, so a repeat continues after the last whole step. */
@@ -22,13 +22,17 @@ export interface GenerationRequest {
   count: number;
   /** The caller's Idempotency-Key; without one the request gets a fresh key, returned so it can be continued. */
   idempotencyKey?: string;
+  /** The batch's value and expiry (issue 24), kept on each of its codes. */
+  terms?: CodeTerms;
 }
 
 export type GenerationResult =
   | { status: 'complete'; batchKey: string; counts: DiscountCodeCounts }
   /** The time budget ran out: repeating the request with `batchKey` continues it. */
   | { status: 'in-progress'; batchKey: string; counts: DiscountCodeCounts }
-  | { status: 'key-reused'; batchKey: string; requested: number };
+  | { status: 'key-reused'; batchKey: string; requested: number }
+  /** An expiry that is not in the future: such codes could never be redeemed. */
+  | { status: 'invalid-terms'; detail: string };
 
 /** A collision among 8e14 codes is rare; this many in a row for one chunk means something else is wrong. */
 const MAX_COLLISION_ROUNDS = 8;
@@ -40,8 +44,12 @@ const MAX_COLLISION_ROUNDS = 8;
 export async function generateDiscountCodes(deps: GenerateCodesDeps, request: GenerationRequest): Promise<GenerationResult> {
   const { codes, random, clock, settings } = deps;
   const { brandId, count } = request;
+  const expiresAt = request.terms?.expiresAt;
+  if (expiresAt !== undefined && Date.parse(expiresAt) <= clock.now().getTime()) {
+    return { status: 'invalid-terms', detail: `expiresAt must be in the future, not ${expiresAt}` };
+  }
   const batchKey = request.idempotencyKey ?? Array.from(random.bytes(16), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  const start = await codes.startGeneration(brandId, batchKey, count);
+  const start = await codes.startGeneration(brandId, batchKey, count, request.terms);
   if (start.status === 'key-reused') return { status: 'key-reused', batchKey, requested: start.requested };
 
   const deadline = clock.now().getTime() + settings.timeBudgetMs;
@@ -96,6 +104,32 @@ export interface RedeemCodeDeps {
 /** `code` normalized by normalizeDiscountCode. */
 export function redeemDiscountCode(deps: RedeemCodeDeps, code: string): Promise<RedeemOutcome> {
   return deps.codes.redeem(code);
+}
+
+/** A name as the counter shows it: each word's first letter and asterisks ("Ada Lovelace" → "A*** L***"). */
+export function maskName(name: string): string {
+  return name
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .map((word) => `${Array.from(word)[0]}***`)
+    .join(' ');
+}
+
+export interface LookUpCodeDeps {
+  codes: Pick<DiscountCodes, 'lookup'>;
+  customers: Pick<Customers, 'get'>;
+}
+
+export type CodeView = Omit<CodeLookup, 'customerId'> & { customer: { customerId: number; nameMasked: string } | null };
+
+/** `code` normalized by normalizeDiscountCode: its brand, terms and state, and who holds it with the name masked; undefined when it is not one of ours. */
+export async function lookUpDiscountCode(deps: LookUpCodeDeps, code: string): Promise<CodeView | undefined> {
+  const found = await deps.codes.lookup(code);
+  if (!found) return undefined;
+  const { customerId, ...rest } = found;
+  const holder = customerId === null ? undefined : await deps.customers.get(customerId);
+  return { ...rest, customer: customerId === null ? null : { customerId, nameMasked: holder ? maskName(holder.name) : '' } };
 }
 
 export interface CodeCountsDeps {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PartitionedDocument } from './ports.js';
+import type { CodeTerms, PartitionedDocument } from './ports.js';
 
 /**
  * A brand's codes are dealt round-robin into this many shards (code `seq` is in shard seq mod 64),
@@ -29,10 +29,14 @@ export interface BrandDoc extends PartitionedDocument {
 export interface BatchDoc extends PartitionedDocument {
   requested: number;
   completed: boolean;
+  /** Issue 24; absent on batches from before, whose codes have no value and never expire. */
+  terms?: CodeTerms;
 }
 export interface CodeDoc extends PartitionedDocument {
   seq: number;
   code: string;
+  /** Its batch's terms, copied when written (one read finds them); absent on codes from before. */
+  terms?: CodeTerms;
 }
 export interface CodeIndexDoc extends PartitionedDocument {
   brand: string;

@@ -16,10 +16,32 @@ export interface DiscountCodeCounts {
   available: number;
 }
 
-/** A range of sequence numbers a generation fills next: [from, from + size). */
+/** What a code is worth: a percentage (1 to 100) or an amount in a currency (a decimal string, never a float). */
+export type DiscountValue = { kind: 'percent'; percent: number } | { kind: 'amount'; amount: string; currency: string };
+
+/** A batch's terms, kept on each of its codes (issue 24); codes generated before have none and never expire. */
+export interface CodeTerms {
+  value?: DiscountValue;
+  /** ISO 8601 UTC: from this instant on the code is refused at the counter. */
+  expiresAt?: string;
+}
+
+/** A range of sequence numbers a generation fills next: [from, from + size), with the terms of the batch it belongs to. */
 export interface GenerationChunk {
   from: number;
   size: number;
+  terms?: CodeTerms;
+}
+
+/** One code as the console looks it up. */
+export interface CodeLookup {
+  code: string;
+  brandId: string;
+  terms: CodeTerms;
+  state: 'available' | 'claimed' | 'redeemed' | 'expired';
+  customerId: number | null;
+  claimedAt: string | null;
+  redeemedAt: string | null;
 }
 
 export type GenerationStart =
@@ -40,6 +62,8 @@ export type RedeemOutcome =
   | { status: 'already-redeemed'; brandId: string }
   /** A code nobody has claimed cannot be redeemed: it was never handed to a customer. */
   | { status: 'not-claimed'; brandId: string }
+  /** Past its batch's expiry: refused, and said so. */
+  | { status: 'expired'; brandId: string; expiresAt: string }
   | { status: 'unknown-code' };
 
 /**
@@ -49,7 +73,7 @@ export type RedeemOutcome =
  */
 export interface DiscountCodes {
   /** Records generation request `batchKey` of `count` codes (or finds it again when repeated). */
-  startGeneration(brandId: string, batchKey: string, count: number): Promise<GenerationStart>;
+  startGeneration(brandId: string, batchKey: string, count: number, terms?: CodeTerms): Promise<GenerationStart>;
   /**
    * The next sequence numbers to fill for the brand: those of an unfinished earlier generation
    * first (whoever asks completes it), then this one's; undefined once `batchKey` is complete.
@@ -67,6 +91,8 @@ export interface DiscountCodes {
   claim(brandId: string, customerId: number): Promise<ClaimOutcome>;
   /** `code` as normalized (upper case). */
   redeem(code: string): Promise<RedeemOutcome>;
+  /** `code` as normalized; undefined when it is not one of ours. */
+  lookup(code: string): Promise<CodeLookup | undefined>;
 }
 
 /**

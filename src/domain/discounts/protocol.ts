@@ -17,6 +17,8 @@ import {
 } from './documents.js';
 import type {
   ClaimOutcome,
+  CodeLookup,
+  CodeTerms,
   ConditionalDocuments,
   DiscountCodeCounts,
   DiscountCodes,
@@ -46,12 +48,16 @@ export class DiscountCodeProtocol implements DiscountCodes {
     this.claims = new ShardedClaims(documents, new BrandViews(documents), clock, random);
   }
 
-  async startGeneration(brandId: string, batchKey: string, count: number): Promise<GenerationStart> {
+  async startGeneration(brandId: string, batchKey: string, count: number, terms?: CodeTerms): Promise<GenerationStart> {
     await this.documents.createIfAbsent({ id: BRAND_ID, brandId, generated: 0, redeemed: 0, open: null } satisfies BrandDoc);
-    if (await this.documents.createIfAbsent({ id: batchId(batchKey), brandId, requested: count, completed: false } satisfies BatchDoc)) return { status: 'open' };
+    const fresh: BatchDoc = { id: batchId(batchKey), brandId, requested: count, completed: false, ...(terms ? { terms } : {}) };
+    if (await this.documents.createIfAbsent(fresh)) return { status: 'open' };
     const batch = await this.documents.read<BatchDoc>(brandId, batchId(batchKey));
     if (!batch) throw new Error(`generation batch of brand ${brandId} vanished`);
-    if (batch.document.requested !== count) return { status: 'key-reused', requested: batch.document.requested };
+    // The same key for other terms is another request too.
+    if (batch.document.requested !== count || JSON.stringify(batch.document.terms ?? null) !== JSON.stringify(terms ?? null)) {
+      return { status: 'key-reused', requested: batch.document.requested };
+    }
     return { status: batch.document.completed ? 'completed' : 'open' };
   }
 
@@ -60,7 +66,11 @@ export class DiscountCodeProtocol implements DiscountCodes {
       const { document: brand, version } = await this.readBrand(brandId);
       if (brand.open) {
         const end = brand.open.from + brand.open.target;
-        if (brand.generated < end) return { from: brand.generated, size: Math.min(maxSize, end - brand.generated) };
+        if (brand.generated < end) {
+          const open = await this.documents.read<BatchDoc>(brandId, brand.open.batch);
+          const terms = open?.document.terms;
+          return { from: brand.generated, size: Math.min(maxSize, end - brand.generated), ...(terms ? { terms } : {}) };
+        }
         // Written in full: its request record is completed first, so a crash before the brand
         // lets go of it only means the next caller closes it again.
         await this.completeBatch(brandId, brand.open.batch);
@@ -84,7 +94,8 @@ export class DiscountCodeProtocol implements DiscountCodes {
 
   async fillChunk(brandId: string, chunk: GenerationChunk, codes: readonly string[]): Promise<void> {
     // A number another request filled first keeps its code; this one's code stays unused in the index.
-    await this.documents.createManyIfAbsent(codes.map((code, index) => ({ id: codeId(chunk.from + index), brandId, seq: chunk.from + index, code }) satisfies CodeDoc));
+    const terms = chunk.terms ? { terms: chunk.terms } : {};
+    await this.documents.createManyIfAbsent(codes.map((code, index) => ({ id: codeId(chunk.from + index), brandId, seq: chunk.from + index, code, ...terms }) satisfies CodeDoc));
     const end = chunk.from + chunk.size;
     for (let attempt = 1; attempt <= MAX_BRAND_ATTEMPTS; attempt++) {
       const { document: brand, version } = await this.readBrand(brandId);
@@ -104,17 +115,44 @@ export class DiscountCodeProtocol implements DiscountCodes {
   }
 
   async redeem(code: string): Promise<RedeemOutcome> {
-    const index = await this.documents.read<CodeIndexDoc>(codePartition(code), code);
-    if (!index) return { status: 'unknown-code' };
-    const { brand: brandId, seq } = index.document;
-    const [stored, taken] = await this.documents.readMany<CodeDoc | TakenDoc>(brandId, [codeId(seq), takenId(seq)]);
-    // An index entry whose number another request filled first names a code that was never stored.
-    if (!stored || (stored.document as CodeDoc).code !== code) return { status: 'unknown-code' };
+    const found = await this.find(code);
+    if (!found) return { status: 'unknown-code' };
+    const { brandId, seq, stored, taken, redeemed: done } = found;
+    if (done) return { status: 'already-redeemed', brandId };
+    const expiresAt = stored.terms?.expiresAt;
+    if (expiresAt !== undefined && this.clock.now().getTime() >= Date.parse(expiresAt)) return { status: 'expired', brandId, expiresAt };
     if (!taken) return { status: 'not-claimed', brandId };
     const redeemed: RedeemedDoc = { id: redeemedId(seq), brandId, seq, redeemedAt: this.clock.now().toISOString() };
     if (!(await this.documents.createIfAbsent(redeemed))) return { status: 'already-redeemed', brandId };
     await this.countRedemption(brandId);
     return { status: 'redeemed', brandId, code };
+  }
+
+  async lookup(code: string): Promise<CodeLookup | undefined> {
+    const found = await this.find(code);
+    if (!found) return undefined;
+    const { brandId, stored, taken, redeemed } = found;
+    const terms = stored.terms ?? {};
+    const expired = terms.expiresAt !== undefined && this.clock.now().getTime() >= Date.parse(terms.expiresAt);
+    const state = redeemed ? 'redeemed' : expired ? 'expired' : taken ? 'claimed' : 'available';
+    return { code, brandId, terms, state, customerId: taken?.customerId ?? null, claimedAt: taken?.takenAt ?? null, redeemedAt: redeemed?.redeemedAt ?? null };
+  }
+
+  /** The code's documents by point reads: its index entry, then its number's code, taken and redeemed documents. */
+  private async find(code: string): Promise<{ brandId: string; seq: number; stored: CodeDoc; taken?: TakenDoc; redeemed?: RedeemedDoc } | undefined> {
+    const index = await this.documents.read<CodeIndexDoc>(codePartition(code), code);
+    if (!index) return undefined;
+    const { brand: brandId, seq } = index.document;
+    const [stored, taken, redeemed] = await this.documents.readMany<CodeDoc | TakenDoc | RedeemedDoc>(brandId, [codeId(seq), takenId(seq), redeemedId(seq)]);
+    // An index entry whose number another request filled first names a code that was never stored.
+    if (!stored || (stored.document as CodeDoc).code !== code) return undefined;
+    return {
+      brandId,
+      seq,
+      stored: stored.document as CodeDoc,
+      ...(taken ? { taken: taken.document as TakenDoc } : {}),
+      ...(redeemed ? { redeemed: redeemed.document as RedeemedDoc } : {}),
+    };
   }
 
   /** Completion is a batch's only change, so losing the replace means another request completed it. */

@@ -30,3 +30,18 @@ export interface CustomerFeedback {
   /** Replies newest first by key range on `feedbackId`, so a page costs the same however deep it is. */
   list(page: FeedbackPage): Promise<FeedbackEntry[]>;
 }
+
+/** Replies' scores in one UTC quarter hour (every zone's hours, days and months are whole quarter hours). */
+export interface QuarterScores {
+  quarterStart: Date;
+  count: number;
+  sum: number;
+}
+
+/** What the console's feedback screen reads (issue 24). */
+export interface FeedbackReports {
+  /** Scored replies received in [start, end), per quarter hour, in order. */
+  scoresByQuarter(start: Date, end: Date): Promise<QuarterScores[]>;
+  /** Replies scored `maxScore` or less, newest first, feedbackId below `before`. */
+  lowScores(maxScore: number, page: FeedbackPage): Promise<FeedbackEntry[]>;
+}

@@ -46,7 +46,7 @@ export class JobIngestion {
         at: now,
       })),
     );
-    await tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })), now);
+    await tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW', product: job.productType })), now);
     return announcer.announce('job-received', jobs, customerOf);
   }
 }

@@ -31,7 +31,14 @@ export type NotificationReason =
   | 'no-gateway'
   | 'outcome-unknown'
   | 'delivery-failed'
-  | 'no-contact-window';
+  | 'no-contact-window'
+  /** The runaway-sender guard paused sending to the customer (issue 24). */
+  | 'paused';
+
+/** Asked before a message goes out: null to send it, or why sending to this customer is held (runaway-sender guard). */
+export interface SendGuard {
+  pausedDetail(customerId: number): Promise<string | null>;
+}
 
 export interface NotificationEntry {
   messageKey: string;

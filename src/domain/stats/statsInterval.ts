@@ -52,7 +52,7 @@ export function bucketStart(level: BucketLevel, instant: Date): Date {
   }
 }
 
-function nextBucket(level: BucketLevel, start: Date): Date {
+export function nextBucket(level: BucketLevel, start: Date): Date {
   const [y, m, d] = [start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()];
   switch (level) {
     case 'quarter':

@@ -8,5 +8,7 @@ export const discountProblem = problemsByOutcome({
   'unknown-customer': 404,
   'already-redeemed': 409,
   'not-claimed': 409,
+  expired: 422,
+  'invalid-terms': 422,
   'unknown-code': 404,
 });

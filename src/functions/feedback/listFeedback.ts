@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getRelay } from '../../processRelay.js';
 import { answer, json, problem } from '../http/http.js';
 import { describeIssues } from '../../domain/shared/issues.js';
+import { feedbackJson } from './feedbackJson.js';
 
 const querySchema = z
   .object({
@@ -23,15 +24,7 @@ export async function listFeedbackHandler(request: HttpRequest, context: Invocat
     if (!query.success) return problem(400, describeIssues(query.error.issues));
     const page = await (await getRelay()).listFeedback(query.data);
     return json(200, {
-      feedback: page.feedback.map((entry) => ({
-        feedbackId: entry.feedbackId,
-        messageId: entry.inboundMessageId,
-        jobId: entry.jobId,
-        customerId: entry.customerId,
-        score: entry.score,
-        text: entry.text,
-        receivedAt: entry.receivedAt.toISOString(),
-      })),
+      feedback: page.feedback.map(feedbackJson),
       nextBefore: page.nextBefore,
     });
   });

@@ -179,5 +179,32 @@ describeContract<DiscountStore>(
       expect(await processes[1]!.redeem('ZZZZZZZZZZ')).toEqual({ status: 'unknown-code' });
       expect(await processes[2]!.counts('shop')).toEqual({ brandId: 'shop', generated: 3, claimed: 1, redeemed: 1, available: 2 });
     });
+
+    it("keeps a batch's value and expiry on its codes, refuses an expired code at redemption and says so, and looks codes up by point reads", async () => {
+      const { processes } = subject();
+      const terms = { value: { kind: 'amount' as const, amount: '5.00', currency: 'GBP' }, expiresAt: '2026-12-31T23:59:59.000Z' };
+      const settings = { chunkSize: 2, timeBudgetMs: 60_000 };
+      const dated = await generateDiscountCodes({ codes: processes[0]!, random: seededRandomSource(SEED), clock, settings }, { brandId: 'terms', count: 3, idempotencyKey: 'dated', terms });
+      expect(dated.status).toBe('complete');
+      // The same key for other terms is another request; an expiry in the past is refused before anything is written.
+      expect(await processes[1]!.startGeneration('terms', 'dated', 3, { ...terms, expiresAt: '2027-01-31T00:00:00.000Z' })).toEqual({ status: 'key-reused', requested: 3 });
+      expect(await generateDiscountCodes({ codes: processes[0]!, random: seededRandomSource(SEED), clock, settings }, { brandId: 'terms', count: 1, terms: { expiresAt: '2026-12-07T11:59:59.000Z' } })).toMatchObject({ status: 'invalid-terms' });
+      expect(await generateDiscountCodes({ codes: processes[0]!, random: seededRandomSource(SEED + 1), clock, settings }, { brandId: 'terms', count: 1, idempotencyKey: 'plain' })).toMatchObject({ status: 'complete' });
+      const codes = (await storedCodes('terms', 4)).map((stored) => stored!);
+      expect(codes.slice(0, 3).every((stored) => JSON.stringify(stored.terms) === JSON.stringify(terms))).toBe(true);
+      expect(codes[3]!.terms).toBeUndefined();
+
+      const held = codeOf(await processes[0]!.claim('terms', 7))!;
+      expect(await processes[1]!.lookup(held)).toEqual({ code: held, brandId: 'terms', terms, state: 'claimed', customerId: 7, claimedAt: expect.any(String), redeemedAt: null });
+      expect(await processes[1]!.lookup('ZZZZZZZZZZ')).toBeUndefined();
+      const later = new DiscountCodeProtocol(subject().documents, new FakeClock(new Date('2027-01-01T00:00:00.000Z')), seededRandomSource(SEED));
+      expect(await later.redeem(held)).toEqual({ status: 'expired', brandId: 'terms', expiresAt: terms.expiresAt });
+      expect(await later.lookup(held)).toMatchObject({ state: 'expired', customerId: 7 });
+      // A code without terms never expires; before its expiry a dated code redeems as always.
+      const plain = codes[3]!.code;
+      expect(await later.lookup(plain)).toMatchObject({ state: 'available', terms: {}, customerId: null });
+      expect(await processes[2]!.redeem(held)).toEqual({ status: 'redeemed', brandId: 'terms', code: held });
+      expect(await later.lookup(held)).toMatchObject({ state: 'redeemed', redeemedAt: '2026-12-07T12:00:00.000Z' });
+    });
   },
 );

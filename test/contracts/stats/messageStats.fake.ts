@@ -1,6 +1,6 @@
-import type { MessageStats, StatsMessage, StatsRecordOutcome, StatsTotal } from '../../../src/domain/stats/ports.js';
+import type { BucketSum, MessageStats, StatsMessage, StatsRecordOutcome, StatsTotal } from '../../../src/domain/stats/ports.js';
 
-/** Message statistics in memory: each uuid recorded once, as the ledger's primary key does; `totals` is not needed by the fake world. */
+/** Message statistics in memory: each uuid recorded once, as the ledger's primary key does; `totals` and `bucketSums` are not needed by the fake world. */
 export class FakeMessageStats implements MessageStats {
   readonly messages = new Map<string, StatsMessage>();
 
@@ -18,6 +18,10 @@ export class FakeMessageStats implements MessageStats {
   }
 
   async totals(): Promise<StatsTotal[]> {
+    throw new Error('FakeMessageStats keeps messages, not buckets: query statistics against MariaDB');
+  }
+
+  async bucketSums(): Promise<BucketSum[]> {
     throw new Error('FakeMessageStats keeps messages, not buckets: query statistics against MariaDB');
   }
 

@@ -16,7 +16,13 @@ import { notificationLogSettledContent } from './016-notification-log-settled-co
 import { feedbackListAndInboxJobs } from './018-feedback-list-and-inbox-jobs.js';
 import { statsMessageAnyUuid } from './019-stats-message-any-uuid.js';
 import { phoneLookupKeysHmac } from './020-phone-lookup-keys-hmac.js';
+import { staffActions } from './022-staff-actions.js';
+import { consoleJobList } from './023-console-job-list.js';
+import { consoleMessageList } from './024-console-message-list.js';
 import { customerPage } from './025-customer-page.js';
+import { statsTypeBuckets } from './029-stats-type-buckets.js';
+import { runawayFlags } from './030-runaway-flags.js';
+import { feedbackReportIndexes } from './031-feedback-report-indexes.js';
 import type { LedgerMigration } from './migration.js';
 
 /**
@@ -44,5 +50,11 @@ export const MIGRATION_FILES: readonly LedgerMigration[] = [
   feedbackListAndInboxJobs,
   statsMessageAnyUuid,
   phoneLookupKeysHmac,
+  staffActions,
+  consoleJobList,
+  consoleMessageList,
   customerPage,
+  statsTypeBuckets,
+  runawayFlags,
+  feedbackReportIndexes,
 ];
