@@ -95,12 +95,12 @@ export class MysqlNotificationLog implements NotificationLog {
     return (await this.writeTogether({ sql, values })) === 1;
   }
 
-  async register(entries: readonly NotificationRegistration[]): Promise<void> {
+  async register(entries: readonly NotificationRegistration[], at: Date): Promise<void> {
     if (entries.length === 0) return;
     await this.pool.query(
       `INSERT IGNORE INTO notification_log
          (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at, scheduled_for, content, settled_content)
-       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), UTC_TIMESTAMP(3), NULL), ?, ?, ?)`)}`,
+       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), ?, NULL), ?, ?, ?)`)}`,
       entries.flatMap((e) => [
         e.messageKey,
         e.jobId,
@@ -113,7 +113,10 @@ export class MysqlNotificationLog implements NotificationLog {
         SMS_TO_HASH_VERSION.hmac,
         e.detail?.slice(0, 512) ?? null,
         e.reason,
+        at,
+        at,
         e.state,
+        at,
         e.scheduledFor ?? null,
         e.content ? JSON.stringify(e.content) : null,
         e.settledContent ? JSON.stringify(e.settledContent) : null,
@@ -142,28 +145,28 @@ export class MysqlNotificationLog implements NotificationLog {
     return rows.map(toJobEntry);
   }
 
-  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     return this.write(
-      `UPDATE notification_log SET state = 'sending', attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
+      `UPDATE notification_log SET state = 'sending', attempts = attempts + 1, gateway = ?, updated_at = ?
        WHERE message_key = ? AND state = ? AND attempts = ?`,
-      [gateway, messageKey, expected, attempts],
+      [gateway, at, messageKey, expected, attempts],
     );
   }
 
-  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     return this.write(
-      `UPDATE notification_log SET attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
+      `UPDATE notification_log SET attempts = attempts + 1, gateway = ?, updated_at = ?
        WHERE message_key = ? AND state = 'sending' AND attempts = ?`,
-      [gateway, messageKey, attempts],
+      [gateway, at, messageKey, attempts],
     );
   }
 
   /** Values are cut to their columns' widths: a batched write must not fail for one value too long (it would fail its whole batch). */
-  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
+  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean> {
     return this.write(
       `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
-         price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = UTC_TIMESTAMP(3),
-         settled_at = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?,
+         price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = ?,
+         settled_at = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), ?, NULL), scheduled_for = ?,
          content = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), COALESCE(settled_content, content), content)
        WHERE message_key = ? AND state = ?`,
       [
@@ -174,7 +177,9 @@ export class MysqlNotificationLog implements NotificationLog {
         outcome.errorCode?.slice(0, 32) ?? null,
         outcome.detail?.slice(0, 512) ?? null,
         outcome.reason ?? null,
+        at,
         outcome.state,
+        at,
         outcome.scheduledFor ?? null,
         outcome.state,
         messageKey,

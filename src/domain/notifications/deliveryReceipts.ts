@@ -101,7 +101,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
       providerMessageId: found.providerMessageId ?? receipt.messageId,
       ...(receipt.price ? { price: receipt.price } : {}),
       detail: 'send was interrupted; a delivery receipt shows Vonage accepted it',
-    }));
+    }, now));
   await storeDelivery(deps, found, receipt, now);
 
   const entry = (await deps.notificationLog.getWithDelivery(key)) ?? found;

@@ -26,7 +26,7 @@ export interface Notifier {
 
 /** `onSettled` hears of every notification that settles as it is logged or repaired (the jobs area, the statistics). */
 export function createNotifier(ports: NotifierPorts, onSettled: SettlementListener, timings: NotificationRepairTimings): Notifier {
-  const outbox = new Outbox({ log: ports.notificationLog, queue: ports.queue, phoneKeys: ports.phoneKeys, onSettled });
+  const outbox = new Outbox({ log: ports.notificationLog, queue: ports.queue, phoneKeys: ports.phoneKeys, onSettled, clock: ports.clock });
   return {
     outbox,
     announcer: new JobEventOutbox({ outbox, customers: ports.customers, clock: ports.clock }),

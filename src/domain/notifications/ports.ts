@@ -131,30 +131,32 @@ export interface StrandedFilter {
  * The notification log: one row per notification (job, event, channel) we mean to send, keyed by
  * its idempotency key. One table and one MySQL class, seen by each caller through the role it
  * plays: the outbox logs and repairs, the send path claims, receipts record deliveries, and the
- * rest only reads. Every state change is conditional on the state it expects.
+ * rest only reads. Every state change is conditional on the state it expects. Every write is
+ * stamped `at` (the caller's Clock), never with the store's own clock: `updated_at`, and
+ * `created_at`/`settled_at` where the write creates or settles the entry.
  */
 
 /** Logging notifications before they are queued, and finding the ones a crash stranded. */
 export interface OutboxLog {
-  /** Adds the entries that do not exist yet; existing ones keep their state. */
-  register(entries: readonly NotificationRegistration[]): Promise<void>;
+  /** Adds the entries that do not exist yet, created `at`; existing ones keep their state. */
+  register(entries: readonly NotificationRegistration[], at: Date): Promise<void>;
   get(messageKey: string): Promise<NotificationEntry | undefined>;
   getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]>;
   /** Writes the outcome only if the entry is still in `expected`; false when another writer moved it. */
-  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean>;
   /** Entries a crash may have stranded (see StrandedFilter), at most `limit` of each state. */
   stranded(filter: StrandedFilter): Promise<NotificationEntry[]>;
 }
 
 /** The send path's claims: one delivery at a time owns an entry while it calls gateways. */
 export interface SendClaims {
-  register(entries: readonly NotificationRegistration[]): Promise<void>;
+  register(entries: readonly NotificationRegistration[], at: Date): Promise<void>;
   get(messageKey: string): Promise<NotificationEntry | undefined>;
   /** Moves `queued`/`retrying`/`scheduled` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
-  claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean>;
+  claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName, at: Date): Promise<boolean>;
   /** Moves a claimed (`sending`) entry on to the next gateway after a retryable failure, counting the attempt; false if it is no longer ours. */
-  switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean>;
-  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+  switchGateway(messageKey: string, attempts: number, gateway: GatewayName, at: Date): Promise<boolean>;
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean>;
 }
 
 /** What providers' delivery receipts write. */
@@ -166,7 +168,7 @@ export interface DeliveryRecords {
   /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
   recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean>;
   /** A receipt settles an interrupted send (see `OutboxLog.record`). */
-  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean>;
 }
 
 /** Reads for the API, the poll and replies. */

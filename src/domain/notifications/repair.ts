@@ -42,7 +42,8 @@ export class NotificationRepair {
   async repair(entries: readonly NotificationEntry[]): Promise<number> {
     const { log, onSettled, clock } = this.ports;
     const { timings } = this;
-    const now = clock.now().getTime();
+    const at = clock.now();
+    const now = at.getTime();
     const requeue: NotificationEntry[] = [];
     let repaired = 0;
     for (const entry of entries) {
@@ -51,7 +52,7 @@ export class NotificationRepair {
       if ((entry.state === 'queued' && age >= timings.requeueAfterMs) || overdue) {
         requeue.push(entry);
       } else if (entry.state === 'sending' && age >= timings.staleSendingMs) {
-        if (await log.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' })) {
+        if (await log.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' }, at)) {
           await onSettled.settled([{ ...entry, state: 'unknown', reason: 'outcome-unknown' }]);
           repaired += 1;
         }
@@ -81,7 +82,7 @@ export class NotificationRepair {
   }
 
   private async requeue(requeue: readonly NotificationEntry[]): Promise<number> {
-    const { jobs: clientJobs, customers: customerStore, outbox, log } = this.ports;
+    const { jobs: clientJobs, customers: customerStore, outbox, log, clock } = this.ports;
     const jobIds = requeue.flatMap((entry) => (entry.content === null && entry.jobId !== null ? [entry.jobId] : []));
     const jobs = new Map((await clientJobs.readJobs(jobIds)).map((job) => [job.jobId, job]));
     const customers = new Map((await customerStore.getMany([...new Set(requeue.flatMap((entry) => (entry.customerId === null ? [] : [entry.customerId])))])).map((c) => [c.customerId, c]));
@@ -92,7 +93,8 @@ export class NotificationRepair {
       return message && !('reason' in message) ? [{ entry, message: { ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) } }] : [];
     });
     await outbox.enqueue(handed.map(({ message }) => message));
-    for (const { entry } of handed) await log.record(entry.messageKey, entry.state, { state: 'queued' });
+    const at = clock.now();
+    for (const { entry } of handed) await log.record(entry.messageKey, entry.state, { state: 'queued' }, at);
     return handed.length;
   }
 }

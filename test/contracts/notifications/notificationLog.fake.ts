@@ -1,4 +1,3 @@
-import type { Clock } from '../../../src/domain/shared/ports.js';
 import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type Delivery, type DeliveryStatus, type JobNotificationEntry, type NotificationEntry, type NotificationEntryWithDelivery, type NotificationFilter, type NotificationLog, type NotificationRegistration, type NotificationState, type StrandedFilter } from '../../../src/domain/notifications/ports.js';
 import type { JobBoundEvent, NotificationContent } from '../../../src/domain/notifications/texts.js';
 import { notificationOutcome } from '../../../src/domain/notifications/deliveryLog.js';
@@ -11,15 +10,12 @@ export class FakeNotificationLog implements NotificationLog {
   /** The `delivery_status`, `delivery_error_code` and `delivered_at` columns, by message key. */
   readonly deliveries = new Map<string, Delivery>();
 
-  constructor(private readonly clock: Clock) {}
-
   /** `settled_content`: what an entry's content becomes when it settles. */
   private readonly settledContents = new Map<string, NotificationContent>();
 
-  async register(entries: readonly NotificationRegistration[]): Promise<void> {
+  async register(entries: readonly NotificationRegistration[], now: Date): Promise<void> {
     for (const { settledContent, ...e } of entries) {
       if (this.entries.has(e.messageKey)) continue;
-      const now = this.clock.now();
       if (settledContent) this.settledContents.set(e.messageKey, settledContent);
       this.entries.set(e.messageKey, {
         ...e,
@@ -54,24 +50,23 @@ export class FakeNotificationLog implements NotificationLog {
     return [...this.entries.values()].filter((e): e is JobNotificationEntry => e.jobId !== null && wanted.has(e.jobId) && e.kind === kind).map((e) => ({ ...e }));
   }
 
-  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== expected || entry.attempts !== attempts) return false;
-    Object.assign(entry, { state: 'sending', attempts: attempts + 1, gateway, updatedAt: this.clock.now() });
+    Object.assign(entry, { state: 'sending', attempts: attempts + 1, gateway, updatedAt: at });
     return true;
   }
 
-  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== 'sending' || entry.attempts !== attempts) return false;
-    Object.assign(entry, { attempts: attempts + 1, gateway, updatedAt: this.clock.now() });
+    Object.assign(entry, { attempts: attempts + 1, gateway, updatedAt: at });
     return true;
   }
 
-  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
+  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, now: Date): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== expected) return false;
-    const now = this.clock.now();
     Object.assign(entry, {
       state: outcome.state,
       gateway: outcome.gateway ?? entry.gateway,
