@@ -1,5 +1,6 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { RowDataPacket } from 'mysql2/promise';
+import { deliveryOutcomeOf } from '../../src/domain/notifications/deliveryOutcome.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { MysqlCustomerFeedback } from '../../src/adapters/mysql/feedback.js';
@@ -220,14 +221,14 @@ describe('ledger adapters for the Vonage webhooks', () => {
     expect(await notificationLog.findByProviderMessageId('V2')).toBeUndefined();
     const updatedAt = (await notificationLog.get('job-1-received'))!.updatedAt;
 
-    expect(await notificationLog.recordDelivery('job-1-received', null, { status: 'accepted', errorCode: '0', deliveredAt: null })).toBe(true);
-    expect(await notificationLog.recordDelivery('job-1-received', null, { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(false);
+    expect(await notificationLog.recordDelivery('job-1-received', null, { outcome: deliveryOutcomeOf('accepted'), errorCode: '0', deliveredAt: null })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', null, { outcome: deliveryOutcomeOf('failed'), errorCode: '6', deliveredAt: null })).toBe(false);
     const at = new Date('2026-11-23T09:10:11.000Z');
-    expect(await notificationLog.recordDelivery('job-1-received', 'accepted', { status: 'delivered', errorCode: '0', deliveredAt: at })).toBe(true);
-    expect(await notificationLog.recordDelivery('job-1-received', 'delivered', { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', deliveryOutcomeOf('accepted'), { outcome: deliveryOutcomeOf('delivered'), errorCode: '0', deliveredAt: at })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', deliveryOutcomeOf('delivered'), { outcome: deliveryOutcomeOf('failed'), errorCode: '6', deliveredAt: null })).toBe(true);
 
     const entry = await notificationLog.getWithDelivery('job-1-received');
-    expect(entry?.delivery).toEqual({ status: 'failed', errorCode: '6', deliveredAt: at });
+    expect(entry?.delivery).toEqual({ outcome: deliveryOutcomeOf('failed'), errorCode: '6', deliveredAt: at });
     expect(entry?.updatedAt).toEqual(updatedAt);
   });
 

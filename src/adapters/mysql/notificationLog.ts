@@ -4,7 +4,6 @@ import {
   FINAL_NOTIFICATION_STATES,
   type AttemptOutcome,
   type Delivery,
-  type DeliveryStatus,
   type JobNotificationEntry,
   type NotificationEntry,
   type NotificationEntryWithDelivery,
@@ -15,7 +14,8 @@ import {
   type NotificationState,
   type StrandedFilter,
 } from '../../domain/notifications/ports.js';
-import { OUTCOME_RULE, UNDELIVERED_STATUSES, type DeliveryClass } from '../../domain/notifications/deliveryLog.js';
+import { OUTCOME_RULE, type DeliveryClass } from '../../domain/notifications/deliveryLog.js';
+import { deliveryStatusWord, deliveryStatusWordsOf, type DeliveryOutcome } from '../../domain/notifications/deliveryOutcome.js';
 import type { JobBoundEvent } from '../../domain/notifications/texts.js';
 import { coalesce } from '../../domain/shared/coalesce.js';
 import { COLUMNS, toEntry, toEntryWithDelivery, toJobEntry, WITH_DELIVERY, type NotificationLogDeliveryRow, type NotificationLogRow } from './notificationLogRows.js';
@@ -24,12 +24,12 @@ import { placeholders, type MysqlPool } from './pool.js';
 
 const sqlList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-/** The delivery classes of OUTCOME_RULE as conditions on `delivery_status`. */
+/** The delivery classes of OUTCOME_RULE as conditions on `delivery_status`, which stores each outcome's word. */
 const DELIVERY_CONDITIONS: Record<DeliveryClass, string> = {
   any: '',
-  delivered: " AND delivery_status = 'delivered'",
-  undelivered: ` AND delivery_status IN (${sqlList(UNDELIVERED_STATUSES)})`,
-  pending: ` AND (delivery_status IS NULL OR delivery_status NOT IN ('delivered', ${sqlList(UNDELIVERED_STATUSES)}))`,
+  delivered: ` AND delivery_status IN (${sqlList(deliveryStatusWordsOf('delivered'))})`,
+  undelivered: ` AND delivery_status IN (${sqlList(deliveryStatusWordsOf('undelivered'))})`,
+  pending: ` AND (delivery_status IS NULL OR delivery_status NOT IN (${sqlList([...deliveryStatusWordsOf('delivered'), ...deliveryStatusWordsOf('undelivered')])}))`,
 };
 
 /**
@@ -202,11 +202,11 @@ export class MysqlNotificationLog implements NotificationLog {
   }
 
   /** Leaves `updated_at` alone: it times the send (stale `sending`, re-queueing), which a receipt does not touch. */
-  async recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean> {
+  async recordDelivery(messageKey: string, expected: DeliveryOutcome | null, delivery: Delivery): Promise<boolean> {
     const [result] = await this.pool.execute<ResultSetHeader>(
       `UPDATE notification_log SET delivery_status = ?, delivery_error_code = ?, delivered_at = COALESCE(?, delivered_at)
        WHERE message_key = ? AND delivery_status <=> ?`,
-      [delivery.status, delivery.errorCode, delivery.deliveredAt, messageKey, expected],
+      [deliveryStatusWord(delivery.outcome), delivery.errorCode, delivery.deliveredAt, messageKey, expected && deliveryStatusWord(expected)],
     );
     return result.affectedRows === 1;
   }

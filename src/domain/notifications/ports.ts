@@ -1,4 +1,5 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
+import type { DeliveryOutcome } from './deliveryOutcome.js';
 import type { NotificationMessage } from './notificationMessage.js';
 import { isJobBound, type AnnouncedJob, type JobBoundEvent, type NotificationContent, type NotificationEvent } from './texts.js';
 
@@ -92,12 +93,9 @@ export type NotificationRegistration = Pick<NotificationEntry, 'messageKey' | 'j
     settledContent?: NotificationContent;
   };
 
-/** Where a provider's delivery receipt says a message is (`status` of the SMS API's DLR webhook; Messages API statuses are mapped onto these). */
-export const DELIVERY_STATUSES = ['accepted', 'buffered', 'delivered', 'expired', 'failed', 'rejected', 'unknown'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
 export interface Delivery {
-  status: DeliveryStatus;
+  /** Where the provider's latest receipt says the message is. */
+  outcome: DeliveryOutcome;
   /** The provider's error code ("0" when delivered); null when the receipt had none. */
   errorCode: string | null;
   /** When the provider reported the message delivered; null until it is. */
@@ -165,8 +163,8 @@ export interface DeliveryRecords {
   getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined>;
   /** The entry a provider knows by this message id, with its delivery status. */
   findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined>;
-  /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
-  recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean>;
+  /** Writes the delivery only if the stored outcome still is `expected` (null: none yet); false when another writer moved it. */
+  recordDelivery(messageKey: string, expected: DeliveryOutcome | null, delivery: Delivery): Promise<boolean>;
   /** A receipt settles an interrupted send (see `OutboxLog.record`). */
   record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean>;
 }

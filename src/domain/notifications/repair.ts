@@ -103,7 +103,7 @@ export class NotificationRepair {
  * The queue message of a logged notification: kept words (a reward, a broadcast, an auto-reply)
  * go to the customer's address; a job event's words are written again from the client job.
  * Undefined when it cannot be rebuilt: an auto-reply to a sender who is no customer is repaired
- * by Vonage resending the inbound message instead.
+ * by the provider resending the inbound message instead.
  */
 function rebuiltMessage(entry: NotificationEntry, job: AnnouncedJob | undefined, customer: CustomerProfile | undefined): OutboundNotification | { reason: string } | undefined {
   const { channel, content } = entry;

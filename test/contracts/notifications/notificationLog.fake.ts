@@ -1,4 +1,5 @@
-import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type Delivery, type DeliveryStatus, type JobNotificationEntry, type NotificationEntry, type NotificationEntryWithDelivery, type NotificationFilter, type NotificationLog, type NotificationRegistration, type NotificationState, type StrandedFilter } from '../../../src/domain/notifications/ports.js';
+import { deliveryOutcomeOf, deliveryStatusWord, type DeliveryOutcome, type DeliveryStatusWord } from '../../../src/domain/notifications/deliveryOutcome.js';
+import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type Delivery, type JobNotificationEntry, type NotificationEntry, type NotificationEntryWithDelivery, type NotificationFilter, type NotificationLog, type NotificationRegistration, type NotificationState, type StrandedFilter } from '../../../src/domain/notifications/ports.js';
 import type { JobBoundEvent, NotificationContent } from '../../../src/domain/notifications/texts.js';
 import { notificationOutcome } from '../../../src/domain/notifications/deliveryLog.js';
 import type { GatewayName } from '../../../src/domain/channels/ports.js';
@@ -7,8 +8,8 @@ import { byTimeThenKey } from '../sqlOrder.js';
 
 export class FakeNotificationLog implements NotificationLog {
   readonly entries = new Map<string, NotificationEntry>();
-  /** The `delivery_status`, `delivery_error_code` and `delivered_at` columns, by message key. */
-  readonly deliveries = new Map<string, Delivery>();
+  /** The `delivery_status` (the outcome's stored word), `delivery_error_code` and `delivered_at` columns, by message key. */
+  readonly deliveries = new Map<string, { status: DeliveryStatusWord; errorCode: string | null; deliveredAt: Date | null }>();
 
   /** `settled_content`: what an entry's content becomes when it settles. */
   private readonly settledContents = new Map<string, NotificationContent>();
@@ -85,8 +86,8 @@ export class FakeNotificationLog implements NotificationLog {
 
   async getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined> {
     const entry = this.entries.get(messageKey);
-    const delivery = this.deliveries.get(messageKey);
-    return entry && { ...entry, delivery: delivery ? { ...delivery } : null };
+    const stored = this.deliveries.get(messageKey);
+    return entry && { ...entry, delivery: stored ? { outcome: deliveryOutcomeOf(stored.status), errorCode: stored.errorCode, deliveredAt: stored.deliveredAt } : null };
   }
 
   async findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined> {
@@ -94,10 +95,10 @@ export class FakeNotificationLog implements NotificationLog {
     return entry && this.getWithDelivery(entry.messageKey);
   }
 
-  async recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean> {
+  async recordDelivery(messageKey: string, expected: DeliveryOutcome | null, delivery: Delivery): Promise<boolean> {
     const current = this.deliveries.get(messageKey);
-    if (!this.entries.has(messageKey) || (current?.status ?? null) !== expected) return false;
-    this.deliveries.set(messageKey, { ...delivery, deliveredAt: delivery.deliveredAt ?? current?.deliveredAt ?? null });
+    if (!this.entries.has(messageKey) || (current?.status ?? null) !== (expected && deliveryStatusWord(expected))) return false;
+    this.deliveries.set(messageKey, { status: deliveryStatusWord(delivery.outcome), errorCode: delivery.errorCode, deliveredAt: delivery.deliveredAt ?? current?.deliveredAt ?? null });
     return true;
   }
 

@@ -2,11 +2,10 @@ import { expect, it } from 'vitest';
 import { MysqlNotificationLog } from '../../../src/adapters/mysql/notificationLog.js';
 import { createMysqlPool } from '../../../src/adapters/mysql/pool.js';
 import { notificationOutcome } from '../../../src/domain/notifications/deliveryLog.js';
+import { DELIVERY_STATUS_WORDS, deliveryOutcomeOf, deliveryStatusWord, type DeliveryStatusWord } from '../../../src/domain/notifications/deliveryOutcome.js';
 import {
-  DELIVERY_STATUSES,
   FINAL_NOTIFICATION_STATES,
   NOTIFICATION_OUTCOMES,
-  type DeliveryStatus,
   type NotificationEntry,
   type NotificationLog,
   type NotificationRegistration,
@@ -238,12 +237,12 @@ describeContract<NotificationLogSubject>(
       await log.register([registration('c', { state: 'skipped', reason: 'not-subscribed', channel: null })], now());
       await log.claimForSending('a', 'queued', 0, 'vonage-sms', now());
       await log.record('a', 'sending', { state: 'sent', providerMessageId: 'P-1' }, now());
-      await log.recordDelivery('a', null, { status: 'delivered', errorCode: '0', deliveredAt: clock.now() });
+      await log.recordDelivery('a', null, { outcome: deliveryOutcomeOf('delivered'), errorCode: '0', deliveredAt: clock.now() });
       expect((await log.list({ limit: 10 })).map((e) => e.messageKey)).toEqual(['c', 'b', 'a']);
       expect((await log.list({ limit: 1 })).map((e) => e.messageKey)).toEqual(['c']);
       expect((await log.list({ jobId: 6, limit: 10 })).map((e) => e.messageKey)).toEqual(['b']);
       expect((await log.list({ customerId: 7, limit: 10 })).map((e) => e.messageKey)).toEqual(['c', 'a']);
-      expect((await log.list({ outcome: 'delivered', limit: 10 })).map((e) => [e.messageKey, e.delivery?.status])).toEqual([['a', 'delivered']]);
+      expect((await log.list({ outcome: 'delivered', limit: 10 })).map((e) => [e.messageKey, e.delivery && deliveryStatusWord(e.delivery.outcome)])).toEqual([['a', 'delivered']]);
       expect((await log.list({ outcome: 'queued', limit: 10 })).map((e) => e.messageKey)).toEqual(['b']);
       expect((await log.list({ outcome: 'skipped', limit: 10 })).map((e) => e.messageKey)).toEqual(['c']);
       expect(await log.list({ outcome: 'sent', limit: 10 })).toEqual([]);
@@ -252,12 +251,12 @@ describeContract<NotificationLogSubject>(
     it('list filters each outcome exactly as notificationOutcome names it: one rule (OUTCOME_RULE) for an entry in hand and for the SQL', async () => {
       const { log } = subject();
       const states: NotificationState[] = ['scheduled', 'queued', 'sending', 'retrying', 'sent', 'rejected', 'failed', 'skipped', 'unknown'];
-      const statuses: Array<DeliveryStatus | null> = [null, ...DELIVERY_STATUSES];
+      const statuses: Array<DeliveryStatusWord | null> = [null, ...DELIVERY_STATUS_WORDS];
       for (const state of states) {
         for (const status of statuses) {
           const key = `${state}-${status ?? 'none'}`;
           await log.register([registration(key, { state, ...(state === 'scheduled' ? { scheduledFor: START } : {}) })], now());
-          if (status) await log.recordDelivery(key, null, { status, errorCode: null, deliveredAt: null });
+          if (status) await log.recordDelivery(key, null, { outcome: deliveryOutcomeOf(status), errorCode: null, deliveredAt: null });
         }
       }
       const all = await log.list({ limit: 500 });
@@ -340,7 +339,7 @@ describeContract<NotificationLogSubject>(
       expect(await log.findByProviderMessageId('nope')).toBeUndefined();
       expect(await log.getWithDelivery('missing')).toBeUndefined();
 
-      const delivery = { status: 'delivered' as const, errorCode: '0', deliveredAt: new Date('2026-11-23T09:05:00.250Z') };
+      const delivery = { outcome: deliveryOutcomeOf('delivered'), errorCode: '0', deliveredAt: new Date('2026-11-23T09:05:00.250Z') };
       await log.recordDelivery('k', null, delivery);
       expect(await log.findByProviderMessageId('ABC')).toEqual({ ...entry, delivery });
       expect(await log.getWithDelivery('k')).toEqual({ ...entry, delivery });
@@ -352,22 +351,22 @@ describeContract<NotificationLogSubject>(
       const { updatedAt } = (await log.get('k'))!;
       clock.advance(MINUTE);
       const deliveredAt = new Date('2026-11-23T09:05:00.000Z');
-      expect(await log.recordDelivery('k', 'accepted', { status: 'buffered', errorCode: null, deliveredAt: null })).toBe(false);
-      expect(await log.recordDelivery('missing', null, { status: 'buffered', errorCode: null, deliveredAt: null })).toBe(false);
-      expect(await log.recordDelivery('k', null, { status: 'delivered', errorCode: '0', deliveredAt })).toBe(true);
-      expect(await log.recordDelivery('k', null, { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(false);
-      expect(await log.recordDelivery('k', 'delivered', { status: 'expired', errorCode: '2', deliveredAt: null })).toBe(true);
-      expect(await log.getWithDelivery('k')).toMatchObject({ updatedAt, delivery: { status: 'expired', errorCode: '2', deliveredAt } });
+      expect(await log.recordDelivery('k', deliveryOutcomeOf('accepted'), { outcome: deliveryOutcomeOf('buffered'), errorCode: null, deliveredAt: null })).toBe(false);
+      expect(await log.recordDelivery('missing', null, { outcome: deliveryOutcomeOf('buffered'), errorCode: null, deliveredAt: null })).toBe(false);
+      expect(await log.recordDelivery('k', null, { outcome: deliveryOutcomeOf('delivered'), errorCode: '0', deliveredAt })).toBe(true);
+      expect(await log.recordDelivery('k', null, { outcome: deliveryOutcomeOf('failed'), errorCode: '6', deliveredAt: null })).toBe(false);
+      expect(await log.recordDelivery('k', deliveryOutcomeOf('delivered'), { outcome: deliveryOutcomeOf('expired'), errorCode: '2', deliveredAt: null })).toBe(true);
+      expect(await log.getWithDelivery('k')).toMatchObject({ updatedAt, delivery: { outcome: deliveryOutcomeOf('expired'), errorCode: '2', deliveredAt } });
     });
 
     it('recordDelivery lets exactly one of two concurrent receipts over the same status win', async () => {
       const { log } = subject();
       await log.register([registration('k')], now());
       const wins = await Promise.all(
-        (['delivered', 'failed'] as const).map((status) => log.recordDelivery('k', null, { status, errorCode: null, deliveredAt: null })),
+        (['delivered', 'failed'] as const).map((status) => log.recordDelivery('k', null, { outcome: deliveryOutcomeOf(status), errorCode: null, deliveredAt: null })),
       );
       expect(wins.filter(Boolean)).toHaveLength(1);
-      expect((await log.getWithDelivery('k'))?.delivery?.status).toBe(wins[0] ? 'delivered' : 'failed');
+      expect(deliveryStatusWord((await log.getWithDelivery('k'))!.delivery!.outcome)).toBe(wins[0] ? 'delivered' : 'failed');
     });
 
     /** Registers these entries in one write at `minute` past the start, then records each sent. */
