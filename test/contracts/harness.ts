@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { createMysqlPool, type MysqlPool } from '../../src/adapters/mysql/pool.js';
-import type { Clock } from '../../src/domain/shared/ports.js';
-import { FakeClock } from '../kit/clock.js';
+import type { MysqlPool } from '../../src/adapters/mysql/pool.js';
 import type { ThrowawayDatabase } from '../kit/mysql.js';
 
 /**
@@ -60,46 +58,5 @@ export function mysqlImplementation<S>(database: () => ThrowawayDatabase, tables
         },
       };
     },
-  };
-}
-
-/**
- * A clock the test moves, forwards or backwards, shared by the fake and the database: for MySQL
- * it pins the session's `@@timestamp`, which `UTC_TIMESTAMP(3)` then returns.
- */
-export class SteppedClock implements Clock {
-  private readonly clock = new FakeClock();
-
-  constructor(private readonly apply: (at: Date) => Promise<void> = async () => {}) {}
-
-  now(): Date {
-    return this.clock.now();
-  }
-
-  async advance(ms: number): Promise<void> {
-    this.clock.advance(ms);
-    await this.apply(this.clock.now());
-  }
-
-  async advanceTo(epochMs: number): Promise<void> {
-    await this.advance(epochMs - this.clock.now().getTime());
-  }
-
-  /** Hands the current time to the database before the first test step. */
-  async pin(): Promise<this> {
-    await this.advance(0);
-    return this;
-  }
-}
-
-/**
- * A one-connection pool on the database whose `UTC_TIMESTAMP(3)` follows a SteppedClock: every
- * statement runs on the connection whose session timestamp the clock sets.
- */
-export function pinnedClockPool(url: string, options: { multipleStatements?: boolean } = {}): { pool: MysqlPool; clock(): Promise<SteppedClock> } {
-  const pool = createMysqlPool(url, 1, options);
-  return {
-    pool,
-    clock: () => new SteppedClock(async (at) => void (await pool.query(`SET timestamp = ${(at.getTime() / 1000).toFixed(3)}`))).pin(),
   };
 }

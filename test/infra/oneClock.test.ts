@@ -15,10 +15,9 @@ const READS_THE_CLOCK = new Set(['src/adapters/system/systemClock.ts']);
 
 /**
  * SQL that still stamps with the database's clock: schema_migrations bookkeeping at deployment
- * (no domain time exists there), and the migrations' DDL. notificationLog.ts is being restructured
- * on its own branch (issue 22, a22-notify), which moves its write times onto the domain clock.
+ * (no domain time exists there), and the migrations' DDL.
  */
-const SQL_CLOCK_ALLOWED = new Set(['src/adapters/mysql/ledgerMigrations.ts', 'src/adapters/mysql/notificationLog.ts']);
+const SQL_CLOCK_ALLOWED = new Set(['src/adapters/mysql/ledgerMigrations.ts']);
 
 const WALL_CLOCK = /new Date\(\s*\)|Date\.now\(\s*\)/;
 /** Upper case, as this code base writes SQL; `.now()` of a JavaScript clock is not SQL. */

@@ -35,7 +35,7 @@ describe('NOTIFY job_trans rows, with the SMS rows of older releases', () => {
 
     // After the upgrade: the same message delivered again (the queue redelivers), then its receipt, twice.
     await stack.relay.sendNotification(queued!.body);
-    const receipt: DeliveryReceipt = { messageId: sms.messageId, status: 'delivered', errorCode: '0', clientRef: 'job-1-received', price: null, reportedAt: null };
+    const receipt: DeliveryReceipt = { messageId: sms.messageId, outcome: { kind: 'delivered' }, errorCode: '0', clientRef: 'job-1-received', price: null, reportedAt: null };
     await stack.relay.recordDeliveryReceipt(receipt);
     await stack.relay.recordDeliveryReceipt(receipt);
 

@@ -85,17 +85,18 @@ describe('MysqlNotificationLog', () => {
   it('registers once and changes state only from the expected state', async () => {
     const log = new MysqlNotificationLog(ledger.pool);
     const entry = { messageKey: 'job-5-received', jobId: 5, kind: 'job-received' as const, state: 'queued' as const, toMasked: '***456', toHash: null, detail: null, customerId: null, channel: 'sms' as const, reason: null };
-    await log.register([entry]);
-    await log.register([{ ...entry, state: 'skipped' }]);
-    expect(await log.get('job-5-received')).toMatchObject({ state: 'queued', attempts: 0 });
+    const registeredAt = new Date('2026-11-23T09:00:00.000Z');
+    const sentAt = new Date('2026-11-23T09:00:01.250Z');
+    await log.register([entry], registeredAt);
+    await log.register([{ ...entry, state: 'skipped' }], sentAt);
+    expect(await log.get('job-5-received')).toMatchObject({ state: 'queued', attempts: 0, createdAt: registeredAt });
 
-    const claims = await Promise.all([log.claimForSending('job-5-received', 'queued', 0, 'vonage-sms'), log.claimForSending('job-5-received', 'queued', 0, 'vonage-sms')]);
+    const claims = await Promise.all([log.claimForSending('job-5-received', 'queued', 0, 'vonage-sms', sentAt), log.claimForSending('job-5-received', 'queued', 0, 'vonage-sms', sentAt)]);
     expect(claims.sort()).toEqual([false, true]);
-    expect(await log.record('job-5-received', 'queued', { state: 'sent' })).toBe(false);
-    expect(await log.record('job-5-received', 'sending', { state: 'sent', providerMessageId: 'ABC', price: '0.033' })).toBe(true);
+    expect(await log.record('job-5-received', 'queued', { state: 'sent' }, sentAt)).toBe(false);
+    expect(await log.record('job-5-received', 'sending', { state: 'sent', providerMessageId: 'ABC', price: '0.033' }, sentAt)).toBe(true);
     const settled = await log.get('job-5-received');
-    expect(settled).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'ABC', price: '0.033' });
-    expect(Math.abs(settled!.updatedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(settled).toMatchObject({ state: 'sent', attempts: 1, providerMessageId: 'ABC', price: '0.033', createdAt: registeredAt, updatedAt: sentAt, settledAt: sentAt });
     expect(await log.getMany(['job-5-received', 'missing'])).toHaveLength(1);
   });
 });

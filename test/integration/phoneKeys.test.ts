@@ -151,7 +151,7 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
             logger,
             codes: new FakeDiscountCodes(),
             // No reward brand and always open: nothing is sent.
-            outbox: new Outbox({ log: new MysqlNotificationLog(ledger.pool), queue: new FakeNotificationQueue(), phoneKeys: testPhoneKeys, onSettled: { settled: async () => undefined } }),
+            outbox: new Outbox({ log: new MysqlNotificationLog(ledger.pool), queue: new FakeNotificationQueue(), phoneKeys: testPhoneKeys, onSettled: { settled: async () => undefined }, clock: new FakeClock() }),
             inbox: new FakeInbox(),
             calendar: calendarOf('Mon-Sun 00:00-24:00'),
           },
@@ -168,7 +168,7 @@ describe('re-keying legacy notification_log.to_hash values (real MariaDB)', () =
   it('leaves rows the app writes now alone, and re-keys a legacy row an older instance writes later', async () => {
     await new MysqlNotificationLog(ledger.pool).register([
       { messageKey: 'job-6-received', jobId: 6, kind: 'job-received', state: 'queued', toMasked: '***321', toHash: testPhoneKeys.lookupKey('+447789654321'), detail: null, customerId: null, channel: 'sms' as const, reason: null },
-    ]);
+    ], new FakeClock().now());
     expect(await row('job-6-received')).toEqual({ to_hash: testPhoneKeys.lookupKey('+447789654321'), to_hash_version: 2 });
     await insertLegacyRow('job-3-received', 3, oldReleaseKey('+447911123456'));
     expect(await rekeyPhoneLookups(deps())).toEqual({ scanned: 1, rekeyed: 1, cleared: 0 });

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signVonageMessagesWebhook, verifyVonageMessagesJwt } from '../../src/adapters/signatures/vonageMessagesSignature.js';
 import { provideRelay } from '../../src/processRelay.js';
 import { type Relay } from '../../src/compositionRoot.js';
-import { MESSAGES_STATUS_TO_DELIVERY, messagesStatusSchema } from '../../src/functions/http/vonageMessagesSchemas.js';
+import { messagesStatusSchema } from '../../src/functions/http/vonageMessagesSchemas.js';
+import { MESSAGES_RECEIPT_STATUSES } from '../../src/functions/http/vonageReceiptStatuses.js';
+import { deliveryStatusWord } from '../../src/domain/notifications/deliveryOutcome.js';
 import '../../src/functions/feedback/vonageMessagesInbound.js';
 import '../../src/functions/notifications/vonageMessagesStatus.js';
 import { callHttpFunction } from '../support/http.js';
@@ -71,8 +73,9 @@ describe('Messages API webhook signature (JWT, HS256 over payload_hash)', () => 
 });
 
 describe('Messages API status values', () => {
-  it('maps every Messages status onto an SMS delivery status', () => {
-    expect(MESSAGES_STATUS_TO_DELIVERY).toEqual({ submitted: 'accepted', delivered: 'delivered', read: 'delivered', rejected: 'rejected', undeliverable: 'failed' });
+  it('maps every Messages status onto the outcome an SMS delivery status records', () => {
+    const recordedAs = Object.fromEntries(Object.entries(MESSAGES_RECEIPT_STATUSES).map(([status, outcome]) => [status, deliveryStatusWord(outcome)]));
+    expect(recordedAs).toEqual({ submitted: 'accepted', delivered: 'delivered', read: 'delivered', rejected: 'rejected', undeliverable: 'failed' });
   });
 
   it('takes the error code from the title, else from the type URL, and the price to 3 decimals', () => {

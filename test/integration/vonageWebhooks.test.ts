@@ -1,5 +1,6 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { RowDataPacket } from 'mysql2/promise';
+import { deliveryOutcomeOf } from '../../src/domain/notifications/deliveryOutcome.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CosmosJobDocuments } from '../../src/adapters/cosmos/jobDocuments.js';
 import { MysqlCustomerFeedback } from '../../src/adapters/mysql/feedback.js';
@@ -211,22 +212,23 @@ describe('ledger adapters for the Vonage webhooks', () => {
   afterAll(async () => ledger?.drop());
 
   it('finds entries by Vonage id and stores the delivery status by compare-and-set', async () => {
-    await notificationLog.register([{ messageKey: 'job-1-received', jobId: 1, kind: 'job-received', state: 'queued', toMasked: '***456', toHash: 'h1', detail: null, customerId: null, channel: 'sms' as const, reason: null }]);
-    await notificationLog.claimForSending('job-1-received', 'queued', 0, 'vonage-sms');
-    await notificationLog.record('job-1-received', 'sending', { state: 'sent', providerMessageId: 'V1', price: '0.033' });
+    const sentAt = new Date('2026-11-23T09:00:00.000Z');
+    await notificationLog.register([{ messageKey: 'job-1-received', jobId: 1, kind: 'job-received', state: 'queued', toMasked: '***456', toHash: 'h1', detail: null, customerId: null, channel: 'sms' as const, reason: null }], sentAt);
+    await notificationLog.claimForSending('job-1-received', 'queued', 0, 'vonage-sms', sentAt);
+    await notificationLog.record('job-1-received', 'sending', { state: 'sent', providerMessageId: 'V1', price: '0.033' }, sentAt);
 
     expect(await notificationLog.findByProviderMessageId('V1')).toMatchObject({ messageKey: 'job-1-received', delivery: null });
     expect(await notificationLog.findByProviderMessageId('V2')).toBeUndefined();
     const updatedAt = (await notificationLog.get('job-1-received'))!.updatedAt;
 
-    expect(await notificationLog.recordDelivery('job-1-received', null, { status: 'accepted', errorCode: '0', deliveredAt: null })).toBe(true);
-    expect(await notificationLog.recordDelivery('job-1-received', null, { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(false);
+    expect(await notificationLog.recordDelivery('job-1-received', null, { outcome: deliveryOutcomeOf('accepted'), errorCode: '0', deliveredAt: null })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', null, { outcome: deliveryOutcomeOf('failed'), errorCode: '6', deliveredAt: null })).toBe(false);
     const at = new Date('2026-11-23T09:10:11.000Z');
-    expect(await notificationLog.recordDelivery('job-1-received', 'accepted', { status: 'delivered', errorCode: '0', deliveredAt: at })).toBe(true);
-    expect(await notificationLog.recordDelivery('job-1-received', 'delivered', { status: 'failed', errorCode: '6', deliveredAt: null })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', deliveryOutcomeOf('accepted'), { outcome: deliveryOutcomeOf('delivered'), errorCode: '0', deliveredAt: at })).toBe(true);
+    expect(await notificationLog.recordDelivery('job-1-received', deliveryOutcomeOf('delivered'), { outcome: deliveryOutcomeOf('failed'), errorCode: '6', deliveredAt: null })).toBe(true);
 
     const entry = await notificationLog.getWithDelivery('job-1-received');
-    expect(entry?.delivery).toEqual({ status: 'failed', errorCode: '6', deliveredAt: at });
+    expect(entry?.delivery).toEqual({ outcome: deliveryOutcomeOf('failed'), errorCode: '6', deliveredAt: at });
     expect(entry?.updatedAt).toEqual(updatedAt);
   });
 
@@ -243,14 +245,13 @@ describe('ledger adapters for the Vonage webhooks', () => {
       channel: 'sms' as const,
       reason: null,
     });
-    await notificationLog.register([entry('job-10-closed', 10, 'job-closed', 'h2')]);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await notificationLog.register([entry('job-11-closed', 11, 'job-closed', 'h2'), entry('job-11-received', 11, 'job-received', 'h3')]);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await notificationLog.register([entry('job-12-closed', 12, 'job-closed', 'h2')]);
+    const at = (ms: number) => new Date(Date.UTC(2026, 10, 23, 9) + ms);
+    await notificationLog.register([entry('job-10-closed', 10, 'job-closed', 'h2')], at(0));
+    await notificationLog.register([entry('job-11-closed', 11, 'job-closed', 'h2'), entry('job-11-received', 11, 'job-received', 'h3')], at(5));
+    await notificationLog.register([entry('job-12-closed', 12, 'job-closed', 'h2')], at(10));
     for (const key of ['job-11-closed', 'job-10-closed', 'job-11-received']) {
-      await notificationLog.claimForSending(key, 'queued', 0, 'vonage-sms');
-      await notificationLog.record(key, 'sending', { state: 'sent', providerMessageId: `P-${key}` });
+      await notificationLog.claimForSending(key, 'queued', 0, 'vonage-sms', at(20));
+      await notificationLog.record(key, 'sending', { state: 'sent', providerMessageId: `P-${key}` }, at(20));
     }
     // job 12's feedback SMS is still queued, so not sent: job 11's is the latest sent one
     expect((await notificationLog.latestSentTo('h2', 'job-closed'))?.messageKey).toBe('job-11-closed');

@@ -54,7 +54,7 @@ export function createWorld(jobs: ClientJob[] = [], settings: Partial<PollSettin
     clientJobs: new FakeClientJobs(jobs),
     documents: new FakeJobDocuments(),
     transactions: new FakeJobTransactions(),
-    notificationLog: new FakeNotificationLog(clock),
+    notificationLog: new FakeNotificationLog(),
     queue: new FakeNotificationQueue(),
     gateway: new FakeSmsGateway(),
     stats: new FakeMessageStats(),

@@ -4,7 +4,6 @@ import {
   FINAL_NOTIFICATION_STATES,
   type AttemptOutcome,
   type Delivery,
-  type DeliveryStatus,
   type JobNotificationEntry,
   type NotificationEntry,
   type NotificationEntryWithDelivery,
@@ -15,7 +14,8 @@ import {
   type NotificationState,
   type StrandedFilter,
 } from '../../domain/notifications/ports.js';
-import { OUTCOME_RULE, UNDELIVERED_STATUSES, type DeliveryClass } from '../../domain/notifications/deliveryLog.js';
+import { OUTCOME_RULE, type DeliveryClass } from '../../domain/notifications/deliveryLog.js';
+import { deliveryStatusWord, deliveryStatusWordsOf, type DeliveryOutcome } from '../../domain/notifications/deliveryOutcome.js';
 import type { JobBoundEvent } from '../../domain/notifications/texts.js';
 import { coalesce } from '../../domain/shared/coalesce.js';
 import { COLUMNS, toEntry, toEntryWithDelivery, toJobEntry, WITH_DELIVERY, type NotificationLogDeliveryRow, type NotificationLogRow } from './notificationLogRows.js';
@@ -24,12 +24,12 @@ import { placeholders, type MysqlPool } from './pool.js';
 
 const sqlList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
-/** The delivery classes of OUTCOME_RULE as conditions on `delivery_status`. */
+/** The delivery classes of OUTCOME_RULE as conditions on `delivery_status`, which stores each outcome's word. */
 const DELIVERY_CONDITIONS: Record<DeliveryClass, string> = {
   any: '',
-  delivered: " AND delivery_status = 'delivered'",
-  undelivered: ` AND delivery_status IN (${sqlList(UNDELIVERED_STATUSES)})`,
-  pending: ` AND (delivery_status IS NULL OR delivery_status NOT IN ('delivered', ${sqlList(UNDELIVERED_STATUSES)}))`,
+  delivered: ` AND delivery_status IN (${sqlList(deliveryStatusWordsOf('delivered'))})`,
+  undelivered: ` AND delivery_status IN (${sqlList(deliveryStatusWordsOf('undelivered'))})`,
+  pending: ` AND (delivery_status IS NULL OR delivery_status NOT IN (${sqlList([...deliveryStatusWordsOf('delivered'), ...deliveryStatusWordsOf('undelivered')])}))`,
 };
 
 /**
@@ -95,12 +95,12 @@ export class MysqlNotificationLog implements NotificationLog {
     return (await this.writeTogether({ sql, values })) === 1;
   }
 
-  async register(entries: readonly NotificationRegistration[]): Promise<void> {
+  async register(entries: readonly NotificationRegistration[], at: Date): Promise<void> {
     if (entries.length === 0) return;
     await this.pool.query(
       `INSERT IGNORE INTO notification_log
          (message_key, Job_id, customer_id, kind, channel, state, attempts, to_masked, to_hash, to_hash_version, detail, reason, created_at, updated_at, settled_at, scheduled_for, content, settled_content)
-       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), UTC_TIMESTAMP(3), NULL), ?, ?, ?)`)}`,
+       VALUES ${placeholders(entries.length, `(?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), ?, NULL), ?, ?, ?)`)}`,
       entries.flatMap((e) => [
         e.messageKey,
         e.jobId,
@@ -113,7 +113,10 @@ export class MysqlNotificationLog implements NotificationLog {
         SMS_TO_HASH_VERSION.hmac,
         e.detail?.slice(0, 512) ?? null,
         e.reason,
+        at,
+        at,
         e.state,
+        at,
         e.scheduledFor ?? null,
         e.content ? JSON.stringify(e.content) : null,
         e.settledContent ? JSON.stringify(e.settledContent) : null,
@@ -142,28 +145,28 @@ export class MysqlNotificationLog implements NotificationLog {
     return rows.map(toJobEntry);
   }
 
-  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     return this.write(
-      `UPDATE notification_log SET state = 'sending', attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
+      `UPDATE notification_log SET state = 'sending', attempts = attempts + 1, gateway = ?, updated_at = ?
        WHERE message_key = ? AND state = ? AND attempts = ?`,
-      [gateway, messageKey, expected, attempts],
+      [gateway, at, messageKey, expected, attempts],
     );
   }
 
-  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     return this.write(
-      `UPDATE notification_log SET attempts = attempts + 1, gateway = ?, updated_at = UTC_TIMESTAMP(3)
+      `UPDATE notification_log SET attempts = attempts + 1, gateway = ?, updated_at = ?
        WHERE message_key = ? AND state = 'sending' AND attempts = ?`,
-      [gateway, messageKey, attempts],
+      [gateway, at, messageKey, attempts],
     );
   }
 
   /** Values are cut to their columns' widths: a batched write must not fail for one value too long (it would fail its whole batch). */
-  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
+  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean> {
     return this.write(
       `UPDATE notification_log SET state = ?, gateway = COALESCE(?, gateway), provider_message_id = COALESCE(?, provider_message_id),
-         price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = UTC_TIMESTAMP(3),
-         settled_at = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), UTC_TIMESTAMP(3), NULL), scheduled_for = ?,
+         price = COALESCE(?, price), error_code = ?, detail = ?, reason = ?, updated_at = ?,
+         settled_at = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), ?, NULL), scheduled_for = ?,
          content = IF(? IN (${sqlList(FINAL_NOTIFICATION_STATES)}), COALESCE(settled_content, content), content)
        WHERE message_key = ? AND state = ?`,
       [
@@ -174,7 +177,9 @@ export class MysqlNotificationLog implements NotificationLog {
         outcome.errorCode?.slice(0, 32) ?? null,
         outcome.detail?.slice(0, 512) ?? null,
         outcome.reason ?? null,
+        at,
         outcome.state,
+        at,
         outcome.scheduledFor ?? null,
         outcome.state,
         messageKey,
@@ -197,11 +202,11 @@ export class MysqlNotificationLog implements NotificationLog {
   }
 
   /** Leaves `updated_at` alone: it times the send (stale `sending`, re-queueing), which a receipt does not touch. */
-  async recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean> {
+  async recordDelivery(messageKey: string, expected: DeliveryOutcome | null, delivery: Delivery): Promise<boolean> {
     const [result] = await this.pool.execute<ResultSetHeader>(
       `UPDATE notification_log SET delivery_status = ?, delivery_error_code = ?, delivered_at = COALESCE(?, delivered_at)
        WHERE message_key = ? AND delivery_status <=> ?`,
-      [delivery.status, delivery.errorCode, delivery.deliveredAt, messageKey, expected],
+      [deliveryStatusWord(delivery.outcome), delivery.errorCode, delivery.deliveredAt, messageKey, expected && deliveryStatusWord(expected)],
     );
     return result.affectedRows === 1;
   }

@@ -1,13 +1,13 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Channel, GatewayName } from '../../domain/channels/ports.js';
 import type {
-  DeliveryStatus,
   JobNotificationEntry,
   NotificationEntry,
   NotificationEntryWithDelivery,
   NotificationReason,
   NotificationState,
 } from '../../domain/notifications/ports.js';
+import { deliveryOutcomeOf, type DeliveryStatusWord } from '../../domain/notifications/deliveryOutcome.js';
 import type { NotificationContent, NotificationEvent } from '../../domain/notifications/texts.js';
 
 /* notification_log rows as MysqlNotificationLog reads them, and the domain's entries they map to. */
@@ -40,7 +40,8 @@ export interface NotificationLogRow extends RowDataPacket {
 }
 
 export interface NotificationLogDeliveryRow extends NotificationLogRow {
-  delivery_status: DeliveryStatus | null;
+  /** The outcome's stored word (deliveryStatusWord). */
+  delivery_status: DeliveryStatusWord | null;
   delivery_error_code: string | null;
   delivered_at: Date | null;
 }
@@ -48,7 +49,7 @@ export interface NotificationLogDeliveryRow extends NotificationLogRow {
 export function toEntryWithDelivery(row: NotificationLogDeliveryRow): NotificationEntryWithDelivery {
   return {
     ...toEntry(row),
-    delivery: row.delivery_status ? { status: row.delivery_status, errorCode: row.delivery_error_code, deliveredAt: row.delivered_at } : null,
+    delivery: row.delivery_status ? { outcome: deliveryOutcomeOf(row.delivery_status), errorCode: row.delivery_error_code, deliveredAt: row.delivered_at } : null,
   };
 }
 

@@ -8,7 +8,7 @@ import type { ConsoleOutcome } from './ports.js';
  * attempt failed (it carries the error), else `scheduled` (waiting to go).
  */
 export function consoleOutcome(entry: Pick<NotificationEntryWithDelivery, 'state' | 'errorCode' | 'delivery'>): ConsoleOutcome {
-  const receipt = entry.delivery?.status;
+  const receipt = entry.delivery?.outcome.kind;
   switch (entry.state) {
     case 'scheduled':
       return 'scheduled';
@@ -18,7 +18,7 @@ export function consoleOutcome(entry: Pick<NotificationEntryWithDelivery, 'state
     case 'sending':
       return entry.errorCode === null ? 'scheduled' : 'retrying';
     case 'sent':
-      return receipt === 'delivered' ? 'delivered' : receipt === 'failed' || receipt === 'expired' || receipt === 'rejected' ? 'failed' : 'sent';
+      return receipt === 'delivered' ? 'delivered' : receipt === 'undelivered' ? 'failed' : 'sent';
     case 'rejected':
     case 'failed':
       return 'failed';

@@ -3,6 +3,7 @@ import type { Customers } from '../customers/ports.js';
 import type { JobDocument } from '../jobs/job.js';
 import type { JobDocuments, JobTransaction, TransactionEvent } from '../jobs/ports.js';
 import type { NotificationEntryWithDelivery } from '../notifications/ports.js';
+import { deliveryStatusWord } from '../notifications/deliveryOutcome.js';
 import { retryDelayMs } from '../notifications/retries.js';
 import { describeBusinessCalendar, type BusinessCalendar } from '../windows/businessCalendar.js';
 import { consoleOutcome, reasonText, textAsSent } from './outcomes.js';
@@ -94,7 +95,8 @@ function notificationEntries(entries: readonly NotificationEntryWithDelivery[]):
     ];
     if (entry.delivery) {
       const at = entry.delivery.deliveredAt ?? entry.settledAt ?? entry.updatedAt;
-      shown.push({ at, kind: 'receipt', title: `Receipt: ${entry.delivery.status}`, notificationId: entry.messageKey, status: entry.delivery.status });
+      const status = deliveryStatusWord(entry.delivery.outcome);
+      shown.push({ at, kind: 'receipt', title: `Receipt: ${status}`, notificationId: entry.messageKey, status });
     }
     const code = entry.kind === 'reward-code' && text ? /\*+[A-Za-z0-9]+/.exec(text)?.[0] : undefined;
     if (code) shown.push({ at: entry.createdAt, kind: 'reward', title: 'Reward code', codeMasked: code });

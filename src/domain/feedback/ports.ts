@@ -1,4 +1,4 @@
-/** A customer's reply to the feedback SMS, kept once per inbound Vonage message. */
+/** A customer's reply to the feedback message, kept once per inbound message. */
 export interface FeedbackReply {
   inboundMessageId: string;
   jobId: number;

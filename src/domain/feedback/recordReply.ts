@@ -8,15 +8,15 @@ import type { InboundChannel } from '../inbox/ports.js';
 import { optOutScope, type OptOut, type OptOutResult } from './optOut.js';
 
 /*
- * Customers' replies to the feedback SMS. Vonage retries anything that is not 2xx, so every step
+ * Customers' replies to the feedback message. The provider retries anything that is not 2xx, so every step
  * is idempotent and a reply we cannot place is acknowledged and dropped, not refused.
  */
 
-/** One customer SMS, as the edge parsed it from Vonage's inbound webhook. */
+/** One customer message, as the edge parsed it from the provider's inbound webhook. */
 export interface InboundSms {
-  /** Vonage's id of the inbound message. */
+  /** The provider's id of the inbound message. */
   messageId: string;
-  /** The sender as Vonage gives it (E.164 without '+'); whether it is a usable number is decided here. */
+  /** The sender as the provider gives it (Vonage writes E.164 without '+'); whether it is a usable number is decided here. */
   from: string;
   text: string;
   /** The channel it came on, which an auto-reply answers on. */

@@ -29,7 +29,7 @@ export type FeedbackRewardResult =
  * The reward of a reply to the feedback request (issue 12): a code of FEEDBACK_REWARD_BRAND for
  * the job's customer, sent through their channels. Every step repeats safely, so a redelivered
  * reply repairs a crash anywhere (the claim gives the same code again, the reward's keys send it
- * once per customer and brand); a failure is thrown, so the webhook answers 5xx and Vonage resends.
+ * once per customer and brand); a failure is thrown, so the webhook answers 5xx and the provider resends.
  */
 export async function rewardFeedback(deps: FeedbackRewardDeps, reply: FeedbackReply): Promise<FeedbackRewardResult> {
   const brandId = deps.rewardBrand;

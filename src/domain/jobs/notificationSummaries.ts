@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describeNotificationOutcome } from '../notifications/labels.js';
-import type { DeliveryStatus, JobNotificationEntry, NotificationEntryWithDelivery } from '../notifications/ports.js';
+import { deliveryStatusWord, type DeliveryStatusWord } from '../notifications/deliveryOutcome.js';
+import type { JobNotificationEntry, NotificationEntryWithDelivery } from '../notifications/ports.js';
 import type { JobBoundEvent } from '../notifications/texts.js';
 import { withStatusAtLeast, type JobDocument, type NotificationSummary } from './job.js';
 import type { JobStatus } from './jobStatus.js';
@@ -26,7 +27,7 @@ export type Move = NonNullable<EventStep['move']>;
 
 /** The SMS summary on the job document, with what the delivery receipts said. */
 export interface NotificationSummaryWithDelivery extends NotificationSummary {
-  delivery?: { status: DeliveryStatus; errorCode: string | null; deliveredAt?: string };
+  delivery?: { status: DeliveryStatusWord; errorCode: string | null; deliveredAt?: string };
 }
 
 /** Where the job document keeps a notification's summary: seed 000's `sms` slots for the courtesy and feedback SMS, `notifications` for the rest. */
@@ -69,7 +70,7 @@ export function withNotificationOutcome(doc: JobDocument, entry: JobNotification
   return { ...withSummary(moved, entry, summary), updated_at: now.toISOString() };
 }
 
-/** Mirrors the SMS log entry (state, Vonage id, delivery) into the document's summary of that SMS. */
+/** Mirrors the log entry (state, provider's message id, delivery) into the document's summary of that notification. */
 export function withDeliverySummary(doc: JobDocument, entry: NotificationEntryWithDelivery & JobNotificationEntry, now: Date): JobDocument {
   if (slotHeldByOther(doc, entry)) return doc;
   const existing = summaryOf(doc, entry) as NotificationSummaryWithDelivery | undefined;
@@ -83,7 +84,7 @@ export function withDeliverySummary(doc: JobDocument, entry: NotificationEntryWi
     ...(entry.delivery
       ? {
           delivery: {
-            status: entry.delivery.status,
+            status: deliveryStatusWord(entry.delivery.outcome),
             errorCode: entry.delivery.errorCode,
             ...(entry.delivery.deliveredAt ? { deliveredAt: entry.delivery.deliveredAt.toISOString() } : {}),
           },

@@ -38,9 +38,9 @@ export function outcomeOf(report: AttemptReport): AttemptOutcome {
  * Records the provider's answer; if the log cannot take it, the answer travels on the deferred
  * message. False when another writer moved the entry first.
  */
-export async function recordAttempt(log: Pick<SendClaims, 'record'>, key: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
+export async function recordAttempt(log: Pick<SendClaims, 'record'>, key: string, attempt: number, outcome: AttemptOutcome, at: Date): Promise<boolean> {
   try {
-    return await log.record(key, 'sending', outcome);
+    return await log.record(key, 'sending', outcome, at);
   } catch (error) {
     const { state, gateway, providerMessageId, price, errorCode, detail } = outcome;
     const report: AttemptReport = {

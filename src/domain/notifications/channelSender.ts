@@ -9,7 +9,7 @@ export interface ChannelSenderPorts {
   /** Which gateways carry each channel, in what order, and their health (the registry operators edit). */
   registry: GatewayRegistry;
   gateways: ConfiguredGateways;
-  /** Paces the text channels (sms, whatsapp) to the Vonage account's rate. */
+  /** Paces the text channels (sms, whatsapp) to the provider account's rate. */
   pacer: SendPacer;
   /** Whether the customer may be messaged on the channel now (subscription, contact windows). */
   window: SendWindow;

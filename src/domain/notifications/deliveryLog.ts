@@ -1,5 +1,6 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
-import type { DeliveryStatus, NotificationEntryWithDelivery, NotificationFilter, NotificationOutcome, NotificationQueries, NotificationReason, NotificationState } from './ports.js';
+import type { DeliveryKind } from './deliveryOutcome.js';
+import type { NotificationEntryWithDelivery, NotificationFilter, NotificationOutcome, NotificationQueries, NotificationReason, NotificationState } from './ports.js';
 import type { NotificationEvent } from './texts.js';
 
 /** One line of `GET /api/notifications` (DESIGN.md, Notifications). */
@@ -21,10 +22,8 @@ export interface NotificationView {
   scheduledFor: string | null;
 }
 
-/** What a provider's receipts say of a sent message: it arrived, it never will, or nothing final yet (no receipt, or accepted, buffered, unknown). */
-export type DeliveryClass = 'any' | 'delivered' | 'undelivered' | 'pending';
-
-export const UNDELIVERED_STATUSES: readonly DeliveryStatus[] = ['failed', 'expired', 'rejected'];
+/** What a provider's receipts say of a sent message (a DeliveryOutcome's kind; no receipt yet is `pending`), or `any`. */
+export type DeliveryClass = 'any' | DeliveryKind;
 
 /**
  * DESIGN.md's outcome of a log entry, as data: an outcome is the entries in one of its clauses'
@@ -47,13 +46,8 @@ export const OUTCOME_RULE: Readonly<Record<NotificationOutcome, ReadonlyArray<{ 
   skipped: [{ states: ['skipped'], delivery: 'any' }],
 };
 
-function deliveryClassOf(status: DeliveryStatus | undefined): Exclude<DeliveryClass, 'any'> {
-  if (status === 'delivered') return 'delivered';
-  return status !== undefined && UNDELIVERED_STATUSES.includes(status) ? 'undelivered' : 'pending';
-}
-
 function outcomeOf(entry: NotificationEntryWithDelivery): NotificationOutcome {
-  const delivery = deliveryClassOf(entry.delivery?.status);
+  const delivery: Exclude<DeliveryClass, 'any'> = entry.delivery?.outcome.kind ?? 'pending';
   const outcomes = Object.keys(OUTCOME_RULE) as NotificationOutcome[];
   const found = outcomes.find((outcome) => OUTCOME_RULE[outcome].some((clause) => clause.states.includes(entry.state) && (clause.delivery === 'any' || clause.delivery === delivery)));
   if (!found) throw new Error(`no outcome for a notification in state ${entry.state}`);

@@ -2,22 +2,23 @@ import type { Clock, Logger } from '../shared/ports.js';
 import { ownStatsMessage } from '../stats/messageStats.js';
 import type { MessageStats } from '../stats/ports.js';
 import { notificationLabel } from './labels.js';
-import { isJobNotification, type Delivery, type DeliveryRecords, type DeliveryStatus, type NotificationEntryWithDelivery, type ReceiptListener } from './ports.js';
+import { deliveryStatusWord, sameDeliveryOutcome, type DeliveryKind, type DeliveryOutcome, type DeliveryStatusWord } from './deliveryOutcome.js';
+import { isJobNotification, type Delivery, type DeliveryRecords, type NotificationEntryWithDelivery, type ReceiptListener } from './ports.js';
 
 /*
- * Delivery receipts (DLRs) for the SMS we sent. Vonage retries anything that is not 2xx, so every
+ * Delivery receipts (DLRs) for the messages we sent. Providers retry anything that is not 2xx, so every
  * step here is idempotent and a receipt we cannot place is acknowledged and dropped, not refused.
  */
 
-/** One delivery receipt, as the edge parsed it from Vonage's webhook. */
+/** One delivery receipt, as the edge parsed it from the provider's webhook. */
 export interface DeliveryReceipt {
-  /** Vonage's message id. */
+  /** The provider's message id. */
   messageId: string;
-  status: DeliveryStatus;
+  outcome: DeliveryOutcome;
   errorCode: string | null;
-  /** Our idempotency key, echoed back by Vonage. */
+  /** Our idempotency key, echoed back by the provider. */
   clientRef: string | null;
-  /** Vonage's price, already rounded to 3 decimals. */
+  /** The provider's price, already rounded to 3 decimals. */
   price: string | null;
   reportedAt: Date | null;
 }
@@ -34,24 +35,21 @@ export interface DeliveryReceiptDeps {
 
 export type DeliveryReceiptResult =
   /** `jobId` null: a message of no job (a broadcast, an auto-reply), whose receipt only the log keeps. */
-  | { outcome: 'recorded'; jobId: number | null; messageKey: string; deliveryStatus: DeliveryStatus | null }
+  | { outcome: 'recorded'; jobId: number | null; messageKey: string; deliveryStatus: DeliveryKind | null }
   | { outcome: 'unknown-message' };
 
 /**
- * Intermediate statuses (accepted, buffered) never replace a final one that arrived first, so
- * receipts that cross on the network cannot move an SMS back; among equals the latest wins.
+ * Intermediate outcomes (with the network, held for the phone) never replace a final one that
+ * arrived first, so receipts that cross on the network cannot move a message back; among equals
+ * the latest wins. A network that cannot say ranks between.
  */
-const DELIVERY_RANK: Record<DeliveryStatus, number> = {
-  accepted: 1,
-  buffered: 1,
-  unknown: 2,
-  delivered: 3,
-  expired: 3,
-  failed: 3,
-  rejected: 3,
-};
+function deliveryRank(outcome: DeliveryOutcome): number {
+  if (outcome.kind !== 'pending') return 3;
+  return outcome.stage === 'unconfirmed' ? 2 : 1;
+}
 
-const RECEIPT_WORDING: Record<DeliveryStatus, string> = {
+/** Keyed by the stored word: the job_trans notes read as they always have. */
+const RECEIPT_WORDING: Record<DeliveryStatusWord, string> = {
   delivered: 'delivered',
   accepted: 'accepted by the mobile network, not delivered yet',
   buffered: 'held by the mobile network until the phone can be reached',
@@ -61,22 +59,23 @@ const RECEIPT_WORDING: Record<DeliveryStatus, string> = {
   unknown: 'delivery status unknown',
 };
 
-export function deliveryReceiptEventKey(receipt: Pick<DeliveryReceipt, 'messageId' | 'status'>): string {
-  return `dlr-${receipt.messageId}-${receipt.status}`;
+export function deliveryReceiptEventKey(receipt: Pick<DeliveryReceipt, 'messageId' | 'outcome'>): string {
+  return `dlr-${receipt.messageId}-${deliveryStatusWord(receipt.outcome)}`;
 }
 
 /** The job_trans note of a receipt: what happened to the SMS, never the number it went to. */
 export function describeDeliveryReceipt(entry: Pick<NotificationEntryWithDelivery, 'kind' | 'channel'>, receipt: DeliveryReceipt, recovered: boolean): string {
   const error = receipt.errorCode && receipt.errorCode !== '0' ? ` (error ${receipt.errorCode})` : '';
   const recovery = recovered ? `; its interrupted send is now known to have reached Vonage (message ${receipt.messageId})` : '';
-  return `${notificationLabel(entry)} ${RECEIPT_WORDING[receipt.status]}${error}${recovery}`;
+  return `${notificationLabel(entry)} ${RECEIPT_WORDING[deliveryStatusWord(receipt.outcome)]}${error}${recovery}`;
 }
 
 /**
- * Records one Vonage delivery receipt: the SMS log entry (found by Vonage's message id, else by
- * our client-ref) gets the delivery status, an `unknown` send is settled as `sent`, and the receipt is reported to
- * the job's listener (its document's SMS summary and one job_trans row per distinct receipt). Every step is
- * idempotent, so Vonage's retry after a crash finishes the job and a repeat changes nothing.
+ * Records one delivery receipt: the log entry (found by the provider's message id, else by our
+ * client-ref) gets the delivery outcome, an `unknown` send is settled as `sent`, and the receipt is reported to
+ * the job's listener (its document's summary and one job_trans row per distinct receipt). Every step is
+ * idempotent, so the provider's retry after a crash finishes the job and a repeat changes nothing.
+ * (The notes and detail written keep the words they have always been stored with.)
  */
 export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: DeliveryReceipt): Promise<DeliveryReceiptResult> {
   const found =
@@ -85,7 +84,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
   if (!found) {
     deps.logger.info('delivery receipt for a message Repair Relay did not send; acknowledged, nothing written', {
       messageId: receipt.messageId,
-      status: receipt.status,
+      status: deliveryStatusWord(receipt.outcome),
     });
     return { outcome: 'unknown-message' };
   }
@@ -93,7 +92,7 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
   const now = deps.clock.now();
   const key = found.messageKey;
   const recovered =
-    // A receipt proves Vonage accepted the SMS: it settles an interrupted send, and one whose
+    // A receipt proves the provider accepted the message: it settles an interrupted send, and one whose
     // sender has not recorded the answer yet (that sender's own record then finds it settled).
     (found.state === 'unknown' || found.state === 'sending') &&
     (await deps.notificationLog.record(key, found.state, {
@@ -101,14 +100,15 @@ export async function recordDeliveryReceipt(deps: DeliveryReceiptDeps, receipt: 
       providerMessageId: found.providerMessageId ?? receipt.messageId,
       ...(receipt.price ? { price: receipt.price } : {}),
       detail: 'send was interrupted; a delivery receipt shows Vonage accepted it',
-    }));
+    }, now));
   await storeDelivery(deps, found, receipt, now);
 
   const entry = (await deps.notificationLog.getWithDelivery(key)) ?? found;
   await countReceiptPrice(deps, entry, receipt, now);
-  if (!isJobNotification(entry)) return { outcome: 'recorded', jobId: null, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
+  const deliveryStatus = entry.delivery?.outcome.kind ?? null;
+  if (!isJobNotification(entry)) return { outcome: 'recorded', jobId: null, messageKey: key, deliveryStatus };
   await deps.onReceipt.receiptRecorded({ entry, note: describeDeliveryReceipt(entry, receipt, recovered), eventKey: deliveryReceiptEventKey(receipt), at: now });
-  return { outcome: 'recorded', jobId: entry.jobId, messageKey: key, deliveryStatus: entry.delivery?.status ?? null };
+  return { outcome: 'recorded', jobId: entry.jobId, messageKey: key, deliveryStatus };
 }
 
 /**
@@ -124,19 +124,19 @@ async function countReceiptPrice(deps: DeliveryReceiptDeps, entry: NotificationE
   await deps.stats.reprice(counted, now);
 }
 
-/** Compare-and-set on the stored delivery status, retried a few times against a concurrent receipt. */
+/** Compare-and-set on the stored delivery outcome, retried a few times against a concurrent receipt. */
 async function storeDelivery(deps: DeliveryReceiptDeps, found: NotificationEntryWithDelivery, receipt: DeliveryReceipt, now: Date): Promise<void> {
   const next: Delivery = {
-    status: receipt.status,
+    outcome: receipt.outcome,
     errorCode: receipt.errorCode,
-    deliveredAt: receipt.status === 'delivered' ? (receipt.reportedAt ?? now) : null,
+    deliveredAt: receipt.outcome.kind === 'delivered' ? (receipt.reportedAt ?? now) : null,
   };
   let stored = found.delivery;
   for (let attempt = 1; attempt <= 5; attempt++) {
-    if (stored && DELIVERY_RANK[next.status] < DELIVERY_RANK[stored.status]) return;
-    if (stored && stored.status === next.status && stored.errorCode === next.errorCode) return;
-    if (await deps.notificationLog.recordDelivery(found.messageKey, stored?.status ?? null, next)) return;
+    if (stored && deliveryRank(next.outcome) < deliveryRank(stored.outcome)) return;
+    if (stored && sameDeliveryOutcome(stored.outcome, next.outcome) && stored.errorCode === next.errorCode) return;
+    if (await deps.notificationLog.recordDelivery(found.messageKey, stored?.outcome ?? null, next)) return;
     stored = (await deps.notificationLog.getWithDelivery(found.messageKey))?.delivery ?? null;
   }
-  throw new Error(`delivery status of SMS ${found.messageKey} kept changing under us; Vonage will retry the receipt`);
+  throw new Error(`delivery status of ${found.messageKey} kept changing under us; the provider will retry the receipt`);
 }

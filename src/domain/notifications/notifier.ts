@@ -33,7 +33,7 @@ export interface Notifier {
 /** `onSettled` hears of every notification that settles as it is logged or repaired (the jobs area, the statistics). */
 export function createNotifier(ports: NotifierPorts, onSettled: SettlementListener, timings: NotificationRepairTimings): Notifier {
   const { customers, trackingLinks, clock } = ports;
-  const outbox = new Outbox({ log: ports.notificationLog, queue: ports.queue, phoneKeys: ports.phoneKeys, onSettled });
+  const outbox = new Outbox({ log: ports.notificationLog, queue: ports.queue, phoneKeys: ports.phoneKeys, onSettled, clock });
   const jobs = { clientJobs: ports.clientJobs, trackingLinks };
   return {
     outbox,

@@ -2,7 +2,7 @@ import type { Channel } from '../channels/ports.js';
 import { destination, type CustomerProfile } from '../customers/customer.js';
 import { maskEmail } from '../shared/email.js';
 import { maskPhone } from '../shared/phone.js';
-import type { PhoneKeys } from '../shared/ports.js';
+import type { Clock, PhoneKeys } from '../shared/ports.js';
 import type { NotificationMessage } from './notificationMessage.js';
 import type { NotificationEntry, NotificationQueue, NotificationRegistration, OutboundNotification, OutboxLog, SettlementListener } from './ports.js';
 import { settledContent, type NotificationContent, type NotificationEvent } from './texts.js';
@@ -98,6 +98,8 @@ export interface OutboxPorts {
   phoneKeys: PhoneKeys;
   /** Told of entries that are settled as they are logged (skipped), so their job still moves on. */
   onSettled: SettlementListener;
+  /** The time entries are logged at. */
+  clock: Clock;
 }
 
 /**
@@ -111,7 +113,7 @@ export class Outbox {
   /** Logs and queues; skipped entries are reported settled at once. */
   async send({ messages, skipped }: Outgoing): Promise<{ queued: number; skipped: number }> {
     const { log, queue, onSettled } = this.ports;
-    await log.register([...messages.map((m) => this.registration(m.body)), ...skipped]);
+    await this.register([...messages.map((m) => this.registration(m.body)), ...skipped]);
     await queue.enqueue(messages);
     if (skipped.length > 0) await onSettled.settled(await log.getMany(skipped.map((entry) => entry.messageKey)));
     return { queued: messages.length, skipped: skipped.length };
@@ -124,7 +126,7 @@ export class Outbox {
 
   /** Logs entries that do not exist yet; existing ones keep their state. */
   async register(entries: readonly NotificationRegistration[]): Promise<void> {
-    await this.ports.log.register(entries);
+    await this.ports.log.register(entries, this.ports.clock.now());
   }
 
   /** Hands messages already logged to the queue (again): a retry, a scheduled send, a repair. */

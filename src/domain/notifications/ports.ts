@@ -1,4 +1,5 @@
 import type { Channel, GatewayName } from '../channels/ports.js';
+import type { DeliveryOutcome } from './deliveryOutcome.js';
 import type { NotificationMessage } from './notificationMessage.js';
 import { isJobBound, type AnnouncedJob, type JobBoundEvent, type NotificationContent, type NotificationEvent } from './texts.js';
 
@@ -99,12 +100,9 @@ export type NotificationRegistration = Pick<NotificationEntry, 'messageKey' | 'j
     settledContent?: NotificationContent;
   };
 
-/** Where a provider's delivery receipt says a message is (`status` of the SMS API's DLR webhook; Messages API statuses are mapped onto these). */
-export const DELIVERY_STATUSES = ['accepted', 'buffered', 'delivered', 'expired', 'failed', 'rejected', 'unknown'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
 export interface Delivery {
-  status: DeliveryStatus;
+  /** Where the provider's latest receipt says the message is. */
+  outcome: DeliveryOutcome;
   /** The provider's error code ("0" when delivered); null when the receipt had none. */
   errorCode: string | null;
   /** When the provider reported the message delivered; null until it is. */
@@ -138,30 +136,32 @@ export interface StrandedFilter {
  * The notification log: one row per notification (job, event, channel) we mean to send, keyed by
  * its idempotency key. One table and one MySQL class, seen by each caller through the role it
  * plays: the outbox logs and repairs, the send path claims, receipts record deliveries, and the
- * rest only reads. Every state change is conditional on the state it expects.
+ * rest only reads. Every state change is conditional on the state it expects. Every write is
+ * stamped `at` (the caller's Clock), never with the store's own clock: `updated_at`, and
+ * `created_at`/`settled_at` where the write creates or settles the entry.
  */
 
 /** Logging notifications before they are queued, and finding the ones a crash stranded. */
 export interface OutboxLog {
-  /** Adds the entries that do not exist yet; existing ones keep their state. */
-  register(entries: readonly NotificationRegistration[]): Promise<void>;
+  /** Adds the entries that do not exist yet, created `at`; existing ones keep their state. */
+  register(entries: readonly NotificationRegistration[], at: Date): Promise<void>;
   get(messageKey: string): Promise<NotificationEntry | undefined>;
   getMany(messageKeys: readonly string[]): Promise<NotificationEntry[]>;
   /** Writes the outcome only if the entry is still in `expected`; false when another writer moved it. */
-  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean>;
   /** Entries a crash may have stranded (see StrandedFilter), at most `limit` of each state. */
   stranded(filter: StrandedFilter): Promise<NotificationEntry[]>;
 }
 
 /** The send path's claims: one delivery at a time owns an entry while it calls gateways. */
 export interface SendClaims {
-  register(entries: readonly NotificationRegistration[]): Promise<void>;
+  register(entries: readonly NotificationRegistration[], at: Date): Promise<void>;
   get(messageKey: string): Promise<NotificationEntry | undefined>;
   /** Moves `queued`/`retrying`/`scheduled` to `sending` through `gateway` and counts the attempt; false if another consumer won. */
-  claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean>;
+  claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName, at: Date): Promise<boolean>;
   /** Moves a claimed (`sending`) entry on to the next gateway after a retryable failure, counting the attempt; false if it is no longer ours. */
-  switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean>;
-  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+  switchGateway(messageKey: string, attempts: number, gateway: GatewayName, at: Date): Promise<boolean>;
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean>;
 }
 
 /** What providers' delivery receipts write. */
@@ -170,10 +170,10 @@ export interface DeliveryRecords {
   getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined>;
   /** The entry a provider knows by this message id, with its delivery status. */
   findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined>;
-  /** Writes the delivery status only if the stored one still is `expected` (null: none yet); false when another writer moved it. */
-  recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean>;
+  /** Writes the delivery only if the stored outcome still is `expected` (null: none yet); false when another writer moved it. */
+  recordDelivery(messageKey: string, expected: DeliveryOutcome | null, delivery: Delivery): Promise<boolean>;
   /** A receipt settles an interrupted send (see `OutboxLog.record`). */
-  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean>;
+  record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, at: Date): Promise<boolean>;
 }
 
 /** Reads for the API, the poll and replies. */

@@ -42,7 +42,8 @@ export class NotificationRepair {
   async repair(entries: readonly NotificationEntry[]): Promise<number> {
     const { log, onSettled, clock } = this.ports;
     const { timings } = this;
-    const now = clock.now().getTime();
+    const at = clock.now();
+    const now = at.getTime();
     const requeue: NotificationEntry[] = [];
     let repaired = 0;
     for (const entry of entries) {
@@ -51,7 +52,7 @@ export class NotificationRepair {
       if ((entry.state === 'queued' && age >= timings.requeueAfterMs) || overdue) {
         requeue.push(entry);
       } else if (entry.state === 'sending' && age >= timings.staleSendingMs) {
-        if (await log.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' })) {
+        if (await log.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' }, at)) {
           await onSettled.settled([{ ...entry, state: 'unknown', reason: 'outcome-unknown' }]);
           repaired += 1;
         }
@@ -81,7 +82,7 @@ export class NotificationRepair {
   }
 
   private async requeue(requeue: readonly NotificationEntry[]): Promise<number> {
-    const { jobs: sources, customers: customerStore, outbox, log } = this.ports;
+    const { jobs: sources, customers: customerStore, outbox, log, clock } = this.ports;
     const jobIds = requeue.flatMap((entry) => (entry.content === null && entry.jobId !== null ? [entry.jobId] : []));
     const jobs = new Map((await sources.clientJobs.readJobs(jobIds)).map((job) => [job.jobId, job]));
     // Before the queue: a requeued message's link always leads to its page.
@@ -94,7 +95,8 @@ export class NotificationRepair {
       return message && !('reason' in message) ? [{ entry, message: { ...message, messageId: requeuedMessageId(entry.messageKey, entry.updatedAt) } }] : [];
     });
     await outbox.enqueue(handed.map(({ message }) => message));
-    for (const { entry } of handed) await log.record(entry.messageKey, entry.state, { state: 'queued' });
+    const at = clock.now();
+    for (const { entry } of handed) await log.record(entry.messageKey, entry.state, { state: 'queued' }, at);
     return handed.length;
   }
 }
@@ -103,7 +105,7 @@ export class NotificationRepair {
  * The queue message of a logged notification: kept words (a reward, a broadcast, an auto-reply)
  * go to the customer's address; a job event's words are written again from the client job.
  * Undefined when it cannot be rebuilt: an auto-reply to a sender who is no customer is repaired
- * by Vonage resending the inbound message instead.
+ * by the provider resending the inbound message instead.
  */
 function rebuiltMessage(entry: NotificationEntry, job: AnnouncedJob | undefined, customer: CustomerProfile | undefined, links: TrackingLinks): OutboundNotification | { reason: string } | undefined {
   const { channel, content } = entry;

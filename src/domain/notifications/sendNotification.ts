@@ -58,7 +58,7 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
     const report = message.lastAttempt;
     if (report?.attempt !== entry.attempts) return resolveInterruptedSend(deps, entry);
     // Our own attempt whose record was lost: record what this process knew of it.
-    await deps.notificationLog.record(key, 'sending', outcomeOf(report));
+    await deps.notificationLog.record(key, 'sending', outcomeOf(report), deps.clock.now());
     entry = await storedEntry(deps.notificationLog, key);
     if (FINAL_NOTIFICATION_STATES.includes(entry.state)) {
       await deps.onSettled.settled([entry]);
@@ -77,8 +77,8 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
     const next = attempt + 1;
     try {
       claimed = claimed
-        ? await deps.notificationLog.switchGateway(key, attempt, gateway)
-        : await deps.notificationLog.claimForSending(key, entry.state, attempt, gateway);
+        ? await deps.notificationLog.switchGateway(key, attempt, gateway, deps.clock.now())
+        : await deps.notificationLog.claimForSending(key, entry.state, attempt, gateway, deps.clock.now());
     } catch (error) {
       throw new AttemptNotRecordedError(key, { attempt: next, state: 'not-sent' }, { cause: error });
     }
@@ -110,7 +110,7 @@ export async function sendNotification(deps: SendNotificationDeps, message: Noti
  * the poll, which hands a `scheduled` entry well past its time to the queue again.
  */
 async function scheduleForWindow(deps: SendNotificationDeps, message: NotificationMessage, entry: NotificationEntry, sendAt: Date): Promise<SendNotificationResult> {
-  if (!(await deps.notificationLog.record(entry.messageKey, entry.state, { state: 'scheduled', scheduledFor: sendAt }))) return 'claimed-elsewhere';
+  if (!(await deps.notificationLog.record(entry.messageKey, entry.state, { state: 'scheduled', scheduledFor: sendAt }, deps.clock.now()))) return 'claimed-elsewhere';
   await deps.outbox.enqueue([{ messageId: scheduledMessageId(entry.messageKey, sendAt), body: withoutReport(message), scheduledAt: sendAt }]);
   return 'scheduled';
 }
@@ -137,8 +137,9 @@ async function retryLater(
     const failed: AttemptOutcome = { ...outcome, state: 'failed', reason: outcome.reason ?? 'provider-error' };
     return settle(deps, entry, failed, 'failed');
   }
-  if (entry.state === 'sending') await recordAttempt(deps.notificationLog, key, attempt, outcome);
-  const retryAt = new Date(deps.clock.now().getTime() + retryDelayFor(key, Math.max(1, attempt), result));
+  const now = deps.clock.now();
+  if (entry.state === 'sending') await recordAttempt(deps.notificationLog, key, attempt, outcome, now);
+  const retryAt = new Date(now.getTime() + retryDelayFor(key, Math.max(1, attempt), result));
   // No gateway was tried: the next message needs another id than this attempt's.
   const retryId = entry.state === 'sending' ? retryMessageId(key, attempt + 1) : scheduledMessageId(retryMessageId(key, attempt + 1), retryAt);
   await deps.outbox.enqueue([{ messageId: retryId, body: withoutReport(message), scheduledAt: retryAt }]);
@@ -154,21 +155,22 @@ async function retryLater(
 
 /** Records a final outcome and reports it settled from what was written, or from the log when another writer got there first. */
 async function settle(deps: SendNotificationDeps, entry: NotificationEntry, outcome: AttemptOutcome, result: SendNotificationResult): Promise<SendNotificationResult> {
+  const now = deps.clock.now();
   const recorded =
     entry.state === 'sending'
-      ? await recordAttempt(deps.notificationLog, entry.messageKey, entry.attempts, outcome)
-      : await deps.notificationLog.record(entry.messageKey, entry.state, outcome);
-  await deps.onSettled.settled([recorded ? written(entry, outcome, deps.clock.now()) : await storedEntry(deps.notificationLog, entry.messageKey)]);
+      ? await recordAttempt(deps.notificationLog, entry.messageKey, entry.attempts, outcome, now)
+      : await deps.notificationLog.record(entry.messageKey, entry.state, outcome, now);
+  await deps.onSettled.settled([recorded ? written(entry, outcome, now) : await storedEntry(deps.notificationLog, entry.messageKey)]);
   return result;
 }
 
 async function resolveInterruptedSend(deps: SendNotificationDeps, entry: NotificationEntry): Promise<SendNotificationResult> {
-  const age = deps.clock.now().getTime() - entry.updatedAt.getTime();
-  if (age < deps.settings.staleSendingMs) {
+  const now = deps.clock.now();
+  if (now.getTime() - entry.updatedAt.getTime() < deps.settings.staleSendingMs) {
     throw new NotificationInFlightError(`notification ${entry.messageKey} is being sent by another delivery; try again later`);
   }
   // The provider may or may not have the message; sending again could message the customer twice.
-  if (await deps.notificationLog.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' })) {
+  if (await deps.notificationLog.record(entry.messageKey, 'sending', { state: 'unknown', detail: 'send interrupted', reason: 'outcome-unknown' }, now)) {
     await deps.onSettled.settled([await storedEntry(deps.notificationLog, entry.messageKey)]);
   }
   return 'interrupted-earlier';
@@ -178,7 +180,7 @@ async function resolveInterruptedSend(deps: SendNotificationDeps, entry: Notific
 async function registeredEntry(deps: SendNotificationDeps, message: NotificationMessage): Promise<NotificationEntry> {
   const entry = await deps.notificationLog.get(message.notificationId);
   if (entry) return entry;
-  await deps.notificationLog.register([deps.outbox.registration(message)]);
+  await deps.notificationLog.register([deps.outbox.registration(message)], deps.clock.now());
   return storedEntry(deps.notificationLog, message.notificationId);
 }
 

@@ -15,7 +15,7 @@ export function amountFromThousandths(value: bigint): string {
   return `${sign}${digits.slice(0, -3)}.${digits.slice(-3)}`;
 }
 
-/** Rounds any non-negative decimal string (e.g. Vonage's "0.03330000") half-up to 3 places. */
+/** Rounds any non-negative decimal string (e.g. a provider's "0.03330000") half-up to 3 places. */
 export function roundToAmount(decimal: string): string {
   const match = /^(\d+)(?:\.(\d*))?$/.exec(decimal.trim());
   if (!match) throw new RangeError(`not a decimal number: ${decimal}`);

@@ -54,7 +54,7 @@ export interface OwnMessage {
   channel: string;
   /** `job-received`, `job-closed`, ... */
   event: string;
-  /** The provider's price as it reported it (e.g. Vonage's "0.03330000"); none counts as zero. */
+  /** The provider's price as it reported it (e.g. "0.03330000"); none counts as zero. */
   price?: string | null;
   /** The message's idempotency key, e.g. the notification_log `messageKey` `job-123-received`. */
   messageKey: string;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { InboundSms } from '../../domain/feedback/recordReply.js';
 import type { DeliveryReceipt } from '../../domain/notifications/deliveryReceipts.js';
-import type { DeliveryStatus } from '../../domain/notifications/ports.js';
 import { roundToAmount } from '../../domain/shared/money.js';
+import { MESSAGES_RECEIPT_STATUSES, statusWords } from './vonageReceiptStatuses.js';
 import { vonageMessageId } from './vonageSchemas.js';
 
 /*
@@ -10,18 +10,7 @@ import { vonageMessageId } from './vonageSchemas.js';
  * same plain domain values as the SMS API's: a DeliveryReceipt and an InboundSms.
  */
 
-/** Messages API statuses, and the SMS API delivery status each means (ASSUMPTIONS.md, Channels and gateways). */
-export const MESSAGES_STATUS_TO_DELIVERY: Readonly<Record<string, DeliveryStatus>> = {
-  // Handed to the network (or WhatsApp), not delivered yet: the SMS API's "accepted".
-  submitted: 'accepted',
-  delivered: 'delivered',
-  // Read implies delivered; the log keeps delivery, not reading.
-  read: 'delivered',
-  rejected: 'rejected',
-  // Vonage could not deliver it (unreachable, expired, blocked): the SMS API's "failed".
-  undeliverable: 'failed',
-};
-const MESSAGES_STATUSES = Object.keys(MESSAGES_STATUS_TO_DELIVERY) as [string, ...string[]];
+const MESSAGES_STATUSES = statusWords(MESSAGES_RECEIPT_STATUSES);
 
 
 /** ISO 8601 with a zone, as the Messages API writes it (`2026-06-15T12:00:00.000Z`). */
@@ -55,7 +44,7 @@ export const messagesStatusSchema = z
   .transform(
     (p): DeliveryReceipt => ({
       messageId: p.message_uuid,
-      status: MESSAGES_STATUS_TO_DELIVERY[p.status]!,
+      outcome: MESSAGES_RECEIPT_STATUSES[p.status],
       errorCode: errorCodeOf(p.error),
       // The Messages API names no account in the body; a verified signature already proves it is ours.
       clientRef: p.client_ref ?? null,

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { InboundSms } from '../../domain/feedback/recordReply.js';
 import type { DeliveryReceipt } from '../../domain/notifications/deliveryReceipts.js';
-import { DELIVERY_STATUSES } from '../../domain/notifications/ports.js';
 import { roundToAmount } from '../../domain/shared/money.js';
+import { SMS_RECEIPT_STATUSES, statusWords } from './vonageReceiptStatuses.js';
 
 /*
  * Vonage SMS API webhook parameters (form, JSON or query string, all strings, hyphenated names),
  * validated here at the edge and turned into the domain's plain values.
  */
+
+const SMS_RECEIPT_STATUS_WORDS = statusWords(SMS_RECEIPT_STATUSES);
 
 /** Vonage leaves optional parameters empty rather than out in some configurations. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
@@ -31,7 +33,7 @@ export type VonageDeliveryReceipt = DeliveryReceipt & { apiKey: string | null };
 export const deliveryReceiptSchema = z
   .object({
     messageId: vonageMessageId,
-    status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(', ')}` }),
+    status: z.enum(SMS_RECEIPT_STATUS_WORDS, { error: `must be one of ${SMS_RECEIPT_STATUS_WORDS.join(', ')}` }),
     'err-code': optional(z.string().regex(/^\d{1,16}$/, 'must be a number')),
     'client-ref': optional(z.string().max(191)),
     'api-key': optional(z.string().max(64)),
@@ -45,7 +47,7 @@ export const deliveryReceiptSchema = z
   .transform(
     (p): VonageDeliveryReceipt => ({
       messageId: p.messageId,
-      status: p.status,
+      outcome: SMS_RECEIPT_STATUSES[p.status],
       errorCode: p['err-code'] ?? null,
       clientRef: p['client-ref'] ?? null,
       apiKey: p['api-key'] ?? null,

@@ -1,5 +1,5 @@
-import type { Clock } from '../../../src/domain/shared/ports.js';
-import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type Delivery, type DeliveryStatus, type JobNotificationEntry, type NotificationEntry, type NotificationEntryWithDelivery, type NotificationFilter, type NotificationLog, type NotificationRegistration, type NotificationState, type StrandedFilter } from '../../../src/domain/notifications/ports.js';
+import { deliveryOutcomeOf, deliveryStatusWord, type DeliveryOutcome, type DeliveryStatusWord } from '../../../src/domain/notifications/deliveryOutcome.js';
+import { FINAL_NOTIFICATION_STATES, type AttemptOutcome, type Delivery, type JobNotificationEntry, type NotificationEntry, type NotificationEntryWithDelivery, type NotificationFilter, type NotificationLog, type NotificationRegistration, type NotificationState, type StrandedFilter } from '../../../src/domain/notifications/ports.js';
 import type { JobBoundEvent, NotificationContent } from '../../../src/domain/notifications/texts.js';
 import { notificationOutcome } from '../../../src/domain/notifications/deliveryLog.js';
 import type { GatewayName } from '../../../src/domain/channels/ports.js';
@@ -8,18 +8,15 @@ import { byTimeThenKey } from '../sqlOrder.js';
 
 export class FakeNotificationLog implements NotificationLog {
   readonly entries = new Map<string, NotificationEntry>();
-  /** The `delivery_status`, `delivery_error_code` and `delivered_at` columns, by message key. */
-  readonly deliveries = new Map<string, Delivery>();
-
-  constructor(private readonly clock: Clock) {}
+  /** The `delivery_status` (the outcome's stored word), `delivery_error_code` and `delivered_at` columns, by message key. */
+  readonly deliveries = new Map<string, { status: DeliveryStatusWord; errorCode: string | null; deliveredAt: Date | null }>();
 
   /** `settled_content`: what an entry's content becomes when it settles. */
   private readonly settledContents = new Map<string, NotificationContent>();
 
-  async register(entries: readonly NotificationRegistration[]): Promise<void> {
+  async register(entries: readonly NotificationRegistration[], now: Date): Promise<void> {
     for (const { settledContent, ...e } of entries) {
       if (this.entries.has(e.messageKey)) continue;
-      const now = this.clock.now();
       if (settledContent) this.settledContents.set(e.messageKey, settledContent);
       this.entries.set(e.messageKey, {
         ...e,
@@ -54,24 +51,23 @@ export class FakeNotificationLog implements NotificationLog {
     return [...this.entries.values()].filter((e): e is JobNotificationEntry => e.jobId !== null && wanted.has(e.jobId) && e.kind === kind).map((e) => ({ ...e }));
   }
 
-  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async claimForSending(messageKey: string, expected: NotificationState, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== expected || entry.attempts !== attempts) return false;
-    Object.assign(entry, { state: 'sending', attempts: attempts + 1, gateway, updatedAt: this.clock.now() });
+    Object.assign(entry, { state: 'sending', attempts: attempts + 1, gateway, updatedAt: at });
     return true;
   }
 
-  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName): Promise<boolean> {
+  async switchGateway(messageKey: string, attempts: number, gateway: GatewayName, at: Date): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== 'sending' || entry.attempts !== attempts) return false;
-    Object.assign(entry, { attempts: attempts + 1, gateway, updatedAt: this.clock.now() });
+    Object.assign(entry, { attempts: attempts + 1, gateway, updatedAt: at });
     return true;
   }
 
-  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome): Promise<boolean> {
+  async record(messageKey: string, expected: NotificationState, outcome: AttemptOutcome, now: Date): Promise<boolean> {
     const entry = this.entries.get(messageKey);
     if (!entry || entry.state !== expected) return false;
-    const now = this.clock.now();
     Object.assign(entry, {
       state: outcome.state,
       gateway: outcome.gateway ?? entry.gateway,
@@ -90,8 +86,8 @@ export class FakeNotificationLog implements NotificationLog {
 
   async getWithDelivery(messageKey: string): Promise<NotificationEntryWithDelivery | undefined> {
     const entry = this.entries.get(messageKey);
-    const delivery = this.deliveries.get(messageKey);
-    return entry && { ...entry, delivery: delivery ? { ...delivery } : null };
+    const stored = this.deliveries.get(messageKey);
+    return entry && { ...entry, delivery: stored ? { outcome: deliveryOutcomeOf(stored.status), errorCode: stored.errorCode, deliveredAt: stored.deliveredAt } : null };
   }
 
   async findByProviderMessageId(providerMessageId: string): Promise<NotificationEntryWithDelivery | undefined> {
@@ -99,10 +95,10 @@ export class FakeNotificationLog implements NotificationLog {
     return entry && this.getWithDelivery(entry.messageKey);
   }
 
-  async recordDelivery(messageKey: string, expected: DeliveryStatus | null, delivery: Delivery): Promise<boolean> {
+  async recordDelivery(messageKey: string, expected: DeliveryOutcome | null, delivery: Delivery): Promise<boolean> {
     const current = this.deliveries.get(messageKey);
-    if (!this.entries.has(messageKey) || (current?.status ?? null) !== expected) return false;
-    this.deliveries.set(messageKey, { ...delivery, deliveredAt: delivery.deliveredAt ?? current?.deliveredAt ?? null });
+    if (!this.entries.has(messageKey) || (current?.status ?? null) !== (expected && deliveryStatusWord(expected))) return false;
+    this.deliveries.set(messageKey, { status: deliveryStatusWord(delivery.outcome), errorCode: delivery.errorCode, deliveredAt: delivery.deliveredAt ?? current?.deliveredAt ?? null });
     return true;
   }
 

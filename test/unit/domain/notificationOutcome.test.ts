@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { notificationOutcome, OUTCOME_RULE } from '../../../src/domain/notifications/deliveryLog.js';
-import { DELIVERY_STATUSES, NOTIFICATION_OUTCOMES, type DeliveryStatus, type NotificationEntryWithDelivery, type NotificationState } from '../../../src/domain/notifications/ports.js';
+import { DELIVERY_STATUS_WORDS as DELIVERY_STATUSES, deliveryOutcomeOf, type DeliveryStatusWord as DeliveryStatus } from '../../../src/domain/notifications/deliveryOutcome.js';
+import { NOTIFICATION_OUTCOMES, type NotificationEntryWithDelivery, type NotificationState } from '../../../src/domain/notifications/ports.js';
 
 const STATES: NotificationState[] = ['scheduled', 'queued', 'sending', 'retrying', 'sent', 'rejected', 'failed', 'skipped', 'unknown'];
 
@@ -27,7 +28,7 @@ function entry(state: NotificationState, status: DeliveryStatus | null, reason: 
     settledAt: null,
     scheduledFor: null,
     content: null,
-    delivery: status ? { status, errorCode: null, deliveredAt: null } : null,
+    delivery: status ? { outcome: deliveryOutcomeOf(status), errorCode: null, deliveredAt: null } : null,
   };
 }
 

@@ -233,9 +233,9 @@ describe('sendNotification (courtesy)', () => {
   it('never takes back a claim on the strength of a stale proof: another delivery may be sending', async () => {
     const world = await worldWithQueuedCourtesy();
     const [queued] = world.queue.drain(world.clock.now());
-    await world.notificationLog.claimForSending('job-1-received', 'queued', 0, 'vonage-sms');
-    await world.notificationLog.record('job-1-received', 'sending', { state: 'retrying' });
-    await world.notificationLog.claimForSending('job-1-received', 'retrying', 1, 'vonage-sms'); // a later claim (attempt 2) by someone else
+    await world.notificationLog.claimForSending('job-1-received', 'queued', 0, 'vonage-sms', world.clock.now());
+    await world.notificationLog.record('job-1-received', 'sending', { state: 'retrying' }, world.clock.now());
+    await world.notificationLog.claimForSending('job-1-received', 'retrying', 1, 'vonage-sms', world.clock.now()); // a later claim (attempt 2) by someone else
     await expect(sendNotification(world.sendDeps, { ...queued!.body, lastAttempt: { attempt: 1, state: 'not-sent' } })).rejects.toBeInstanceOf(NotificationInFlightError);
     expect(world.gateway.calls).toHaveLength(0);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Delivery, DeliveryStatus, NotificationLog } from '../../../src/domain/notifications/ports.js';
+import type { DeliveryOutcome } from '../../../src/domain/notifications/deliveryOutcome.js';
+import type { Delivery, NotificationLog } from '../../../src/domain/notifications/ports.js';
 import { withDeliverySummary } from '../../../src/domain/jobs/notificationSummaries.js';
 import { recordDeliveryReceipt } from '../../../src/domain/notifications/deliveryReceipts.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
@@ -102,8 +103,8 @@ describe('Vonage delivery receipts', () => {
     const world = await openedWorld();
     const racing: NotificationLog = Object.create(world.notificationLog, {
       recordDelivery: {
-        value: async (key: string, expected: DeliveryStatus | null, delivery: Delivery) => {
-          if (expected === null) await world.notificationLog.recordDelivery(key, null, { status: 'delivered', errorCode: '0', deliveredAt: new Date() });
+        value: async (key: string, expected: DeliveryOutcome | null, delivery: Delivery) => {
+          if (expected === null) await world.notificationLog.recordDelivery(key, null, { outcome: { kind: 'delivered' }, errorCode: '0', deliveredAt: new Date() });
           return world.notificationLog.recordDelivery(key, expected, delivery);
         },
       },
@@ -168,7 +169,7 @@ describe('Vonage delivery receipts', () => {
     const world = await openedWorld();
     const doc = world.documents.docs.get('1')!;
     const entry = (await world.notificationLog.getWithDelivery('job-1-received'))!;
-    const other = { ...entry, jobId: 1, kind: 'job-received' as const, messageKey: 'job-1-received-old', delivery: { status: 'failed' as const, errorCode: '6', deliveredAt: null } };
+    const other = { ...entry, jobId: 1, kind: 'job-received' as const, messageKey: 'job-1-received-old', delivery: { outcome: { kind: 'undelivered' as const, reason: 'failed' as const }, errorCode: '6', deliveredAt: null } };
     expect(withDeliverySummary(doc, other, world.clock.now())).toBe(doc);
   });
 });
