@@ -85,8 +85,9 @@ export class NotificationRepair {
     const { jobs: sources, customers: customerStore, outbox, log, clock } = this.ports;
     const jobIds = requeue.flatMap((entry) => (entry.content === null && entry.jobId !== null ? [entry.jobId] : []));
     const jobs = new Map((await sources.clientJobs.readJobs(jobIds)).map((job) => [job.jobId, job]));
-    // Before the queue: a requeued message's link always leads to its page.
-    await sources.trackingLinks.remember(jobIds);
+    // Before the queue: a requeued job message's link always leads to its page, whether its words
+    // are rebuilt here or were kept when it was logged.
+    await sources.trackingLinks.remember(requeue.flatMap((entry) => (entry.jobId === null ? [] : [entry.jobId])));
     const customers = new Map((await customerStore.getMany([...new Set(requeue.flatMap((entry) => (entry.customerId === null ? [] : [entry.customerId])))])).map((c) => [c.customerId, c]));
     const handed = requeue.flatMap((entry) => {
       const customer = entry.customerId === null ? undefined : customers.get(entry.customerId);
