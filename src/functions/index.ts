@@ -13,6 +13,7 @@ import './customers/updateCustomer.js';
 import './channels/addChannelGateway.js';
 import './channels/listChannels.js';
 import './channels/updateChannelGateway.js';
+import './console/consoleAssets.js';
 import './discounts/claimDiscountCode.js';
 import './discounts/generateDiscountCodes.js';
 import './discounts/getDiscountCodes.js';

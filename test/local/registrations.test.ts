@@ -73,6 +73,9 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
   // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
   { method: 'GET', route: 'feedback', authLevel: 'function' },
+  // Issue 23: the staff console's page and hashed assets (dist/web), anonymous: they hold no data, and
+  // the JSON routes the console calls check who is signed in (CONSOLE_CONTRACT.md, docs/console.md).
+  { method: 'GET', route: 'console/{*path}', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
