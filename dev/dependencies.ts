@@ -140,6 +140,8 @@ export async function embeddedDependencies(settings: Record<string, string | und
   // Without a signature secret the local walk-through posts webhooks unsigned; only this host may allow that, and it says so.
   const unsigned = !isSet(settings.VONAGE_SIGNATURE_SECRET) && !isSet(settings.ALLOW_UNSIGNED_WEBHOOKS);
   if (unsigned) settings.ALLOW_UNSIGNED_WEBHOOKS = 'true';
+  // The staff console has no Entra ID here: a request without a principal is the local owner (printed in the banner).
+  if (!isSet(settings.CONSOLE_LOCAL_OWNER)) settings.CONSOLE_LOCAL_OWNER = 'true';
 
   return {
     cosmos,

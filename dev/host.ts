@@ -338,6 +338,7 @@ function printBanner(say: (line: string) => void, host: LocalHost, fileCount: nu
   const named = isSet(host.settings.SERVICEBUS_CONNECTION) || isSet(host.settings.SERVICEBUS_CONNECTION__fullyQualifiedNamespace);
   const serviceBus = `${'Service Bus'.padEnd(16)}embedded    in-process queue ${host.config.SMS_QUEUE} (duplicate detection ${formatDuration(host.queue.duplicateDetectionWindowMs)}, max delivery count ${host.queue.maxDeliveryCount})`;
   for (const line of [client, ledger, serviceBus + (named ? '; SERVICEBUS_CONNECTION is set but npm start always uses its in-process queue' : ''), ...others]) say(`  ${line}`);
+  if (host.config.CONSOLE_LOCAL_OWNER === 'true') say(`Console: ${host.apiUrl}/console/ (signed in as local owner)`);
   say(`Ready: ${host.apiUrl}   (Ctrl+C stops the host; try \`npm run demo\`, then watch for the courtesy SMS)`);
   say('');
 }

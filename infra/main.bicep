@@ -125,6 +125,9 @@ param autoReplyCountryCodes string = '44'
 @description('`true`: a STOP on any channel unsubscribes the customer from every channel (STOP_UNSUBSCRIBES_ALL_CHANNELS); "STOP ALL" always does.')
 param stopUnsubscribesAllChannels string = 'false'
 
+@description('The shop\'s name the staff console shows (SHOP_NAME).')
+param shopName string = 'Repair Relay'
+
 @description('Brand of the discount code a reply to the feedback request earns, once per customer and brand (FEEDBACK_REWARD_BRAND); empty: replies earn nothing.')
 param feedbackRewardBrand string = ''
 
@@ -383,6 +386,7 @@ var appSettings = {
   FEEDBACK_REWARD_BRAND: feedbackRewardBrand
   AUTO_REPLY_COUNTRY_CODES: autoReplyCountryCodes
   STOP_UNSUBSCRIBES_ALL_CHANNELS: stopUnsubscribesAllChannels
+  SHOP_NAME: shopName
   AZURE_CLIENT_ID: identity.outputs.clientId
   CLIENT_DB_POOL_SIZE: string(clientPoolSize)
   LEDGER_DB_POOL_SIZE: string(ledgerPoolSizes.single)

@@ -8,6 +8,7 @@ import { seedDefaultRoutes } from './domain/channels/channelsApi.js';
 import { buildNotificationGateways, openInfrastructure, type InfrastructureOverrides } from './infrastructure.js';
 import { broadcastsModule } from './modules/broadcasts.js';
 import { channelRoutes, channelsModule } from './modules/channels.js';
+import { consoleModule } from './modules/console.js';
 import { customersModule } from './modules/customers.js';
 import { discountCodeStore, discountsModule } from './modules/discounts.js';
 import { feedbackModule } from './modules/feedback.js';
@@ -44,6 +45,7 @@ export async function buildRelay(settings: AppConfig, overrides: RelayOverrides 
     ...broadcastsModule(stores, infra),
     ...channelsModule(routes),
     ...discountsModule(codes, stores),
+    ...consoleModule(stores, infra),
     checkHealth: infra.checkHealth,
     close: infra.close,
   };

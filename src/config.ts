@@ -59,6 +59,14 @@ export const configSchema = z.object({
    */
   ALLOW_UNSIGNED_WEBHOOKS: flag,
   /**
+   * `true` makes a console request without a signed-in principal the local owner, as if App Service
+   * Authentication had signed someone in. Only a local host may set it (`npm start` does); in Azure
+   * only the platform's X-MS-CLIENT-PRINCIPAL says who is signed in.
+   */
+  CONSOLE_LOCAL_OWNER: flag,
+  /** The shop's name the staff console shows. */
+  SHOP_NAME: z.string().trim().min(1).max(80).default('Repair Relay'),
+  /**
    * The country calling codes the business serves: an after-hours auto-reply goes only to a mobile
    * number of one of them, never to a foreign or premium-rate destination (toll fraud).
    */
@@ -265,7 +273,8 @@ function localOnlyProblems(present: Record<string, string | undefined>): string[
     .filter(([name, localValue]) => present[name]?.trim() === localValue)
     .map(([name]) => `${name}: is the published local value from local.settings.sample.json; set a secret of your own (for example \`openssl rand -hex 32\`)`);
   const unsigned = present.ALLOW_UNSIGNED_WEBHOOKS?.trim() === 'true' ? ['ALLOW_UNSIGNED_WEBHOOKS: only a local host may accept unsigned webhooks; set VONAGE_SIGNATURE_SECRET instead'] : [];
-  return [...secrets, ...unsigned];
+  const localOwner = present.CONSOLE_LOCAL_OWNER?.trim() === 'true' ? ['CONSOLE_LOCAL_OWNER: only a local host may sign console users in as the local owner; staff sign in with Microsoft Entra ID in Azure'] : [];
+  return [...secrets, ...unsigned, ...localOwner];
 }
 
 /**

@@ -5,6 +5,8 @@
 import { app } from '@azure/functions';
 import { startRelay } from '../processRelay.js';
 import './broadcasts/sendBroadcast.js';
+import './console/consoleJobs.js';
+import './console/staffMe.js';
 import './customers/createCustomer.js';
 import './customers/getCustomer.js';
 import './customers/nextSendTime.js';

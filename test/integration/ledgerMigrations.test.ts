@@ -99,7 +99,7 @@ describe('a ledger migrated by release 2012640 (real MariaDB)', () => {
 
   it('migrates to this release: only the new migrations run, and the data stays readable', async () => {
     const deps = { clientJobs: new MysqlClientJobs(client.pool), phoneKeys: testPhoneKeys };
-    expect(await migrateLedger(previous.pool, LEDGER_MIGRATIONS, deps)).toEqual(['020-phone-lookup-keys-hmac']);
+    expect(await migrateLedger(previous.pool, LEDGER_MIGRATIONS, deps)).toEqual(['020-phone-lookup-keys-hmac', '022-staff-actions', '023-console-job-list', '024-console-message-list']);
     expect(await migrateLedger(previous.pool, LEDGER_MIGRATIONS, deps)).toEqual([]);
 
     const [[rekeyed]] = await previous.pool.query<RowDataPacket[]>("SELECT to_hash, to_hash_version FROM notification_log WHERE message_key = 'job-1-closed'");

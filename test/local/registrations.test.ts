@@ -76,6 +76,11 @@ const EXTENSION_HTTP_ROUTES = [
   // Issue 23: the staff console's page and hashed assets (dist/web), anonymous: they hold no data, and
   // the JSON routes the console calls check who is signed in (CONSOLE_CONTRACT.md, docs/console.md).
   { method: 'GET', route: 'console/{*path}', authLevel: 'anonymous' },
+  // Issue 23: the staff console's JSON routes, anonymous to the host so App Service Authentication
+  // decides who the user is; staffOnly then requires the staff or owner app role (docs/api.md, Staff console).
+  { method: 'GET', route: 'staff/me', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/jobs', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/jobs/{jobId}', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */
@@ -252,7 +257,7 @@ describe('local.settings.sample.json', () => {
   it('is refused outside a local host: its published secrets and unsigned webhooks would let anyone in', () => {
     const load = () => loadConfig(sample.Values);
     expect(load).toThrow(ConfigError);
-    for (const name of ['PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'PHONE_KEY_SECRET', 'VONAGE_API_SECRET', 'ALLOW_UNSIGNED_WEBHOOKS']) {
+    for (const name of ['PAYMENT_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET', 'PHONE_KEY_SECRET', 'VONAGE_API_SECRET', 'ALLOW_UNSIGNED_WEBHOOKS', 'CONSOLE_LOCAL_OWNER']) {
       expect(load).toThrow(new RegExp(`\\n  ${name}: `));
     }
     expect(load).not.toThrow(/local-payment-webhook-secret|whsec_local/);

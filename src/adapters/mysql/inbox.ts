@@ -1,4 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
+import type { ConsoleInbox, InboxQuery, Slice } from '../../domain/console/ports.js';
 import type { InboundChannel, Inbox, InboxMessage, InboxStatus } from '../../domain/inbox/ports.js';
 import type { MysqlPool } from './pool.js';
 
@@ -33,7 +34,7 @@ function toMessage(row: InboxRow): InboxMessage {
 }
 
 /** The ledger's `inbox_messages` table (migration 012; the job link, 018), keyed by the provider's message id; listed by (status, received_at). */
-export class MysqlInbox implements Inbox {
+export class MysqlInbox implements Inbox, ConsoleInbox {
   constructor(private readonly pool: MysqlPool) {}
 
   async keep(message: Omit<InboxMessage, 'status' | 'handledAt'>): Promise<InboxMessage> {
@@ -64,7 +65,23 @@ export class MysqlInbox implements Inbox {
     return this.get(messageId);
   }
 
-  private async get(messageId: string): Promise<InboxMessage | undefined> {
+  /** The console's pages, newest first by key range on ix_inbox_messages_status (status, received_at; message_id, the primary key, ends it). */
+  async page(query: InboxQuery): Promise<Slice<InboxMessage>> {
+    const after = query.before ? 'AND (received_at < ? OR (received_at = ? AND message_id < ?))' : '';
+    const [rows] = await this.pool.query<InboxRow[]>(
+      `SELECT ${COLUMNS} FROM inbox_messages WHERE status = ? ${after} ORDER BY received_at DESC, message_id DESC LIMIT ?`,
+      [query.status, ...(query.before ? [query.before.receivedAt, query.before.receivedAt, query.before.messageId] : []), query.limit + 1],
+    );
+    return { items: rows.slice(0, query.limit).map(toMessage), more: rows.length > query.limit };
+  }
+
+  /** A job's messages, oldest first, by ix_inbox_messages_job (Job_id, received_at). */
+  async forJob(jobId: number): Promise<InboxMessage[]> {
+    const [rows] = await this.pool.execute<InboxRow[]>(`SELECT ${COLUMNS} FROM inbox_messages WHERE Job_id = ? ORDER BY received_at, message_id`, [jobId]);
+    return rows.map(toMessage);
+  }
+
+  async get(messageId: string): Promise<InboxMessage | undefined> {
     const [rows] = await this.pool.execute<InboxRow[]>(`SELECT ${COLUMNS} FROM inbox_messages WHERE message_id = ?`, [messageId]);
     return rows[0] && toMessage(rows[0]);
   }

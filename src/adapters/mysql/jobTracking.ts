@@ -6,12 +6,12 @@ import { placeholders, type MysqlPool } from './pool.js';
 export class MysqlJobTracking implements JobTracking {
   constructor(private readonly pool: MysqlPool) {}
 
-  async track(jobs: ReadonlyArray<{ jobId: number; status: string }>): Promise<void> {
+  async track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>): Promise<void> {
     if (jobs.length === 0) return;
     await this.pool.query(
-      `INSERT IGNORE INTO job_tracking (Job_id, last_status, is_open, updated_at)
-       VALUES ${placeholders(jobs.length, "(?, ?, ?, UTC_TIMESTAMP(3))")}`,
-      jobs.flatMap((job) => [job.jobId, job.status, job.status === 'CLOSED' ? 0 : 1]),
+      `INSERT IGNORE INTO job_tracking (Job_id, last_status, is_open, product, updated_at, created_at, status_since)
+       VALUES ${placeholders(jobs.length, '(?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))')}`,
+      jobs.flatMap((job) => [job.jobId, job.status, job.status === 'CLOSED' ? 0 : 1, job.product?.trim().slice(0, 100) || null]),
     );
   }
 
@@ -29,7 +29,7 @@ export class MysqlJobTracking implements JobTracking {
 
   async advance(jobId: number, expected: string, status: string): Promise<boolean> {
     const [result] = await this.pool.execute<ResultSetHeader>(
-      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = UTC_TIMESTAMP(3)
+      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = UTC_TIMESTAMP(3), status_since = UTC_TIMESTAMP(3)
        WHERE Job_id = ? AND last_status = ?`,
       [status, status === 'CLOSED' ? 0 : 1, jobId, expected],
     );
@@ -39,7 +39,7 @@ export class MysqlJobTracking implements JobTracking {
   async advanceMany(jobIds: readonly number[], expected: string, status: string): Promise<number> {
     if (jobIds.length === 0) return 0;
     const [result] = await this.pool.query<ResultSetHeader>(
-      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = UTC_TIMESTAMP(3)
+      `UPDATE job_tracking SET last_status = ?, is_open = ?, flagged_status = NULL, updated_at = UTC_TIMESTAMP(3), status_since = UTC_TIMESTAMP(3)
        WHERE Job_id IN (${placeholders(jobIds.length)}) AND last_status = ?`,
       [status, status === 'CLOSED' ? 0 : 1, ...jobIds, expected],
     );

@@ -124,7 +124,7 @@ async function ingest(deps: PollDeps, jobs: ClientJob[], report: PollReport): Pr
       at: now,
     })),
   );
-  await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW' })));
+  await deps.tracking.track(jobs.map((job) => ({ jobId: job.jobId, status: 'NEW', product: job.productType })));
   const courtesy = await queueJobNotifications(deps, 'job-received', jobs, customerOf);
   report.ingested += jobs.length;
   report.courtesyQueued += courtesy.queued;

@@ -76,8 +76,8 @@ export interface TrackedJob {
 }
 
 export interface JobTracking {
-  /** Starts tracking these jobs; jobs already tracked keep their state. */
-  track(jobs: ReadonlyArray<{ jobId: number; status: string }>): Promise<void>;
+  /** Starts tracking these jobs (with the product the console's list shows); jobs already tracked keep their state. */
+  track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>): Promise<void>;
   /** Open jobs with `Job_id > afterId`, in id order, at most `limit`. */
   openJobsAfter(afterId: number, limit: number): Promise<TrackedJob[]>;
   /** Moves the tracked status if it still is `expected`; CLOSED stops tracking. */

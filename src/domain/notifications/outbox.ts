@@ -47,8 +47,7 @@ export interface NotificationRepairTimings {
 
 /**
  * The log entry of a message about to be queued; the key is the notification's, not a retry's
- * messageId. Words that a client job cannot give back (a reward, a broadcast, an auto-reply) are
- * kept with it, so the poll can requeue it.
+ * messageId. Its words are kept with it: the poll requeues them, and the console shows them.
  */
 function withSettledContent(event: NotificationEvent, content: NotificationContent): Pick<NotificationRegistration, 'content' | 'settledContent'> {
   const settled = settledContent(event, content);
@@ -69,7 +68,8 @@ export function queuedRegistration(message: NotificationMessage, phoneKeys: Phon
     toHash: email ? null : phoneKeys.lookupKey(message.to),
     detail: null,
     reason: null,
-    ...(isJobEvent(message.event) ? { content: null } : withSettledContent(message.event, { text, ...(subject ? { subject } : {}), ...(html ? { html } : {}) })),
+    // Every message keeps its words as queued (the console shows them as sent); a reward's code and a broadcast's text only until it settles.
+    ...withSettledContent(message.event, { text, ...(subject ? { subject } : {}), ...(html ? { html } : {}) }),
   };
 }
 

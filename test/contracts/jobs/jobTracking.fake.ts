@@ -3,7 +3,7 @@ import type { JobTracking, TrackedJob } from '../../../src/domain/jobs/ports.js'
 export class FakeJobTracking implements JobTracking {
   readonly jobs = new Map<number, TrackedJob & { open: boolean }>();
 
-  async track(jobs: ReadonlyArray<{ jobId: number; status: string }>): Promise<void> {
+  async track(jobs: ReadonlyArray<{ jobId: number; status: string; product?: string | null }>): Promise<void> {
     for (const job of jobs) {
       if (!this.jobs.has(job.jobId)) {
         this.jobs.set(job.jobId, { jobId: job.jobId, lastStatus: job.status, flaggedStatus: null, open: job.status !== 'CLOSED' });

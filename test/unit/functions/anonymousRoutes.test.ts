@@ -58,7 +58,7 @@ describe('per-client rate limit on anonymous routes', () => {
       await import('../../../src/functions/index.js');
     });
 
-    it.each(['health', 'consoleAssets', 'vonageInboundSms', 'vonageMessagesInbound', 'vonageDeliveryReceipt', 'vonageMessagesStatus', 'payments', 'stripeWebhook'])('%s', async (name) => {
+    it.each(['health', 'consoleAssets', 'vonageInboundSms', 'vonageMessagesInbound', 'vonageDeliveryReceipt', 'vonageMessagesStatus', 'payments', 'stripeWebhook', 'staffMe', 'listConsoleJobs'])('%s', async (name) => {
       const registration = registrations.get(name)!;
       expect(Object.values(registration.bindings).find((b) => b.type === 'httpTrigger')).toMatchObject({ authLevel: 'anonymous' });
       provideRelay(async () => ({ checkHealth: async () => ({ clientDb: 'ok', ledgerDb: 'ok', cosmos: 'ok' }), config: {} }) as unknown as Relay);

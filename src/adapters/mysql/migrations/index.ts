@@ -16,6 +16,9 @@ import { notificationLogSettledContent } from './016-notification-log-settled-co
 import { feedbackListAndInboxJobs } from './018-feedback-list-and-inbox-jobs.js';
 import { statsMessageAnyUuid } from './019-stats-message-any-uuid.js';
 import { phoneLookupKeysHmac } from './020-phone-lookup-keys-hmac.js';
+import { staffActions } from './022-staff-actions.js';
+import { consoleJobList } from './023-console-job-list.js';
+import { consoleMessageList } from './024-console-message-list.js';
 import type { LedgerMigration } from './migration.js';
 
 /**
@@ -43,4 +46,7 @@ export const MIGRATION_FILES: readonly LedgerMigration[] = [
   feedbackListAndInboxJobs,
   statsMessageAnyUuid,
   phoneLookupKeysHmac,
+  staffActions,
+  consoleJobList,
+  consoleMessageList,
 ];
