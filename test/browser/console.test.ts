@@ -154,7 +154,7 @@ describe('staff console in the browser', () => {
       expect(await item.locator('.open-jobs').textContent()).toContain('Job 603');
       await item.getByLabel(/^Reply to/).fill(REPLY);
       await item.getByRole('button', { name: 'Send reply' }).click();
-      await expect.poll(() => live(page).textContent()).toMatch(/Reply sent by Sms\..*contact hours/i);
+      await expect.poll(() => live(page).textContent()).toMatch(/Reply sent by SMS\..*contact hours/i);
       await eventually(() => expect(stack.host.sandbox!.sent.find((sms) => sms.text === REPLY)?.to).toBe('447911123603'));
       await item.getByRole('button', { name: 'Mark handled' }).click();
       await expect.poll(() => live(page).textContent()).toBe('Marked handled.');

@@ -22,9 +22,9 @@ function formatter(timeZone: string, withSeconds = false): Intl.DateTimeFormat {
   return found;
 }
 
-export function inZone(iso: string, timeZone: string): string {
+export function inZone(iso: string, timeZone: string, withSeconds = false): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : formatter(timeZone).format(date);
+  return Number.isNaN(date.getTime()) ? iso : formatter(timeZone, withSeconds).format(date);
 }
 
 export function utcTitle(iso: string): string {
@@ -42,6 +42,13 @@ export function age(iso: string, now: number = Date.now()): string {
   if (hours < 24) return `${hours} h ${minutes % 60} min`;
   const days = Math.floor(hours / 24);
   return `${days} d ${hours % 24} h`;
+}
+
+const CHANNEL_NAMES: Readonly<Record<string, string>> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email' };
+
+/** A channel as people write it: 'sms' → 'SMS'. */
+export function channelName(channel: string): string {
+  return CHANNEL_NAMES[channel] ?? words(channel);
 }
 
 /** Words for machine values: 'JOB COMPLETED' → 'Job completed', 'job-received' → 'Job received'. */

@@ -2,12 +2,12 @@ import { useConsole } from '../context';
 import { age, inZone, utcTitle } from '../format';
 
 /** An instant in the shop's time zone, the UTC instant in `datetime` and on hover. */
-export function Time({ at, zone }: { at: string | null | undefined; zone?: string | null }) {
+export function Time({ at, zone, seconds = false }: { at: string | null | undefined; zone?: string | null; seconds?: boolean }) {
   const { me } = useConsole();
   if (!at) return <span>—</span>;
   return (
     <time dateTime={at} title={utcTitle(at)}>
-      {inZone(at, zone ?? me.shop.timeZone)}
+      {inZone(at, zone ?? me.shop.timeZone, seconds)}
     </time>
   );
 }

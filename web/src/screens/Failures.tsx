@@ -3,7 +3,7 @@ import { ActionButton } from '../components/Action';
 import { Filters, TextFilter } from '../components/Filters';
 import { Empty, Resource, useResource } from '../components/States';
 import { Time } from '../components/Time';
-import { words } from '../format';
+import { channelName } from '../format';
 import { BASE, href } from '../router';
 import type { Failures } from '../types';
 
@@ -53,7 +53,7 @@ export function FailuresScreen({ params }: { params: URLSearchParams }) {
                           </td>
                           <td data-label="Message">
                             <span class="mono">{letter.notificationId ?? `#${letter.sequenceNumber}`}</span>
-                            {letter.channel && <span class="muted"> · {words(letter.channel)}</span>}
+                            {letter.channel && <span class="muted"> · {channelName(letter.channel)}</span>}
                           </td>
                           <td data-label="Job">{letter.jobId === null ? '—' : <a href={`${BASE}jobs/${letter.jobId}`}>Job {letter.jobId}</a>}</td>
                           <td data-label="Reason" class="text-cell">
@@ -100,7 +100,7 @@ export function FailuresScreen({ params }: { params: URLSearchParams }) {
                         </td>
                         <td data-label="Job">{send.jobId === null ? '—' : <a href={`${BASE}jobs/${send.jobId}`}>Job {send.jobId}</a>}</td>
                         <td data-label="Channel">
-                          {words(send.channel)}
+                          {channelName(send.channel)}
                           {send.gateway && <span class="muted"> via {send.gateway}</span>}
                         </td>
                       </tr>

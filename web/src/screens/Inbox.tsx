@@ -7,7 +7,7 @@ import { cursorOf, Pager } from '../components/Pager';
 import { Empty, Resource, useResource } from '../components/States';
 import { Time } from '../components/Time';
 import { useConsole } from '../context';
-import { words } from '../format';
+import { channelName } from '../format';
 import { BASE, href } from '../router';
 import type { InboxList, InboxMessage, ReplyAccepted } from '../types';
 
@@ -25,7 +25,7 @@ function ReplyForm({ message, done }: { message: InboxMessage; done: () => void 
       const accepted = await post<ReplyAccepted>(`/api/inbox/${encodeURIComponent(message.messageId)}/reply`, { text: text.trim() });
       setSent(accepted);
       setText('');
-      announce(`Reply sent by ${words(accepted.channel)}. ${accepted.note}`, 'ok');
+      announce(`Reply sent by ${channelName(accepted.channel)}. ${accepted.note}`, 'ok');
       done();
     } catch (error) {
       if (!refuse(error)) announce(`Reply not sent: ${error instanceof Error ? error.message : String(error)}`, 'error');
@@ -38,14 +38,14 @@ function ReplyForm({ message, done }: { message: InboxMessage; done: () => void 
       <label for={id}>Reply to {message.customer?.name ?? 'this sender'}</label>
       <textarea id={id} rows={3} maxLength={1000} value={text} onInput={(event) => setText((event.currentTarget as HTMLTextAreaElement).value)} aria-describedby={`${id}-hint`} required />
       <p class="hint" id={`${id}-hint`}>
-        Goes out now through the customer's own channel ({words(message.channel)}). An immediate reply to a message they just sent is not held by contact hours.
+        Goes out now through the customer's own channel ({channelName(message.channel)}). An immediate reply to a message they just sent is not held by contact hours.
       </p>
       <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
         {busy ? 'Sending…' : 'Send reply'}
       </button>
       {sent && (
         <p class="done">
-          Sent by {words(sent.channel)} at <Time at={sent.sendsAt} />. {sent.note}
+          Sent by {channelName(sent.channel)} at <Time at={sent.sendsAt} />. {sent.note}
         </p>
       )}
     </form>
@@ -62,7 +62,7 @@ function InboxItem({ message, reload }: { message: InboxMessage; reload: () => v
             <Customer customer={message.customer} fallback={`Unknown sender ${message.senderMasked}`} />
           </h2>
           <p class="muted">
-            {words(message.channel)} · received <Time at={message.receivedAt} /> · <Badge value={message.status} />
+            {channelName(message.channel)} · received <Time at={message.receivedAt} /> · <Badge value={message.status} />
             {message.handledAt && (
               <>
                 {' '}

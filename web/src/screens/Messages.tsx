@@ -5,7 +5,7 @@ import { cursorOf, Pager } from '../components/Pager';
 import { RESENDABLE, ResendButton } from '../components/Resend';
 import { Empty, Resource, useResource } from '../components/States';
 import { Time } from '../components/Time';
-import { words } from '../format';
+import { channelName, words } from '../format';
 import { BASE } from '../router';
 import { CHANNELS, OUTCOMES, type MessageList } from '../types';
 
@@ -21,7 +21,7 @@ export function MessagesScreen({ params }: { params: URLSearchParams }) {
       <h1 tabIndex={-1}>Messages</h1>
       <Filters label="Filter messages">
         <SelectFilter name="outcome" label="Outcome" value={filters.outcome} options={OUTCOMES.map((o) => [o, words(o)] as const)} />
-        <SelectFilter name="channel" label="Channel" value={filters.channel} options={CHANNELS.map((c) => [c, words(c)] as const)} />
+        <SelectFilter name="channel" label="Channel" value={filters.channel} options={CHANNELS.map((c) => [c, channelName(c)] as const)} />
         <TextFilter name="gateway" label="Gateway" value={filters.gateway} />
         <TextFilter name="customerId" label="Customer id" value={filters.customerId} />
         <TextFilter name="jobId" label="Job number" value={filters.jobId} inputMode="numeric" />
@@ -62,7 +62,7 @@ export function MessagesScreen({ params }: { params: URLSearchParams }) {
                         <span class="mono muted">{message.notificationId}</span>
                       </td>
                       <td data-label="Channel">
-                        {words(message.channel)}
+                        {channelName(message.channel)}
                         {message.gateway && <span class="muted"> via {message.gateway}</span>}
                         <br />
                         <span class="muted">

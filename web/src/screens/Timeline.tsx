@@ -1,7 +1,7 @@
 import { Badge } from '../components/Badge';
 import { RESENDABLE, ResendButton } from '../components/Resend';
 import { Time } from '../components/Time';
-import { words } from '../format';
+import { channelName, words } from '../format';
 import type { Pending, TimelineEntry } from '../types';
 
 const KIND_NAMES: Record<string, string> = {
@@ -24,7 +24,7 @@ function Facts({ entry }: { entry: TimelineEntry }) {
       add('Moved by', entry.source ?? entry.actor);
       break;
     case 'notification':
-      add('Channel', entry.channel && words(entry.channel));
+      add('Channel', entry.channel && channelName(entry.channel));
       add('Gateway', entry.gateway);
       add('Attempts', entry.attempts);
       add('Reason', entry.reasonText ?? entry.reason);
@@ -69,7 +69,7 @@ export function Timeline({ entries, reload }: { entries: TimelineEntry[]; reload
         <li key={`${entry.at}-${index}`} class={`entry entry-${entry.kind}`}>
           <div class="entry-head">
             <span class="kind">{KIND_NAMES[entry.kind] ?? words(entry.kind)}</span>
-            <Time at={entry.at} />
+            <Time at={entry.at} seconds />
           </div>
           <p class="entry-title">
             {entry.title} {entry.kind === 'notification' && entry.outcome && <Badge value={entry.outcome} />}
@@ -98,7 +98,7 @@ export function WhyNotYet({ pending }: { pending: Pending[] }) {
         {pending.map((item) => (
           <li key={item.notificationId}>
             <p>
-              <strong>{words(item.channel)}</strong> message <span class="mono">{item.notificationId}</span> is <Badge value={item.outcome} />
+              <strong>{channelName(item.channel)}</strong> message <span class="mono">{item.notificationId}</span> is <Badge value={item.outcome} />
             </p>
             <dl class="facts">
               <div>
