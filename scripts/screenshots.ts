@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openPage } from '../test/kit/browser.js';
-import { eventually, startConsoleStack, type ConsoleStack } from '../test/support/consoleStack.js';
+import { eventually } from '../test/kit/eventually.js';
+import { startConsoleStack, type ConsoleStack } from '../test/support/consoleStack.js';
 
 const OUT = path.resolve(__dirname, '../docs/console');
 const DESKTOP = { width: 1280, height: 860 };

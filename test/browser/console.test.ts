@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchBrowser, openPage, seriousAccessibilityViolations } from '../kit/browser.js';
-import { eventually, startConsoleStack, type ConsoleStack } from '../support/consoleStack.js';
+import { eventually } from '../kit/eventually.js';
+import { startConsoleStack, type ConsoleStack } from '../support/consoleStack.js';
 
 /**
  * The staff console driven in Debian's Chromium against the local host `npm start` runs (real

@@ -9,6 +9,7 @@ import { LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET } from '../../dev
 import { buildPaymentRequest, postPayment } from '../../scripts/lib/paymentRequest.js';
 import { clientStatus, createThrowawayDatabase, insertClientJobs, jobTransRows, type ThrowawayDatabase } from '../kit/mysql.js';
 import { createClientDatabase } from '../support/clientDatabase.js';
+import { eventually } from '../kit/eventually.js';
 
 /** Whether anything accepts TCP connections at the URL's host and port. */
 function listening(url: string): Promise<boolean> {
@@ -21,18 +22,6 @@ function listening(url: string): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { startLocalHost, type LocalHost } from '../../dev/host.js';
 import { buildPaymentRequest, postPayment } from '../../scripts/lib/paymentRequest.js';
 import { clientStatus, createThrowawayDatabase, insertClientJobs, type JobRowInput, type ThrowawayDatabase } from '../kit/mysql.js';
+import { eventually } from '../kit/eventually.js';
 import { createClientDatabase } from './clientDatabase.js';
 import { ensureConsoleBuilt } from './consoleBuild.js';
 
@@ -23,18 +24,6 @@ export interface ConsoleStack {
   /** An SMS from `msisdn` (digits, no +) to the shop, through the inbound webhook (unsigned: a local host). */
   customerTexts(msisdn: string, text: string): Promise<void>;
   stop(): Promise<void>;
-}
-
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-  }
 }
 
 function expectStatus(jobId: number, actual: string | null, wanted: string): void {

@@ -2,13 +2,63 @@ import { post, query } from '../api';
 import { ActionButton } from '../components/Action';
 import { Filters, TextFilter } from '../components/Filters';
 import { Empty, Resource, useResource } from '../components/States';
+import { Table, type Column } from '../components/Table';
 import { Time } from '../components/Time';
 import { channelName } from '../format';
 import { BASE, href } from '../router';
-import type { Failures } from '../types';
+import type { DeadLetter, Failures, UnknownSend } from '../types';
 
 const replay = (sequenceNumbers?: string[]) => post<{ replayed: number }>('/api/staff/failures/replay', sequenceNumbers ? { sequenceNumbers } : {});
 const replayed = ({ replayed: count }: { replayed: number }) => `${count} message${count === 1 ? '' : 's'} replayed.`;
+
+const jobLink = (jobId: number | null) => (jobId === null ? '—' : <a href={`${BASE}jobs/${jobId}`}>Job {jobId}</a>);
+
+function deadLetterColumns(reload: () => void): ReadonlyArray<Column<DeadLetter>> {
+  return [
+    ['Dead-lettered', (letter) => <Time at={letter.deadLetteredAt} />],
+    [
+      'Message',
+      (letter) => (
+        <>
+          <span class="mono">{letter.notificationId ?? `#${letter.sequenceNumber}`}</span>
+          {letter.channel && <span class="muted"> · {channelName(letter.channel)}</span>}
+        </>
+      ),
+    ],
+    ['Job', (letter) => jobLink(letter.jobId)],
+    ['Reason', (letter) => <span class="sent-words">{letter.reason}</span>],
+    [
+      'Action',
+      (letter) => (
+        <ActionButton run={() => replay([letter.sequenceNumber])} said={replayed} done={reload} label={`Replay ${letter.notificationId ?? `dead letter ${letter.sequenceNumber}`}`}>
+          Replay
+        </ActionButton>
+      ),
+    ],
+  ];
+}
+
+const UNKNOWN_COLUMNS: ReadonlyArray<Column<UnknownSend>> = [
+  ['Created', (send) => <Time at={send.createdAt} />],
+  [
+    'Message',
+    (send) => (
+      <a href={href('messages', send.jobId === null ? { outcome: 'unknown' } : { outcome: 'unknown', jobId: String(send.jobId) })}>
+        <span class="mono">{send.notificationId}</span>
+      </a>
+    ),
+  ],
+  ['Job', (send) => jobLink(send.jobId)],
+  [
+    'Channel',
+    (send) => (
+      <>
+        {channelName(send.channel)}
+        {send.gateway && <span class="muted"> via {send.gateway}</span>}
+      </>
+    ),
+  ],
+];
 
 /** Dead letters to replay, and sends whose outcome is unknown, to check by hand. */
 export function FailuresScreen({ params }: { params: URLSearchParams }) {
@@ -34,40 +84,7 @@ export function FailuresScreen({ params }: { params: URLSearchParams }) {
                       Replay all dead letters
                     </ActionButton>
                   </p>
-                  <table class="list">
-                    <caption class="visually-hidden">Dead letters</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Dead-lettered</th>
-                        <th scope="col">Message</th>
-                        <th scope="col">Job</th>
-                        <th scope="col">Reason</th>
-                        <th scope="col">Action</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {deadLetters.map((letter) => (
-                        <tr key={letter.sequenceNumber}>
-                          <td data-label="Dead-lettered">
-                            <Time at={letter.deadLetteredAt} />
-                          </td>
-                          <td data-label="Message">
-                            <span class="mono">{letter.notificationId ?? `#${letter.sequenceNumber}`}</span>
-                            {letter.channel && <span class="muted"> · {channelName(letter.channel)}</span>}
-                          </td>
-                          <td data-label="Job">{letter.jobId === null ? '—' : <a href={`${BASE}jobs/${letter.jobId}`}>Job {letter.jobId}</a>}</td>
-                          <td data-label="Reason" class="text-cell">
-                            {letter.reason}
-                          </td>
-                          <td data-label="Action">
-                            <ActionButton run={() => replay([letter.sequenceNumber])} said={replayed} done={reload} label={`Replay ${letter.notificationId ?? `dead letter ${letter.sequenceNumber}`}`}>
-                              Replay
-                            </ActionButton>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <Table caption="Dead letters" columns={deadLetterColumns(reload)} rows={deadLetters} rowKey={(letter) => letter.sequenceNumber} />
                 </>
               )}
             </section>
@@ -77,36 +94,7 @@ export function FailuresScreen({ params }: { params: URLSearchParams }) {
               {unknown.length === 0 ? (
                 <Empty>No send has an unknown outcome.</Empty>
               ) : (
-                <table class="list">
-                  <caption class="visually-hidden">Sends with an unknown outcome</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Created</th>
-                      <th scope="col">Message</th>
-                      <th scope="col">Job</th>
-                      <th scope="col">Channel</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {unknown.map((send) => (
-                      <tr key={send.notificationId}>
-                        <td data-label="Created">
-                          <Time at={send.createdAt} />
-                        </td>
-                        <td data-label="Message">
-                          <a href={href('messages', send.jobId === null ? { outcome: 'unknown' } : { outcome: 'unknown', jobId: String(send.jobId) })}>
-                            <span class="mono">{send.notificationId}</span>
-                          </a>
-                        </td>
-                        <td data-label="Job">{send.jobId === null ? '—' : <a href={`${BASE}jobs/${send.jobId}`}>Job {send.jobId}</a>}</td>
-                        <td data-label="Channel">
-                          {channelName(send.channel)}
-                          {send.gateway && <span class="muted"> via {send.gateway}</span>}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table caption="Sends with an unknown outcome" columns={UNKNOWN_COLUMNS} rows={unknown} rowKey={(send) => send.notificationId} />
               )}
             </section>
           </>

@@ -4,10 +4,39 @@ import { Customer } from '../components/Customer';
 import { Filters, SelectFilter, TextFilter } from '../components/Filters';
 import { cursorOf, Pager } from '../components/Pager';
 import { Empty, Resource, useResource } from '../components/States';
+import { Table, type Column } from '../components/Table';
 import { Age, Time } from '../components/Time';
 import { words } from '../format';
 import { BASE } from '../router';
-import { JOB_STATUSES, type JobList } from '../types';
+import { JOB_STATUSES, type JobList, type JobRow } from '../types';
+
+const COLUMNS: ReadonlyArray<Column<JobRow>> = [
+  ['Job', (job) => <a href={`${BASE}jobs/${job.jobId}`}>Job {job.jobId}</a>],
+  ['Status', (job) => <Badge value={job.status} />],
+  ['Customer', (job) => <Customer customer={job.customer} />],
+  ['Product', (job) => job.product ?? '—'],
+  [
+    'Created',
+    (job) => (
+      <>
+        <Time at={job.createdAt} />
+        <br />
+        <Age since={job.createdAt} label="age" />
+      </>
+    ),
+  ],
+  [
+    'In this status',
+    (job) => (
+      <>
+        <Time at={job.statusSince} />
+        <br />
+        <Age since={job.statusSince} label="waiting" />
+      </>
+    ),
+  ],
+  ['Open messages', (job) => job.openNotifications],
+];
 
 /** Jobs, newest first: filter by status, search by job id, customer name or a mobile's last digits. */
 export function JobsScreen({ params }: { params: URLSearchParams }) {
@@ -27,47 +56,7 @@ export function JobsScreen({ params }: { params: URLSearchParams }) {
             <Empty>{status || q ? 'No job matches these filters.' : 'No jobs yet. New jobs appear here within a poll of the client system.'}</Empty>
           ) : (
             <>
-              <table class="list">
-                <caption class="visually-hidden">Jobs, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Job</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Product</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">In this status</th>
-                    <th scope="col">Open messages</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {jobs.map((job) => (
-                    <tr key={job.jobId}>
-                      <td data-label="Job">
-                        <a href={`${BASE}jobs/${job.jobId}`}>Job {job.jobId}</a>
-                      </td>
-                      <td data-label="Status">
-                        <Badge value={job.status} />
-                      </td>
-                      <td data-label="Customer">
-                        <Customer customer={job.customer} />
-                      </td>
-                      <td data-label="Product">{job.product ?? '—'}</td>
-                      <td data-label="Created">
-                        <Time at={job.createdAt} />
-                        <br />
-                        <Age since={job.createdAt} label="age" />
-                      </td>
-                      <td data-label="In this status">
-                        <Time at={job.statusSince} />
-                        <br />
-                        <Age since={job.statusSince} label="waiting" />
-                      </td>
-                      <td data-label="Open messages">{job.openNotifications}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table caption="Jobs, newest first" columns={COLUMNS} rows={jobs} rowKey={(job) => job.jobId} />
               <Pager params={params} nextCursor={nextCursor} label="Jobs" />
             </>
           )

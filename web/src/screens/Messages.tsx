@@ -4,12 +4,60 @@ import { Filters, SelectFilter, TextFilter } from '../components/Filters';
 import { cursorOf, Pager } from '../components/Pager';
 import { RESENDABLE, ResendButton } from '../components/Resend';
 import { Empty, Resource, useResource } from '../components/States';
+import { Table, type Column } from '../components/Table';
 import { Time } from '../components/Time';
 import { channelName, words } from '../format';
 import { BASE } from '../router';
-import { CHANNELS, OUTCOMES, type MessageList } from '../types';
+import { CHANNELS, OUTCOMES, type MessageList, type MessageRow } from '../types';
 
 const FILTERS = ['outcome', 'channel', 'gateway', 'customerId', 'jobId', 'from', 'to'] as const;
+
+function messageColumns(reload: () => void): ReadonlyArray<Column<MessageRow>> {
+  return [
+    ['Created', (message) => <Time at={message.createdAt} />],
+    ['Job', (message) => (message.jobId === null ? '—' : <a href={`${BASE}jobs/${message.jobId}`}>Job {message.jobId}</a>)],
+    ['Customer', (message) => message.customerName ?? '—'],
+    [
+      'Message',
+      (message) => (
+        <>
+          {words(message.event)}
+          <br />
+          <span class="mono muted">{message.notificationId}</span>
+        </>
+      ),
+    ],
+    [
+      'Channel',
+      (message) => (
+        <>
+          {channelName(message.channel)}
+          {message.gateway && <span class="muted"> via {message.gateway}</span>}
+          <br />
+          <span class="muted">
+            {message.attempts} attempt{message.attempts === 1 ? '' : 's'}
+          </span>
+        </>
+      ),
+    ],
+    [
+      'Outcome',
+      (message) => (
+        <>
+          <Badge value={message.outcome} />
+          {(message.reasonText ?? message.reason) && <p class="reason">{message.reasonText ?? message.reason}</p>}
+          {message.settledAt && (
+            <span class="muted">
+              settled <Time at={message.settledAt} />
+            </span>
+          )}
+        </>
+      ),
+    ],
+    ['Text as sent', (message) => <span class="sent-words">{message.text ?? '—'}</span>],
+    ['Action', (message) => (RESENDABLE.has(message.outcome) ? <ResendButton notificationId={message.notificationId} done={reload} /> : <span class="muted">—</span>)],
+  ];
+}
 
 /** The delivery log across jobs, newest first, with a resend for what failed or was skipped. */
 export function MessagesScreen({ params }: { params: URLSearchParams }) {
@@ -34,58 +82,7 @@ export function MessagesScreen({ params }: { params: URLSearchParams }) {
             <Empty>{filtered ? 'No message matches these filters.' : 'No messages have been sent yet.'}</Empty>
           ) : (
             <>
-              <table class="list">
-                <caption class="visually-hidden">Messages, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Created</th>
-                    <th scope="col">Job</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Message</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">Text as sent</th>
-                    <th scope="col">Action</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {messages.map((message) => (
-                    <tr key={message.notificationId}>
-                      <td data-label="Created">
-                        <Time at={message.createdAt} />
-                      </td>
-                      <td data-label="Job">{message.jobId === null ? '—' : <a href={`${BASE}jobs/${message.jobId}`}>Job {message.jobId}</a>}</td>
-                      <td data-label="Customer">{message.customerName ?? '—'}</td>
-                      <td data-label="Message">
-                        {words(message.event)}
-                        <br />
-                        <span class="mono muted">{message.notificationId}</span>
-                      </td>
-                      <td data-label="Channel">
-                        {channelName(message.channel)}
-                        {message.gateway && <span class="muted"> via {message.gateway}</span>}
-                        <br />
-                        <span class="muted">
-                          {message.attempts} attempt{message.attempts === 1 ? '' : 's'}
-                        </span>
-                      </td>
-                      <td data-label="Outcome">
-                        <Badge value={message.outcome} />
-                        {(message.reasonText ?? message.reason) && <p class="reason">{message.reasonText ?? message.reason}</p>}
-                        {message.settledAt && (
-                          <span class="muted">
-                            settled <Time at={message.settledAt} />
-                          </span>
-                        )}
-                      </td>
-                      <td data-label="Text as sent" class="text-cell">
-                        {message.text ?? '—'}
-                      </td>
-                      <td data-label="Action">{RESENDABLE.has(message.outcome) ? <ResendButton notificationId={message.notificationId} done={reload} /> : <span class="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table caption="Messages, newest first" columns={messageColumns(reload)} rows={messages} rowKey={(message) => message.notificationId} />
               <Pager params={params} nextCursor={nextCursor} label="Messages" />
             </>
           )
