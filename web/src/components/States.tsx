@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { get } from '../api';
 import { useConsole } from '../context';
 
@@ -10,9 +10,13 @@ export function useResource<T>(url: string): { state: Loaded<T>; reload: () => v
   const { refuse } = useConsole();
   const [state, setState] = useState<Loaded<T>>({ kind: 'loading' });
   const [round, setRound] = useState(0);
+  const shown = useRef<string | null>(null);
   useEffect(() => {
     let live = true;
-    setState((previous) => (previous.kind === 'ok' && round > 0 ? previous : { kind: 'loading' }));
+    // A reload after an action keeps the list on screen until the new one arrives; another URL starts from "Loading".
+    const reloading = shown.current === url;
+    shown.current = url;
+    setState((previous) => (previous.kind === 'ok' && reloading ? previous : { kind: 'loading' }));
     get<T>(url).then(
       (data) => live && setState({ kind: 'ok', data }),
       (error: unknown) => {
