@@ -132,7 +132,7 @@ export interface DeadLetter {
   notificationId: string | null;
   jobId: number | null;
   channel: string | null;
-  reason: string;
+  reason: string | null;
   deadLetteredAt: string;
 }
 

@@ -26,7 +26,7 @@ function deadLetterColumns(reload: () => void): ReadonlyArray<Column<DeadLetter>
       ),
     ],
     ['Job', (letter) => jobLink(letter.jobId)],
-    ['Reason', (letter) => <span class="sent-words">{letter.reason}</span>],
+    ['Reason', (letter) => <span class="sent-words">{letter.reason ?? 'No reason given'}</span>],
     [
       'Action',
       (letter) => (
