@@ -5,7 +5,10 @@
 import { app } from '@azure/functions';
 import { startRelay } from '../processRelay.js';
 import './broadcasts/sendBroadcast.js';
+import './console/consoleFailures.js';
+import './console/consoleInbox.js';
 import './console/consoleJobs.js';
+import './console/consoleMessages.js';
 import './console/staffMe.js';
 import './customers/createCustomer.js';
 import './customers/getCustomer.js';

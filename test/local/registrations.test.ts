@@ -81,6 +81,14 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'GET', route: 'staff/me', authLevel: 'anonymous' },
   { method: 'GET', route: 'staff/jobs', authLevel: 'anonymous' },
   { method: 'GET', route: 'staff/jobs/{jobId}', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/messages', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/messages/{notificationId}/resend', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/inbox', authLevel: 'anonymous' },
+  { method: 'POST', route: 'inbox/{messageId}/reply', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/inbox/{messageId}/handled', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/inbox/{messageId}/pending', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/failures', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/failures/replay', authLevel: 'anonymous' },
 ] as const;
 
 /** DESIGN.md routes whose feature has not landed yet (customers and channels, discount codes). */

@@ -23,7 +23,7 @@ import { placeholders, type MysqlPool } from './pool.js';
 
 const COLUMNS =
   'message_key, Job_id, customer_id, kind, channel, state, attempts, gateway, to_masked, to_hash, provider_message_id, price, error_code, detail, reason, created_at, updated_at, settled_at, scheduled_for, content';
-const WITH_DELIVERY = `${COLUMNS}, delivery_status, delivery_error_code, delivered_at`;
+export const WITH_DELIVERY = `${COLUMNS}, delivery_status, delivery_error_code, delivered_at`;
 
 interface NotificationLogRow extends RowDataPacket {
   message_key: string;
@@ -48,13 +48,13 @@ interface NotificationLogRow extends RowDataPacket {
   content: string | null;
 }
 
-interface NotificationLogDeliveryRow extends NotificationLogRow {
+export interface NotificationLogDeliveryRow extends NotificationLogRow {
   delivery_status: DeliveryStatus | null;
   delivery_error_code: string | null;
   delivered_at: Date | null;
 }
 
-function toEntryWithDelivery(row: NotificationLogDeliveryRow): NotificationEntryWithDelivery {
+export function toEntryWithDelivery(row: NotificationLogDeliveryRow): NotificationEntryWithDelivery {
   return {
     ...toEntry(row),
     delivery: row.delivery_status ? { status: row.delivery_status, errorCode: row.delivery_error_code, deliveredAt: row.delivered_at } : null,

@@ -7,7 +7,7 @@ import type { Clock, Logger } from '../shared/ports.js';
 import { recordOwnMessages } from '../stats/messageStats.js';
 import type { MessageStats } from '../stats/ports.js';
 import { isJobNotification, type JobNotificationEntry, type NotificationEntry } from './ports.js';
-import type { JobBoundEvent, JoblessEvent } from './texts.js';
+import { isJobBound, type JobBoundEvent, type JoblessEvent } from './texts.js';
 
 interface EventStep {
   label: string;
@@ -26,7 +26,7 @@ export const EVENT_STEPS: Record<JobBoundEvent, EventStep> = {
   'reward-code': { label: 'Reward', status: 'CLOSED' },
 };
 
-const JOBLESS_LABELS: Record<JoblessEvent, string> = { broadcast: 'Broadcast', 'auto-reply': 'Auto-reply' };
+const JOBLESS_LABELS: Record<JoblessEvent, string> = { broadcast: 'Broadcast', 'auto-reply': 'Auto-reply', 'staff-reply': 'Staff reply' };
 
 const CHANNEL_LABELS: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp message', email: 'email' };
 
@@ -43,7 +43,7 @@ export interface CompletionDeps {
 
 /** "Courtesy SMS", "Feedback email", "Courtesy message" (no channel: the customer takes none). */
 export function notificationLabel(entry: Pick<NotificationEntry, 'kind' | 'channel'>): string {
-  const label = entry.kind === 'broadcast' || entry.kind === 'auto-reply' ? JOBLESS_LABELS[entry.kind] : EVENT_STEPS[entry.kind].label;
+  const label = isJobBound(entry.kind) ? EVENT_STEPS[entry.kind].label : JOBLESS_LABELS[entry.kind];
   return `${label} ${entry.channel ? CHANNEL_LABELS[entry.channel] : 'message'}`;
 }
 

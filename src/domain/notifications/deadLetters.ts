@@ -1,4 +1,5 @@
 import type { Logger } from '../shared/ports.js';
+import { parseNotificationMessage } from './notificationMessage.js';
 import type { DeadLetter, DeadLetterQueue } from './ports.js';
 
 export interface DeadLetterDeps {
@@ -26,4 +27,17 @@ export async function replayDeadLetters(deps: DeadLetterDeps, max: number): Prom
   const replayed = await deps.deadLetters.replay(Math.min(max, MAX_DEAD_LETTERS_PER_CALL), replayMessageId);
   deps.logger.info('dead letters replayed', { count: replayed.length });
   return replayed;
+}
+
+/** Replays only the dead letters with these sequence numbers (the console's "replay one"); each notification still goes out at most once. */
+export async function replaySomeDeadLetters(deps: DeadLetterDeps, sequenceNumbers: readonly string[]): Promise<Array<{ from: string; to: string; letter: DeadLetter }>> {
+  const replayed = await deps.deadLetters.replaySome(sequenceNumbers.slice(0, MAX_DEAD_LETTERS_PER_CALL), replayMessageId);
+  deps.logger.info('dead letters replayed', { count: replayed.length, asked: sequenceNumbers.length });
+  return replayed;
+}
+
+/** What a dead letter's body says it was: its notification, job and channel (for operators), when it reads as one. */
+export function deadLetterNotification(body: unknown): DeadLetter['notification'] {
+  const parsed = parseNotificationMessage(body);
+  return parsed.ok ? { notificationId: parsed.message.notificationId, jobId: parsed.message.jobId, channel: parsed.message.channel } : undefined;
 }

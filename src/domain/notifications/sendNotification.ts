@@ -215,11 +215,12 @@ type Due = { when: 'now' } | { when: 'later'; sendAt: Date } | { when: 'never'; 
  * Whether a message may go out now: its customer still takes the channel, and now is inside the
  * business's open hours and the customer's contact hours, in their own zones (DESIGN.md, Contact
  * windows). A message without a customer (one queued before customers existed) follows business
- * hours. The after-hours auto-reply answers a message the sender has just sent us: it goes out at
- * once, on the channel they wrote on.
+ * hours. The after-hours auto-reply and staff's reply answer a message the sender has sent us: they
+ * go out at once, on the channel they wrote on.
  */
 async function dueNow(deps: SendNotificationDeps, message: NotificationMessage): Promise<Due> {
-  if (message.event === 'auto-reply') return { when: 'now' };
+  // Staff's reply answers the customer's own message too: it is not held by contact hours (issue 23).
+  if (message.event === 'auto-reply' || message.event === 'staff-reply') return { when: 'now' };
   const [customer] = message.customerId === null ? [] : await deps.customers.getMany([message.customerId]);
   if (customer && !customer.subscriptions.some((subscription) => subscription.channel === message.channel)) {
     return { when: 'never', reason: 'not-subscribed', detail: `the customer no longer takes ${message.channel}` };
