@@ -43,6 +43,7 @@ describe('staff console in the browser', () => {
       { id: 603, firstName: 'Cy', mobile: '07911 123603', productType: 'laptop' },
     ]);
     await stack.customerTexts('447911123603', 'Is my laptop ready yet?');
+    await stack.customerTexts('447911123601', 'Can I come in on Saturday?');
     // A message the queue gives up on after 10 deliveries: a dead letter to replay.
     stack.host.queue.send([{ messageId: 'broken-1', body: { kind: 'job-received', jobId: 'not a number' }, contentType: 'application/json' }]);
     await eventually(() => expect(stack.host.queue.deadLetters.map((m) => m.messageId)).toContain('broken-1'));
@@ -226,14 +227,21 @@ describe('staff console in the browser', () => {
       }
       const missed = await page.evaluate(`[...document.querySelectorAll('[data-kb]')].filter((el) => !${JSON.stringify([...reached])}.includes(el.dataset.kb)).map((el) => el.outerHTML.slice(0, 120))`);
       expect(missed).toEqual([]);
+      if (screen === 'inbox') {
+        // An action run from the keyboard: Enter on a focused button.
+        await page.locator('.inbox-item', { hasText: 'Can I come in on Saturday?' }).getByRole('button', { name: 'Mark handled' }).focus();
+        await page.keyboard.press('Enter');
+        await expect.poll(() => live(page).textContent()).toBe('Marked handled.');
+      }
       // The skip link moves focus to the content; Enter on a navigation link opens that screen.
       await page.keyboard.press('Shift+Tab'); // leave wherever the loop ended
       await page.locator('.skip').focus();
       await page.keyboard.press('Enter');
       expect(await focused('id')).toBe('main');
-      await page.getByRole('link', { name: 'Failures' }).focus();
+      const elsewhere = screen === 'failures' ? 'Jobs' : 'Failures';
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: elsewhere }).focus();
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { level: 1, name: 'Failures' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: elsewhere }).waitFor();
       expect(await focused('tagName')).toBe('H1');
       await page.close();
       expect(errors).toEqual([]);
