@@ -47,7 +47,7 @@ function messageColumns(reload: () => void): ReadonlyArray<Column<MessageRow>> {
           <Badge value={message.outcome} />
           {(message.reasonText ?? message.reason) && <p class="reason">{message.reasonText ?? message.reason}</p>}
           {message.settledAt && (
-            <span class="muted">
+            <span class="muted settled">
               settled <Time at={message.settledAt} />
             </span>
           )}
