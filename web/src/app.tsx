@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, RoleRequired, SignInRequired } from './api';
-import { Layout } from './components/Layout';
+import { Layout, type LiveMessage } from './components/Layout';
 import { ConsoleContext, type Console } from './context';
 import { useLocation } from './router';
 import { FailuresScreen } from './screens/Failures';
@@ -19,9 +19,18 @@ function refusal(error: unknown): 'sign-in' | 'role' | undefined {
   return undefined;
 }
 
+/** A path segment as typed; a malformed %-escape is shown as it is rather than breaking the page. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function Screen({ path, params }: { path: string; params: URLSearchParams }) {
   const [section = 'jobs', id] = path.split('/');
-  if (section === 'jobs' && id !== undefined) return <JobScreen jobId={decodeURIComponent(id)} />;
+  if (section === 'jobs' && id !== undefined) return <JobScreen jobId={safeDecode(id)} />;
   if (section === 'jobs' || section === '') return <JobsScreen params={params} />;
   if (section === 'messages') return <MessagesScreen params={params} />;
   if (section === 'inbox') return <InboxScreen params={params} />;
@@ -38,7 +47,7 @@ function Screen({ path, params }: { path: string; params: URLSearchParams }) {
 
 export function App() {
   const [start, setStart] = useState<Start>({ kind: 'loading' });
-  const [live, setLive] = useState<{ text: string; tone: 'ok' | 'error' } | null>(null);
+  const [live, setLive] = useState<LiveMessage | null>(null);
   const location = useLocation();
   const firstPath = useRef(true);
 
@@ -59,7 +68,7 @@ export function App() {
     if (why) setStart({ kind: 'refused', why });
     return why !== undefined;
   }, []);
-  const announce = useCallback((text: string, tone: 'ok' | 'error' = 'ok') => setLive({ text, tone }), []);
+  const announce = useCallback((text: string, tone: 'ok' | 'error' = 'ok') => setLive((previous) => ({ text, tone, serial: (previous?.serial ?? 0) + 1 })), []);
   const me = start.kind === 'ready' ? start.me : undefined;
   const context = useMemo<Console | null>(() => (me ? { me, announce, refuse } : null), [me, announce, refuse]);
 

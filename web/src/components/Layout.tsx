@@ -10,7 +10,14 @@ const SCREENS = [
 ] as const;
 
 /** The frame of every screen: skip link, banner with the shop and who is signed in, navigation, main, live region. */
-export function Layout({ section, live, children }: { section: string; live: { text: string; tone: 'ok' | 'error' } | null; children: ComponentChildren }) {
+export interface LiveMessage {
+  text: string;
+  tone: 'ok' | 'error';
+  /** Counts messages, so the same words said twice are a new node and announced again. */
+  serial: number;
+}
+
+export function Layout({ section, live, children }: { section: string; live: LiveMessage | null; children: ComponentChildren }) {
   const { me } = useConsole();
   return (
     <div class="frame" onClick={followLink}>
@@ -40,7 +47,7 @@ export function Layout({ section, live, children }: { section: string; live: { t
         {children}
       </main>
       <div class={`live ${live ? `live-${live.tone}` : ''}`} role="status" aria-live="polite">
-        {live?.text ?? ''}
+        {live && <span key={live.serial}>{live.text}</span>}
       </div>
     </div>
   );
