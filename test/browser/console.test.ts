@@ -139,6 +139,8 @@ describe('staff console in the browser', () => {
       await page.getByRole('button', { name: 'Apply' }).click();
       await expect.poll(jobLinks).toEqual(['Job 602']);
       expect(new URL(page.url()).searchParams.get('q')).toBe('3602');
+      await page.goto(`${stack.consoleUrl}jobs?q=00602`);
+      await expect.poll(jobLinks).toEqual(['Job 602']);
       await page.goto(`${stack.consoleUrl}jobs?q=ada`);
       await expect.poll(jobLinks).toEqual(['Job 601']);
       await page.goto(`${stack.consoleUrl}jobs?status=CLOSED`);

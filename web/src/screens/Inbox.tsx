@@ -11,6 +11,9 @@ import { channelName } from '../format';
 import { BASE, href } from '../router';
 import type { InboxList, InboxMessage, ReplyAccepted } from '../types';
 
+/** The longest reply the API takes: six SMS parts (CONSOLE_CONTRACT.md, a23-api's note of 2026-12-08). */
+const MAX_REPLY = 918;
+
 function ReplyForm({ message, done }: { message: InboxMessage; done: () => void }) {
   const { announce, refuse } = useConsole();
   const [text, setText] = useState('');
@@ -36,7 +39,7 @@ function ReplyForm({ message, done }: { message: InboxMessage; done: () => void 
   return (
     <form class="reply" onSubmit={submit}>
       <label for={id}>Reply to {message.customer?.name ?? 'this sender'}</label>
-      <textarea id={id} rows={3} maxLength={1000} value={text} onInput={(event) => setText((event.currentTarget as HTMLTextAreaElement).value)} aria-describedby={`${id}-hint`} required />
+      <textarea id={id} rows={3} maxLength={MAX_REPLY} value={text} onInput={(event) => setText((event.currentTarget as HTMLTextAreaElement).value)} aria-describedby={`${id}-hint`} required />
       <p class="hint" id={`${id}-hint`}>
         Goes out now through the customer's own channel ({channelName(message.channel)}). An immediate reply to a message they just sent is not held by contact hours.
       </p>

@@ -48,7 +48,7 @@ export function JobsScreen({ params }: { params: URLSearchParams }) {
       <h1 tabIndex={-1}>Jobs</h1>
       <Filters label="Filter jobs">
         <SelectFilter name="status" label="Status" value={status} options={JOB_STATUSES.map((s) => [s, words(s)] as const)} />
-        <TextFilter name="q" label="Search" value={q} hint="Job number, customer name, or the last 4 digits of a mobile" />
+        <TextFilter name="q" label="Search" value={q} hint="The last 1 to 4 digits of a mobile, a job number of 5 or more digits (00601 for job 601), or the start of a name" />
       </Filters>
       <Resource loaded={state} what="jobs" retry={reload}>
         {({ jobs, nextCursor }) =>
