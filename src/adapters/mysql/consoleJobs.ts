@@ -63,7 +63,9 @@ export class MysqlConsoleJobs implements ConsoleJobs {
       where.push('t.Job_id < ?');
       values.push(query.beforeJobId);
     }
-    let from = 'job_tracking t LEFT JOIN customer_jobs cj ON cj.Job_id = t.Job_id LEFT JOIN customers c ON c.customer_id = cj.customer_id';
+    // Forced: MariaDB would otherwise read the status's whole ref range backwards down to the cursor.
+    const statusIndex = query.status === undefined ? '' : ' FORCE INDEX (ix_job_tracking_status)';
+    let from = `job_tracking t${statusIndex} LEFT JOIN customer_jobs cj ON cj.Job_id = t.Job_id LEFT JOIN customers c ON c.customer_id = cj.customer_id`;
     if (query.search && 'jobId' in query.search) {
       where.push('t.Job_id = ?');
       values.push(query.search.jobId);
