@@ -64,6 +64,11 @@ export const configSchema = z.object({
    * only the platform's X-MS-CLIENT-PRINCIPAL says who is signed in.
    */
   CONSOLE_LOCAL_OWNER: flag,
+  /**
+   * Set by App Service to `True` when App Service Authentication runs in front of the app: only then
+   * does the platform strip a client's own X-MS-CLIENT-PRINCIPAL, so only then is the header trusted.
+   */
+  WEBSITE_AUTH_ENABLED: z.string().optional(),
   /** The shop's name the staff console shows. */
   SHOP_NAME: z.string().trim().min(1).max(80).default('Repair Relay'),
   /**
