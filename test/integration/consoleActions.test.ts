@@ -22,7 +22,7 @@ describe('staff console actions against the real stack', () => {
   const ids = (list: Array<{ notificationId: string }>) => list.map((message) => message.notificationId);
 
   beforeAll(async () => {
-    stack = await startRealStack({}, undefined, { deadLetters: localDeadLetters(deadLetterQueue) });
+    stack = await startRealStack({ WEBSITE_AUTH_ENABLED: 'True' }, undefined, { deadLetters: localDeadLetters(deadLetterQueue) });
     relay = stack.relay;
     provideRelay(async () => relay);
     await insertClientJobs(stack.client.pool, [

@@ -13,7 +13,7 @@ describe('the staff console routes against the real stack', () => {
   let relay: Relay;
 
   beforeAll(async () => {
-    stack = await startRealStack({ SHOP_NAME: 'Fixit Ltd' });
+    stack = await startRealStack({ SHOP_NAME: 'Fixit Ltd', WEBSITE_AUTH_ENABLED: 'True' });
     relay = stack.relay;
     await insertClientJobs(stack.client.pool, [
       { id: 101, firstName: 'Ada', mobile: '07770 100101', productType: 'kettle' },
