@@ -13,13 +13,17 @@ function principal(roles: string[]): string {
   return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims })).toString('base64');
 }
 
-/** Who may use the console, on a local host without its local owner (CONSOLE_LOCAL_OWNER off), as in Azure. */
+/**
+ * Who may use the console, on a local host without its local owner (CONSOLE_LOCAL_OWNER off) and
+ * with WEBSITE_AUTH_ENABLED, which App Service sets when its Authentication runs in front of the app:
+ * as in Azure.
+ */
 describe('staff console sign-in and roles', () => {
   let stack: ConsoleStack;
   let browser: Browser;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startConsoleStack({ env: { CONSOLE_LOCAL_OWNER: 'false' } }), launchBrowser()]);
+    [stack, browser] = await Promise.all([startConsoleStack({ env: { CONSOLE_LOCAL_OWNER: 'false', WEBSITE_AUTH_ENABLED: 'true' } }), launchBrowser()]);
   }, 120_000);
 
   afterAll(async () => {
