@@ -4,6 +4,7 @@
  * src/adapters implement ports and import no function; nothing in src imports dev code.
  * src/modules wire one area each, for the composition root only, over src/infrastructure.ts.
  * test/kit, shared by tests and benches, imports no dev code either.
+ * web/ (the staff console, bundled for browsers) imports no server code but the shared schemas.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -81,7 +82,21 @@ module.exports = {
       comment: 'The deployed app (src) never depends on the local host, sandboxes or scripts.',
       severity: 'error',
       from: { path: '^src/' },
-      to: { path: '^(dev|scripts|test|bench)/' },
+      to: { path: '^(dev|scripts|test|bench|web)/' },
+    },
+    {
+      name: 'web-imports-only-shared-schemas',
+      comment: 'The staff console (web/) is bundled for browsers: of the app it may use only src/domain/shared (shared schemas), never server, dev or test code.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(src|dev|scripts|test|bench)/', pathNot: '^src/domain/shared/' },
+    },
+    {
+      name: 'web-uses-no-node-module',
+      comment: 'Browsers have no node: modules.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'testkit-imports-no-dev-code',

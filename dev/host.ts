@@ -261,7 +261,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       },
     ];
 
-    const server = http.createServer(createHttpListener({ routes, routePrefix: hostJson.routePrefix, devRoutes, invoke, track, log: (line) => log('information', 'http', line) }));
+    const server = http.createServer(createHttpListener({ routes, routePrefix: hostJson.routePrefix, devRoutes, rootRedirect: `${apiPrefix}/console/`, invoke, track, log: (line) => log('information', 'http', line) }));
     server.keepAliveTimeout = 5000;
     const port = options.port ?? config.PORT;
     await new Promise<void>((resolveListen, reject) => {

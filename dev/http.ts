@@ -6,8 +6,10 @@ import { describeError, HostConfigurationError, problem } from './settings.js';
 
 /**
  * Routes as the app writes them: literal segments and plain `{name}` parameters, e.g.
- * `jobs/{jobId}/status` or `brands/{brandId}/discount-codes/claim`. Literals match without regard
- * to case, a trailing slash is ignored, and a literal segment wins over a parameter.
+ * `jobs/{jobId}/status` or `brands/{brandId}/discount-codes/claim`, and a last `{*name}` catch-all
+ * (`console/{*path}`: the rest of the path, slashes and all, or nothing). Literals match without
+ * regard to case, a trailing slash is ignored, and a literal segment wins over a parameter, which
+ * wins over a catch-all.
  */
 export interface Route {
   template: string;
@@ -16,10 +18,17 @@ export interface Route {
   rank: string;
 }
 
+const CATCH_ALL = '(.*?)';
+
 export function parseRoute(template: string): Route {
   const segments = template.trim().replace(/^\/+|\/+$/g, '').split('/');
   const names: string[] = [];
-  const parts = segments.map((segment) => {
+  const parts = segments.map((segment, index) => {
+    const catchAll = /^\{\*([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(segment);
+    if (catchAll && index === segments.length - 1) {
+      names.push(catchAll[1]!);
+      return CATCH_ALL;
+    }
     const param = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(segment);
     if (param) {
       if (names.some((n) => n.toLowerCase() === param[1]!.toLowerCase())) throw new HostConfigurationError(`route "${template}" names {${param[1]}} twice`);
@@ -27,19 +36,21 @@ export function parseRoute(template: string): Route {
       return '([^/]+)';
     }
     if (segment === '' || /[{}]/.test(segment)) {
-      throw new HostConfigurationError(`route "${template}": the local host supports literal segments and plain {name} parameters only, not "${segment}"`);
+      throw new HostConfigurationError(`route "${template}": the local host supports literal segments, plain {name} parameters and a last {*name}, not "${segment}"`);
     }
     return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
   });
-  const regex = new RegExp(`^${parts.join('/')}/?$`, 'i');
+  // A catch-all also matches nothing at all, slash included: `console/{*path}` answers `console`.
+  const pattern = parts.join('/').replace(`/${CATCH_ALL}`, `(?:/${CATCH_ALL})?`);
+  const regex = new RegExp(`^${pattern}/?$`, 'i');
   return {
     template,
-    rank: parts.map((p) => (p === '([^/]+)' ? '1' : '0')).join(''),
+    rank: parts.map((p) => (p === '([^/]+)' ? '1' : p === CATCH_ALL ? '2' : '0')).join(''),
     match(path) {
       const found = regex.exec(path.replace(/^\/+/, ''));
       if (!found) return undefined;
       try {
-        return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
+        return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')]));
       } catch {
         return undefined; // a malformed %-escape matches nothing
       }
@@ -65,7 +76,7 @@ export function httpFunctions(functions: Registration[], routeOf: (fn: Registrat
   const seen = new Map<string, string>();
   for (const { fn, route, methods } of routes) {
     for (const method of methods) {
-      const key = `${method} ${route.template.toLowerCase().replace(/\{[^}]+\}/g, '{}').replace(/^\/+|\/+$/g, '')}`;
+      const key = `${method} ${route.template.toLowerCase().replace(/\{\*[^}]+\}/g, '{*}').replace(/\{[^*}][^}]*\}/g, '{}').replace(/^\/+|\/+$/g, '')}`;
       if (seen.has(key)) throw new HostConfigurationError(`functions ${seen.get(key)} and ${fn.name} both answer ${method} ${route.template}`);
       seen.set(key, fn.name);
     }
@@ -84,6 +95,8 @@ export interface ListenerOptions {
   /** Runs one invocation and resolves with what the handler returned; rejects when it threw. */
   invoke(fn: Registration, request: HttpRequest, reason: string): Promise<unknown>;
   devRoutes: DevRoute[];
+  /** Where `GET /` sends a browser (the staff console), if anywhere. */
+  rootRedirect?: string;
   log(message: string): void;
   /** Told of each request's handling, so a graceful stop can wait until responses are written. */
   track?(handling: Promise<void>): void;
@@ -114,6 +127,10 @@ export function createHttpListener(options: ListenerOptions): http.RequestListen
       const method = (req.method ?? 'GET').toUpperCase();
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `127.0.0.1:${req.socket.localPort ?? 0}`}`);
       const lower = url.pathname.toLowerCase();
+      if (url.pathname === '/' && options.rootRedirect && (method === 'GET' || method === 'HEAD')) {
+        req.resume();
+        return void res.writeHead(302, { location: options.rootRedirect, 'content-length': 0 }).end();
+      }
       const below = lower === prefix ? '' : lower.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length + 1) : undefined;
       const allowed = new Set<string>();
       for (const { fn, route, methods } of below === undefined ? [] : options.routes) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toServiceBusMessage } from '../src/adapters/serviceBus/notificationQueue.js';
+import { deadLetterNotification } from '../src/adapters/serviceBus/deadLetters.js';
 import type { DeadLetter, DeadLetterQueue, OutboundNotification, NotificationQueue } from '../src/domain/notifications/ports.js';
 import { describeError, formatDuration } from './settings.js';
 
@@ -188,6 +189,7 @@ export function localDeadLetters(queue: LocalQueue): DeadLetterQueue {
     description: m.deadLetterErrorDescription ?? null,
     deliveryCount: m.deliveryCount,
     enqueuedAt: m.enqueuedTimeUtc,
+    notification: deadLetterNotification(m.body),
   });
   return {
     list: async (max) => queue.deadLetters.slice(0, max).map(toDeadLetter),
@@ -197,5 +199,16 @@ export function localDeadLetters(queue: LocalQueue): DeadLetterQueue {
         queue.send([{ messageId: to, body: m.body, contentType: m.contentType, subject: m.subject }]);
         return { from: m.messageId, to };
       }),
+    replaySome: async (sequenceNumbers, replayId) => {
+      const wanted = new Set(sequenceNumbers);
+      const taken = queue.deadLetters.filter((m) => wanted.has(String(m.sequenceNumber)));
+      for (const m of taken) queue.deadLetters.splice(queue.deadLetters.indexOf(m), 1);
+      return taken.map((m) => {
+        const letter = toDeadLetter(m);
+        const to = replayId(letter);
+        queue.send([{ messageId: to, body: m.body, contentType: m.contentType, subject: m.subject }]);
+        return { from: m.messageId, to, letter };
+      });
+    },
   };
 }

@@ -125,6 +125,9 @@ param autoReplyCountryCodes string = '44'
 @description('`true`: a STOP on any channel unsubscribes the customer from every channel (STOP_UNSUBSCRIBES_ALL_CHANNELS); "STOP ALL" always does.')
 param stopUnsubscribesAllChannels string = 'false'
 
+@description('Application (client) id of the staff console\'s Entra ID app registration with app roles staff and owner (docs/deploy.md, "Staff sign-in"); empty until it exists: the console then lets no one in.')
+param consoleClientId string = ''
+
 @description('The shop\'s name the staff console shows (SHOP_NAME).')
 param shopName string = 'Repair Relay'
 
@@ -423,6 +426,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     appSettings: union(appSettings, vonagePrivateKeySetting, smtpUrlSetting)
+    consoleClientId: consoleClientId
   }
   // Grants and the ledger secret exist before the app first starts and resolves its references.
   dependsOn: [

@@ -58,7 +58,7 @@ export async function buildRelay(settings: AppConfig, overrides: RelayOverrides 
     ...channelsModule(routes),
     ...discountsModule(codes, infra),
     ...customerPageModule(pageLinks, { outbox, notificationLog, records }, codes, infra),
-    ...consoleModule(records, infra),
+    ...consoleModule({ ...records, notificationLog, outbox }, infra),
     checkHealth: infra.checkHealth,
     close: infra.close,
   };

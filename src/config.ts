@@ -56,12 +56,10 @@ export const configSchema = z.object({
    * without the secret (relayConfigSchema).
    */
   ALLOW_UNSIGNED_WEBHOOKS: flag,
-  /**
-   * `true` makes a console request without a signed-in principal the local owner, as if App Service
-   * Authentication had signed someone in. Only a local host may set it (`npm start` does); in Azure
-   * only the platform's X-MS-CLIENT-PRINCIPAL says who is signed in.
-   */
+  /** `true`: a console request without a signed-in principal is the local owner; local hosts only (loadConfig refuses it elsewhere). */
   CONSOLE_LOCAL_OWNER: flag,
+  /** `True`, set by App Service, when its authentication strips clients' own X-MS-CLIENT-PRINCIPAL: only then is the header trusted. */
+  WEBSITE_AUTH_ENABLED: z.string().optional(),
   /** The shop's name the staff console shows. */
   SHOP_NAME: z.string().trim().min(1).max(80).default('Repair Relay'),
   /**
@@ -272,9 +270,9 @@ function localOnlyProblems(present: Record<string, string | undefined>): string[
   const secrets = Object.entries(KNOWN_LOCAL_SECRETS)
     .filter(([name, localValue]) => present[name]?.trim() === localValue)
     .map(([name]) => `${name}: is the published local value from local.settings.sample.json; set a secret of your own (for example \`openssl rand -hex 32\`)`);
-  const unsigned = present.ALLOW_UNSIGNED_WEBHOOKS?.trim() === 'true' ? ['ALLOW_UNSIGNED_WEBHOOKS: only a local host may accept unsigned webhooks; set VONAGE_SIGNATURE_SECRET instead'] : [];
-  const localOwner = present.CONSOLE_LOCAL_OWNER?.trim() === 'true' ? ['CONSOLE_LOCAL_OWNER: only a local host may sign console users in as the local owner; staff sign in with Microsoft Entra ID in Azure'] : [];
-  return [...secrets, ...unsigned, ...localOwner];
+  const flags = present.ALLOW_UNSIGNED_WEBHOOKS?.trim() === 'true' ? ['ALLOW_UNSIGNED_WEBHOOKS: only a local host may accept unsigned webhooks; set VONAGE_SIGNATURE_SECRET instead'] : [];
+  if (present.CONSOLE_LOCAL_OWNER?.trim() === 'true') flags.push('CONSOLE_LOCAL_OWNER: only a local host may sign console users in as the local owner; staff sign in with Microsoft Entra ID in Azure');
+  return [...secrets, ...flags];
 }
 
 /**

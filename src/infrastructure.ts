@@ -55,6 +55,7 @@ const NO_DEAD_LETTER_QUEUE = 'this host has no dead-letter queue (an in-memory q
 const noDeadLetterQueue: DeadLetterQueue = {
   list: () => Promise.reject(new ConfigError(NO_DEAD_LETTER_QUEUE)),
   replay: () => Promise.reject(new ConfigError(NO_DEAD_LETTER_QUEUE)),
+  replaySome: () => Promise.reject(new ConfigError(NO_DEAD_LETTER_QUEUE)),
 };
 
 /** The health endpoint answers within this, whatever a dependency does (a frozen database never answers). */

@@ -57,6 +57,9 @@ param instanceMemoryMB int = 2048
 @description('The app\'s own settings (names from src/config.ts), merged with the host settings below.')
 param appSettings object
 
+@description('Application (client) id of the staff console\'s Entra ID app registration, with app roles staff and owner (docs/deploy.md, "Staff sign-in"); empty: no one can sign in to the console.')
+param consoleClientId string = ''
+
 // Settings the Functions host itself reads. Flex Consumption takes the worker runtime and
 // version from functionAppConfig.runtime, so FUNCTIONS_WORKER_RUNTIME and
 // FUNCTIONS_EXTENSION_VERSION are not set (the platform rejects them on this plan).
@@ -130,6 +133,53 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         name: 'node'
         version: nodeVersion
       }
+    }
+  }
+}
+
+// Staff sign in to the console with Microsoft Entra ID through App Service Authentication. Anonymous
+// requests still reach the app (webhooks, the customer page, function-key routes); the app's one
+// staff check reads the X-MS-CLIENT-PRINCIPAL header the platform sets, which it strips from any
+// request that brings its own. No client secret: the sign-in uses the ID token (the registration
+// issues ID tokens), and the token store keeps the session's tokens on the platform, never in a browser.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+      runtimeVersion: '~1'
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+      forwardProxy: {
+        convention: 'NoProxy'
+      }
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: !empty(consoleClientId)
+        registration: {
+          clientId: consoleClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: empty(consoleClientId) ? [] : [
+            consoleClientId
+            'api://${consoleClientId}'
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+      preserveUrlFragmentsForLogins: true
     }
   }
 }

@@ -5,7 +5,10 @@
 import { app } from '@azure/functions';
 import { startRelay } from '../processRelay.js';
 import './broadcasts/sendBroadcast.js';
+import './console/consoleFailures.js';
+import './console/consoleInbox.js';
 import './console/consoleJobs.js';
+import './console/consoleMessages.js';
 import './console/staffMe.js';
 import './customerPage/assets.js';
 import './customerPage/customerPage.js';
@@ -18,6 +21,7 @@ import './customers/updateCustomer.js';
 import './channels/addChannelGateway.js';
 import './channels/listChannels.js';
 import './channels/updateChannelGateway.js';
+import './console/consoleAssets.js';
 import './discounts/claimDiscountCode.js';
 import './discounts/generateDiscountCodes.js';
 import './discounts/getDiscountCodes.js';

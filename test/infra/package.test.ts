@@ -77,6 +77,31 @@ process.on('exit', () => process.stdout.write(JSON.stringify(seen)));
   return JSON.parse(stdout) as { names: string[]; hooks: string[] };
 }
 
+/** What the package's consoleAssets handler answers for each path below /api/console/, run in a fresh Node process from the package alone. */
+async function serveFromPackage(packageDir: string, paths: string[]): Promise<Array<{ status: number; headers: Record<string, string>; text: string }>> {
+  const script = `
+const { consoleAssetsHandler } = require('./dist/src/functions/console/consoleAssets.js');
+(async () => {
+  const answers = [];
+  for (const path of ${JSON.stringify(paths)}) {
+    const answer = await consoleAssetsHandler({ params: { path } });
+    answers.push({ status: answer.status, headers: answer.headers, text: Buffer.from(answer.body).toString('utf8') });
+  }
+  process.stdout.write(JSON.stringify(answers));
+})();`;
+  const core = path.join(packageDir, '..', 'console-core-stand-in.cjs');
+  writeFileSync(
+    core,
+    `const Module = require('node:module');
+const core = { setProgrammingModel() {}, registerFunction() { return { dispose() {} }; }, registerHook() { return { dispose() {} }; } };
+const previous = Module.prototype.require;
+Module.prototype.require = function (id) { return id === '@azure/functions-core' ? core : previous.call(this, id); };
+`,
+  );
+  const { stdout } = await run(process.execPath, ['-r', core, '-e', script], { cwd: packageDir, env: { PATH: process.env.PATH }, maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout) as Array<{ status: number; headers: Record<string, string>; text: string }>;
+}
+
 describe('the deployment package (azd package: prepackage hook, then .funcignore)', () => {
   let scratch: string;
   let packageDir: string;
@@ -111,8 +136,22 @@ describe('the deployment package (azd package: prepackage hook, then .funcignore
     expect(files).toContain('host.json');
     expect(files).toContain('package.json');
     expect([...new Set(files.map((file) => file.split('/')[0]))].sort()).toEqual(['dist', 'host.json', 'node_modules', 'package-lock.json', 'package.json']);
-    expect(files.filter((file) => file.startsWith('dist/') && !file.startsWith('dist/src/'))).toEqual([]);
+    expect(files.filter((file) => file.startsWith('dist/') && !file.startsWith('dist/src/') && !file.startsWith('dist/web/'))).toEqual([]);
     expect(files.filter((file) => file.startsWith('dist/') && file.endsWith('.map'))).toEqual([]);
+  });
+
+  it('holds the staff console built by the prepackage hook (dist/web: its page and hashed assets) and serves it from the package', async () => {
+    const assets = files.filter((file) => file.startsWith('dist/web/assets/'));
+    expect(files).toContain('dist/web/index.html');
+    expect(assets.some((file) => /^dist\/web\/assets\/index-[\w-]{8,}\.js$/.test(file))).toBe(true);
+    expect(assets.some((file) => /^dist\/web\/assets\/index-[\w-]{8,}\.css$/.test(file))).toBe(true);
+    const script = assets.find((file) => file.endsWith('.js'))!.slice('dist/web/'.length);
+    const served = await serveFromPackage(packageDir, ['', 'jobs/12', script, 'assets/index-00000000.js']);
+    expect(served.map((answer) => answer.status)).toEqual([200, 200, 200, 404]);
+    expect(served[0]!.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': expect.stringContaining("default-src 'self'") });
+    expect(served[0]!.text).toContain(`/api/console/${script}`);
+    expect(served[1]!.text).toBe(served[0]!.text);
+    expect(served[2]!.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' });
   });
 
   it('ships every production dependency and no package that only devDependencies need', () => {

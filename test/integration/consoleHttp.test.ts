@@ -1,29 +1,11 @@
-import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Relay } from '../../src/compositionRoot.js';
 import { consoleJobHandler, listConsoleJobsHandler } from '../../src/functions/console/consoleJobs.js';
 import { staffMeHandler } from '../../src/functions/console/staffMe.js';
 import { provideRelay } from '../../src/processRelay.js';
 import { insertClientJobs } from '../kit/mysql.js';
+import { callConsole as call, staffPrincipal } from '../support/console.js';
 import { startRealStack, type RealStack } from '../support/realStack.js';
-
-type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
-
-const staffPrincipal = (roles: string[]) =>
-  Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims: [{ typ: 'oid', val: 'staff-1' }, { typ: 'name', val: 'Sam Staff' }, ...roles.map((val) => ({ typ: 'roles', val }))] })).toString('base64');
-
-export async function call(handler: Handler, path: string, init: { method?: string; headers?: Record<string, string>; params?: Record<string, string>; body?: unknown } = {}) {
-  const request = new HttpRequest({
-    url: `http://localhost:7071/api/${path}`,
-    method: init.method ?? 'GET',
-    headers: { 'x-ms-client-principal': staffPrincipal(['staff']), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
-    params: init.params ?? {},
-    ...(init.body === undefined ? {} : { body: { string: JSON.stringify(init.body) } }),
-  });
-  const response = new HttpResponse(await handler(request, new InvocationContext({ functionName: 'test' })));
-  const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type'), body: text ? (JSON.parse(text) as Record<string, any>) : {} };
-}
 
 /** The console's JSON routes against MariaDB, embedded Cosmos and the Vonage sandbox, signed in as the platform would sign staff in. */
 describe('the staff console routes against the real stack', () => {
@@ -31,7 +13,7 @@ describe('the staff console routes against the real stack', () => {
   let relay: Relay;
 
   beforeAll(async () => {
-    stack = await startRealStack({ SHOP_NAME: 'Fixit Ltd' });
+    stack = await startRealStack({ SHOP_NAME: 'Fixit Ltd', WEBSITE_AUTH_ENABLED: 'True' });
     relay = stack.relay;
     await insertClientJobs(stack.client.pool, [
       { id: 101, firstName: 'Ada', mobile: '07770 100101', productType: 'kettle' },

@@ -38,7 +38,7 @@ describe('the deployed build', () => {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    expect(patterns).toEqual(expect.arrayContaining(['/dist/dev/', '/dev/', '/scripts/', '/test/', '/bench/', '/src/']));
+    expect(patterns).toEqual(expect.arrayContaining(['/dist/dev/', '/dev/', '/scripts/', '/test/', '/bench/', '/src/', '/web/']));
     // Unanchored, `src` would match dist/src (the app) and node_modules/*/src too (test/infra/package.test.ts).
     expect(patterns.filter((pattern) => !pattern.startsWith('/'))).toEqual([]);
   });

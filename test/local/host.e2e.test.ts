@@ -94,6 +94,19 @@ describe('local host end to end', () => {
     expect(host.settings.ALLOW_UNSIGNED_WEBHOOKS).toBe('true');
     expect(banner).toMatch(/Vonage webhooks\s+unsigned\s+VONAGE_SIGNATURE_SECRET unset, so ALLOW_UNSIGNED_WEBHOOKS=true was set for this local host/);
     for (const secret of [LOCAL_PAYMENT_WEBHOOK_SECRET, LOCAL_VONAGE_API_SECRET, host.settings.COSMOS_KEY!]) expect(banner).not.toContain(secret);
+    // The staff console has no Entra ID here: the host signs in the local owner and says where the console is.
+    expect(host.settings.CONSOLE_LOCAL_OWNER).toBe('true');
+    expect(banner).toContain(`Console: ${host.apiUrl}/console/ (signed in as local owner)`);
+  });
+
+  it('answers the console as the local owner over HTTP, and judges a principal that is sent', async () => {
+    const me = await fetch(`${host.apiUrl}/staff/me`);
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { user: unknown }).user).toEqual({ id: 'local-owner', name: 'Local owner', roles: ['owner'] });
+    const guest = Buffer.from(JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'oid', val: 'g-1' }, { typ: 'roles', val: 'guest' }] })).toString('base64');
+    expect((await fetch(`${host.apiUrl}/staff/jobs`, { headers: { 'x-ms-client-principal': guest } })).status).toBe(403);
+    const change = await fetch(`${host.apiUrl}/staff/failures/replay`, { method: 'POST' });
+    expect(change.status).toBe(403);
   });
 
   it('texts the customers of NEW jobs within a poll and opens the jobs in the client table, Cosmos and job_trans', async () => {

@@ -38,9 +38,19 @@ describe('route matching', () => {
   });
 
   it('refuses route syntax the app does not use rather than matching it wrongly', () => {
-    for (const bad of ['items/{id:int}', 'assets/{*path}', 'files/{name?}', 'pages/{page=home}', 'files/{name}.{ext}', 'a//b', 'a/{b}/{B}']) {
+    for (const bad of ['items/{id:int}', 'assets/{*path}/raw', 'files/{name?}', 'pages/{page=home}', 'files/{name}.{ext}', 'a//b', 'a/{b}/{B}']) {
       expect(() => parseRoute(bad), bad).toThrow(HostConfigurationError);
     }
+  });
+
+  it('hands a last {*name} the rest of the path, slashes and all, or nothing (the console serves its files so)', () => {
+    const files = parseRoute('console/{*path}');
+    expect(files.match('console/assets/index-AbCd1234.js')).toEqual({ path: 'assets/index-AbCd1234.js' });
+    expect(files.match('console/jobs/12/')).toEqual({ path: 'jobs/12' });
+    expect(files.match('Console/')).toEqual({ path: '' });
+    expect(files.match('console')).toEqual({ path: '' });
+    expect(files.match('console/assets/..%2f..%2fhost.json')).toEqual({ path: 'assets/../../host.json' });
+    expect(files.match('consoles/x')).toBeUndefined();
   });
 
   it('refuses two functions on the same route and method, and puts literal segments first', () => {
@@ -56,6 +66,8 @@ describe('route matching', () => {
     expect(() => httpFunctions([fn('a', 'jobs/{id}', ['GET']), fn('b', 'jobs/{jobId}')], routeOf)).toThrow(HostConfigurationError);
     const sorted = httpFunctions([fn('byId', 'jobs/{jobId}', ['GET']), fn('search', 'jobs/search', ['GET'])], routeOf);
     expect(sorted.map((r) => r.fn.name)).toEqual(['search', 'byId']);
+    const withCatchAll = httpFunctions([fn('files', 'jobs/{*path}', ['GET']), fn('byId', 'jobs/{jobId}', ['GET'])], routeOf);
+    expect(withCatchAll.map((r) => r.fn.name)).toEqual(['byId', 'files']);
   });
 });
 
@@ -97,6 +109,7 @@ describe('local host HTTP listener', () => {
         invoke: async (fn, request) => fn.handler(request, new InvocationContext({ functionName: fn.name })),
         log: (line) => logLines.push(line),
         devRoutes: [{ path: 'dev/ping', handle: () => ({ status: 200, body: { pong: true } }) }],
+        rootRedirect: '/api/console/',
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -165,5 +178,23 @@ describe('local host HTTP listener', () => {
   it('serves local dev routes after the functions', async () => {
     expect((await call('GET', '/dev/ping')).json).toEqual({ pong: true });
     expect((await call('POST', '/dev/ping')).status).toBe(405);
+  });
+});
+
+describe('the local host root', () => {
+  it('redirects / to the console it is given, and nothing else', async () => {
+    const server = http.createServer(createHttpListener({ routes: [], routePrefix: 'api', invoke: async () => undefined, log: () => {}, devRoutes: [], rootRedirect: '/api/console/' }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const home = await fetch(`${root}/`, { redirect: 'manual' });
+      expect(home.status).toBe(302);
+      expect(home.headers.get('location')).toBe('/api/console/');
+      expect((await fetch(`${root}/`, { method: 'POST', redirect: 'manual' })).status).toBe(404);
+      expect((await fetch(`${root}/elsewhere`, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

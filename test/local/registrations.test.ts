@@ -73,11 +73,22 @@ const EXTENSION_HTTP_ROUTES = [
   { method: 'PATCH', route: 'inbox/{messageId}', authLevel: 'function' },
   // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
   { method: 'GET', route: 'feedback', authLevel: 'function' },
+  // Issue 23: the staff console's page and hashed assets (dist/web), anonymous: they hold no data, and
+  // the JSON routes the console calls check who is signed in (CONSOLE_CONTRACT.md, docs/console.md).
+  { method: 'GET', route: 'console/{*path}', authLevel: 'anonymous' },
   // Issue 23: the staff console's JSON routes, anonymous to the host so App Service Authentication
   // decides who the user is; staffOnly then requires the staff or owner app role (docs/api.md, Staff console).
   { method: 'GET', route: 'staff/me', authLevel: 'anonymous' },
   { method: 'GET', route: 'staff/jobs', authLevel: 'anonymous' },
   { method: 'GET', route: 'staff/jobs/{jobId}', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/messages', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/messages/{notificationId}/resend', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/inbox', authLevel: 'anonymous' },
+  { method: 'POST', route: 'inbox/{messageId}/reply', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/inbox/{messageId}/handled', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/inbox/{messageId}/pending', authLevel: 'anonymous' },
+  { method: 'GET', route: 'staff/failures', authLevel: 'anonymous' },
+  { method: 'POST', route: 'staff/failures/replay', authLevel: 'anonymous' },
   // Issue 24: the console's statistics, discount-code and feedback screens (docs/api.md, Staff console, part 2).
   { method: 'GET', route: 'staff/stats/series', authLevel: 'anonymous' },
   { method: 'GET', route: 'staff/stats/table', authLevel: 'anonymous' },

@@ -53,6 +53,7 @@ export class MysqlConsoleJobs implements ConsoleJobs {
   constructor(private readonly pool: MysqlPool) {}
 
   async list(query: JobListQuery): Promise<Slice<ListedJob>> {
+    if (query.search && !('jobId' in query.search)) return this.listCustomersJobs(query, query.search);
     const where: string[] = [];
     const values: unknown[] = [];
     if (query.status !== undefined) {
@@ -63,23 +64,43 @@ export class MysqlConsoleJobs implements ConsoleJobs {
       where.push('t.Job_id < ?');
       values.push(query.beforeJobId);
     }
-    let from = 'job_tracking t LEFT JOIN customer_jobs cj ON cj.Job_id = t.Job_id LEFT JOIN customers c ON c.customer_id = cj.customer_id';
-    if (query.search && 'jobId' in query.search) {
+    if (query.search) {
       where.push('t.Job_id = ?');
       values.push(query.search.jobId);
-    } else if (query.search) {
-      const customerIds = await this.searchCustomers(query.search);
-      if (customerIds.length === 0) return { items: [], more: false };
-      // Driven by customer_jobs: its primary key gives each customer's jobs in id order.
-      from = 'customer_jobs cj JOIN job_tracking t ON t.Job_id = cj.Job_id JOIN customers c ON c.customer_id = cj.customer_id';
-      where.push('cj.customer_id IN (?)');
-      values.push(customerIds);
     }
+    // Forced: MariaDB would otherwise read the status's whole ref range backwards down to the cursor.
+    const statusIndex = query.status === undefined ? '' : ' FORCE INDEX (ix_job_tracking_status)';
     const [rows] = await this.pool.query<JobRow[]>(
-      `${SELECT_JOBS} FROM ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.Job_id DESC LIMIT ?`,
+      `${SELECT_JOBS} FROM job_tracking t${statusIndex} LEFT JOIN customer_jobs cj ON cj.Job_id = t.Job_id LEFT JOIN customers c ON c.customer_id = cj.customer_id
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.Job_id DESC LIMIT ?`,
       [...values, query.limit + 1],
     );
     return { items: rows.slice(0, query.limit).map(toJob), more: rows.length > query.limit };
+  }
+
+  /**
+   * A search: the customers first, then the page's job ids from customer_jobs' primary key (index
+   * only, unless a status joins job_tracking), then those jobs' rows, so the customer join and the
+   * notification count run for the page's rows alone.
+   */
+  private async listCustomersJobs(query: JobListQuery, search: Exclude<JobSearch, { jobId: number }>): Promise<Slice<ListedJob>> {
+    const customerIds = await this.searchCustomers(search);
+    if (customerIds.length === 0) return { items: [], more: false };
+    const status = query.status === undefined ? '' : 'AND t.last_status = ?';
+    const before = query.beforeJobId === undefined ? '' : 'AND cj.Job_id < ?';
+    const [idRows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT cj.Job_id FROM customer_jobs cj${status ? ' JOIN job_tracking t ON t.Job_id = cj.Job_id' : ''}
+       WHERE cj.customer_id IN (?) ${status} ${before} ORDER BY cj.Job_id DESC LIMIT ?`,
+      [customerIds, ...(status ? [query.status] : []), ...(before ? [query.beforeJobId] : []), query.limit + 1],
+    );
+    const jobIds = idRows.slice(0, query.limit).map((row) => Number(row.Job_id));
+    if (jobIds.length === 0) return { items: [], more: false };
+    const [rows] = await this.pool.query<JobRow[]>(
+      `${SELECT_JOBS} FROM job_tracking t JOIN customer_jobs cj ON cj.Job_id = t.Job_id JOIN customers c ON c.customer_id = cj.customer_id
+       WHERE t.Job_id IN (?) ORDER BY t.Job_id DESC`,
+      [jobIds],
+    );
+    return { items: rows.map(toJob), more: idRows.length > query.limit };
   }
 
   private async searchCustomers(search: Exclude<JobSearch, { jobId: number }>): Promise<number[]> {

@@ -53,3 +53,8 @@ export function textAsSent(entry: Pick<NotificationEntryWithDelivery, 'kind' | '
   if (!entry.content) return null;
   return (settledContent(entry.kind, entry.content) ?? entry.content).text;
 }
+
+/** The plain reason and the words as sent of an entry, as the console shows them beside its outcome. */
+export function outcomeText(entry: Pick<NotificationEntryWithDelivery, 'reason' | 'detail' | 'state' | 'kind' | 'content'>): { reasonText: string | null; text: string | null } {
+  return { reasonText: reasonText(entry), text: textAsSent(entry) };
+}

@@ -33,6 +33,7 @@ const EVENT_WORDS: Record<NotificationEvent, string> = {
   'reward-code': 'Your discount code',
   broadcast: 'A message from us',
   'auto-reply': 'We were closed',
+  'staff-reply': 'Our reply to you',
 };
 
 const CHANNEL_WORDS: Record<Channel, string> = { sms: 'Text message', whatsapp: 'WhatsApp', email: 'Email' };

@@ -27,3 +27,10 @@ export async function replayDeadLetters(deps: DeadLetterDeps, max: number): Prom
   deps.logger.info('dead letters replayed', { count: replayed.length });
   return replayed;
 }
+
+/** Replays only the dead letters with these sequence numbers (the console's "replay one"); each notification still goes out at most once. */
+export async function replaySomeDeadLetters(deps: DeadLetterDeps, sequenceNumbers: readonly string[]): Promise<Array<{ from: string; to: string; letter: DeadLetter }>> {
+  const replayed = await deps.deadLetters.replaySome(sequenceNumbers.slice(0, MAX_DEAD_LETTERS_PER_CALL), replayMessageId);
+  deps.logger.info('dead letters replayed', { count: replayed.length, asked: sequenceNumbers.length });
+  return replayed;
+}

@@ -11,6 +11,7 @@ const EVENT_LABELS: Record<NotificationEvent, string> = {
   'reward-code': 'Reward',
   broadcast: 'Broadcast',
   'auto-reply': 'Auto-reply',
+  'staff-reply': 'Staff reply',
 };
 
 const CHANNEL_LABELS: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp message', email: 'email' };

@@ -258,6 +258,8 @@ export interface DeadLetter {
   description: string | null;
   deliveryCount: number;
   enqueuedAt: Date | null;
+  /** What the message was, when its body reads as a notification (the console shows it); absent when it does not. */
+  notification?: { notificationId: string; jobId: number | null; channel: string };
 }
 
 /** The outbound queue's dead-letter sub-queue. */
@@ -270,4 +272,6 @@ export interface DeadLetterQueue {
    * which duplicate detection drops.
    */
   replay(max: number, replayId: (letter: DeadLetter) => string): Promise<Array<{ from: string; to: string }>>;
+  /** `replay` of the dead letters with these sequence numbers only; the others stay where they are. */
+  replaySome(sequenceNumbers: readonly string[], replayId: (letter: DeadLetter) => string): Promise<Array<{ from: string; to: string; letter: DeadLetter }>>;
 }

@@ -26,14 +26,14 @@ export class SendWindow {
    * Whether a message may go out now: its customer is not paused by the runaway-sender guard, still
    * takes the channel, and now is inside the business's open hours and the customer's contact hours,
    * in their own zones (DESIGN.md, Contact windows). A message without a customer (one queued before customers existed) follows business
-   * hours. The after-hours auto-reply answers a message the sender has just sent us: it goes out at
-   * once, on the channel they wrote on.
+   * hours. The after-hours auto-reply and staff's reply (issue 23) answer a message the sender has
+   * sent us: they go out at once, on the channel they wrote on.
    */
   async due(message: NotificationMessage, now: Date): Promise<Due> {
     const { customers, calendar, sendGuard } = this.ports;
     const paused = message.customerId === null ? null : await sendGuard?.pausedDetail(message.customerId);
     if (paused) return { when: 'never', reason: 'paused', detail: paused };
-    if (message.event === 'auto-reply') return { when: 'now' };
+    if (message.event === 'auto-reply' || message.event === 'staff-reply') return { when: 'now' };
     const [customer] = message.customerId === null ? [] : await customers.getMany([message.customerId]);
     if (customer && !customer.subscriptions.some((subscription) => subscription.channel === message.channel)) {
       return { when: 'never', reason: 'not-subscribed', detail: `the customer no longer takes ${message.channel}` };

@@ -5,8 +5,8 @@ import { CODE_ALPHABET } from '../discounts/discountCode.js';
 export const JOB_EVENTS = ['job-received', 'job-in-progress', 'job-completed', 'job-closed'] as const;
 export type JobEvent = (typeof JOB_EVENTS)[number];
 
-/** Messages that belong to no job: staff's broadcasts and the after-hours auto-reply (contact windows, seed 001). */
-export const JOBLESS_EVENTS = ['broadcast', 'auto-reply'] as const;
+/** Messages that belong to no job: staff's broadcasts, the after-hours auto-reply (contact windows, seed 001) and staff's replies from the console's inbox. */
+export const JOBLESS_EVENTS = ['broadcast', 'auto-reply', 'staff-reply'] as const;
 export type JoblessEvent = (typeof JOBLESS_EVENTS)[number];
 
 /**

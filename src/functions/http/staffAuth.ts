@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
+import type { AppConfig } from '../../config.js';
 import { isStaff, LOCAL_OWNER, type StaffUser } from '../../domain/console/staff.js';
 import { err, okValue } from '../../domain/shared/result.js';
 import { getRelay } from '../../processRelay.js';
@@ -29,6 +30,13 @@ const principalSchema = z.object({
 export interface StaffAuthSettings {
   /** CONSOLE_LOCAL_OWNER=true: no principal means the local owner (local hosts only; loadConfig refuses it elsewhere). */
   localOwner: boolean;
+  /** WEBSITE_AUTH_ENABLED: App Service Authentication runs in front of the app and strips any principal header a client sends. */
+  platformAuth: boolean;
+}
+
+/** The settings the check reads, from the app's configuration. */
+export function staffAuthSettings(config: Pick<AppConfig, 'CONSOLE_LOCAL_OWNER' | 'WEBSITE_AUTH_ENABLED'>): StaffAuthSettings {
+  return { localOwner: config.CONSOLE_LOCAL_OWNER === 'true', platformAuth: config.WEBSITE_AUTH_ENABLED?.trim().toLowerCase() === 'true' };
 }
 
 type Headers = Pick<HttpRequest['headers'], 'get'>;
@@ -69,10 +77,15 @@ export function checkSameOrigin(request: Pick<HttpRequest, 'method' | 'url' | 'h
 }
 
 /**
- * The one check of who may use the console: 401 (with where to sign in) without a principal, 403
+ * The one check of who may use the console: 503 unless App Service Authentication (or a local
+ * host's local owner) stands in front of it, 401 (with where to sign in) without a principal, 403
  * for a principal without the `staff` or `owner` app role, then the same-origin check for changes.
  */
 export function authorizeStaff(request: Pick<HttpRequest, 'method' | 'url' | 'headers'>, settings: StaffAuthSettings): HttpResult<StaffUser> {
+  // Without App Service Authentication anyone could send the header: the console stays shut rather than trust it.
+  if (!settings.platformAuth && !settings.localOwner) {
+    return err({ response: problem(503, 'App Service Authentication is not enabled for this app, so no one can sign in to the console (docs/deploy.md, Staff sign-in)') });
+  }
   const principal = readPrincipal(request.headers);
   if ('broken' in principal) return err({ response: problem(401, `${principal.broken}; sign in again`, { signIn: SIGN_IN_PATH }) });
   if ('absent' in principal && !settings.localOwner) {
@@ -95,7 +108,7 @@ export function staffOnly(handler: StaffHandler): (request: HttpRequest, context
   const limited = rateLimited((request, context) =>
     answer(context, async () => {
       const { config } = await getRelay();
-      const user = authorizeStaff(request, { localOwner: config.CONSOLE_LOCAL_OWNER === 'true' });
+      const user = authorizeStaff(request, staffAuthSettings(config));
       if (!user.ok) return user.response;
       return handler(request, context, user.value);
     }),

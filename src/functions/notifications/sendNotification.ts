@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { getRelay } from '../../processRelay.js';
 import type { NotificationMessage } from '../../domain/notifications/notificationMessage.js';
-import { parseNotificationMessage } from './notificationWire.js';
+import { parseNotificationMessage } from '../../adapters/serviceBus/notificationWire.js';
 import { AttemptNotRecordedError, NotificationInFlightError } from '../../domain/notifications/attempts.js';
 import { TransientError } from '../../domain/shared/transientError.js';
 

@@ -3,7 +3,7 @@ import { isNextStatus } from '../../../src/domain/jobs/jobStatus.js';
 import { amountFromThousandths, roundToAmount, thousandthsFromAmount } from '../../../src/domain/shared/money.js';
 import { maskPhone, toE164 } from '../../../src/domain/shared/phone.js';
 import { notificationKey } from '../../../src/domain/notifications/notificationMessage.js';
-import { parseNotificationMessage } from '../../../src/functions/notifications/notificationWire.js';
+import { parseNotificationMessage } from '../../../src/adapters/serviceBus/notificationWire.js';
 import { seedJobDate, toJobDocument, withStatusAtLeast } from '../../../src/domain/jobs/job.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 

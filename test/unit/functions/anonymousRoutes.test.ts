@@ -59,11 +59,11 @@ describe('per-client rate limit on anonymous routes', () => {
       await import('../../../src/functions/index.js');
     });
 
-    it.each(['health', 'vonageInboundSms', 'vonageMessagesInbound', 'vonageDeliveryReceipt', 'vonageMessagesStatus', 'payments', 'stripeWebhook', 'staffMe', 'listConsoleJobs'])('%s', async (name) => {
+    it.each(['health', 'consoleAssets', 'vonageInboundSms', 'vonageMessagesInbound', 'vonageDeliveryReceipt', 'vonageMessagesStatus', 'payments', 'stripeWebhook', 'staffMe', 'listConsoleJobs'])('%s', async (name) => {
       const registration = registrations.get(name)!;
       expect(Object.values(registration.bindings).find((b) => b.type === 'httpTrigger')).toMatchObject({ authLevel: 'anonymous' });
       provideRelay(async () => ({ checkHealth: async () => ({ clientDb: 'ok', ledgerDb: 'ok', cosmos: 'ok' }), config: {}, clock: new FakeClock() }) as unknown as Relay);
-      const method = name === 'health' ? 'GET' : 'POST';
+      const method = name === 'health' || name === 'consoleAssets' ? 'GET' : 'POST';
       const call = () =>
         registration.handler(new HttpRequest({ url: 'http://localhost/api/x', method, headers: { 'x-forwarded-for': `192.0.2.${name.length}` } }), context()) as Promise<HttpResponseInit>;
       const statuses: number[] = [];

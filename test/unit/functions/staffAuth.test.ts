@@ -1,6 +1,6 @@
 import { HttpRequest } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { authorizeStaff, readPrincipal, SIGN_IN_PATH } from '../../../src/functions/http/staffAuth.js';
+import { authorizeStaff, readPrincipal, SIGN_IN_PATH, staffAuthSettings } from '../../../src/functions/http/staffAuth.js';
 
 const ROLE_CLAIM = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role';
 
@@ -19,8 +19,8 @@ function request(method: string, headers: Record<string, string> = {}): HttpRequ
   return new HttpRequest({ url: 'https://relay.example.net/api/staff/jobs', method, headers });
 }
 
-const inAzure = { localOwner: false };
-const onLocalHost = { localOwner: true };
+const inAzure = { localOwner: false, platformAuth: true };
+const onLocalHost = { localOwner: true, platformAuth: false };
 
 function refusal(result: ReturnType<typeof authorizeStaff>): { status: number | undefined; body: Record<string, unknown> } {
   if (result.ok) throw new Error('expected a refusal');
@@ -28,6 +28,17 @@ function refusal(result: ReturnType<typeof authorizeStaff>): { status: number | 
 }
 
 describe('the staff console check (one place: authorizeStaff)', () => {
+  it('stays shut (503) where App Service Authentication is not in front of the app, whatever principal is sent', () => {
+    const refused = refusal(authorizeStaff(request('GET', { 'x-ms-client-principal': principal(['owner']) }), { localOwner: false, platformAuth: false }));
+    expect(refused.status).toBe(503);
+    expect(refused.body.detail).toContain('App Service Authentication is not enabled');
+  });
+
+  it('trusts the principal header only when the platform sets WEBSITE_AUTH_ENABLED', () => {
+    expect(staffAuthSettings({ CONSOLE_LOCAL_OWNER: 'false', WEBSITE_AUTH_ENABLED: 'True' })).toEqual({ localOwner: false, platformAuth: true });
+    expect(staffAuthSettings({ CONSOLE_LOCAL_OWNER: 'true', WEBSITE_AUTH_ENABLED: undefined })).toEqual({ localOwner: true, platformAuth: false });
+  });
+
   it('answers 401 with where to sign in when no one is signed in', () => {
     const refused = refusal(authorizeStaff(request('GET'), inAzure));
     expect(refused.status).toBe(401);
