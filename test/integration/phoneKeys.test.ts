@@ -15,7 +15,7 @@ import { recordInboundSms } from '../../src/domain/feedback/recordReply.js';
 import { Outbox } from '../../src/domain/notifications/outbox.js';
 import { FakeClock } from '../kit/clock.js';
 import { FakeCustomers } from '../contracts/customers/customers.fake.js';
-import { FakeDiscountCodes } from '../support/fakes.js';
+import { FakeDiscountCodes } from '../contracts/discounts/discountCodes.fake.js';
 import { FakeInbox } from '../contracts/inbox/inbox.fake.js';
 import { FakeJobDocuments } from '../contracts/jobs/jobDocuments.fake.js';
 import { MemoryLogger } from '../kit/logger.js';

@@ -5,7 +5,7 @@ import type { InboundSms, InboundSmsDeps } from '../../../src/domain/feedback/re
 import { inboundSmsDeps, type InboundSettings } from '../../../src/domain/feedback/inboundWiring.js';
 import { clientJob } from '../../contracts/jobs/clientJobs.fake.js';
 import { FakeCustomerFeedback } from '../../contracts/feedback/customerFeedback.fake.js';
-import { FakeDiscountCodes } from '../../support/fakes.js';
+import { FakeDiscountCodes } from '../../contracts/discounts/discountCodes.fake.js';
 import { createWorld, type World } from '../../support/world.js';
 
 export const API_KEY = 'test-api-key';

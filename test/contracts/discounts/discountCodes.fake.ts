@@ -1,4 +1,4 @@
-import type { ClaimOutcome, DiscountCodes } from '../../src/domain/discounts/ports.js';
+import type { ClaimOutcome, DiscountCodes } from '../../../src/domain/discounts/ports.js';
 
 /** Discount code claims in memory: a customer takes a brand's next free code once and gets the same one on every repeat. */
 export class FakeDiscountCodes implements Pick<DiscountCodes, 'claim'> {
