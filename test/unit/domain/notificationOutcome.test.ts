@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { notificationOutcome, OUTCOME_RULE } from '../../../src/domain/notifications/deliveryLog.js';
-import { DELIVERY_STATUS_WORDS as DELIVERY_STATUSES, deliveryOutcomeOf, type DeliveryStatusWord as DeliveryStatus } from '../../../src/domain/notifications/deliveryOutcome.js';
+import { DELIVERY_STATUS_WORDS, deliveryOutcomeOf, type DeliveryStatusWord } from '../../../src/domain/notifications/deliveryOutcome.js';
 import { NOTIFICATION_OUTCOMES, type NotificationEntryWithDelivery, type NotificationState } from '../../../src/domain/notifications/ports.js';
 
 const STATES: NotificationState[] = ['scheduled', 'queued', 'sending', 'retrying', 'sent', 'rejected', 'failed', 'skipped', 'unknown'];
 
-function entry(state: NotificationState, status: DeliveryStatus | null, reason: NotificationEntryWithDelivery['reason'] = null): NotificationEntryWithDelivery {
+function entry(state: NotificationState, status: DeliveryStatusWord | null, reason: NotificationEntryWithDelivery['reason'] = null): NotificationEntryWithDelivery {
   const at = new Date('2026-11-23T09:00:00.000Z');
   return {
     messageKey: 'k',
@@ -33,7 +33,7 @@ function entry(state: NotificationState, status: DeliveryStatus | null, reason: 
 }
 
 /** DESIGN.md's reading of a receipt, written out here independently of the rule under test. */
-function deliveryClass(status: DeliveryStatus | null): 'delivered' | 'undelivered' | 'pending' {
+function deliveryClass(status: DeliveryStatusWord | null): 'delivered' | 'undelivered' | 'pending' {
   if (status === 'delivered') return 'delivered';
   return status === 'failed' || status === 'expired' || status === 'rejected' ? 'undelivered' : 'pending';
 }
@@ -41,7 +41,7 @@ function deliveryClass(status: DeliveryStatus | null): 'delivered' | 'undelivere
 describe('the outcome rule (OUTCOME_RULE)', () => {
   it('gives every state and delivery status exactly one outcome', () => {
     for (const state of STATES) {
-      for (const status of [null, ...DELIVERY_STATUSES]) {
+      for (const status of [null, ...DELIVERY_STATUS_WORDS]) {
         const matching = NOTIFICATION_OUTCOMES.filter((outcome) =>
           OUTCOME_RULE[outcome].some((clause) => clause.states.includes(state) && (clause.delivery === 'any' || clause.delivery === deliveryClass(status))),
         );
