@@ -20,7 +20,7 @@ describe('runaway-sender guard', () => {
   let relay: Relay;
 
   beforeAll(async () => {
-    stack = await startRealStack({ RUNAWAY_PAUSE: 'true', RUNAWAY_DAILY_COUNT: '5', RUNAWAY_DAILY_COST: '1.000' }, undefined, { clock });
+    stack = await startRealStack({ WEBSITE_AUTH_ENABLED: 'True', RUNAWAY_PAUSE: 'true', RUNAWAY_DAILY_COUNT: '5', RUNAWAY_DAILY_COST: '1.000' }, undefined, { clock });
     ({ relay } = stack);
   });
   beforeEach(() => provideRelay(async () => relay));

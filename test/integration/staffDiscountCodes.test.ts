@@ -23,7 +23,7 @@ describe('staff discount-code routes', () => {
   let relay: Relay;
 
   beforeAll(async () => {
-    stack = await startRealStack({}, undefined, { clock });
+    stack = await startRealStack({ WEBSITE_AUTH_ENABLED: 'True' }, undefined, { clock });
     ({ relay } = stack);
   });
   beforeEach(() => {

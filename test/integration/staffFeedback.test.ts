@@ -29,7 +29,7 @@ describe('staff feedback routes', () => {
   let relay: Relay;
 
   beforeAll(async () => {
-    stack = await startRealStack({ BUSINESS_TIMEZONE: 'Asia/Kolkata' });
+    stack = await startRealStack({ WEBSITE_AUTH_ENABLED: 'True', BUSINESS_TIMEZONE: 'Asia/Kolkata' });
     ({ relay } = stack);
     const replies: Array<[string, number, number | null, string]> = [
       ['m1', 501, 5, '2026-06-14T18:29:59.000Z'], // 14 June 23:59:59 in Kolkata

@@ -37,7 +37,7 @@ describe('staff statistics: series, table and CSV in the shop zone', () => {
   };
 
   beforeAll(async () => {
-    stack = await startRealStack({ BUSINESS_TIMEZONE: 'America/New_York' }, undefined, { clock });
+    stack = await startRealStack({ WEBSITE_AUTH_ENABLED: 'True', BUSINESS_TIMEZONE: 'America/New_York' }, undefined, { clock });
     ({ relay } = stack);
     provideRelay(async () => relay);
     // Customer 1 around the DST day; customer 2 in February; customer 3 in December (the previous period of Feb-Mar).
