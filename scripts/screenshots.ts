@@ -1,5 +1,6 @@
 /**
- * `npm run screenshots`: the staff console's screens as PNGs in docs/console/, taken from the real
+ * `npm run screenshots`: the staff console's screens as PNGs in docs/console/, and the customer
+ * page of one job as a phone shows it (docs/customer-page.png), taken from the real
  * stack (the local host in this process, throwaway MariaDB databases, the SMS sandbox) after a few
  * demo stories: jobs at every status, one walked to CLOSED, a message failed, one retrying in an
  * outage, customers' texts in the inbox and a dead letter. Needs MariaDB (npm run deps) and Chromium.
@@ -12,6 +13,7 @@ import { eventually } from '../test/kit/eventually.js';
 import { startConsoleStack, type ConsoleStack } from '../test/support/consoleStack.js';
 
 const OUT = path.resolve(__dirname, '../docs/console');
+const CUSTOMER_PAGE = path.resolve(__dirname, '../docs/customer-page.png');
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
 
@@ -54,6 +56,18 @@ async function shoot(browser: Browser, consoleUrl: string, screen: string, file:
   console.log(`docs/console/${file}  (${screen || 'jobs'}, ${viewport.width}px)`);
 }
 
+/** The page the link in a job's courtesy SMS opens, at a phone's width and pixel density. */
+async function shootCustomerPage(browser: Browser, stack: ConsoleStack, jobId: number): Promise<void> {
+  const sms = stack.host.sandbox!.sent.find((sent) => sent.clientRef === `job-${jobId}-received`);
+  const link = sms && /(http:\/\/\S+\/api\/t\/[A-Za-z0-9_-]{22})/.exec(sms.text)?.[1];
+  if (!link) throw new Error(`job ${jobId}'s courtesy SMS carried no page link`);
+  const page = await openPage(browser, { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, timezoneId: 'Europe/London' });
+  await page.goto(link);
+  await page.screenshot({ path: CUSTOMER_PAGE, fullPage: true });
+  await page.context().close();
+  console.log(`docs/customer-page.png  (job ${jobId}, ${PHONE.width}px)`);
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const stack = await startConsoleStack({ env: { SHOP_NAME: 'Fixit Repairs, Hertford' } });
@@ -68,6 +82,7 @@ async function main(): Promise<void> {
     await shoot(browser, stack.consoleUrl, 'messages', 'messages.png');
     await shoot(browser, stack.consoleUrl, 'inbox', 'inbox.png');
     await shoot(browser, stack.consoleUrl, 'failures', 'failures.png');
+    await shootCustomerPage(browser, stack, 1041);
   } finally {
     await browser.close();
     await stack.stop();

@@ -13,9 +13,6 @@ import { eventually } from '../kit/eventually.js';
 /** A phone's screen (an iPhone 13's CSS pixels): the page is written for it first. */
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-/** Set to a path (`npm run screenshot:customer-page` sets docs/customer-page.png) to save the page as a phone shows it. */
-const SCREENSHOT = process.env.CUSTOMER_PAGE_SCREENSHOT?.trim();
-
 /**
  * The customer page in Debian's Chromium, served by the local host exactly as `npm start` runs it
  * (the app's function files, MariaDB, the embedded Cosmos server, the SMS sandbox): the link in the
@@ -131,18 +128,6 @@ describe('the customer page in a browser', () => {
     expect((await relay.listInbox('pending', 10)).map((m) => [m.jobId, m.text])).toContainEqual([302, 'Is the charger included?']);
     // The refused form's page came with 422 by design, which Chromium logs; nothing else went wrong.
     expect(errors).toEqual(['console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
-    await page.context().close();
-  });
-
-  it.runIf(SCREENSHOT)('saves the page of a job ready for collection as a phone shows it', async () => {
-    const link = await linkOfNewJob(303, 'Samsung Galaxy S24 Ultra');
-    await client.pool.query("UPDATE Jobs SET Job_status = 'IN PROGRESS' WHERE Job_id = 303");
-    await eventually(async () => expect((await (await getRelay()).getJob(303, 'screenshot'))?.job.job_status).toBe('IN PROGRESS'));
-    await client.pool.query("UPDATE Jobs SET Job_status = 'JOB COMPLETED' WHERE Job_id = 303");
-    await eventually(async () => expect(host.sandbox!.sent.some((s) => s.clientRef === 'job-303-completed')).toBe(true));
-    const page = await openPage(browser, { ...PHONE, timezoneId: 'Europe/London' });
-    await page.goto(link);
-    await page.screenshot({ path: SCREENSHOT!, fullPage: true });
     await page.context().close();
   });
 });

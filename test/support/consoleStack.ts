@@ -2,6 +2,7 @@ import { startLocalHost, type LocalHost } from '../../dev/host.js';
 import { buildPaymentRequest, postPayment } from '../../scripts/lib/paymentRequest.js';
 import { clientStatus, createThrowawayDatabase, insertClientJobs, type JobRowInput, type ThrowawayDatabase } from '../kit/mysql.js';
 import { eventually } from '../kit/eventually.js';
+import { freePort } from './cli.js';
 import { createClientDatabase } from './clientDatabase.js';
 import { ensureConsoleBuilt } from './consoleBuild.js';
 
@@ -31,14 +32,15 @@ function expectStatus(jobId: number, actual: string | null, wanted: string): voi
 }
 
 export async function startConsoleStack(options: { env?: Record<string, string>; log?: (line: string) => void } = {}): Promise<ConsoleStack> {
-  const [client, ledger] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), ensureConsoleBuilt()]);
+  const [client, ledger, port] = await Promise.all([createClientDatabase(), createThrowawayDatabase('ledger'), freePort(), ensureConsoleBuilt()]);
   let host: LocalHost;
   try {
     host = await startLocalHost({
-      env: { CLIENT_DB_URL: client.url, LEDGER_DB_URL: ledger.url, POLL_SCHEDULE: '* * * * * *', CONSOLE_LOCAL_OWNER: 'true', ...options.env },
+      // PORT too, so the page links in job messages (PUBLIC_BASE_URL's local default) lead to this host.
+      env: { CLIENT_DB_URL: client.url, LEDGER_DB_URL: ledger.url, POLL_SCHEDULE: '* * * * * *', CONSOLE_LOCAL_OWNER: 'true', PORT: String(port), ...options.env },
       functionFiles: 'src/functions/index.ts',
       importModule: (file) => import(file),
-      port: 0,
+      port,
       log: options.log ?? (() => {}),
     });
   } catch (error) {
