@@ -7,34 +7,12 @@ import type { CustomerProfile } from '../../../src/domain/customers/customer.js'
 import type { NotificationEntryWithDelivery } from '../../../src/domain/notifications/ports.js';
 import { retryDelayMs } from '../../../src/domain/notifications/retries.js';
 import { parseBusinessCalendar } from '../../../src/domain/windows/businessCalendar.js';
+import { notificationEntry } from '../../kit/notificationEntries.js';
 
 const AT = new Date('2026-12-07T18:00:00.000Z');
 
 function entry(fields: Partial<NotificationEntryWithDelivery>): NotificationEntryWithDelivery {
-  return {
-    messageKey: 'job-7-completed',
-    jobId: 7,
-    customerId: 3,
-    kind: 'job-completed',
-    channel: 'sms',
-    state: 'sent',
-    attempts: 1,
-    gateway: 'vonage-sms',
-    toMasked: '***456',
-    toHash: null,
-    providerMessageId: null,
-    price: null,
-    errorCode: null,
-    detail: null,
-    reason: null,
-    createdAt: AT,
-    updatedAt: AT,
-    settledAt: null,
-    scheduledFor: null,
-    content: null,
-    delivery: null,
-    ...fields,
-  };
+  return notificationEntry({ messageKey: 'job-7-completed', jobId: 7, customerId: 3, kind: 'job-completed', createdAt: AT, updatedAt: AT, ...fields });
 }
 
 describe('the console domain', () => {

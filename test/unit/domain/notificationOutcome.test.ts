@@ -2,34 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { notificationOutcome, OUTCOME_RULE } from '../../../src/domain/notifications/deliveryLog.js';
 import { DELIVERY_STATUS_WORDS, deliveryOutcomeOf, type DeliveryStatusWord } from '../../../src/domain/notifications/deliveryOutcome.js';
 import { NOTIFICATION_OUTCOMES, type NotificationEntryWithDelivery, type NotificationState } from '../../../src/domain/notifications/ports.js';
+import { notificationEntry } from '../../kit/notificationEntries.js';
 
 const STATES: NotificationState[] = ['scheduled', 'queued', 'sending', 'retrying', 'sent', 'rejected', 'failed', 'skipped', 'unknown'];
 
 function entry(state: NotificationState, status: DeliveryStatusWord | null, reason: NotificationEntryWithDelivery['reason'] = null): NotificationEntryWithDelivery {
-  const at = new Date('2026-11-23T09:00:00.000Z');
-  return {
-    messageKey: 'k',
-    jobId: 1,
-    customerId: 1,
-    kind: 'job-received',
-    channel: 'sms',
-    state,
-    attempts: 1,
-    gateway: null,
-    toMasked: '***456',
-    toHash: null,
-    providerMessageId: null,
-    price: null,
-    errorCode: null,
-    detail: null,
-    reason,
-    createdAt: at,
-    updatedAt: at,
-    settledAt: null,
-    scheduledFor: null,
-    content: null,
-    delivery: status ? { outcome: deliveryOutcomeOf(status), errorCode: null, deliveredAt: null } : null,
-  };
+  return notificationEntry({ messageKey: 'k', state, gateway: null, reason, delivery: status ? { outcome: deliveryOutcomeOf(status), errorCode: null, deliveredAt: null } : null });
 }
 
 /** DESIGN.md's reading of a receipt, written out here independently of the rule under test. */

@@ -8,32 +8,12 @@ import { FakeJobTracking } from '../../contracts/jobs/jobTracking.fake.js';
 import { FakeMessageStats } from '../../contracts/stats/messageStats.fake.js';
 import { FakeClock } from '../../kit/clock.js';
 import { MemoryLogger } from '../../kit/logger.js';
+import { notificationEntry } from '../../kit/notificationEntries.js';
 
 function settled(messageKey: string, overrides: Partial<NotificationEntry> = {}): NotificationEntry {
   const at = new Date('2026-11-23T09:00:00.000Z');
-  return {
-    messageKey,
-    jobId: null,
-    customerId: 7,
-    kind: 'broadcast',
-    channel: 'sms',
-    state: 'sent',
-    attempts: 1,
-    gateway: 'vonage-sms',
-    toMasked: '***456',
-    toHash: null,
-    providerMessageId: 'P-1',
-    price: '0.0333',
-    errorCode: null,
-    detail: null,
-    reason: null,
-    createdAt: at,
-    updatedAt: at,
-    settledAt: at,
-    scheduledFor: null,
-    content: null,
-    ...overrides,
-  };
+  const { delivery: _none, ...entry } = notificationEntry({ messageKey, jobId: null, customerId: 7, kind: 'broadcast', providerMessageId: 'P-1', price: '0.0333', settledAt: at });
+  return { ...entry, ...overrides };
 }
 
 /** A listener that remembers each report it got. */
