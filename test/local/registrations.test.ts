@@ -74,7 +74,7 @@ const EXTENSION_HTTP_ROUTES = [
   // Issue 21: staff read customers' feedback (score, text, job, customer), paged newest first (docs/api.md).
   { method: 'GET', route: 'feedback', authLevel: 'function' },
   // Issue 23: the staff console's page and hashed assets (dist/web), anonymous: they hold no data, and
-  // the JSON routes the console calls check who is signed in (CONSOLE_CONTRACT.md, docs/console.md).
+  // the JSON routes the console calls check who is signed in (docs/api.md, docs/console.md).
   { method: 'GET', route: 'console/{*path}', authLevel: 'anonymous' },
   // Issue 23: the staff console's JSON routes, anonymous to the host so App Service Authentication
   // decides who the user is; staffOnly then requires the staff or owner app role (docs/api.md, Staff console).

@@ -1,4 +1,4 @@
-/** The JSON the console reads, as /work CONSOLE_CONTRACT.md (docs/api.md, "Staff console") fixes it. All times are ISO 8601 UTC. */
+/** The JSON the console reads, as docs/api.md ("Staff console") fixes it. All times are ISO 8601 UTC. */
 
 export const JOB_STATUSES = ['NEW', 'OPENED', 'IN PROGRESS', 'JOB COMPLETED', 'CLOSED'] as const;
 export const OUTCOMES = ['sent', 'delivered', 'scheduled', 'retrying', 'skipped', 'failed', 'unknown'] as const;

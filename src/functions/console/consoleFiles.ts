@@ -8,7 +8,7 @@ import path from 'node:path';
  * index.html answers. Nothing outside dist/web is ever read.
  */
 
-/** The policy of every console response (CONSOLE_CONTRACT.md): only our own scripts, styles and API. */
+/** The policy of every console response (docs/api.md, Staff console): only our own scripts, styles and API. */
 export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',

@@ -11,7 +11,7 @@ import { channelName } from '../format';
 import { BASE, href } from '../router';
 import type { InboxList, InboxMessage, ReplyAccepted } from '../types';
 
-/** The longest reply the API takes: six SMS parts (CONSOLE_CONTRACT.md, a23-api's note of 2026-12-08). */
+/** The longest reply the API takes: six SMS parts (docs/api.md, Staff console: `POST /api/inbox/{messageId}/reply`). */
 const MAX_REPLY = 918;
 
 function ReplyForm({ message, done }: { message: InboxMessage; done: () => void }) {
