@@ -55,6 +55,17 @@ const MOVED_BY: Partial<Record<TransactionEvent, string>> = {
   FEEDBACK: 'feedback',
 };
 
+/**
+ * Who moved the job to a row's status. A STATUS row records a move in the client's Jobs table,
+ * whichever path saw it first (the mirror or the send path use one event key), so its status says
+ * who made it: the client system moves jobs to IN PROGRESS and JOB COMPLETED, Repair Relay moves
+ * them to OPENED and CLOSED once the courtesy or feedback message has gone (docs/api.md, Job lifecycle).
+ */
+export function movedBy(row: JobTransaction): string | undefined {
+  if (row.event === 'STATUS' && (row.status === 'OPENED' || row.status === 'CLOSED')) return 'Repair Relay, after its message';
+  return MOVED_BY[row.event];
+}
+
 /** Status changes: the rows that set a status other than the one before, and every refused client status (FLAG). */
 function statusEntries(transactions: readonly JobTransaction[]): TimelineEntry[] {
   let current: string | undefined;
@@ -64,7 +75,7 @@ function statusEntries(transactions: readonly JobTransaction[]): TimelineEntry[]
       entries.push({ at: row.at, kind: 'status', title: 'Client status not mirrored', detail: row.note, status: row.status, source: 'client system' });
       continue;
     }
-    const source = MOVED_BY[row.event];
+    const source = movedBy(row);
     if (source === undefined || row.status === current) continue;
     current = row.status;
     entries.push({ at: row.at, kind: 'status', title: `Status ${row.status}`, detail: row.note, status: row.status, source });

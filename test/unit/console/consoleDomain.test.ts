@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, readTimeKey } from '../../../src/domain/console/cursor.js';
 import { jobSearch } from '../../../src/domain/console/jobs.js';
 import { reasonText, textAsSent } from '../../../src/domain/console/outcomes.js';
-import { pendingOf } from '../../../src/domain/console/timeline.js';
+import { movedBy, pendingOf } from '../../../src/domain/console/timeline.js';
 import type { CustomerProfile } from '../../../src/domain/customers/customer.js';
 import type { NotificationEntryWithDelivery } from '../../../src/domain/notifications/ports.js';
 import { retryDelayMs } from '../../../src/domain/notifications/retries.js';
@@ -16,6 +16,15 @@ function entry(fields: Partial<NotificationEntryWithDelivery>): NotificationEntr
 }
 
 describe('the console domain', () => {
+  it("names who moved a job: the client system to IN PROGRESS and JOB COMPLETED, Repair Relay to OPENED and CLOSED after its message", () => {
+    const row = (status: string, event: 'STATUS' | 'PUT') => ({ jobId: 7, status, note: '', event, eventKey: `k-${status}`, at: AT });
+    expect(movedBy(row('IN PROGRESS', 'STATUS'))).toBe('client system');
+    expect(movedBy(row('JOB COMPLETED', 'STATUS'))).toBe('client system');
+    expect(movedBy(row('OPENED', 'STATUS'))).toBe('Repair Relay, after its message');
+    expect(movedBy(row('CLOSED', 'STATUS'))).toBe('Repair Relay, after its message');
+    expect(movedBy(row('IN PROGRESS', 'PUT'))).toBe('api');
+  });
+
   it('reads q as a mobile ending (up to 4 digits), a job id (more digits) or a name prefix', () => {
     expect(jobSearch('42')).toEqual({ mobileEnding: '42' });
     expect(jobSearch(' 4321 ')).toEqual({ mobileEnding: '4321' });
