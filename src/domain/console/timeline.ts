@@ -44,15 +44,15 @@ export interface JobViewDeps {
   calendar: BusinessCalendar;
 }
 
-/** Who or what moved a job, by the job_trans event that recorded the move. */
+/**
+ * Who or what moved a job, by the job_trans event that recorded the move. Only these events move
+ * a job; the others (NOTIFY, PAYMENT, CLOSURE, FEEDBACK ...) note the status the job had when they
+ * happened, and the timeline shows them as entries of their own.
+ */
 const MOVED_BY: Partial<Record<TransactionEvent, string>> = {
   INGEST: 'client system',
   STATUS: 'client system',
   PUT: 'api',
-  CLOSURE: 'closure',
-  PAYMENT: 'payment',
-  NOTIFY: 'notification',
-  FEEDBACK: 'feedback',
 };
 
 /**

@@ -16,13 +16,16 @@ function entry(fields: Partial<NotificationEntryWithDelivery>): NotificationEntr
 }
 
 describe('the console domain', () => {
-  it("names who moved a job: the client system to IN PROGRESS and JOB COMPLETED, Repair Relay to OPENED and CLOSED after its message", () => {
-    const row = (status: string, event: 'STATUS' | 'PUT') => ({ jobId: 7, status, note: '', event, eventKey: `k-${status}`, at: AT });
+  it("names who moved a job, and only for a move: the client system to IN PROGRESS and JOB COMPLETED, Repair Relay to OPENED and CLOSED after its message", () => {
+    const row = (status: string, event: 'STATUS' | 'PUT' | 'NOTIFY' | 'PAYMENT') => ({ jobId: 7, status, note: '', event, eventKey: `k-${status}`, at: AT });
     expect(movedBy(row('IN PROGRESS', 'STATUS'))).toBe('client system');
     expect(movedBy(row('JOB COMPLETED', 'STATUS'))).toBe('client system');
     expect(movedBy(row('OPENED', 'STATUS'))).toBe('Repair Relay, after its message');
     expect(movedBy(row('CLOSED', 'STATUS'))).toBe('Repair Relay, after its message');
     expect(movedBy(row('IN PROGRESS', 'PUT'))).toBe('api');
+    // A message or a payment notes the status the job had; it moves nothing.
+    expect(movedBy(row('IN PROGRESS', 'NOTIFY'))).toBeUndefined();
+    expect(movedBy(row('JOB COMPLETED', 'PAYMENT'))).toBeUndefined();
   });
 
   it('reads q as a mobile ending (up to 4 digits), a job id (more digits) or a name prefix', () => {
